@@ -1,0 +1,2 @@
+//! reactions: browse a chat channel's messages and their message actions.
+pub mod pubnub;
