@@ -1,2 +1,9 @@
-//! reactions: browse a chat channel's messages and their message actions.
+//! reactions: browse a chat channel's messages and their message actions (emoji reactions, read
+//! receipts, custom metadata) from the terminal, against PubNub or an embedded server that speaks
+//! the same wire protocol.
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod output;
 pub mod pubnub;
+pub mod text;

@@ -1,0 +1,194 @@
+//! Chips: a message's actions counted per value for display. Reactions (of any configured
+//! reaction type) group by the emoji they show, receipts fold into one "read by N", other types
+//! show as `type:value ×n`. Derived on demand from the entries, never stored.
+
+use super::symbols::{Sym, Symbols};
+use super::timeline::{EntryState, Message};
+
+/// Action types read as reactions: ours (`reaction`), the Chat SDK's (`reactions`) and the
+/// configured one.
+#[derive(Debug, Clone)]
+pub struct ActionKinds {
+    pub reactions: Vec<Sym>,
+    pub receipt: Sym,
+    pub read_values: Vec<Sym>,
+}
+
+impl ActionKinds {
+    pub fn new(symbols: &mut Symbols, configured_reaction_type: &str) -> Self {
+        let mut reactions = vec![symbols.intern("reaction"), symbols.intern("reactions")];
+        let configured = symbols.intern(configured_reaction_type);
+        if !reactions.contains(&configured) {
+            reactions.push(configured);
+        }
+        Self {
+            reactions,
+            receipt: symbols.intern("receipt"),
+            read_values: vec![symbols.intern("read"), symbols.intern("message_read")],
+        }
+    }
+
+    pub fn is_reaction(&self, kind: Sym) -> bool {
+        self.reactions.contains(&kind)
+    }
+
+    pub fn is_read_receipt(&self, kind: Sym, value: Sym) -> bool {
+        kind == self.receipt && self.read_values.contains(&value)
+    }
+}
+
+/// What a chip stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChipKind {
+    /// An emoji reaction; `value` is the first stored spelling seen.
+    Reaction,
+    /// "read by N" (distinct readers).
+    Receipts,
+    /// Any other type: `type:value ×n`.
+    Other(Sym),
+}
+
+/// One chip under a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Chip {
+    pub kind: ChipKind,
+    pub value: Sym,
+    /// Settled and pending-add entries; pending removals are not counted.
+    pub count: u32,
+    /// The user has this action (settled or being added).
+    pub mine: bool,
+    /// One of the user's requests on this chip is in flight.
+    pub pending: bool,
+}
+
+/// The chips of `message` for user `me`, reactions first (in order of first use), then
+/// receipts, then other types.
+pub fn chips(message: &Message, me: Sym, kinds: &ActionKinds, symbols: &Symbols) -> Vec<Chip> {
+    let mut reactions: Vec<Chip> = Vec::new();
+    let mut others: Vec<Chip> = Vec::new();
+    let mut readers: Vec<Sym> = Vec::new();
+    let mut receipt_pending = false;
+    let mut read_by_me = false;
+    for entry in &message.actions {
+        let counted = !matches!(entry.state, EntryState::Removing(_));
+        let pending = entry.uuid == me && entry.state != EntryState::Confirmed;
+        if kinds.is_read_receipt(entry.kind, entry.value) {
+            if counted && !readers.contains(&entry.uuid) {
+                readers.push(entry.uuid);
+            }
+            read_by_me |= counted && entry.uuid == me;
+            receipt_pending |= pending;
+            continue;
+        }
+        let (list, kind) = if kinds.is_reaction(entry.kind) {
+            (&mut reactions, ChipKind::Reaction)
+        } else {
+            (&mut others, ChipKind::Other(entry.kind))
+        };
+        let glyph = symbols.glyph(entry.value);
+        let existing = list.iter_mut().find(|c| {
+            c.kind == kind
+                && (c.value == entry.value
+                    || (kind == ChipKind::Reaction && symbols.glyph(c.value) == glyph))
+        });
+        let chip = match existing {
+            Some(chip) => chip,
+            None => {
+                list.push(Chip {
+                    kind,
+                    value: entry.value,
+                    count: 0,
+                    mine: false,
+                    pending: false,
+                });
+                let last = list.len() - 1;
+                &mut list[last]
+            }
+        };
+        if counted {
+            chip.count += 1;
+            chip.mine |= entry.uuid == me;
+        }
+        chip.pending |= pending;
+    }
+    if !readers.is_empty() || receipt_pending {
+        reactions.push(Chip {
+            kind: ChipKind::Receipts,
+            value: kinds.receipt,
+            count: readers.len() as u32,
+            mine: read_by_me,
+            pending: receipt_pending,
+        });
+    }
+    reactions.extend(others);
+    reactions
+}
+
+/// The text of a chip: `👍 3`, `✓ read by 4`, `flag:follow-up ×2`.
+pub fn chip_label(chip: &Chip, symbols: &Symbols) -> String {
+    match chip.kind {
+        ChipKind::Reaction => format!("{} {}", symbols.glyph(chip.value), chip.count),
+        ChipKind::Receipts => format!("✓ read by {}", chip.count),
+        ChipKind::Other(kind) => format!(
+            "{}:{} ×{}",
+            symbols.label(kind),
+            symbols.label(chip.value),
+            chip.count
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::timeline::ActionEntry;
+    use crate::pubnub::Timetoken;
+
+    fn entry(s: &mut Symbols, tt: u64, kind: &str, value: &str, uuid: &str) -> ActionEntry {
+        ActionEntry {
+            action_tt: Timetoken(tt),
+            kind: s.intern(kind),
+            value: s.intern(value),
+            uuid: s.intern(uuid),
+            state: EntryState::Confirmed,
+        }
+    }
+
+    #[test]
+    fn counts_group_spellings_and_summarise_receipts() {
+        let mut s = Symbols::new();
+        let kinds = ActionKinds::new(&mut s, "reaction");
+        let me = s.intern("me");
+        let mut m = Message::new(Timetoken(1), None, &serde_json::json!("x"));
+        m.actions = vec![
+            entry(&mut s, 2, "reaction", "👍", "bob"),
+            entry(&mut s, 3, "reactions", "thumbsup", "me"),
+            entry(&mut s, 4, "reaction", "😂", "carol"),
+            entry(&mut s, 5, "receipt", "read", "bob"),
+            entry(&mut s, 6, "receipt", "read", "carol"),
+            entry(&mut s, 7, "flag", "follow-up", "dave"),
+            entry(&mut s, 8, "flag", "follow-up", "erin"),
+        ];
+        let labels: Vec<String> = chips(&m, me, &kinds, &s)
+            .iter()
+            .map(|c| chip_label(c, &s))
+            .collect();
+        assert_eq!(labels, ["👍 2", "😂 1", "✓ read by 2", "flag:follow-up ×2"]);
+        let first = chips(&m, me, &kinds, &s)[0];
+        assert!(first.mine && !first.pending);
+    }
+
+    #[test]
+    fn pending_removal_is_not_counted_but_stays_visible_as_pending() {
+        let mut s = Symbols::new();
+        let kinds = ActionKinds::new(&mut s, "reaction");
+        let me = s.intern("me");
+        let mut m = Message::new(Timetoken(1), None, &serde_json::json!("x"));
+        let mut mine = entry(&mut s, 2, "reaction", "👍", "me");
+        mine.state = EntryState::Removing(3);
+        m.actions = vec![mine];
+        let c = chips(&m, me, &kinds, &s);
+        assert_eq!(c.len(), 1);
+        assert_eq!((c[0].count, c[0].mine, c[0].pending), (0, false, true));
+    }
+}

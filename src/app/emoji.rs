@@ -1,0 +1,139 @@
+//! Emoji names and glyphs: shortcode values (`thumbsup`, `smiley_face`) shown as their emoji,
+//! emoji written as shortcodes when configured, and the picker's searchable catalogue.
+//! Backed by the `emojis` crate (GitHub gemoji shortcodes, Unicode CLDR names).
+
+use std::borrow::Cow;
+
+/// PubNub's own examples use names that are not gemoji shortcodes.
+const ALIASES: &[(&str, &str)] = &[
+    ("smiley_face", "smiley"),
+    ("winky_face", "wink"),
+    ("sad_face", "disappointed"),
+    ("happy_face", "blush"),
+    ("thumbs_up", "+1"),
+    ("thumbs_down", "-1"),
+    ("thumbsup", "+1"),
+    ("thumbsdown", "-1"),
+    ("like", "+1"),
+];
+
+/// Whether `value` looks like a shortcode name rather than text or an emoji.
+fn is_name(value: &str) -> bool {
+    !value.is_empty()
+        && value.len() <= 64
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'+'))
+        && (value.bytes().any(|b| b.is_ascii_alphabetic()) || matches!(value, "+1" | "-1"))
+}
+
+/// The emoji for a shortcode name, through the alias table first.
+pub fn by_name(name: &str) -> Option<&'static emojis::Emoji> {
+    let name = name.trim_matches(':');
+    let canonical = ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == name)
+        .map_or(name, |(_, c)| *c);
+    emojis::get_by_shortcode(canonical)
+}
+
+/// How a reaction value is shown: emoji as is, known names as their emoji, unknown names as
+/// `:name:`, anything else as given.
+pub fn display(value: &str) -> Cow<'_, str> {
+    if is_name(value) {
+        return match by_name(value) {
+            Some(e) => Cow::Borrowed(e.as_str()),
+            None => Cow::Owned(format!(":{value}:")),
+        };
+    }
+    Cow::Borrowed(value)
+}
+
+/// The shortcode for an emoji (`👍` -> `+1`), when it has one.
+pub fn shortcode(emoji: &str) -> Option<&'static str> {
+    emojis::get(emoji).and_then(|e| e.shortcode())
+}
+
+/// One entry of the picker's catalogue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogEntry {
+    pub glyph: &'static str,
+    pub shortcode: &'static str,
+    pub name: &'static str,
+}
+
+/// Every emoji a terminal is likely to draw (Unicode 13 and older, default skin tone), in CLDR
+/// order.
+pub fn catalogue() -> Vec<CatalogEntry> {
+    emojis::iter()
+        .filter(|e| e.unicode_version() <= emojis::UnicodeVersion::new(13, 0))
+        .filter_map(|e| {
+            Some(CatalogEntry {
+                glyph: e.as_str(),
+                shortcode: e.shortcode()?,
+                name: e.name(),
+            })
+        })
+        .collect()
+}
+
+/// Ranks `entry` for `query` (lower is better), or `None` when it does not match. Prefix
+/// matches of a shortcode beat word-prefix matches of the name, which beat substrings.
+pub fn rank(entry: &CatalogEntry, query: &str) -> Option<u8> {
+    if query.is_empty() {
+        return Some(3);
+    }
+    let q = query.to_lowercase();
+    let any_shortcode = || {
+        emojis::get(entry.glyph)
+            .into_iter()
+            .flat_map(|e| e.shortcodes())
+            .any(|s| s.starts_with(&q))
+    };
+    if entry.shortcode.starts_with(&q) || any_shortcode() {
+        Some(0)
+    } else if entry.name.split([' ', '-']).any(|w| w.starts_with(&q)) {
+        Some(1)
+    } else if entry.shortcode.contains(&q) || entry.name.contains(&q) {
+        Some(2)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shortcode_values_show_as_emoji_and_unknown_names_in_colons() {
+        assert_eq!(display("thumbsup"), "👍");
+        assert_eq!(display("smiley_face"), "😃");
+        assert_eq!(display("heart"), "❤️");
+        assert_eq!(display("rocket"), "🚀");
+        assert_eq!(display("no_such_emoji_name"), ":no_such_emoji_name:");
+        assert_eq!(display("👍"), "👍");
+        assert_eq!(display("read"), ":read:");
+        assert_eq!(display("hello world"), "hello world");
+    }
+
+    #[test]
+    fn typing_thu_finds_thumbs_up_first() {
+        let cat = catalogue();
+        let mut hits: Vec<(u8, &CatalogEntry)> = cat
+            .iter()
+            .filter_map(|e| rank(e, "thu").map(|r| (r, e)))
+            .collect();
+        hits.sort_by_key(|(r, _)| *r);
+        assert!(hits.iter().take(3).any(|(_, e)| e.glyph == "👍"));
+        assert!(cat.len() > 1000);
+    }
+
+    #[test]
+    fn spellings_of_one_reaction_show_the_same_emoji() {
+        assert_eq!(display("+1"), display("thumbsup"));
+        assert_eq!(display("-1"), "👎");
+        assert_eq!(display("42"), "42");
+        assert_eq!(shortcode("👍"), Some("+1"));
+    }
+}

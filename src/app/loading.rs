@@ -1,0 +1,310 @@
+//! Loading and keeping data current: history pages (newest, older, refreshes), Actions pages,
+//! live events and connection changes. Results of add/remove requests go to `reacting`.
+
+use super::actions_view::ActionRow;
+use super::reacting::{self, RemovedOp};
+use super::timeline::{EntryState, Message};
+use super::{
+    ACTIONS_PAGE, ApiOutcome, App, Command, Connection, ConnectionEvent, HISTORY_PAGE, Op, Screen,
+};
+use crate::pubnub::{ActionEventKind, HistoryPage, LiveEvent, Timetoken};
+
+/// The command that re-reads one message with all its actions.
+pub(super) fn refresh_message_command(op: u32, tt: Timetoken) -> Command {
+    Command::FetchHistory {
+        op,
+        start: Some(Timetoken(tt.get().saturating_add(1))),
+        end: Some(tt),
+        max: 1,
+    }
+}
+
+/// Asks for the page before the oldest loaded message, unless loading or at the start.
+pub(super) fn load_older(app: &mut App, commands: &mut Vec<Command>) {
+    if app.loading_older || app.loading_latest || app.timeline.reached_start {
+        return;
+    }
+    let Some(oldest) = app.timeline.first().map(|m| m.timetoken) else {
+        return;
+    };
+    app.loading_older = true;
+    let op = app.begin(Op::OlderPage);
+    commands.push(Command::FetchHistory {
+        op,
+        start: Some(oldest),
+        end: None,
+        max: HISTORY_PAGE,
+    });
+}
+
+/// Asks for a page of the Actions screen (`start` exclusive; `None` = newest).
+pub(super) fn load_actions(app: &mut App, start: Option<Timetoken>, commands: &mut Vec<Command>) {
+    app.actions.loading = true;
+    let op = app.begin(Op::ActionsPage);
+    commands.push(Command::FetchActions {
+        op,
+        start,
+        limit: ACTIONS_PAGE,
+    });
+}
+
+/// Loads the next Actions page when the selection nears the oldest loaded row.
+pub(super) fn prefetch_actions(app: &mut App, commands: &mut Vec<Command>) {
+    let Some(next) = app.actions.next_start else {
+        return;
+    };
+    let near_end = app
+        .actions
+        .selected
+        .is_none_or(|tt| app.actions.visible_older_than(tt, &app.symbols, 10) < 10);
+    if near_end && !app.actions.loading {
+        load_actions(app, Some(next), commands);
+    }
+}
+
+/// `R`, and after a reconnect: re-read everything loaded so nothing missed stays missing.
+pub(super) fn reload(app: &mut App, commands: &mut Vec<Command>) {
+    match app.timeline.first().map(|m| m.timetoken) {
+        Some(oldest) => {
+            let op = app.begin(Op::Refresh);
+            commands.push(Command::RefreshHistory { op, end: oldest });
+        }
+        None if !app.loading_latest => commands.extend(app.start()),
+        None => {}
+    }
+    if app.actions.loaded && !app.actions.loading {
+        load_actions(app, None, commands);
+    }
+}
+
+fn convert(app: &mut App, page: &HistoryPage) -> Vec<Message> {
+    page.messages
+        .iter()
+        .filter(|m| m.channel == app.options.channel)
+        .map(|m| Message::from_history(m, &mut app.symbols))
+        .collect()
+}
+
+/// Drops pending states whose requests are over (after a refresh that could not settle them).
+fn settle_orphans(app: &mut App, tt: Timetoken) {
+    let live: Vec<u32> = app.ops.keys().copied().collect();
+    if let Some(message) = app.timeline.get_mut(tt) {
+        message
+            .actions
+            .retain(|a| !matches!(a.state, EntryState::Adding(op) if !live.contains(&op)));
+        for a in &mut message.actions {
+            if matches!(a.state, EntryState::Removing(op) if !live.contains(&op)) {
+                a.state = EntryState::Confirmed;
+            }
+        }
+        message.changed();
+    }
+}
+
+/// A worker result.
+pub(super) fn on_result(
+    app: &mut App,
+    id: u32,
+    outcome: ApiOutcome,
+    commands: &mut Vec<Command>,
+) -> bool {
+    let Some(op) = app.ops.remove(&id) else {
+        return false;
+    };
+    match (op, outcome) {
+        (Op::LatestPage, ApiOutcome::History(result)) => {
+            app.loading_latest = false;
+            match result {
+                Ok(page) => {
+                    let messages = convert(app, &page);
+                    let complete = messages.len() < HISTORY_PAGE as usize && page.more.is_none();
+                    app.timeline.merge(messages);
+                    app.timeline.reached_start |= complete;
+                    if app.follow || app.selected.is_none() {
+                        app.selected = app.timeline.last().map(|m| m.timetoken);
+                        app.follow = true;
+                    }
+                }
+                Err(e) => app.error(format!("Could not load messages: {e} (R retries)")),
+            }
+        }
+        (Op::OlderPage, ApiOutcome::History(result)) => {
+            app.loading_older = false;
+            match result {
+                Ok(page) => {
+                    let messages = convert(app, &page);
+                    if messages.is_empty() && page.more.is_none() {
+                        app.timeline.reached_start = true;
+                    }
+                    app.timeline.merge(messages);
+                    if app.jump_to_start && app.screen == Screen::Timeline {
+                        app.selected = app.timeline.first().map(|m| m.timetoken);
+                        load_older(app, commands);
+                    }
+                }
+                Err(e) => {
+                    app.jump_to_start = false;
+                    app.error(format!("Could not load older messages: {e}"));
+                }
+            }
+        }
+        (Op::Refresh, ApiOutcome::History(result)) => match result {
+            Ok(page) => {
+                let messages = convert(app, &page);
+                app.timeline.merge(messages);
+                if app.follow {
+                    app.selected = app.timeline.last().map(|m| m.timetoken);
+                }
+            }
+            Err(e) => app.error(format!("Could not refresh: {e}")),
+        },
+        (Op::RefreshMessage(tt), ApiOutcome::History(result)) => {
+            match result {
+                Ok(page) => {
+                    let messages = convert(app, &page);
+                    app.timeline
+                        .merge(messages.into_iter().filter(|m| m.timetoken == tt).collect());
+                }
+                Err(e) => app.error(format!("Could not re-read message {tt}: {e}")),
+            }
+            settle_orphans(app, tt);
+            if let Screen::Details(mut view) = app.screen
+                && view.message_tt == tt
+            {
+                view.refreshing = false;
+                app.screen = Screen::Details(view);
+            }
+        }
+        (Op::ActionsPage, ApiOutcome::Actions(result)) => {
+            app.actions.loading = false;
+            match result {
+                Ok(page) => {
+                    let rows: Vec<ActionRow> = page
+                        .actions
+                        .iter()
+                        .map(|a| ActionRow::from_stored(a, &mut app.symbols))
+                        .collect();
+                    let more = page.more.and_then(|m| m.start);
+                    app.actions.merge_page(rows, more);
+                }
+                Err(e) => app.error(format!("Could not load actions: {e}")),
+            }
+        }
+        (
+            Op::Add {
+                message_tt, value, ..
+            },
+            ApiOutcome::Added(result),
+        ) => {
+            reacting::on_added(app, id, message_tt, value, result, commands);
+        }
+        (
+            Op::Remove {
+                message_tt,
+                action_tt,
+                kind,
+                value,
+                owner,
+                moderated,
+            },
+            ApiOutcome::Removed(result),
+        ) => {
+            let removed = RemovedOp {
+                message_tt,
+                action_tt,
+                kind,
+                value,
+                owner,
+                moderated,
+            };
+            reacting::on_removed(app, id, removed, result, commands);
+        }
+        (Op::Audit, ApiOutcome::AuditFailed(reason)) => {
+            app.error(format!(
+                "Removed, but the audit log could not be written: {reason}"
+            ));
+        }
+        (op, outcome) => {
+            tracing::warn!(?op, ?outcome, "result does not match its request");
+            return false;
+        }
+    }
+    true
+}
+
+/// A live event from the subscription.
+pub(super) fn on_live(app: &mut App, event: LiveEvent) -> bool {
+    match event {
+        LiveEvent::Message {
+            channel,
+            timetoken,
+            publisher,
+            message,
+            ..
+        } => {
+            if channel != app.options.channel {
+                return false;
+            }
+            let author = publisher.as_deref().map(|p| app.symbols.intern(p));
+            let inserted = app
+                .timeline
+                .insert(Message::new(timetoken, author, &message));
+            if inserted && app.follow {
+                app.selected = app.timeline.last().map(|m| m.timetoken);
+            }
+            inserted
+        }
+        LiveEvent::Action {
+            channel,
+            kind,
+            action,
+        } => {
+            if channel != app.options.channel {
+                return false;
+            }
+            match kind {
+                ActionEventKind::Added => {
+                    let on_timeline = app.timeline.apply_added(&action, &mut app.symbols);
+                    let listed = app.actions.loaded && {
+                        let row = ActionRow::from_stored(&action, &mut app.symbols);
+                        app.actions.insert(row)
+                    };
+                    on_timeline || listed
+                }
+                ActionEventKind::Removed => {
+                    let on_timeline = app
+                        .timeline
+                        .apply_removed(action.message_timetoken, action.action_timetoken);
+                    let listed = app.actions.remove(action.action_timetoken, &app.symbols);
+                    on_timeline || listed
+                }
+            }
+        }
+    }
+}
+
+/// A change of the subscription's state.
+pub(super) fn on_connection(
+    app: &mut App,
+    event: ConnectionEvent,
+    commands: &mut Vec<Command>,
+) -> bool {
+    app.connection = match event {
+        ConnectionEvent::Connected => Connection::Live,
+        ConnectionEvent::Reconnecting {
+            attempt,
+            retry_at,
+            error,
+        } => Connection::Reconnecting {
+            attempt,
+            retry_at,
+            error,
+        },
+        ConnectionEvent::Reconnected => {
+            reload(app, commands);
+            Connection::Live
+        }
+        ConnectionEvent::Offline(reason) => Connection::Offline(reason),
+    };
+    true
+}

@@ -1,0 +1,403 @@
+//! All state of the terminal UI and the one function that changes it, [`update`].
+//!
+//! `app` does no I/O, has no clock and never awaits: events come in (keys, mouse targets, API
+//! results, live events, ticks), state changes, and [`Command`]s go out to the worker. Every
+//! behaviour is therefore a plain unit test.
+
+pub mod actions_view;
+pub mod chips;
+pub mod details;
+pub mod emoji;
+pub mod keymap;
+pub mod picker;
+pub mod symbols;
+pub mod timeline;
+
+mod input;
+mod loading;
+mod reacting;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+
+use crossterm::event::KeyEvent;
+
+use crate::config::ReactionValueStyle;
+use crate::pubnub::{self, ActionsPage, HistoryPage, LiveEvent, StoredAction, Timetoken};
+
+use actions_view::ActionsView;
+use chips::ActionKinds;
+use details::DetailsView;
+use keymap::Keymap;
+use picker::{EmojiIndex, Picker};
+use symbols::{Sym, Symbols};
+use timeline::{OpId, Timeline};
+
+/// Messages per history page (history-with-actions serves at most 25).
+pub const HISTORY_PAGE: u32 = 25;
+/// Actions per page on the Actions screen.
+pub const ACTIONS_PAGE: u32 = 100;
+/// Start loading older messages when the selection is this close to the oldest loaded one.
+const PREFETCH_MARGIN: usize = 3;
+
+/// Who the user is and how the app behaves; fixed for the session.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub channel: String,
+    pub user_id: String,
+    pub moderator: bool,
+    pub reaction_type: String,
+    pub reaction_value: ReactionValueStyle,
+    pub keymap: Keymap,
+    /// Offset of local time from UTC in seconds, for showing times.
+    pub utc_offset_secs: i32,
+    /// Where moderator removals are recorded (shown in help).
+    pub audit_log_path: String,
+    /// Recently used reactions from earlier sessions, most recent first.
+    pub recent_reactions: Vec<String>,
+}
+
+/// Which screen fills the main area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Timeline,
+    Details(DetailsView),
+    Actions,
+}
+
+/// A pop-up over the screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    Picker(Picker),
+    Help {
+        scroll: u16,
+    },
+    Confirm(Removal),
+    /// Choose which of my reactions on a message to remove.
+    Chooser {
+        message_tt: Timetoken,
+        options: Vec<timeline::ActionEntry>,
+        selected: usize,
+    },
+}
+
+/// A removal waiting for the moderator's `y`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Removal {
+    pub message_tt: Timetoken,
+    pub action_tt: Timetoken,
+    pub kind: Sym,
+    pub value: Sym,
+    pub owner: Sym,
+    /// The question shown, such as "Remove bob's 👍 from 'lunch at noon?' [y/N]".
+    pub prompt: String,
+}
+
+/// State of the live subscription, as the status bar shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Connection {
+    Connecting,
+    Live,
+    Reconnecting {
+        attempt: u32,
+        retry_at: Timetoken,
+        error: String,
+    },
+    Offline(String),
+}
+
+/// What the subscribe task reports.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConnectionEvent {
+    Connected,
+    Reconnecting {
+        attempt: u32,
+        /// When the next attempt happens.
+        retry_at: Timetoken,
+        error: String,
+    },
+    /// Back after an outage: loaded data is refreshed.
+    Reconnected,
+    /// The subscription ended for good.
+    Offline(String),
+}
+
+/// The status bar's last notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub is_error: bool,
+}
+
+/// What a mouse event hit, resolved by the UI from the last frame's layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MouseTarget {
+    ScrollUp,
+    ScrollDown,
+    Message(Timetoken),
+    /// A reaction chip of a message: toggles it.
+    Chip {
+        message_tt: Timetoken,
+        value: Sym,
+    },
+    ActionRow(Timetoken),
+}
+
+/// Everything that can happen to the app.
+#[derive(Debug, Clone)]
+pub enum Event {
+    Key(KeyEvent),
+    Mouse(MouseTarget),
+    /// The terminal was resized: only a redraw.
+    Resize,
+    /// Time passed (sent only while something counts down).
+    Tick(Timetoken),
+    /// A command's result.
+    Api(OpId, ApiOutcome),
+    Live(LiveEvent),
+    Connection(ConnectionEvent),
+}
+
+/// Results the worker sends back.
+#[derive(Debug, Clone)]
+pub enum ApiOutcome {
+    History(pubnub::Result<HistoryPage>),
+    Actions(pubnub::Result<ActionsPage>),
+    /// The stored action and the service's warning (207), if any.
+    Added(pubnub::Result<(StoredAction, Option<String>)>),
+    Removed(pubnub::Result<Option<String>>),
+    /// An audit record could not be written.
+    AuditFailed(String),
+}
+
+/// A moderator removal as written to the audit log (the worker adds the time).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRecord {
+    pub moderator: String,
+    pub channel: String,
+    pub message_timetoken: Timetoken,
+    pub action: StoredAction,
+}
+
+/// Work for the API worker.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// One page of history with actions.
+    FetchHistory {
+        op: OpId,
+        start: Option<Timetoken>,
+        end: Option<Timetoken>,
+        max: u32,
+    },
+    /// Every message from the newest down to `end` (inclusive), all pages, as one result.
+    RefreshHistory {
+        op: OpId,
+        end: Timetoken,
+    },
+    FetchActions {
+        op: OpId,
+        start: Option<Timetoken>,
+        limit: u32,
+    },
+    AddAction {
+        op: OpId,
+        message_tt: Timetoken,
+        action_type: String,
+        value: String,
+    },
+    RemoveAction {
+        op: OpId,
+        message_tt: Timetoken,
+        action_tt: Timetoken,
+        /// Send the owner's uuid (moderator removal).
+        as_uuid: Option<String>,
+    },
+    AppendAudit {
+        op: OpId,
+        record: AuditRecord,
+    },
+    SaveRecent(Vec<String>),
+    Quit,
+}
+
+/// Why a request was made, so its result lands in the right place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Op {
+    LatestPage,
+    OlderPage,
+    Refresh,
+    RefreshMessage(Timetoken),
+    ActionsPage,
+    Add {
+        message_tt: Timetoken,
+        kind: Sym,
+        value: Sym,
+    },
+    Remove {
+        message_tt: Timetoken,
+        action_tt: Timetoken,
+        kind: Sym,
+        value: Sym,
+        owner: Sym,
+        moderated: bool,
+    },
+    Audit,
+}
+
+/// The whole state of the UI.
+#[derive(Debug)]
+pub struct App {
+    pub options: Options,
+    pub symbols: Symbols,
+    pub me: Sym,
+    pub kinds: ActionKinds,
+    pub timeline: Timeline,
+    /// Selected message on the Timeline.
+    pub selected: Option<Timetoken>,
+    /// The selection follows new messages (it is on the newest).
+    pub follow: bool,
+    pub screen: Screen,
+    pub overlay: Option<Overlay>,
+    pub actions: ActionsView,
+    pub emoji: EmojiIndex,
+    pub connection: Connection,
+    pub notice: Option<Notice>,
+    /// The newest page is being loaded (first start or reload).
+    pub loading_latest: bool,
+    /// An older page is being loaded.
+    pub loading_older: bool,
+    /// `g` was pressed: keep loading older pages and selecting the first until the start.
+    pub jump_to_start: bool,
+    /// Messages that fit on a page of the Timeline (set by the UI after drawing).
+    pub page_size: usize,
+    pub now: Timetoken,
+    pub quit: bool,
+    ops: HashMap<OpId, Op>,
+    next_op: OpId,
+}
+
+/// What an update did: commands for the worker, and whether the screen must be redrawn.
+#[derive(Debug, Default, PartialEq)]
+pub struct Outcome {
+    pub commands: Vec<Command>,
+    pub redraw: bool,
+}
+
+impl App {
+    pub fn new(options: Options) -> Self {
+        let mut symbols = Symbols::new();
+        let me = symbols.intern(&options.user_id);
+        let kinds = ActionKinds::new(&mut symbols, &options.reaction_type);
+        let emoji = EmojiIndex::new(options.recent_reactions.clone());
+        Self {
+            options,
+            symbols,
+            me,
+            kinds,
+            timeline: Timeline::default(),
+            selected: None,
+            follow: true,
+            screen: Screen::Timeline,
+            overlay: None,
+            actions: ActionsView::default(),
+            emoji,
+            connection: Connection::Connecting,
+            notice: None,
+            loading_latest: false,
+            loading_older: false,
+            jump_to_start: false,
+            page_size: 10,
+            now: Timetoken(0),
+            quit: false,
+            ops: HashMap::new(),
+            next_op: 1,
+        }
+    }
+
+    /// The first commands: load the newest page.
+    pub fn start(&mut self) -> Vec<Command> {
+        self.loading_latest = true;
+        let op = self.begin(Op::LatestPage);
+        vec![Command::FetchHistory {
+            op,
+            start: None,
+            end: None,
+            max: HISTORY_PAGE,
+        }]
+    }
+
+    fn begin(&mut self, op: Op) -> OpId {
+        let id = self.next_op;
+        self.next_op = self.next_op.wrapping_add(1).max(1);
+        self.ops.insert(id, op);
+        id
+    }
+
+    /// Add and remove requests in flight (shown in the status bar).
+    pub fn pending_count(&self) -> usize {
+        self.ops
+            .values()
+            .filter(|op| matches!(op, Op::Add { .. } | Op::Remove { .. }))
+            .count()
+    }
+
+    /// Whether the loop should send ticks (only while something counts down).
+    pub fn wants_ticks(&self) -> bool {
+        matches!(self.connection, Connection::Reconnecting { .. })
+    }
+
+    fn error(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice {
+            text: text.into(),
+            is_error: true,
+        });
+    }
+
+    fn info(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice {
+            text: text.into(),
+            is_error: false,
+        });
+    }
+
+    /// Shown text of a message, cut to `max` characters for prompts and notices.
+    pub fn message_excerpt(&self, tt: Timetoken, max: usize) -> String {
+        let Some(m) = self.timeline.get(tt) else {
+            return format!("message {tt}");
+        };
+        let one_line = crate::text::single_line(&m.text);
+        if one_line.chars().count() <= max {
+            one_line.into_owned()
+        } else {
+            let cut: String = one_line.chars().take(max.saturating_sub(1)).collect();
+            format!("{cut}…")
+        }
+    }
+
+    /// The selected message, if any.
+    pub fn selected_message(&self) -> Option<&timeline::Message> {
+        self.selected.and_then(|tt| self.timeline.get(tt))
+    }
+}
+
+/// Applies one event. Pure: the same state and event always give the same result.
+pub fn update(app: &mut App, event: Event) -> Outcome {
+    let mut commands = Vec::new();
+    let redraw = match event {
+        Event::Key(key) => input::on_key(app, key, &mut commands),
+        Event::Mouse(target) => input::on_mouse(app, target, &mut commands),
+        Event::Resize => true,
+        Event::Tick(now) => {
+            app.now = now;
+            app.wants_ticks()
+        }
+        Event::Api(op, outcome) => loading::on_result(app, op, outcome, &mut commands),
+        Event::Live(event) => loading::on_live(app, event),
+        Event::Connection(event) => loading::on_connection(app, event, &mut commands),
+    };
+    if app.quit && !commands.contains(&Command::Quit) {
+        commands.push(Command::Quit);
+    }
+    Outcome { commands, redraw }
+}

@@ -1,0 +1,123 @@
+//! The reaction picker's state: a query over the emoji catalogue, recently used first.
+
+use super::emoji::{CatalogEntry, catalogue, rank};
+use crate::pubnub::Timetoken;
+
+/// How many recently used reactions are remembered.
+pub const RECENT_LIMIT: usize = 16;
+
+/// The catalogue plus the recently used glyphs, kept for the whole session.
+#[derive(Debug, Clone)]
+pub struct EmojiIndex {
+    entries: Vec<CatalogEntry>,
+    /// Most recent first.
+    pub recent: Vec<String>,
+}
+
+impl EmojiIndex {
+    pub fn new(recent: Vec<String>) -> Self {
+        Self {
+            entries: catalogue(),
+            recent,
+        }
+    }
+
+    /// Remembers `glyph` as the most recently used.
+    pub fn used(&mut self, glyph: &str) {
+        self.recent.retain(|g| g != glyph);
+        self.recent.insert(0, glyph.to_string());
+        self.recent.truncate(RECENT_LIMIT);
+    }
+
+    pub fn entry(&self, index: usize) -> Option<&CatalogEntry> {
+        self.entries.get(index)
+    }
+
+    /// Catalogue indices matching `query`: recently used first (in recency order), then by
+    /// rank, then in catalogue order.
+    pub fn search(&self, query: &str) -> Vec<usize> {
+        let mut hits: Vec<(usize, u8, usize)> = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| {
+                let r = rank(e, query.trim())?;
+                let recency = self
+                    .recent
+                    .iter()
+                    .position(|g| g == e.glyph)
+                    .unwrap_or(usize::MAX);
+                Some((recency, r, i))
+            })
+            .collect();
+        hits.sort_unstable();
+        hits.into_iter().map(|(_, _, i)| i).collect()
+    }
+}
+
+/// An open picker for one message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picker {
+    pub message_tt: Timetoken,
+    pub query: String,
+    pub results: Vec<usize>,
+    pub selected: usize,
+}
+
+impl Picker {
+    pub fn open(message_tt: Timetoken, index: &EmojiIndex) -> Self {
+        Self {
+            message_tt,
+            query: String::new(),
+            results: index.search(""),
+            selected: 0,
+        }
+    }
+
+    pub fn set_query(&mut self, query: String, index: &EmojiIndex) {
+        self.results = index.search(&query);
+        self.query = query;
+        self.selected = 0;
+    }
+
+    pub fn move_by(&mut self, delta: isize) {
+        if self.results.is_empty() {
+            self.selected = 0;
+            return;
+        }
+        let max = self.results.len() as isize - 1;
+        self.selected = (self.selected as isize + delta).clamp(0, max) as usize;
+    }
+
+    pub fn current<'a>(&self, index: &'a EmojiIndex) -> Option<&'a CatalogEntry> {
+        self.results
+            .get(self.selected)
+            .and_then(|&i| index.entry(i))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recent_reactions_come_first_and_typing_narrows() {
+        let mut index = EmojiIndex::new(vec![]);
+        index.used("🎉");
+        index.used("😂");
+        let mut p = Picker::open(Timetoken(1), &index);
+        let first: Vec<&str> = p
+            .results
+            .iter()
+            .take(2)
+            .filter_map(|&i| index.entry(i).map(|e| e.glyph))
+            .collect();
+        assert_eq!(first, ["😂", "🎉"]);
+        p.set_query("thu".into(), &index);
+        assert_eq!(p.current(&index).map(|e| e.glyph), Some("👍"));
+        p.move_by(-5);
+        assert_eq!(p.selected, 0);
+        p.set_query("zzzzqqq".into(), &index);
+        assert!(p.results.is_empty() && p.current(&index).is_none());
+    }
+}

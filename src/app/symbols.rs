@@ -1,0 +1,96 @@
+//! Interned strings: every uuid, action type and value is stored once and referred to by a
+//! 4-byte [`Sym`], which keeps a million loaded actions small and comparisons cheap. Each
+//! symbol also keeps its display forms (sanitised text; emoji glyph for values), computed once.
+
+use std::collections::HashMap;
+
+use super::emoji;
+use crate::text::single_line;
+
+/// An interned string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Sym(u32);
+
+#[derive(Debug)]
+struct Entry {
+    raw: Box<str>,
+    label: Box<str>,
+    glyph: Box<str>,
+}
+
+/// The interner.
+#[derive(Debug, Default)]
+pub struct Symbols {
+    ids: HashMap<Box<str>, Sym>,
+    entries: Vec<Entry>,
+}
+
+impl Symbols {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The symbol for `s`, adding it when new.
+    pub fn intern(&mut self, s: &str) -> Sym {
+        if let Some(&sym) = self.ids.get(s) {
+            return sym;
+        }
+        let sym = Sym(self.entries.len() as u32);
+        let label: Box<str> = single_line(s).into();
+        let glyph: Box<str> = single_line(&emoji::display(s)).into();
+        self.entries.push(Entry {
+            raw: s.into(),
+            label,
+            glyph,
+        });
+        self.ids.insert(s.into(), sym);
+        sym
+    }
+
+    /// The symbol for `s` if it was ever interned.
+    pub fn lookup(&self, s: &str) -> Option<Sym> {
+        self.ids.get(s).copied()
+    }
+
+    /// The string as stored on the server (use it in requests).
+    pub fn raw(&self, sym: Sym) -> &str {
+        self.entries.get(sym.0 as usize).map_or("", |e| &e.raw)
+    }
+
+    /// Safe to print: one line, no control characters.
+    pub fn label(&self, sym: Sym) -> &str {
+        self.entries.get(sym.0 as usize).map_or("", |e| &e.label)
+    }
+
+    /// For reaction values: the emoji a shortcode name stands for, else the label.
+    pub fn glyph(&self, sym: Sym) -> &str {
+        self.entries.get(sym.0 as usize).map_or("", |e| &e.glyph)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interning_is_stable_and_keeps_display_forms() {
+        let mut s = Symbols::new();
+        let a = s.intern("thumbsup");
+        let b = s.intern("evil\u{1b}[2Jname");
+        assert_eq!(s.intern("thumbsup"), a);
+        assert_ne!(a, b);
+        assert_eq!(s.raw(b), "evil\u{1b}[2Jname");
+        assert_eq!(s.label(b), "evilname");
+        assert_eq!(s.glyph(a), "👍");
+        assert_eq!(s.label(a), "thumbsup");
+        assert_eq!(s.lookup("nope"), None);
+    }
+}

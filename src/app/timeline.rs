@@ -1,0 +1,412 @@
+//! The loaded messages of the channel, oldest first, each with its actions, and the chips
+//! derived from them. Pages, live events and our own optimistic changes all merge here by
+//! action timetoken, so counts never drift.
+//!
+//! Messages live in a `VecDeque` sorted by timetoken: prepending an older page is O(page), a
+//! lookup is a binary search, and nothing refers to messages by position.
+
+use std::collections::VecDeque;
+
+use super::symbols::{Sym, Symbols};
+use crate::pubnub::{HistoryMessage, StoredAction, Timetoken, message_text};
+use crate::text::sanitize;
+
+/// Identifies one of our own requests in flight.
+pub type OpId = u32;
+
+/// Whether an action is settled or waiting for our own request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryState {
+    Confirmed,
+    /// Shown optimistically; the add request `OpId` is in flight.
+    Adding(OpId),
+    /// Hidden from counts; the remove request `OpId` is in flight.
+    Removing(OpId),
+}
+
+/// One action on a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ActionEntry {
+    /// The server's action timetoken; `Timetoken(0)` while adding.
+    pub action_tt: Timetoken,
+    pub kind: Sym,
+    pub value: Sym,
+    pub uuid: Sym,
+    pub state: EntryState,
+}
+
+/// A loaded message.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    pub timetoken: Timetoken,
+    pub author: Option<Sym>,
+    /// Sanitised text (newlines kept).
+    pub text: Box<str>,
+    /// Ordered by action timetoken, pending adds last.
+    pub actions: Vec<ActionEntry>,
+    /// Bumped on every change, so caches keyed by it stay right.
+    pub revision: u32,
+}
+
+impl Message {
+    /// Converts a history message, interning its strings.
+    pub fn from_history(m: &HistoryMessage, symbols: &mut Symbols) -> Self {
+        let mut actions = Vec::new();
+        for (kind, values) in &m.actions {
+            let kind = symbols.intern(kind);
+            for (value, refs) in values {
+                let value = symbols.intern(value);
+                for r in refs {
+                    actions.push(ActionEntry {
+                        action_tt: r.action_timetoken,
+                        kind,
+                        value,
+                        uuid: symbols.intern(&r.uuid),
+                        state: EntryState::Confirmed,
+                    });
+                }
+            }
+        }
+        actions.sort_by_key(|a| a.action_tt);
+        Self {
+            timetoken: m.timetoken,
+            author: m.uuid.as_deref().map(|u| symbols.intern(u)),
+            text: sanitize(&message_text(&m.message)).into(),
+            actions,
+            revision: 0,
+        }
+    }
+
+    /// A message that arrived live.
+    pub fn new(timetoken: Timetoken, author: Option<Sym>, payload: &serde_json::Value) -> Self {
+        Self {
+            timetoken,
+            author,
+            text: sanitize(&message_text(payload)).into(),
+            actions: Vec::new(),
+            revision: 0,
+        }
+    }
+
+    fn touch(&mut self) {
+        self.revision = self.revision.wrapping_add(1);
+    }
+
+    /// Adds a confirmed action unless one with the same action timetoken is there. When it is
+    /// our own pending add of the same type and value, that entry is confirmed instead.
+    /// Returns whether anything changed.
+    pub fn apply_added(&mut self, added: ActionEntry) -> bool {
+        if self.actions.iter().any(|a| a.action_tt == added.action_tt) {
+            return false;
+        }
+        if let Some(pending) = self.actions.iter_mut().find(|a| {
+            matches!(a.state, EntryState::Adding(_))
+                && a.uuid == added.uuid
+                && a.kind == added.kind
+                && a.value == added.value
+        }) {
+            // The echo of our own add: settle it now, the response will find it settled.
+            pending.action_tt = added.action_tt;
+            pending.state = EntryState::Confirmed;
+        } else {
+            self.actions.push(ActionEntry {
+                state: EntryState::Confirmed,
+                ..added
+            });
+        }
+        self.sort_actions();
+        self.touch();
+        true
+    }
+
+    /// Removes the action with this action timetoken, whatever its state.
+    pub fn apply_removed(&mut self, action_tt: Timetoken) -> bool {
+        let before = self.actions.len();
+        self.actions.retain(|a| a.action_tt != action_tt);
+        let changed = self.actions.len() != before;
+        if changed {
+            self.touch();
+        }
+        changed
+    }
+
+    /// Replaces the confirmed actions with the server's, keeping our requests in flight.
+    /// A pending add the server already holds is settled; a pending removal the server no
+    /// longer holds is dropped.
+    pub fn replace_actions(&mut self, server: Vec<ActionEntry>) {
+        let mut merged: Vec<ActionEntry> = server;
+        for local in &self.actions {
+            match local.state {
+                EntryState::Confirmed => {}
+                EntryState::Adding(_) => {
+                    let held = merged.iter().any(|s| {
+                        s.uuid == local.uuid && s.kind == local.kind && s.value == local.value
+                    });
+                    if !held {
+                        merged.push(*local);
+                    }
+                }
+                EntryState::Removing(op) => {
+                    if let Some(s) = merged.iter_mut().find(|s| s.action_tt == local.action_tt) {
+                        s.state = EntryState::Removing(op);
+                    }
+                }
+            }
+        }
+        self.actions = merged;
+        self.sort_actions();
+        self.touch();
+    }
+
+    fn sort_actions(&mut self) {
+        // Pending adds (timetoken 0) go last: they are the newest.
+        self.actions
+            .sort_by_key(|a| (a.action_tt == Timetoken(0), a.action_tt));
+    }
+
+    /// Mutable access to the entry of a request in flight.
+    pub fn entry_of_op(&mut self, op: OpId) -> Option<&mut ActionEntry> {
+        self.actions
+            .iter_mut()
+            .find(|a| matches!(a.state, EntryState::Adding(o) | EntryState::Removing(o) if o == op))
+    }
+
+    /// Marks the message changed after a direct edit of its entries.
+    pub fn changed(&mut self) {
+        self.touch();
+    }
+}
+
+/// The channel's loaded messages.
+#[derive(Debug, Default)]
+pub struct Timeline {
+    messages: VecDeque<Message>,
+    /// The first message of the channel is loaded.
+    pub reached_start: bool,
+}
+
+impl Timeline {
+    pub fn len(&self) -> usize {
+        self.messages.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.messages.is_empty()
+    }
+
+    pub fn first(&self) -> Option<&Message> {
+        self.messages.front()
+    }
+
+    pub fn last(&self) -> Option<&Message> {
+        self.messages.back()
+    }
+
+    /// Index of the message with this timetoken, or where it would go.
+    pub fn position(&self, tt: Timetoken) -> Result<usize, usize> {
+        self.messages.binary_search_by_key(&tt, |m| m.timetoken)
+    }
+
+    pub fn get(&self, tt: Timetoken) -> Option<&Message> {
+        self.position(tt).ok().map(|i| &self.messages[i])
+    }
+
+    pub fn get_mut(&mut self, tt: Timetoken) -> Option<&mut Message> {
+        match self.position(tt) {
+            Ok(i) => self.messages.get_mut(i),
+            Err(_) => None,
+        }
+    }
+
+    pub fn at(&self, index: usize) -> Option<&Message> {
+        self.messages.get(index)
+    }
+
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Message> + ExactSizeIterator {
+        self.messages.iter()
+    }
+
+    /// Messages from `index` towards the newest.
+    pub fn range_from(&self, index: usize) -> impl Iterator<Item = &Message> {
+        self.messages.range(index.min(self.messages.len())..)
+    }
+
+    /// Inserts or merges messages (any order). Known messages get the server's actions with
+    /// our pending ones kept. Returns how many were new.
+    pub fn merge(&mut self, incoming: Vec<Message>) -> usize {
+        let mut added = 0;
+        let oldest = self.messages.front().map(|m| m.timetoken);
+        // Fast path: a page entirely older than what is loaded is a prepend.
+        if let Some(oldest) = oldest
+            && incoming.iter().all(|m| m.timetoken < oldest)
+        {
+            let mut sorted = incoming;
+            sorted.sort_by_key(|m| m.timetoken);
+            sorted.dedup_by_key(|m| m.timetoken);
+            added = sorted.len();
+            for m in sorted.into_iter().rev() {
+                self.messages.push_front(m);
+            }
+            return added;
+        }
+        for m in incoming {
+            match self.position(m.timetoken) {
+                Ok(i) => self.messages[i].replace_actions(m.actions),
+                Err(i) => {
+                    self.messages.insert(i, m);
+                    added += 1;
+                }
+            }
+        }
+        added
+    }
+
+    /// Appends a live message (or inserts it in order); false when already loaded.
+    pub fn insert(&mut self, message: Message) -> bool {
+        match self.position(message.timetoken) {
+            Ok(_) => false,
+            Err(i) if i == self.messages.len() => {
+                self.messages.push_back(message);
+                true
+            }
+            Err(i) => {
+                self.messages.insert(i, message);
+                true
+            }
+        }
+    }
+
+    /// Applies a live "added" event; false when the message is not loaded or nothing changed.
+    pub fn apply_added(&mut self, action: &StoredAction, symbols: &mut Symbols) -> bool {
+        let Some(message) = self.get_mut(action.message_timetoken) else {
+            return false;
+        };
+        message.apply_added(ActionEntry {
+            action_tt: action.action_timetoken,
+            kind: symbols.intern(&action.action_type),
+            value: symbols.intern(&action.value),
+            uuid: symbols.intern(&action.uuid),
+            state: EntryState::Confirmed,
+        })
+    }
+
+    pub fn apply_removed(&mut self, message_tt: Timetoken, action_tt: Timetoken) -> bool {
+        self.get_mut(message_tt)
+            .is_some_and(|m| m.apply_removed(action_tt))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(tt: u64) -> Message {
+        Message::new(Timetoken(tt), None, &serde_json::json!("hi"))
+    }
+
+    fn stored(mt: u64, at: u64, uuid: &str, value: &str) -> StoredAction {
+        StoredAction {
+            action_timetoken: Timetoken(at),
+            message_timetoken: Timetoken(mt),
+            action_type: "reaction".into(),
+            uuid: uuid.into(),
+            value: value.into(),
+        }
+    }
+
+    #[test]
+    fn older_pages_prepend_and_overlapping_pages_merge_without_duplicates() {
+        let mut t = Timeline::default();
+        assert_eq!(t.merge(vec![msg(30), msg(40)]), 2);
+        assert_eq!(t.merge(vec![msg(10), msg(20)]), 2);
+        assert_eq!(t.merge(vec![msg(20), msg(25), msg(30)]), 1);
+        let tts: Vec<u64> = t.iter().map(|m| m.timetoken.get()).collect();
+        assert_eq!(tts, [10, 20, 25, 30, 40]);
+    }
+
+    #[test]
+    fn live_events_count_each_action_once() {
+        let mut s = Symbols::new();
+        let mut t = Timeline::default();
+        t.merge(vec![msg(10)]);
+        let a = stored(10, 11, "bob", "👍");
+        assert!(t.apply_added(&a, &mut s));
+        assert!(
+            !t.apply_added(&a, &mut s),
+            "a repeated event changes nothing"
+        );
+        assert_eq!(t.get(Timetoken(10)).unwrap().actions.len(), 1);
+        assert!(t.apply_removed(Timetoken(10), Timetoken(11)));
+        assert!(t.get(Timetoken(10)).unwrap().actions.is_empty());
+        assert!(
+            !t.apply_added(&stored(99, 100, "bob", "👍"), &mut s),
+            "unknown message"
+        );
+    }
+
+    #[test]
+    fn our_echo_settles_the_pending_entry_instead_of_adding_a_second() {
+        let mut s = Symbols::new();
+        let mut t = Timeline::default();
+        t.merge(vec![msg(10)]);
+        let (kind, value, me) = (s.intern("reaction"), s.intern("👍"), s.intern("me"));
+        let m = t.get_mut(Timetoken(10)).unwrap();
+        m.actions.push(ActionEntry {
+            action_tt: Timetoken(0),
+            kind,
+            value,
+            uuid: me,
+            state: EntryState::Adding(7),
+        });
+        assert!(t.apply_added(&stored(10, 12, "me", "👍"), &mut s));
+        let m = t.get(Timetoken(10)).unwrap();
+        assert_eq!(m.actions.len(), 1);
+        assert_eq!(m.actions[0].state, EntryState::Confirmed);
+        assert_eq!(m.actions[0].action_tt, Timetoken(12));
+    }
+
+    #[test]
+    fn a_refresh_keeps_requests_in_flight() {
+        let mut s = Symbols::new();
+        let (kind, up, heart, me, bob) = (
+            s.intern("reaction"),
+            s.intern("👍"),
+            s.intern("❤️"),
+            s.intern("me"),
+            s.intern("bob"),
+        );
+        let mut m = msg(10);
+        let confirmed = |tt: u64, value, uuid| ActionEntry {
+            action_tt: Timetoken(tt),
+            kind,
+            value,
+            uuid,
+            state: EntryState::Confirmed,
+        };
+        m.actions = vec![
+            confirmed(11, up, bob),
+            ActionEntry {
+                state: EntryState::Removing(1),
+                ..confirmed(12, heart, me)
+            },
+            ActionEntry {
+                state: EntryState::Adding(2),
+                ..confirmed(0, up, me)
+            },
+        ];
+        m.replace_actions(vec![confirmed(11, up, bob), confirmed(12, heart, me)]);
+        let states: Vec<EntryState> = m.actions.iter().map(|a| a.state).collect();
+        assert_eq!(
+            states,
+            [
+                EntryState::Confirmed,
+                EntryState::Removing(1),
+                EntryState::Adding(2)
+            ]
+        );
+        // The server now holds our add and no longer the removed one.
+        m.replace_actions(vec![confirmed(11, up, bob), confirmed(13, up, me)]);
+        assert_eq!(m.actions.len(), 2);
+        assert!(m.actions.iter().all(|a| a.state == EntryState::Confirmed));
+    }
+}

@@ -1,0 +1,238 @@
+//! Command-line definitions (clap): the terminal UI by default, `serve`, and the scriptable
+//! subcommands. Parsing only; `main.rs` and `commands` act on the result.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::ConnectionOverrides;
+use crate::pubnub::Timetoken;
+
+/// Browse a chat channel's messages and their reactions (PubNub message actions).
+///
+/// With no keys configured, `reactions` starts an embedded server that speaks PubNub's wire
+/// protocol and keeps its data in SQLite, so it works offline.
+#[derive(Debug, Parser)]
+#[command(name = "reactions", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+
+    /// Channel to open in the terminal UI.
+    #[arg(long, global = true, env = "REACTIONS_CHANNEL")]
+    pub channel: Option<String>,
+
+    /// Moderator mode: allow removing other users' actions (with confirmation and audit log).
+    #[arg(long, global = true)]
+    pub moderator: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Connection settings shared by every command. Flags win over the environment, which wins over
+/// the config file.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ConnectionArgs {
+    /// Service origin: `https://ps.pndsn.com` (the default with keys) or the `http://host:port`
+    /// of a `reactions serve`.
+    #[arg(long, global = true, env = "PUBNUB_ORIGIN")]
+    pub origin: Option<String>,
+    /// Publish key.
+    #[arg(long = "pub-key", global = true, env = "PUBNUB_PUBLISH_KEY")]
+    pub pub_key: Option<String>,
+    /// Subscribe key.
+    #[arg(long = "sub-key", global = true, env = "PUBNUB_SUBSCRIBE_KEY")]
+    pub sub_key: Option<String>,
+    /// Your user id (default: the config's user_id, else $USER).
+    #[arg(long, global = true, env = "PUBNUB_USER_ID")]
+    pub user: Option<String>,
+    /// Secret key: sign every request (and, for `serve`, require signatures).
+    #[arg(
+        long = "secret-key",
+        global = true,
+        env = "PUBNUB_SECRET_KEY",
+        hide_env_values = true
+    )]
+    pub secret_key: Option<String>,
+    /// Auth key sent with every request (`auth`).
+    #[arg(
+        long = "auth-key",
+        global = true,
+        env = "PUBNUB_AUTH_KEY",
+        hide_env_values = true
+    )]
+    pub auth_key: Option<String>,
+}
+
+impl ConnectionArgs {
+    pub fn overrides(&self) -> ConnectionOverrides {
+        ConnectionOverrides {
+            origin: self.origin.clone(),
+            publish_key: self.pub_key.clone(),
+            subscribe_key: self.sub_key.clone(),
+            user_id: self.user.clone(),
+            secret_key: self.secret_key.clone(),
+            auth_key: self.auth_key.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the embedded server (PubNub wire protocol, SQLite storage).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8090")]
+        listen: SocketAddr,
+        /// Database file (default: reactions.sqlite3 in the data directory).
+        #[arg(long)]
+        db: Option<PathBuf>,
+    },
+    /// Publish a message (JSON if it parses as JSON, else a string).
+    Publish {
+        channel: String,
+        message: String,
+        /// Metadata as JSON.
+        #[arg(long)]
+        meta: Option<String>,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show a channel's history, newest last.
+    History {
+        channel: String,
+        /// Number of messages (1-100; 25 with --actions).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100))]
+        max: Option<u32>,
+        /// Only messages older than this timetoken (exclusive).
+        #[arg(long)]
+        start: Option<Timetoken>,
+        /// Only messages from this timetoken on (inclusive).
+        #[arg(long)]
+        end: Option<Timetoken>,
+        /// Include each message's actions.
+        #[arg(long)]
+        actions: bool,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Message actions: list, add, remove.
+    #[command(subcommand)]
+    Actions(ActionsCommand),
+    /// Demo data.
+    #[command(subcommand)]
+    Demo(DemoCommand),
+    /// Configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ActionsCommand {
+    /// List a channel's actions, oldest first (one page unless --all).
+    List {
+        channel: String,
+        /// Only actions older than this action timetoken (exclusive).
+        #[arg(long)]
+        start: Option<Timetoken>,
+        /// Only actions from this action timetoken on (inclusive).
+        #[arg(long)]
+        end: Option<Timetoken>,
+        /// Page size (1-100).
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100))]
+        limit: Option<u32>,
+        /// Follow every page back to the first action (or to --end).
+        #[arg(long)]
+        all: bool,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add an action to a message.
+    Add {
+        channel: String,
+        message_tt: Timetoken,
+        /// Action type, such as `reaction` or `receipt`.
+        #[arg(long = "type")]
+        action_type: String,
+        /// Action value, such as 👍 or `read`.
+        #[arg(long)]
+        value: String,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove an action (yours, or, with a secret key, as its owner).
+    Remove {
+        channel: String,
+        message_tt: Timetoken,
+        action_tt: Timetoken,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DemoCommand {
+    /// Write the demo conversation (about 40 messages from five users, with reactions,
+    /// receipts and a custom action type) to the server.
+    Seed {
+        #[arg(default_value = crate::config::DEFAULT_CHANNEL)]
+        channel: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print where the config file is.
+    Path,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn connection_flags_work_after_a_subcommand() {
+        let cli = Cli::try_parse_from([
+            "reactions",
+            "actions",
+            "list",
+            "chats.room1",
+            "--sub-key",
+            "sub-x",
+            "--limit",
+            "5",
+        ])
+        .unwrap();
+        assert_eq!(cli.connection.sub_key.as_deref(), Some("sub-x"));
+        assert!(matches!(
+            cli.command,
+            Some(Command::Actions(ActionsCommand::List {
+                limit: Some(5),
+                ..
+            }))
+        ));
+    }
+
+    #[test]
+    fn bad_timetokens_and_limits_are_usage_errors() {
+        let bad_tt = Cli::try_parse_from(["reactions", "actions", "remove", "c", "12x", "3"]);
+        assert!(bad_tt.is_err());
+        let bad_limit =
+            Cli::try_parse_from(["reactions", "actions", "list", "c", "--limit", "500"]);
+        assert_eq!(
+            bad_limit.unwrap_err().exit_code(),
+            2,
+            "usage errors exit with 2"
+        );
+    }
+}

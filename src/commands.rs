@@ -1,0 +1,326 @@
+//! The scriptable subcommands: publish, history, actions list/add/remove, demo seed, config path.
+//! Each prints aligned columns, or with `--json` the field names of PubNub's SDK documentation.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use crate::cli::{ActionsCommand, Command, ConfigCommand, DemoCommand};
+use crate::config::{Backend, Connection, Paths};
+use crate::output::{Table, truncate_cells};
+use crate::pubnub::{self, Client, HistoryMessage, MessageAction, StoredAction, Timetoken};
+use crate::server::{self, RunningServer, ServerOptions};
+use crate::{demo, text};
+
+/// A failed command: which operation, and why. Displays as one line.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error("{operation} failed: {source}")]
+    Api {
+        operation: &'static str,
+        source: pubnub::Error,
+    },
+    #[error("{0}")]
+    Other(String),
+}
+
+fn api(operation: &'static str) -> impl FnOnce(pubnub::Error) -> CommandError {
+    move |source| CommandError::Api { operation, source }
+}
+
+/// The server the command talks to: a remote origin, or an embedded one started for the command.
+pub struct Target {
+    pub origin: String,
+    embedded: Option<RunningServer>,
+}
+
+impl Target {
+    /// Starts the embedded server on a loopback port when the connection asks for it.
+    pub async fn open(connection: &Connection, paths: &Paths) -> Result<Self, CommandError> {
+        match &connection.backend {
+            Backend::Remote { origin } => Ok(Self {
+                origin: origin.clone(),
+                embedded: None,
+            }),
+            Backend::Embedded => {
+                let listen = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+                let server = server::start(ServerOptions::new(listen, paths.database()))
+                    .await
+                    .map_err(|e| CommandError::Other(format!("embedded server: {e}")))?;
+                Ok(Self {
+                    origin: server.origin(),
+                    embedded: Some(server),
+                })
+            }
+        }
+    }
+
+    pub async fn close(self) {
+        if let Some(server) = self.embedded {
+            server.shutdown().await;
+        }
+    }
+}
+
+/// Runs one subcommand (not `serve`) and prints its result on stdout.
+pub async fn run(
+    command: Command,
+    connection: &Connection,
+    paths: &Paths,
+) -> Result<(), CommandError> {
+    if let Command::Config(ConfigCommand::Path) = command {
+        println!("{}", paths.config_file.display());
+        return Ok(());
+    }
+    let target = Target::open(connection, paths).await?;
+    let config = connection.client_config(&target.origin);
+    let result = match Client::new(config.clone()) {
+        Ok(client) => run_with_client(command, &client, &config).await,
+        Err(e) => Err(CommandError::Api {
+            operation: "connect",
+            source: e,
+        }),
+    };
+    target.close().await;
+    result
+}
+
+async fn run_with_client(
+    command: Command,
+    client: &Client,
+    config: &pubnub::Config,
+) -> Result<(), CommandError> {
+    match command {
+        Command::Publish {
+            channel,
+            message,
+            meta,
+            json,
+        } => {
+            let payload = serde_json::from_str::<Value>(&message).unwrap_or(Value::String(message));
+            let mut request = client.publish().channel(&channel).message(payload);
+            if let Some(meta) = meta {
+                let meta: Value = serde_json::from_str(&meta)
+                    .map_err(|e| CommandError::Other(format!("--meta is not JSON: {e}")))?;
+                request = request.meta(meta);
+            }
+            let tt = request.execute().await.map_err(api("publish"))?;
+            if json {
+                println!("{}", json!({ "timetoken": tt }));
+            } else {
+                println!("published {} ({})", tt, tt.local_string());
+            }
+        }
+        Command::History {
+            channel,
+            max,
+            start,
+            end,
+            actions,
+            json,
+        } => {
+            let mut request = client
+                .fetch_messages()
+                .channel(&channel)
+                .include_actions(actions)
+                .include_uuid(true)
+                .include_meta(true);
+            if let Some(max) = max {
+                request = request.max(max);
+            }
+            if let Some(start) = start {
+                request = request.start(start);
+            }
+            if let Some(end) = end {
+                request = request.end(end);
+            }
+            let page = request.execute().await.map_err(api("history"))?;
+            if json {
+                println!("{}", history_json(&page.messages));
+            } else {
+                print!("{}", history_table(&page.messages, actions));
+            }
+        }
+        Command::Actions(sub) => run_actions(sub, client).await?,
+        Command::Demo(DemoCommand::Seed { channel }) => {
+            let report = demo::seed_via_client(config, &channel)
+                .await
+                .map_err(api("demo seed"))?;
+            println!(
+                "seeded {}: {} messages, {} actions",
+                channel, report.messages, report.actions
+            );
+        }
+        Command::Serve { .. } | Command::Config(_) => {
+            return Err(CommandError::Other(
+                "internal: serve and config are handled before connecting".into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+async fn run_actions(command: ActionsCommand, client: &Client) -> Result<(), CommandError> {
+    match command {
+        ActionsCommand::List {
+            channel,
+            start,
+            end,
+            limit,
+            all,
+            json,
+        } => {
+            let mut request = client.get_message_actions().channel(&channel);
+            if let Some(start) = start {
+                request = request.start(start);
+            }
+            if let Some(end) = end {
+                request = request.end(end);
+            }
+            if let Some(limit) = limit {
+                request = request.limit(limit);
+            }
+            let actions = if all {
+                let mut all = request
+                    .pager()
+                    .collect_all()
+                    .await
+                    .map_err(api("actions list"))?;
+                all.sort_by_key(|a| a.action_timetoken);
+                all
+            } else {
+                request.execute().await.map_err(api("actions list"))?.actions
+            };
+            if json {
+                println!("{}", json!({ "actions": actions }));
+            } else {
+                print!("{}", actions_table(&actions));
+            }
+        }
+        ActionsCommand::Add {
+            channel,
+            message_tt,
+            action_type,
+            value,
+            json,
+        } => {
+            let added = client
+                .add_message_action()
+                .channel(&channel)
+                .message_action(MessageAction {
+                    action_type,
+                    value,
+                    message_timetoken: message_tt,
+                })
+                .execute()
+                .await
+                .map_err(api("actions add"))?;
+            if let Some(warning) = &added.warning {
+                eprintln!("warning: {warning}");
+            }
+            if json {
+                println!("{}", json!(added.action));
+            } else {
+                print!("{}", actions_table(std::slice::from_ref(&added.action)));
+            }
+        }
+        ActionsCommand::Remove {
+            channel,
+            message_tt,
+            action_tt,
+        } => {
+            let removed = client
+                .remove_message_action()
+                .channel(&channel)
+                .message_timetoken(message_tt)
+                .action_timetoken(action_tt)
+                .execute()
+                .await
+                .map_err(api("actions remove"))?;
+            if let Some(warning) = &removed.warning {
+                eprintln!("warning: {warning}");
+            }
+            println!("removed action {action_tt} from message {message_tt}");
+        }
+    }
+    Ok(())
+}
+
+fn time_cells(tt: Timetoken) -> [String; 2] {
+    [tt.to_string(), tt.local_string()]
+}
+
+fn actions_table(actions: &[StoredAction]) -> String {
+    let mut table = Table::new(&[
+        "ACTION_TIMETOKEN",
+        "LOCAL_TIME",
+        "MESSAGE_TIMETOKEN",
+        "UUID",
+        "TYPE",
+        "VALUE",
+    ]);
+    for a in actions {
+        let [tt, local] = time_cells(a.action_timetoken);
+        table.row(vec![
+            tt,
+            local,
+            a.message_timetoken.to_string(),
+            a.uuid.clone(),
+            a.action_type.clone(),
+            a.value.clone(),
+        ]);
+    }
+    table.render()
+}
+
+fn history_table(messages: &[HistoryMessage], with_actions: bool) -> String {
+    let mut headers = vec!["TIMETOKEN", "LOCAL_TIME", "UUID", "MESSAGE"];
+    if with_actions {
+        headers.push("ACTIONS");
+    }
+    let mut table = Table::new(&headers);
+    for m in messages {
+        let [tt, local] = time_cells(m.timetoken);
+        let mut row = vec![
+            tt,
+            local,
+            m.uuid.clone().unwrap_or_default(),
+            truncate_cells(&text::single_line(&m.text()), 60),
+        ];
+        if with_actions {
+            row.push(action_summary(m));
+        }
+        table.row(row);
+    }
+    table.render()
+}
+
+/// `reaction:👍×3 receipt:read×4` for one message.
+fn action_summary(message: &HistoryMessage) -> String {
+    let mut parts = Vec::new();
+    for (action_type, values) in &message.actions {
+        for (value, refs) in values {
+            parts.push(format!("{action_type}:{value}×{}", refs.len()));
+        }
+    }
+    parts.join(" ")
+}
+
+/// `{"channels": {ch: [{message, timetoken, uuid, meta, actions}]}}`, as the SDKs name them.
+fn history_json(messages: &[HistoryMessage]) -> Value {
+    let mut channels: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+    for m in messages {
+        let mut item = json!({ "message": m.message, "timetoken": m.timetoken });
+        if let Some(uuid) = &m.uuid {
+            item["uuid"] = json!(uuid);
+        }
+        if let Some(meta) = &m.meta {
+            item["meta"] = meta.clone();
+        }
+        if !m.actions.is_empty() {
+            item["actions"] = json!(m.actions);
+        }
+        channels.entry(&m.channel).or_default().push(item);
+    }
+    json!({ "channels": channels })
+}

@@ -1,0 +1,287 @@
+//! Settings from the config file, the environment and flags (flags win over the environment,
+//! which wins over the file), and the paths the app uses (from `directories`).
+//!
+//! This module only reads and resolves; it starts nothing.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::pubnub;
+
+/// Public PubNub origin used when keys are given without `--origin`.
+pub const PUBNUB_ORIGIN: &str = "https://ps.pndsn.com";
+/// Keys the embedded server is addressed with when none are configured.
+pub const EMBEDDED_KEY: &str = "demo";
+/// Channel opened by default.
+pub const DEFAULT_CHANNEL: &str = "chats.room1";
+
+/// Why settings could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config file {path} is not valid: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("no home directory found to keep the config and data in; set $HOME")]
+    NoHome,
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Where the config file, the database, the audit trail and the log live.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    pub config_file: PathBuf,
+    pub data_dir: PathBuf,
+}
+
+impl Paths {
+    /// The platform's config and data directories for `reactions`
+    /// (on Linux `$XDG_CONFIG_HOME/reactions` and `$XDG_DATA_HOME/reactions`).
+    pub fn discover() -> Result<Self, ConfigError> {
+        let dirs =
+            directories::ProjectDirs::from("", "", "reactions").ok_or(ConfigError::NoHome)?;
+        Ok(Self {
+            config_file: dirs.config_dir().join("config.toml"),
+            data_dir: dirs.data_dir().to_path_buf(),
+        })
+    }
+
+    /// The embedded server's SQLite database.
+    pub fn database(&self) -> PathBuf {
+        self.data_dir.join("reactions.sqlite3")
+    }
+
+    /// JSON lines, one per moderator removal.
+    pub fn audit_log(&self) -> PathBuf {
+        self.data_dir.join("moderation-audit.jsonl")
+    }
+
+    /// The app's log file (never the screen).
+    pub fn log_file(&self) -> PathBuf {
+        self.data_dir.join("reactions.log")
+    }
+}
+
+/// How reaction values are written: the emoji itself, or its shortcode name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ReactionValueStyle {
+    #[default]
+    Emoji,
+    Shortcode,
+}
+
+/// One or several key specs for an action in the `[keys]` table.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum KeySpecs {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl KeySpecs {
+    pub fn as_slice(&self) -> &[String] {
+        match self {
+            KeySpecs::One(s) => std::slice::from_ref(s),
+            KeySpecs::Many(v) => v,
+        }
+    }
+}
+
+/// The config file `config.toml`. Every field is optional.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub origin: Option<String>,
+    pub publish_key: Option<String>,
+    pub subscribe_key: Option<String>,
+    pub user_id: Option<String>,
+    pub secret_key: Option<String>,
+    pub auth_key: Option<String>,
+    pub channel: Option<String>,
+    pub moderator: Option<bool>,
+    pub reaction_type: Option<String>,
+    pub reaction_value: Option<ReactionValueStyle>,
+    /// Action name -> key(s), overriding the default keymap.
+    #[serde(default)]
+    pub keys: BTreeMap<String, KeySpecs>,
+}
+
+impl FileConfig {
+    /// Reads `path`; a missing file is an empty config.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                });
+            }
+        };
+        Self::parse(&text).map_err(|message| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message,
+        })
+    }
+
+    /// Parses the TOML text of a config file.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        toml::from_str(text).map_err(|e| e.message().to_string())
+    }
+}
+
+/// Connection settings given on the command line or in the environment (`None` = not given).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConnectionOverrides {
+    pub origin: Option<String>,
+    pub publish_key: Option<String>,
+    pub subscribe_key: Option<String>,
+    pub user_id: Option<String>,
+    pub secret_key: Option<String>,
+    pub auth_key: Option<String>,
+}
+
+/// Where requests go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backend {
+    /// No keys and no origin configured: an embedded server started in this process.
+    Embedded,
+    /// The real service, or the origin of a `reactions serve`.
+    Remote { origin: String },
+}
+
+/// Resolved connection: backend, keys and identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Connection {
+    pub backend: Backend,
+    pub publish_key: String,
+    pub subscribe_key: String,
+    pub user_id: String,
+    pub secret_key: Option<String>,
+    pub auth_key: Option<String>,
+}
+
+fn non_empty(v: Option<&String>) -> Option<String> {
+    v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+impl Connection {
+    /// Flags/environment first, then the file, then defaults. The user defaults to `$USER`.
+    pub fn resolve(flags: &ConnectionOverrides, file: &FileConfig) -> Result<Self, ConfigError> {
+        let pick = |flag: &Option<String>, from_file: &Option<String>| {
+            non_empty(flag.as_ref()).or_else(|| non_empty(from_file.as_ref()))
+        };
+        let origin = pick(&flags.origin, &file.origin);
+        let subscribe_key = pick(&flags.subscribe_key, &file.subscribe_key);
+        let publish_key = pick(&flags.publish_key, &file.publish_key);
+        let user_id = pick(&flags.user_id, &file.user_id)
+            .or_else(|| non_empty(std::env::var("USER").ok().as_ref()))
+            .unwrap_or_else(|| "anonymous".to_string());
+        let backend = match (&origin, &subscribe_key) {
+            (None, None) => Backend::Embedded,
+            (Some(origin), _) => Backend::Remote {
+                origin: origin.clone(),
+            },
+            (None, Some(_)) => Backend::Remote {
+                origin: PUBNUB_ORIGIN.to_string(),
+            },
+        };
+        if backend == Backend::Embedded && publish_key.is_some() {
+            return Err(ConfigError::Invalid(
+                "a publish key was given without a subscribe key; set both (or neither, for the embedded server)".into(),
+            ));
+        }
+        Ok(Self {
+            backend,
+            publish_key: publish_key.unwrap_or_else(|| EMBEDDED_KEY.to_string()),
+            subscribe_key: subscribe_key.unwrap_or_else(|| EMBEDDED_KEY.to_string()),
+            user_id,
+            secret_key: pick(&flags.secret_key, &file.secret_key),
+            auth_key: pick(&flags.auth_key, &file.auth_key),
+        })
+    }
+
+    #[cfg(any())] // TEMP until the client lands
+    /// The client configuration for `origin` with these keys and this identity.
+    pub fn client_config(&self, origin: &str) -> pubnub::Config {
+        let mut config = pubnub::Config::new(
+            self.publish_key.clone(),
+            self.subscribe_key.clone(),
+            self.user_id.clone(),
+        );
+        config.origin = origin.to_string();
+        config.secret_key = self.secret_key.clone();
+        config.auth_key = self.auth_key.clone();
+        config
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flags() -> ConnectionOverrides {
+        ConnectionOverrides::default()
+    }
+
+    #[test]
+    fn nothing_configured_means_the_embedded_server() {
+        let c = Connection::resolve(&flags(), &FileConfig::default()).unwrap();
+        assert_eq!(c.backend, Backend::Embedded);
+        assert_eq!(c.subscribe_key, EMBEDDED_KEY);
+    }
+
+    #[test]
+    fn flags_win_over_the_file_and_keys_alone_mean_the_real_service() {
+        let file = FileConfig::parse(
+            "subscribe_key = \"sub-file\"\npublish_key = \"pub-file\"\nuser_id = \"file-user\"\n",
+        )
+        .unwrap();
+        let mut f = flags();
+        f.user_id = Some("flag-user".into());
+        let c = Connection::resolve(&f, &file).unwrap();
+        assert_eq!(c.user_id, "flag-user");
+        assert_eq!(c.subscribe_key, "sub-file");
+        assert_eq!(
+            c.backend,
+            Backend::Remote {
+                origin: PUBNUB_ORIGIN.into()
+            }
+        );
+    }
+
+    #[test]
+    fn an_origin_without_keys_talks_to_a_reactions_serve_with_the_demo_keys() {
+        let mut f = flags();
+        f.origin = Some("http://127.0.0.1:8090".into());
+        let c = Connection::resolve(&f, &FileConfig::default()).unwrap();
+        assert_eq!(
+            c.backend,
+            Backend::Remote {
+                origin: "http://127.0.0.1:8090".into()
+            }
+        );
+        assert_eq!(c.publish_key, EMBEDDED_KEY);
+    }
+
+    #[test]
+    fn unknown_fields_and_bad_values_are_reported() {
+        assert!(FileConfig::parse("subscribe_kee = \"x\"").is_err());
+        assert!(FileConfig::parse("reaction_value = \"gif\"").is_err());
+        let ok = FileConfig::parse(
+            "reaction_value = \"shortcode\"\n[keys]\nquit = [\"q\", \"ctrl-q\"]\nhelp = \"F1\"\n",
+        )
+        .unwrap();
+        assert_eq!(ok.reaction_value, Some(ReactionValueStyle::Shortcode));
+        assert_eq!(ok.keys["quit"].as_slice().len(), 2);
+        assert_eq!(ok.keys["help"].as_slice(), ["F1".to_string()]);
+    }
+}

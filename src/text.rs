@@ -1,0 +1,88 @@
+//! Making network text safe to show: no control characters, no escape sequences, no bidi
+//! overrides ever reach the terminal.
+
+use std::borrow::Cow;
+
+/// Whether `c` must never be written to a terminal as is.
+fn is_unsafe(c: char) -> bool {
+    c.is_control() && c != '\n' || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Removes escape sequences (CSI `ESC [ ... final`, OSC `ESC ] ... BEL|ST`, two-byte `ESC x`),
+/// C0/C1 control characters and bidi overrides. Newlines are kept; tabs become a space.
+pub fn sanitize(input: &str) -> Cow<'_, str> {
+    if !input.chars().any(|c| is_unsafe(c) || c == '\t') {
+        return Cow::Borrowed(input);
+    }
+    let mut out = String::with_capacity(input.len());
+    let mut chars = input.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\t' => out.push(' '),
+            '\u{1b}' => match chars.next() {
+                // CSI: parameters and intermediates up to a final byte in @..~
+                Some('[') => {
+                    for n in chars.by_ref() {
+                        if ('@'..='~').contains(&n) {
+                            break;
+                        }
+                    }
+                }
+                // OSC / DCS / APC / PM / SOS: up to BEL or ST (ESC \)
+                Some(']' | 'P' | '_' | '^' | 'X') => {
+                    while let Some(n) = chars.next() {
+                        if n == '\u{7}' {
+                            break;
+                        }
+                        if n == '\u{1b}' && chars.peek() == Some(&'\\') {
+                            chars.next();
+                            break;
+                        }
+                    }
+                }
+                _ => {}
+            },
+            '\u{9b}' => {
+                // 8-bit CSI
+                for n in chars.by_ref() {
+                    if ('@'..='~').contains(&n) {
+                        break;
+                    }
+                }
+            }
+            c if is_unsafe(c) => {}
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// [`sanitize`], then newlines turned into spaces: for one-line places (columns, chips).
+pub fn single_line(input: &str) -> Cow<'_, str> {
+    match sanitize(input) {
+        Cow::Borrowed(s) if !s.contains('\n') => Cow::Borrowed(s),
+        other => Cow::Owned(other.replace('\n', " ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_and_controls_never_survive() {
+        let hostile = "a\u{1b}[2J\u{1b}[31mred\u{1b}]0;title\u{7}b\u{1b}]8;;http://x\u{1b}\\c\r\u{8}\u{9b}1;1Hd\u{202E}e\u{0}";
+        let clean = sanitize(hostile);
+        assert_eq!(clean, "aredbcde");
+        assert!(!clean.chars().any(|c| c.is_control()));
+    }
+
+    #[test]
+    fn ordinary_text_is_borrowed_and_newlines_kept() {
+        assert!(matches!(sanitize("héllo 👍🏽 world"), Cow::Borrowed(_)));
+        assert_eq!(sanitize("two\nlines\tx"), "two\nlines x");
+        assert_eq!(single_line("two\nlines"), "two lines");
+        // Zero-width joiners inside emoji sequences are kept.
+        assert_eq!(sanitize("👩‍💻"), "👩‍💻");
+    }
+}
