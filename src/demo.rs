@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde::de::{MapAccess, Visitor};
 use serde_json::{Value, json};
 
-use crate::pubnub::{self, Client, MessageAction, Timetoken};
+use crate::pubnub::{self, ActionRef, HistoryMessage, Timetoken};
 
 const ASSET: &str = include_str!("../assets/demo-conversation.json");
 
@@ -162,6 +162,7 @@ pub struct SeedReport {
     pub actions: usize,
 }
 
+#[cfg(any())] // TEMP until the client lands
 /// Writes the conversation to `channel` through the API, publishing and reacting as each demo
 /// user (the server assigns current timetokens). `template` supplies origin and keys.
 pub async fn seed_via_client(
@@ -204,6 +205,36 @@ pub async fn seed_via_client(
         }
     }
     Ok(report)
+}
+
+/// The conversation as history messages with actions, as history-with-actions would return
+/// it after seeding `channel` (used by the app's tests and benchmarks).
+pub fn as_history(plan: &[PlannedMessage], channel: &str) -> Vec<HistoryMessage> {
+    plan.iter()
+        .map(|m| {
+            let mut actions = pubnub::ActionMap::new();
+            for a in &m.actions {
+                actions
+                    .entry(a.action_type.clone())
+                    .or_default()
+                    .entry(a.value.clone())
+                    .or_default()
+                    .push(ActionRef {
+                        uuid: a.user.clone(),
+                        action_timetoken: a.timetoken,
+                    });
+            }
+            HistoryMessage {
+                channel: channel.to_string(),
+                timetoken: m.timetoken,
+                message: m.payload.clone(),
+                meta: None,
+                uuid: Some(m.user.clone()),
+                custom_message_type: None,
+                actions,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

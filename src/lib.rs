@@ -4,6 +4,8 @@
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod output;
 pub mod pubnub;
 pub mod text;
+pub mod ui;

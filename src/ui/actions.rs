@@ -1,0 +1,132 @@
+//! The Actions screen: the channel's message actions newest first, one row each, drawn from a
+//! top anchor so only visible rows are touched.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
+
+use super::timeline::local;
+use super::{Hits, theme, wrap};
+use crate::app::actions_view::ActionRow;
+use crate::app::{App, MouseTarget};
+use crate::pubnub::Timetoken;
+use crate::text::single_line;
+
+/// Render state: the row at the top of the list.
+#[derive(Debug, Default)]
+pub struct ActionsTableView {
+    top: Option<Timetoken>,
+}
+
+const TIME_W: usize = 11;
+const USER_W: usize = 12;
+const TYPE_W: usize = 10;
+const VALUE_W: usize = 12;
+
+fn cell(text: &str, width: usize) -> String {
+    let cut = wrap::truncate(text, width);
+    let pad = width.saturating_sub(cut.width());
+    format!("{cut}{} ", " ".repeat(pad))
+}
+
+impl ActionsTableView {
+    fn settle_top(&mut self, app: &App, selected: Timetoken, rows: usize) -> Option<Timetoken> {
+        let view = &app.actions;
+        let top = self
+            .top
+            .filter(|tt| view.get(*tt).is_some_and(|r| view.matches(r, &app.symbols)))
+            .unwrap_or(selected);
+        if selected > top {
+            return Some(selected);
+        }
+        let within = view
+            .display_from(Some(top), &app.symbols)
+            .take(rows)
+            .any(|r| r.action_tt == selected);
+        if within {
+            Some(top)
+        } else {
+            view.step(selected, -(rows as isize - 1), &app.symbols)
+        }
+    }
+
+    pub fn draw(&mut self, app: &App, area: Rect, buf: &mut Buffer, hits: &mut Hits) {
+        if area.height < 2 {
+            return;
+        }
+        let view = &app.actions;
+        let filter_line = view.editing_filter || !view.filter.is_empty();
+        let list_height = area.height as usize - 1 - usize::from(filter_line);
+        let header = format!(
+            "{}{}{}{}MESSAGE",
+            cell("TIME", TIME_W),
+            cell("USER", USER_W),
+            cell("TYPE", TYPE_W),
+            cell("VALUE", VALUE_W)
+        );
+        buf.set_string(area.x + 1, area.y, header, theme::title());
+        let mut y = area.y + 1;
+        let selected = view.selected.or_else(|| view.newest(&app.symbols));
+        self.top = selected.and_then(|s| self.settle_top(app, s, list_height));
+        let mut drawn = 0;
+        for row in view.display_from(self.top, &app.symbols).take(list_height) {
+            let style = if Some(row.action_tt) == selected {
+                theme::selected_row()
+            } else {
+                Style::new()
+            };
+            let line = row_line(app, row, area.width.saturating_sub(1) as usize);
+            buf.set_style(Rect::new(area.x, y, area.width, 1), style);
+            buf.set_line(area.x + 1, y, &line.patch_style(style), area.width - 1);
+            hits.push(Rect::new(area.x, y, area.width, 1), MouseTarget::ActionRow(row.action_tt));
+            y += 1;
+            drawn += 1;
+        }
+        if drawn < list_height {
+            let note = if view.loading || !view.loaded {
+                "loading actions…".to_string()
+            } else if view.next_start.is_some() {
+                "↓ more".to_string()
+            } else if view.is_empty() {
+                "No message actions in this channel yet.".to_string()
+            } else {
+                "── first action of the channel ──".to_string()
+            };
+            buf.set_string(area.x + 1, y, note, theme::dim());
+        }
+        if filter_line {
+            let cursor = if view.editing_filter { "▏" } else { "" };
+            let text = format!(
+                "/ filter (user, type or value): {}{cursor}   Enter keep · Esc clear",
+                single_line(&view.filter)
+            );
+            buf.set_string(area.x + 1, area.y + area.height - 1, text, theme::info());
+        }
+    }
+}
+
+fn row_line(app: &App, row: &ActionRow, width: usize) -> Line<'static> {
+    let s = &app.symbols;
+    let when = local(row.action_tt, app.options.utc_offset_secs)
+        .format("%m-%d %H:%M")
+        .to_string();
+    let value = if app.kinds.is_reaction(row.kind) { s.glyph(row.value) } else { s.label(row.value) };
+    let fixed = TIME_W + USER_W + TYPE_W + VALUE_W + 4;
+    let rest = width.saturating_sub(fixed);
+    let message = match app.timeline.get(row.message_tt) {
+        Some(m) => Span::raw(wrap::truncate(&single_line(&m.text), rest)),
+        None => Span::styled(
+            wrap::truncate(&format!("(message {} not loaded)", row.message_tt), rest),
+            theme::dim(),
+        ),
+    };
+    Line::from(vec![
+        Span::styled(cell(&when, TIME_W), theme::time()),
+        Span::styled(cell(s.label(row.uuid), USER_W), theme::author(s.label(row.uuid))),
+        Span::raw(cell(s.label(row.kind), TYPE_W)),
+        Span::raw(cell(value, VALUE_W)),
+        message,
+    ])
+}

@@ -1,0 +1,120 @@
+//! Drawing: one function per pane, all reading [`App`] and never changing it. Render state that
+//! survives frames (layout caches, scroll anchors, where things were drawn for the mouse) lives
+//! in [`UiState`].
+
+mod actions;
+mod chips;
+mod details;
+mod popups;
+mod status;
+pub mod theme;
+mod timeline;
+pub mod wrap;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::text::{Line, Span};
+
+use crate::app::{App, MouseTarget, Overlay, Screen};
+
+/// Screen regions from the last frame that a click can hit.
+#[derive(Debug, Default)]
+pub struct Hits {
+    /// Small targets (chips, rows), checked first.
+    precise: Vec<(Rect, MouseTarget)>,
+    /// Large targets under them (whole messages).
+    under: Vec<(Rect, MouseTarget)>,
+}
+
+impl Hits {
+    pub fn push(&mut self, rect: Rect, target: MouseTarget) {
+        self.precise.push((rect, target));
+    }
+
+    pub fn push_under(&mut self, rect: Rect, target: MouseTarget) {
+        self.under.push((rect, target));
+    }
+
+    fn clear(&mut self) {
+        self.precise.clear();
+        self.under.clear();
+    }
+
+    /// What is at column `x`, row `y`.
+    pub fn at(&self, x: u16, y: u16) -> Option<MouseTarget> {
+        let p = Position::new(x, y);
+        self.precise
+            .iter()
+            .chain(self.under.iter())
+            .find(|(r, _)| r.contains(p))
+            .map(|(_, t)| *t)
+    }
+}
+
+/// Render state kept between frames.
+#[derive(Debug, Default)]
+pub struct UiState {
+    timeline: timeline::TimelineView,
+    actions: actions::ActionsTableView,
+    pub hits: Hits,
+    /// Messages visible on the Timeline in the last frame (the page size).
+    pub visible_messages: usize,
+}
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame, app: &App, state: &mut UiState) {
+    let area = frame.area();
+    state.hits.clear();
+    let [top, main, bottom] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_tabs(frame, app, top);
+    let buf = frame.buffer_mut();
+    match app.screen {
+        Screen::Timeline => {
+            state.visible_messages = state.timeline.draw(app, main, buf, &mut state.hits);
+        }
+        Screen::Actions => state.actions.draw(app, main, buf, &mut state.hits),
+        Screen::Details(view) => details::draw(app, view, main, buf),
+    }
+    status::draw(app, bottom, frame.buffer_mut());
+    if let Some(overlay) = &app.overlay {
+        popups::draw(app, overlay, main, frame.buffer_mut());
+    }
+}
+
+fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
+    let tab = |name: &'static str, active: bool| {
+        let style = if active { theme::tab_active() } else { theme::dim() };
+        Span::styled(format!(" {name} "), style)
+    };
+    let on_actions = app.screen == Screen::Actions;
+    let line = Line::from(vec![
+        Span::styled(" reactions ", theme::title()),
+        tab("Timeline", !on_actions),
+        Span::raw(" "),
+        tab("Actions", on_actions),
+        Span::styled("   Tab switch · ? help", theme::dim()),
+    ]);
+    frame.buffer_mut().set_line(area.x, area.y, &line, area.width);
+}
+
+/// A rectangle of `width` x `height` centred in `area` (clamped to it).
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+/// Whether a popup is open that takes all keys.
+pub fn overlay_open(app: &App) -> bool {
+    matches!(app.overlay, Some(Overlay::Picker(_)))
+}
