@@ -125,7 +125,9 @@ impl Conversation {
                 let message_tt = start + m.at * MINUTE;
                 let timetoken = unique(message_tt);
                 let reactions = m.reactions.0.iter().flat_map(|(value, users)| {
-                    users.iter().map(move |u| (u, REACTION_TYPE, value.as_str()))
+                    users
+                        .iter()
+                        .map(move |u| (u, REACTION_TYPE, value.as_str()))
                 });
                 let receipts = m.read_by.iter().map(|u| (u, RECEIPT_TYPE, RECEIPT_VALUE));
                 let others = m
@@ -270,7 +272,10 @@ mod tests {
         assert!(messages.windows(2).all(|w| w[0] < w[1]));
         let mut all: Vec<u64> = plan
             .iter()
-            .flat_map(|m| std::iter::once(m.timetoken.get()).chain(m.actions.iter().map(|a| a.timetoken.get())))
+            .flat_map(|m| {
+                std::iter::once(m.timetoken.get())
+                    .chain(m.actions.iter().map(|a| a.timetoken.get()))
+            })
             .collect();
         let n = all.len();
         all.sort();

@@ -1,1 +1,839 @@
+//! `update` driven through every key and event, with no terminal and no network.
 
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::*;
+use crate::demo::{Conversation, as_history};
+use crate::pubnub::{ActionEventKind, Error, HistoryMessage, MoreBounds};
+
+const CH: &str = "chats.room1";
+const NOW: Timetoken = Timetoken(17_646_000_000_000_000);
+
+fn options(user: &str, moderator: bool) -> Options {
+    Options {
+        channel: CH.into(),
+        user_id: user.into(),
+        moderator,
+        reaction_type: "reaction".into(),
+        reaction_value: ReactionValueStyle::Emoji,
+        keymap: Keymap::default(),
+        utc_offset_secs: 0,
+        audit_log_path: "/tmp/audit.jsonl".into(),
+        recent_reactions: vec![],
+    }
+}
+
+fn demo_history() -> Vec<HistoryMessage> {
+    as_history(&Conversation::bundled().plan(NOW), CH)
+}
+
+/// An app that has loaded the newest page of the demo conversation.
+fn loaded(user: &str, moderator: bool) -> App {
+    let mut app = App::new(options(user, moderator));
+    let commands = app.start();
+    let Some(Command::FetchHistory {
+        op, start: None, ..
+    }) = commands.first().cloned()
+    else {
+        panic!("start must fetch the newest page: {commands:?}");
+    };
+    let all = demo_history();
+    let newest = all[all.len() - 25..].to_vec();
+    let out = update(
+        &mut app,
+        Event::Api(op, ApiOutcome::History(Ok(page(newest)))),
+    );
+    assert!(out.redraw);
+    app
+}
+
+fn page(messages: Vec<HistoryMessage>) -> HistoryPage {
+    HistoryPage {
+        messages,
+        more: None,
+    }
+}
+
+fn key(app: &mut App, code: KeyCode) -> Outcome {
+    update(app, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn ch(app: &mut App, c: char) -> Outcome {
+    key(app, KeyCode::Char(c))
+}
+
+fn last_tt(app: &App) -> Timetoken {
+    app.timeline.last().map(|m| m.timetoken).unwrap()
+}
+
+fn chip_counts(app: &App, tt: Timetoken) -> Vec<(String, u32, bool, bool)> {
+    let m = app.timeline.get(tt).unwrap();
+    chips::chips(m, app.me, &app.kinds, &app.symbols)
+        .iter()
+        .map(|c| {
+            (
+                chips::chip_label(c, &app.symbols),
+                c.count,
+                c.mine,
+                c.pending,
+            )
+        })
+        .collect()
+}
+
+fn stored(mt: Timetoken, at: u64, uuid: &str, value: &str) -> StoredAction {
+    StoredAction {
+        action_timetoken: Timetoken(at),
+        message_timetoken: mt,
+        action_type: "reaction".into(),
+        uuid: uuid.into(),
+        value: value.into(),
+    }
+}
+
+fn add_command(out: &Outcome) -> (OpId, Timetoken, String) {
+    out.commands
+        .iter()
+        .find_map(|c| match c {
+            Command::AddAction {
+                op,
+                message_tt,
+                value,
+                ..
+            } => Some((*op, *message_tt, value.clone())),
+            _ => None,
+        })
+        .expect("an AddAction command")
+}
+
+fn remove_command(out: &Outcome) -> (OpId, Timetoken, Option<String>) {
+    out.commands
+        .iter()
+        .find_map(|c| match c {
+            Command::RemoveAction {
+                op,
+                action_tt,
+                as_uuid,
+                ..
+            } => Some((*op, *action_tt, as_uuid.clone())),
+            _ => None,
+        })
+        .expect("a RemoveAction command")
+}
+
+#[test]
+fn first_page_selects_the_newest_message_and_follows() {
+    let app = loaded("carol", false);
+    assert_eq!(app.timeline.len(), 25);
+    assert_eq!(app.selected, Some(last_tt(&app)));
+    assert!(app.follow && !app.loading_latest);
+}
+
+#[test]
+fn j_k_arrows_page_keys_g_and_capital_g_move_the_selection() {
+    let mut app = loaded("carol", false);
+    let at = |app: &App| app.timeline.position(app.selected.unwrap()).unwrap();
+    ch(&mut app, 'k');
+    assert_eq!(at(&app), 23);
+    assert!(!app.follow);
+    key(&mut app, KeyCode::Up);
+    assert_eq!(at(&app), 22);
+    ch(&mut app, 'j');
+    key(&mut app, KeyCode::Down);
+    assert_eq!(at(&app), 24);
+    assert!(app.follow, "back on the newest message: following again");
+    app.page_size = 5;
+    key(&mut app, KeyCode::PageUp);
+    assert_eq!(at(&app), 19);
+    key(&mut app, KeyCode::PageDown);
+    assert_eq!(at(&app), 24);
+    let out = ch(&mut app, 'g');
+    assert_eq!(at(&app), 0);
+    assert!(
+        out.commands
+            .iter()
+            .any(|c| matches!(c, Command::FetchHistory { start: Some(_), .. }))
+    );
+    ch(&mut app, 'G');
+    assert_eq!(at(&app), 24);
+    assert!(app.follow);
+}
+
+#[test]
+fn reaching_the_top_loads_the_previous_page_without_moving_the_selection() {
+    let mut app = loaded("carol", false);
+    app.page_size = 30;
+    let out = key(&mut app, KeyCode::PageUp);
+    let Some(Command::FetchHistory {
+        op,
+        start: Some(start),
+        ..
+    }) = out.commands.first().cloned()
+    else {
+        panic!("expected an older page request: {:?}", out.commands);
+    };
+    assert_eq!(
+        start,
+        app.timeline.first().unwrap().timetoken,
+        "start is exclusive: the oldest loaded"
+    );
+    assert!(app.loading_older);
+    let again = ch(&mut app, 'k');
+    assert!(again.commands.is_empty(), "one page request at a time");
+    let selected = app.selected;
+    let all = demo_history();
+    let older = all[..all.len() - 25].to_vec();
+    update(
+        &mut app,
+        Event::Api(op, ApiOutcome::History(Ok(page(older)))),
+    );
+    assert_eq!(app.timeline.len(), 40);
+    assert_eq!(app.selected, selected, "what the user sees does not move");
+    assert!(!app.loading_older);
+    // The next request finds nothing older: the start of the channel is marked.
+    let out = ch(&mut app, 'g');
+    let Some(Command::FetchHistory { op, .. }) = out.commands.first().cloned() else {
+        panic!()
+    };
+    update(
+        &mut app,
+        Event::Api(op, ApiOutcome::History(Ok(page(vec![])))),
+    );
+    assert!(app.timeline.reached_start);
+    assert!(ch(&mut app, 'g').commands.is_empty());
+}
+
+#[test]
+fn plus_adds_a_pending_thumbs_up_that_the_server_confirms() {
+    let mut app = loaded("zoe", false);
+    let tt = last_tt(&app);
+    let out = ch(&mut app, '+');
+    let (op, message_tt, value) = add_command(&out);
+    assert_eq!((message_tt, value.as_str()), (tt, "👍"));
+    assert_eq!(
+        chip_counts(&app, tt)[0],
+        ("👍 4".into(), 4, true, true),
+        "shown at once, pending"
+    );
+    assert_eq!(app.pending_count(), 1);
+    let confirmed = stored(tt, tt.get() + 999, "zoe", "👍");
+    update(
+        &mut app,
+        Event::Api(op, ApiOutcome::Added(Ok((confirmed.clone(), None)))),
+    );
+    assert_eq!(chip_counts(&app, tt)[0], ("👍 4".into(), 4, true, false));
+    assert_eq!(app.pending_count(), 0);
+    // Our own add coming back as a live event is not counted twice.
+    update(
+        &mut app,
+        Event::Live(LiveEvent::Action {
+            channel: CH.into(),
+            kind: ActionEventKind::Added,
+            action: confirmed,
+        }),
+    );
+    assert_eq!(chip_counts(&app, tt)[0].1, 4);
+    // + again removes it, optimistically.
+    let out = ch(&mut app, '+');
+    let (op, action_tt, as_uuid) = remove_command(&out);
+    assert_eq!((action_tt, as_uuid), (Timetoken(tt.get() + 999), None));
+    assert_eq!(chip_counts(&app, tt)[0], ("👍 3".into(), 3, false, true));
+    update(&mut app, Event::Api(op, ApiOutcome::Removed(Ok(None))));
+    assert_eq!(chip_counts(&app, tt)[0], ("👍 3".into(), 3, false, false));
+}
+
+#[test]
+fn the_echo_arriving_before_the_response_is_not_counted_twice() {
+    let mut app = loaded("zoe", false);
+    let tt = last_tt(&app);
+    let (op, _, _) = add_command(&ch(&mut app, '+'));
+    let confirmed = stored(tt, tt.get() + 5, "zoe", "👍");
+    update(
+        &mut app,
+        Event::Live(LiveEvent::Action {
+            channel: CH.into(),
+            kind: ActionEventKind::Added,
+            action: confirmed.clone(),
+        }),
+    );
+    update(
+        &mut app,
+        Event::Api(op, ApiOutcome::Added(Ok((confirmed, None)))),
+    );
+    assert_eq!(chip_counts(&app, tt)[0], ("👍 4".into(), 4, true, false));
+}
+
+#[test]
+fn a_failed_add_is_rolled_back_and_said_so() {
+    let mut app = loaded("zoe", false);
+    let tt = last_tt(&app);
+    let (op, _, _) = add_command(&ch(&mut app, '+'));
+    let error = Error::AccessDenied {
+        status: 403,
+        message: "Forbidden".into(),
+    };
+    update(&mut app, Event::Api(op, ApiOutcome::Added(Err(error))));
+    assert_eq!(chip_counts(&app, tt)[0], ("👍 3".into(), 3, false, false));
+    let notice = app.notice.clone().unwrap();
+    assert!(notice.is_error);
+    assert!(
+        notice.text.contains("Could not add 👍")
+            && notice.text.contains("HTTP 403")
+            && notice.text.contains("Forbidden"),
+        "{}",
+        notice.text
+    );
+}
+
+#[test]
+fn a_409_means_it_exists_and_the_state_is_corrected_quietly() {
+    let mut app = loaded("zoe", false);
+    let tt = last_tt(&app);
+    let (op, _, _) = add_command(&ch(&mut app, '+'));
+    let conflict = Error::Conflict {
+        status: 409,
+        message: "Action Already Added".into(),
+    };
+    let out = update(&mut app, Event::Api(op, ApiOutcome::Added(Err(conflict))));
+    let Some(Command::FetchHistory {
+        op: refresh,
+        start: Some(s),
+        end: Some(e),
+        max: 1,
+    }) = out.commands.first().cloned()
+    else {
+        panic!("expected a re-read of the message: {:?}", out.commands);
+    };
+    assert_eq!((s, e), (Timetoken(tt.get() + 1), tt));
+    assert!(app.notice.is_none(), "quietly");
+    let mut server_view = demo_history()
+        .into_iter()
+        .find(|m| m.timetoken == tt)
+        .unwrap();
+    server_view
+        .actions
+        .get_mut("reaction")
+        .unwrap()
+        .get_mut("👍")
+        .unwrap()
+        .push(crate::pubnub::ActionRef {
+            uuid: "zoe".into(),
+            action_timetoken: Timetoken(tt.get() + 77),
+        });
+    update(
+        &mut app,
+        Event::Api(refresh, ApiOutcome::History(Ok(page(vec![server_view])))),
+    );
+    assert_eq!(chip_counts(&app, tt)[0], ("👍 4".into(), 4, true, false));
+}
+
+#[test]
+fn a_failed_removal_brings_the_reaction_back_with_the_reason() {
+    let mut app = loaded("bob", false);
+    let tt = last_tt(&app); // bob reacted 👍 to the newest demo message
+    let (op, _, _) = remove_command(&ch(&mut app, '+'));
+    assert_eq!(chip_counts(&app, tt)[0].1, 2);
+    let error = Error::Network {
+        message: "connection refused".into(),
+    };
+    update(&mut app, Event::Api(op, ApiOutcome::Removed(Err(error))));
+    assert_eq!(chip_counts(&app, tt)[0], ("👍 3".into(), 3, true, false));
+    assert!(
+        app.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("connection refused")
+    );
+}
+
+#[test]
+fn nothing_to_delete_means_it_is_already_gone() {
+    let mut app = loaded("bob", false);
+    let tt = last_tt(&app);
+    let (op, _, _) = remove_command(&ch(&mut app, '+'));
+    let gone = Error::NothingToDelete {
+        status: 400,
+        message: "No matching message actions to delete".into(),
+    };
+    update(&mut app, Event::Api(op, ApiOutcome::Removed(Err(gone))));
+    assert_eq!(chip_counts(&app, tt)[0], ("👍 2".into(), 2, false, false));
+    assert!(app.notice.is_none());
+}
+
+#[test]
+fn equals_toggles_the_first_reaction_already_there() {
+    let mut app = loaded("zoe", false);
+    let tt = last_tt(&app);
+    let (_, message_tt, value) = add_command(&ch(&mut app, '='));
+    assert_eq!((message_tt, value.as_str()), (tt, "👍"));
+    // On a message without reactions it says what to do instead.
+    let bare = app
+        .timeline
+        .iter()
+        .find(|m| m.actions.iter().all(|a| !app.kinds.is_reaction(a.kind)))
+        .map(|m| m.timetoken);
+    if let Some(bare) = bare {
+        app.selected = Some(bare);
+        assert!(ch(&mut app, '=').commands.is_empty());
+        assert!(app.notice.as_ref().unwrap().text.contains("No reactions"));
+    }
+}
+
+#[test]
+fn x_removes_my_only_reaction_at_once_else_asks_which() {
+    let mut app = loaded("bob", false);
+    let tt = last_tt(&app);
+    let (_, _, as_uuid) = remove_command(&ch(&mut app, 'x'));
+    assert_eq!(as_uuid, None);
+    assert_eq!(chip_counts(&app, tt)[0].1, 2);
+    // Two reactions of mine: a chooser.
+    let mut app = loaded("carol", false);
+    let tt = app.timeline.iter().find(|m| {
+        m.actions
+            .iter()
+            .filter(|a| a.uuid == app.me && app.kinds.is_reaction(a.kind))
+            .count()
+            >= 2
+    });
+    let tt = match tt {
+        Some(m) => m.timetoken,
+        None => {
+            let tt = last_tt(&app);
+            for v in ["🎉", "🔥"] {
+                update(
+                    &mut app,
+                    Event::Live(LiveEvent::Action {
+                        channel: CH.into(),
+                        kind: ActionEventKind::Added,
+                        action: stored(tt, tt.get() + v.len() as u64, "carol", v),
+                    }),
+                );
+            }
+            tt
+        }
+    };
+    app.selected = Some(tt);
+    assert!(ch(&mut app, 'x').commands.is_empty());
+    assert!(matches!(app.overlay, Some(Overlay::Chooser { .. })));
+    ch(&mut app, 'j');
+    let out = key(&mut app, KeyCode::Enter);
+    remove_command(&out);
+    assert!(app.overlay.is_none());
+    // No reaction of mine: says so.
+    let mut app = loaded("nobody", false);
+    assert!(ch(&mut app, 'x').commands.is_empty());
+    assert!(app.notice.unwrap().text.contains("no reaction"));
+}
+
+#[test]
+fn picker_searches_and_enter_toggles_the_choice() {
+    let mut app = loaded("zoe", false);
+    ch(&mut app, 'r');
+    assert!(matches!(app.overlay, Some(Overlay::Picker(_))));
+    for c in "thu".chars() {
+        ch(&mut app, c);
+    }
+    let Some(Overlay::Picker(p)) = &app.overlay else {
+        panic!()
+    };
+    assert_eq!(p.current(&app.emoji).map(|e| e.glyph), Some("👍"));
+    let out = key(&mut app, KeyCode::Enter);
+    let (_, _, value) = add_command(&out);
+    assert_eq!(value, "👍");
+    assert!(app.overlay.is_none());
+    assert!(
+        out.commands
+            .contains(&Command::SaveRecent(vec!["👍".into()]))
+    );
+    // ':' opens it too, Esc closes without doing anything; recent comes first.
+    ch(&mut app, ':');
+    let Some(Overlay::Picker(p)) = &app.overlay else {
+        panic!()
+    };
+    assert_eq!(p.current(&app.emoji).map(|e| e.glyph), Some("👍"));
+    assert!(key(&mut app, KeyCode::Esc).commands.is_empty());
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn shortcode_style_stores_the_name() {
+    let mut opts = options("zoe", false);
+    opts.reaction_value = ReactionValueStyle::Shortcode;
+    opts.reaction_type = "reactions".into();
+    let mut app = App::new(opts);
+    let commands = app.start();
+    let Some(Command::FetchHistory { op, .. }) = commands.first().cloned() else {
+        panic!()
+    };
+    update(
+        &mut app,
+        Event::Api(op, ApiOutcome::History(Ok(page(demo_history())))),
+    );
+    let out = ch(&mut app, '+');
+    let Some(Command::AddAction {
+        action_type, value, ..
+    }) = out.commands.first().cloned()
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (action_type.as_str(), value.as_str()),
+        ("reactions", "thumbsup")
+    );
+    // Both types count as reactions and spellings group: 3 demo 👍 + our thumbsup.
+    assert_eq!(chip_counts(&app, last_tt(&app))[0].1, 4);
+}
+
+#[test]
+fn details_opens_on_enter_or_i_and_reads_the_message_again() {
+    let mut app = loaded("carol", false);
+    let tt = last_tt(&app);
+    let out = key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.screen, Screen::Details(v) if v.message_tt == tt && v.refreshing));
+    assert!(matches!(
+        out.commands.first(),
+        Some(Command::FetchHistory { max: 1, .. })
+    ));
+    ch(&mut app, 'j');
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Timeline);
+    ch(&mut app, 'i');
+    assert!(matches!(app.screen, Screen::Details(_)));
+    ch(&mut app, 'q');
+    assert_eq!(
+        app.screen,
+        Screen::Timeline,
+        "q leaves Details before quitting"
+    );
+}
+
+#[test]
+fn d_on_another_users_action_needs_moderator_mode() {
+    let mut app = loaded("carol", false);
+    key(&mut app, KeyCode::Enter); // Details of alice's message; first entry is bob's 👍
+    let out = ch(&mut app, 'd');
+    assert!(out.commands.is_empty());
+    let n = app.notice.clone().unwrap();
+    assert!(
+        n.is_error && n.text.contains("--moderator") && n.text.contains("bob"),
+        "{}",
+        n.text
+    );
+}
+
+#[test]
+fn moderator_removal_asks_first_and_records_an_audit_entry() {
+    let mut app = loaded("mod", true);
+    let tt = last_tt(&app);
+    key(&mut app, KeyCode::Enter);
+    assert!(ch(&mut app, 'd').commands.is_empty());
+    let Some(Overlay::Confirm(removal)) = app.overlay.clone() else {
+        panic!("expected a confirmation")
+    };
+    assert_eq!(
+        removal.prompt,
+        "Remove bob's 👍 from 'lunch at noon? Last planning sync befor…'? [y/N]"
+    );
+    // Anything but y keeps it.
+    assert!(ch(&mut app, 'n').commands.is_empty());
+    assert!(app.overlay.is_none());
+    assert_eq!(chip_counts(&app, tt)[0].1, 3);
+    ch(&mut app, 'd');
+    let out = ch(&mut app, 'y');
+    let (op, action_tt, as_uuid) = remove_command(&out);
+    assert_eq!(as_uuid.as_deref(), Some("bob"), "sent as the owner");
+    assert_eq!(chip_counts(&app, tt)[0].1, 2);
+    let out = update(&mut app, Event::Api(op, ApiOutcome::Removed(Ok(None))));
+    let Some(Command::AppendAudit { record, .. }) = out.commands.first().cloned() else {
+        panic!("audit: {:?}", out.commands)
+    };
+    assert_eq!(record.moderator, "mod");
+    assert_eq!(record.channel, CH);
+    assert_eq!(record.message_timetoken, tt);
+    assert_eq!(
+        (
+            record.action.uuid.as_str(),
+            record.action.value.as_str(),
+            record.action.action_timetoken
+        ),
+        ("bob", "👍", action_tt)
+    );
+    assert!(app.notice.unwrap().text.contains("Removed bob's 👍"));
+}
+
+fn actions_page(n: usize) -> ActionsPage {
+    let mut all: Vec<StoredAction> = demo_history()
+        .iter()
+        .flat_map(|m| m.stored_actions())
+        .collect();
+    all.sort_by_key(|a| a.action_timetoken);
+    let start = all.len() - n;
+    ActionsPage {
+        more: Some(MoreBounds {
+            start: Some(all[start].action_timetoken),
+            end: None,
+            limit: Some(n as u32),
+        }),
+        actions: all[start..].to_vec(),
+    }
+}
+
+#[test]
+fn tab_opens_the_actions_screen_which_pages_as_the_user_scrolls() {
+    let mut app = loaded("carol", false);
+    let out = key(&mut app, KeyCode::Tab);
+    assert_eq!(app.screen, Screen::Actions);
+    let Some(Command::FetchActions {
+        op,
+        start: None,
+        limit: 100,
+    }) = out.commands.first().cloned()
+    else {
+        panic!("{:?}", out.commands)
+    };
+    let first = actions_page(20);
+    let newest = first.actions.last().unwrap().action_timetoken;
+    let oldest = first.actions[0].action_timetoken;
+    update(&mut app, Event::Api(op, ApiOutcome::Actions(Ok(first))));
+    assert_eq!(app.actions.selected, Some(newest), "newest first");
+    assert!(
+        ch(&mut app, 'j').commands.is_empty(),
+        "far from the end: nothing to load yet"
+    );
+    let out = ch(&mut app, 'G');
+    assert_eq!(app.actions.selected, Some(oldest));
+    let Some(Command::FetchActions {
+        start: Some(start), ..
+    }) = out.commands.first().cloned()
+    else {
+        panic!("{:?}", out.commands)
+    };
+    assert_eq!(
+        start, oldest,
+        "the next page starts before the oldest loaded (exclusive)"
+    );
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.screen, Screen::Timeline);
+}
+
+#[test]
+fn slash_filters_actions_by_user_type_or_value() {
+    let mut app = loaded("carol", false);
+    let Some(Command::FetchActions { op, .. }) =
+        key(&mut app, KeyCode::Tab).commands.first().cloned()
+    else {
+        panic!()
+    };
+    update(
+        &mut app,
+        Event::Api(op, ApiOutcome::Actions(Ok(actions_page(40)))),
+    );
+    ch(&mut app, '/');
+    assert!(app.actions.editing_filter);
+    for c in "erin".chars() {
+        ch(&mut app, c);
+    }
+    key(&mut app, KeyCode::Enter);
+    assert!(!app.actions.editing_filter);
+    let shown: Vec<&str> = app
+        .actions
+        .display_from(None, &app.symbols)
+        .map(|r| app.symbols.raw(r.uuid))
+        .collect();
+    assert!(!shown.is_empty() && shown.iter().all(|u| *u == "erin"));
+    let selected = app
+        .actions
+        .selected
+        .and_then(|tt| app.actions.get(tt))
+        .unwrap();
+    assert_eq!(app.symbols.raw(selected.uuid), "erin");
+    key(&mut app, KeyCode::Esc);
+    assert!(app.actions.filter.is_empty());
+}
+
+#[test]
+fn d_in_actions_removes_my_own_action() {
+    let mut app = loaded("alice", false);
+    let Some(Command::FetchActions { op, .. }) =
+        key(&mut app, KeyCode::Tab).commands.first().cloned()
+    else {
+        panic!()
+    };
+    update(
+        &mut app,
+        Event::Api(op, ApiOutcome::Actions(Ok(actions_page(40)))),
+    );
+    ch(&mut app, '/');
+    for c in "alice".chars() {
+        ch(&mut app, c);
+    }
+    key(&mut app, KeyCode::Enter);
+    let selected = app.actions.selected.unwrap();
+    let (_, action_tt, as_uuid) = remove_command(&ch(&mut app, 'd'));
+    assert_eq!((action_tt, as_uuid), (selected, None));
+    assert!(
+        app.actions.get(selected).is_none(),
+        "gone from the list at once"
+    );
+}
+
+#[test]
+fn live_messages_append_and_follow_only_at_the_bottom() {
+    let mut app = loaded("carol", false);
+    let msg = |tt: u64| LiveEvent::Message {
+        channel: CH.into(),
+        timetoken: Timetoken(tt),
+        publisher: Some("erin".into()),
+        message: serde_json::json!({"text": "new"}),
+        meta: None,
+    };
+    let t1 = NOW.get() + 1;
+    assert!(update(&mut app, Event::Live(msg(t1))).redraw);
+    assert_eq!(app.selected, Some(Timetoken(t1)), "at the bottom: follows");
+    ch(&mut app, 'k');
+    let before = app.selected;
+    update(&mut app, Event::Live(msg(t1 + 1)));
+    assert_eq!(app.selected, before, "scrolled up: stays");
+    assert_eq!(app.timeline.len(), 27);
+    assert!(
+        !update(&mut app, Event::Live(msg(t1 + 1))).redraw,
+        "duplicates ignored"
+    );
+    let other = LiveEvent::Message {
+        channel: "elsewhere".into(),
+        timetoken: Timetoken(t1 + 9),
+        publisher: None,
+        message: serde_json::json!("x"),
+        meta: None,
+    };
+    assert!(!update(&mut app, Event::Live(other)).redraw);
+}
+
+#[test]
+fn live_action_events_update_chips() {
+    let mut app = loaded("carol", false);
+    let tt = last_tt(&app);
+    let a = stored(tt, tt.get() + 500, "frank", "😂");
+    assert!(
+        update(
+            &mut app,
+            Event::Live(LiveEvent::Action {
+                channel: CH.into(),
+                kind: ActionEventKind::Added,
+                action: a.clone()
+            })
+        )
+        .redraw
+    );
+    assert!(chip_counts(&app, tt).iter().any(|c| c.0 == "😂 1"));
+    update(
+        &mut app,
+        Event::Live(LiveEvent::Action {
+            channel: CH.into(),
+            kind: ActionEventKind::Removed,
+            action: a,
+        }),
+    );
+    assert!(!chip_counts(&app, tt).iter().any(|c| c.0.starts_with("😂")));
+}
+
+#[test]
+fn connection_states_show_and_a_reconnect_refreshes_what_is_loaded() {
+    let mut app = loaded("carol", false);
+    update(&mut app, Event::Connection(ConnectionEvent::Connected));
+    assert_eq!(app.connection, Connection::Live);
+    assert!(!app.wants_ticks(), "no timers while idle");
+    let retry_at = Timetoken(NOW.get() + 5 * 10_000_000);
+    update(
+        &mut app,
+        Event::Connection(ConnectionEvent::Reconnecting {
+            attempt: 1,
+            retry_at,
+            error: "network error: refused".into(),
+        }),
+    );
+    assert!(app.wants_ticks());
+    update(&mut app, Event::Tick(Timetoken(NOW.get() + 2 * 10_000_000)));
+    assert_eq!(app.now, Timetoken(NOW.get() + 2 * 10_000_000));
+    let out = update(&mut app, Event::Connection(ConnectionEvent::Reconnected));
+    assert_eq!(app.connection, Connection::Live);
+    let oldest = app.timeline.first().unwrap().timetoken;
+    assert!(
+        out.commands
+            .iter()
+            .any(|c| matches!(c, Command::RefreshHistory { end, .. } if *end == oldest))
+    );
+}
+
+#[test]
+fn capital_r_reloads_help_toggles_and_q_or_ctrl_c_quit() {
+    let mut app = loaded("carol", false);
+    assert!(
+        ch(&mut app, 'R')
+            .commands
+            .iter()
+            .any(|c| matches!(c, Command::RefreshHistory { .. }))
+    );
+    ch(&mut app, '?');
+    assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
+    ch(&mut app, 'x');
+    assert!(app.overlay.is_none(), "any other key closes help");
+    let out = ch(&mut app, 'q');
+    assert!(app.quit && out.commands.contains(&Command::Quit));
+    let mut app = loaded("carol", false);
+    let out = update(
+        &mut app,
+        Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+    );
+    assert!(app.quit && out.commands.contains(&Command::Quit));
+}
+
+#[test]
+fn mouse_wheel_scrolls_click_selects_and_a_chip_click_toggles() {
+    let mut app = loaded("zoe", false);
+    update(&mut app, Event::Mouse(MouseTarget::ScrollUp));
+    assert_eq!(app.timeline.position(app.selected.unwrap()), Ok(21));
+    update(&mut app, Event::Mouse(MouseTarget::ScrollDown));
+    assert_eq!(app.timeline.position(app.selected.unwrap()), Ok(24));
+    let first = app.timeline.first().unwrap().timetoken;
+    update(&mut app, Event::Mouse(MouseTarget::Message(first)));
+    assert_eq!(app.selected, Some(first));
+    let tt = last_tt(&app);
+    let up = app.symbols.lookup("👍").unwrap();
+    let out = update(
+        &mut app,
+        Event::Mouse(MouseTarget::Chip {
+            message_tt: tt,
+            value: up,
+        }),
+    );
+    let (_, message_tt, value) = add_command(&out);
+    assert_eq!((message_tt, value.as_str()), (tt, "👍"));
+    assert_eq!(app.selected, Some(tt));
+}
+
+#[test]
+fn a_failed_first_load_says_why_and_r_retries() {
+    let mut app = App::new(options("carol", false));
+    let Some(Command::FetchHistory { op, .. }) = app.start().first().cloned() else {
+        panic!()
+    };
+    let e = Error::Network {
+        message: "connection refused".into(),
+    };
+    update(&mut app, Event::Api(op, ApiOutcome::History(Err(e))));
+    assert!(
+        app.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("connection refused")
+    );
+    assert!(
+        ch(&mut app, 'R')
+            .commands
+            .iter()
+            .any(|c| matches!(c, Command::FetchHistory { start: None, .. }))
+    );
+}
