@@ -80,7 +80,10 @@ impl ActionsTableView {
             let line = row_line(app, row, area.width.saturating_sub(1) as usize);
             buf.set_style(Rect::new(area.x, y, area.width, 1), style);
             buf.set_line(area.x + 1, y, &line.patch_style(style), area.width - 1);
-            hits.push(Rect::new(area.x, y, area.width, 1), MouseTarget::ActionRow(row.action_tt));
+            hits.push(
+                Rect::new(area.x, y, area.width, 1),
+                MouseTarget::ActionRow(row.action_tt),
+            );
             y += 1;
             drawn += 1;
         }
@@ -112,7 +115,11 @@ fn row_line(app: &App, row: &ActionRow, width: usize) -> Line<'static> {
     let when = local(row.action_tt, app.options.utc_offset_secs)
         .format("%m-%d %H:%M")
         .to_string();
-    let value = if app.kinds.is_reaction(row.kind) { s.glyph(row.value) } else { s.label(row.value) };
+    let value = if app.kinds.is_reaction(row.kind) {
+        s.glyph(row.value)
+    } else {
+        s.label(row.value)
+    };
     let fixed = TIME_W + USER_W + TYPE_W + VALUE_W + 4;
     let rest = width.saturating_sub(fixed);
     let message = match app.timeline.get(row.message_tt) {
@@ -124,7 +131,10 @@ fn row_line(app: &App, row: &ActionRow, width: usize) -> Line<'static> {
     };
     Line::from(vec![
         Span::styled(cell(&when, TIME_W), theme::time()),
-        Span::styled(cell(s.label(row.uuid), USER_W), theme::author(s.label(row.uuid))),
+        Span::styled(
+            cell(s.label(row.uuid), USER_W),
+            theme::author(s.label(row.uuid)),
+        ),
         Span::raw(cell(s.label(row.kind), TYPE_W)),
         Span::raw(cell(value, VALUE_W)),
         message,

@@ -34,7 +34,12 @@ fn style(chip: &Chip) -> ratatui::style::Style {
 }
 
 /// The chip lines of `message`, each starting at column `indent`, no wider than `width`.
-pub fn layout(app: &App, message: &Message, indent: u16, width: u16) -> (Vec<Line<'static>>, Vec<ChipHit>) {
+pub fn layout(
+    app: &App,
+    message: &Message,
+    indent: u16,
+    width: u16,
+) -> (Vec<Line<'static>>, Vec<ChipHit>) {
     let all = chips(message, app.me, &app.kinds, &app.symbols);
     let mut lines: Vec<Line<'static>> = Vec::new();
     let mut hits = Vec::new();
@@ -43,7 +48,13 @@ pub fn layout(app: &App, message: &Message, indent: u16, width: u16) -> (Vec<Lin
     let pad = " ".repeat(indent as usize);
     let available = width.saturating_sub(indent).max(4);
     for chip in &all {
-        let text = format!(" {} ", crate::ui::wrap::truncate(&chip_label(chip, &app.symbols), available.saturating_sub(2) as usize));
+        let text = format!(
+            " {} ",
+            crate::ui::wrap::truncate(
+                &chip_label(chip, &app.symbols),
+                available.saturating_sub(2) as usize
+            )
+        );
         let w = text.width() as u16;
         let gap = if used > 0 { 1 } else { 0 };
         if used > 0 && used + gap + w > available {

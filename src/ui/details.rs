@@ -17,7 +17,12 @@ const TEXT_LINES: usize = 4;
 
 pub(super) fn draw(app: &App, view: DetailsView, area: Rect, buf: &mut Buffer) {
     let Some(message) = app.timeline.get(view.message_tt) else {
-        buf.set_string(area.x + 1, area.y, "That message is no longer loaded. Esc goes back.", theme::dim());
+        buf.set_string(
+            area.x + 1,
+            area.y,
+            "That message is no longer loaded. Esc goes back.",
+            theme::dim(),
+        );
         return;
     };
     let s = &app.symbols;
@@ -29,7 +34,10 @@ pub(super) fn draw(app: &App, view: DetailsView, area: Rect, buf: &mut Buffer) {
         Span::styled("Details  ", theme::title()),
         Span::styled(author.to_string(), theme::author(author)),
         Span::styled(
-            format!("  {}", local(message.timetoken, offset).format("%a %-d %b %H:%M")),
+            format!(
+                "  {}",
+                local(message.timetoken, offset).format("%a %-d %b %H:%M")
+            ),
             theme::time(),
         ),
         Span::styled(format!("  tt {}", message.timetoken), theme::dim()),
@@ -49,7 +57,11 @@ pub(super) fn draw(app: &App, view: DetailsView, area: Rect, buf: &mut Buffer) {
         y += 1;
     }
     let rows = detail_rows(message, &app.kinds);
-    let hint = if view.refreshing { "refreshing…  " } else { "" };
+    let hint = if view.refreshing {
+        "refreshing…  "
+    } else {
+        ""
+    };
     if y < bottom {
         let summary = format!(
             "{hint}{} actions · j/k select · d remove · Esc back",
@@ -68,7 +80,12 @@ pub(super) fn draw(app: &App, view: DetailsView, area: Rect, buf: &mut Buffer) {
         let line = match row {
             DetailRow::Group { kind, value, count } => {
                 let what = if app.kinds.is_reaction(*kind) {
-                    format!("{}  {} {}", s.glyph(*value), s.label(*kind), s.label(*value))
+                    format!(
+                        "{}  {} {}",
+                        s.glyph(*value),
+                        s.label(*kind),
+                        s.label(*value)
+                    )
                 } else {
                     format!("{}:{}", s.label(*kind), s.label(*value))
                 };
@@ -86,7 +103,9 @@ pub(super) fn draw(app: &App, view: DetailsView, area: Rect, buf: &mut Buffer) {
                 let when = if entry.action_tt.get() == 0 {
                     "now".to_string()
                 } else {
-                    local(entry.action_tt, offset).format("%a %-d %b %H:%M:%S").to_string()
+                    local(entry.action_tt, offset)
+                        .format("%a %-d %b %H:%M:%S")
+                        .to_string()
                 };
                 let user = user_label(s, entry.uuid, app.me);
                 Line::from(vec![
@@ -97,9 +116,18 @@ pub(super) fn draw(app: &App, view: DetailsView, area: Rect, buf: &mut Buffer) {
                 ])
             }
         };
-        let style = if i == view.selected { theme::selected_row() } else { Style::new() };
+        let style = if i == view.selected {
+            theme::selected_row()
+        } else {
+            Style::new()
+        };
         buf.set_style(Rect::new(area.x, y, area.width, 1), style);
-        buf.set_line(area.x + 1, y, &line.patch_style(style), area.width.saturating_sub(1));
+        buf.set_line(
+            area.x + 1,
+            y,
+            &line.patch_style(style),
+            area.width.saturating_sub(1),
+        );
         y += 1;
     }
 }

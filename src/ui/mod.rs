@@ -88,7 +88,11 @@ pub fn draw(frame: &mut Frame, app: &App, state: &mut UiState) {
 
 fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
     let tab = |name: &'static str, active: bool| {
-        let style = if active { theme::tab_active() } else { theme::dim() };
+        let style = if active {
+            theme::tab_active()
+        } else {
+            theme::dim()
+        };
         Span::styled(format!(" {name} "), style)
     };
     let on_actions = app.screen == Screen::Actions;
@@ -99,7 +103,9 @@ fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
         tab("Actions", on_actions),
         Span::styled("   Tab switch · ? help", theme::dim()),
     ]);
-    frame.buffer_mut().set_line(area.x, area.y, &line, area.width);
+    frame
+        .buffer_mut()
+        .set_line(area.x, area.y, &line, area.width);
 }
 
 /// A rectangle of `width` x `height` centred in `area` (clamped to it).

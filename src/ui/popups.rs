@@ -17,16 +17,35 @@ pub(super) fn draw(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
         Overlay::Picker(picker) => draw_picker(app, picker, area, buf),
         Overlay::Help { scroll } => draw_help(app, *scroll, area, buf),
         Overlay::Confirm(removal) => draw_confirm(removal, area, buf),
-        Overlay::Chooser { options, selected, .. } => {
+        Overlay::Chooser {
+            options, selected, ..
+        } => {
             let lines: Vec<Line> = options
                 .iter()
                 .enumerate()
                 .map(|(i, e)| {
-                    let style = if i == *selected { theme::selected_row() } else { Style::new() };
-                    Line::styled(format!(" {}  {} ", app.symbols.glyph(e.value), app.symbols.label(e.value)), style)
+                    let style = if i == *selected {
+                        theme::selected_row()
+                    } else {
+                        Style::new()
+                    };
+                    Line::styled(
+                        format!(
+                            " {}  {} ",
+                            app.symbols.glyph(e.value),
+                            app.symbols.label(e.value)
+                        ),
+                        style,
+                    )
                 })
                 .collect();
-            let inner = frame(" Remove which reaction? ", 36, lines.len() as u16 + 3, area, buf);
+            let inner = frame(
+                " Remove which reaction? ",
+                36,
+                lines.len() as u16 + 3,
+                area,
+                buf,
+            );
             render_lines(&lines, inner, buf);
             hint(" Enter remove · Esc cancel", inner, buf);
         }
@@ -87,16 +106,40 @@ fn draw_picker(app: &App, picker: &Picker, area: Rect, buf: &mut Buffer) {
     if picker.results.is_empty() {
         buf.set_string(inner.x, inner.y + 1, "no emoji matches", theme::dim());
     }
-    for (row, &index) in picker.results.iter().enumerate().skip(first).take(list_height) {
-        let Some(entry) = app.emoji.entry(index) else { continue };
+    for (row, &index) in picker
+        .results
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(list_height)
+    {
+        let Some(entry) = app.emoji.entry(index) else {
+            continue;
+        };
         let recent = app.emoji.recent.iter().any(|g| g == entry.glyph);
-        let check = if mine.contains(&entry.glyph) { "✓" } else { " " };
+        let check = if mine.contains(&entry.glyph) {
+            "✓"
+        } else {
+            " "
+        };
         let text = format!(
             "{check} {}  {}",
             entry.glyph,
-            wrap::truncate(&format!(":{}: {}{}", entry.shortcode, entry.name, if recent { " · recent" } else { "" }), inner.width.saturating_sub(6) as usize)
+            wrap::truncate(
+                &format!(
+                    ":{}: {}{}",
+                    entry.shortcode,
+                    entry.name,
+                    if recent { " · recent" } else { "" }
+                ),
+                inner.width.saturating_sub(6) as usize
+            )
         );
-        let style = if row == picker.selected { theme::selected_row() } else { Style::new() };
+        let style = if row == picker.selected {
+            theme::selected_row()
+        } else {
+            Style::new()
+        };
         let y = inner.y + 1 + (row - first) as u16;
         buf.set_style(Rect::new(inner.x, y, inner.width, 1), style);
         buf.set_string(inner.x, y, text, style);
@@ -117,21 +160,41 @@ fn draw_help(app: &App, scroll: u16, area: Rect, buf: &mut Buffer) {
         lines.push(Line::raw(""));
     }
     lines.push(Line::styled("Picker", theme::title()));
-    lines.push(Line::raw("  type to search, ↑/↓ choose, Enter toggles, Esc closes; ✓ = yours"));
+    lines.push(Line::raw(
+        "  type to search, ↑/↓ choose, Enter toggles, Esc closes; ✓ = yours",
+    ));
     lines.push(Line::styled("Mouse", theme::title()));
-    lines.push(Line::raw("  wheel scrolls · click selects · click a chip toggles it"));
+    lines.push(Line::raw(
+        "  wheel scrolls · click selects · click a chip toggles it",
+    ));
     lines.push(Line::raw(""));
     lines.push(Line::styled("Moderation", theme::title()));
-    let mode = if app.options.moderator { "on" } else { "off (start with --moderator)" };
+    let mode = if app.options.moderator {
+        "on"
+    } else {
+        "off (start with --moderator)"
+    };
     lines.push(Line::raw(format!("  moderator mode: {mode}")));
-    lines.push(Line::raw(format!("  audit log: {}", app.options.audit_log_path)));
-    lines.push(Line::raw("  keys can be changed in config.toml, table [keys]"));
+    lines.push(Line::raw(format!(
+        "  audit log: {}",
+        app.options.audit_log_path
+    )));
+    lines.push(Line::raw(
+        "  keys can be changed in config.toml, table [keys]",
+    ));
     let height = (lines.len() as u16 + 3).min(area.height);
     let inner = frame(" Help ", 78, height, area, buf);
     let visible = inner.height.saturating_sub(1) as usize;
     let max_scroll = lines.len().saturating_sub(visible);
     let first = (scroll as usize).min(max_scroll);
-    render_lines(&lines[first..], Rect { height: visible as u16, ..inner }, buf);
+    render_lines(
+        &lines[first..],
+        Rect {
+            height: visible as u16,
+            ..inner
+        },
+        buf,
+    );
     hint("j/k scroll · any other key closes", inner, buf);
 }
 
@@ -141,7 +204,13 @@ fn draw_confirm(removal: &Removal, area: Rect, buf: &mut Buffer) {
         .into_iter()
         .map(Line::raw)
         .collect();
-    let inner = frame(" Moderator removal ", width, lines.len() as u16 + 4, area, buf);
+    let inner = frame(
+        " Moderator removal ",
+        width,
+        lines.len() as u16 + 4,
+        area,
+        buf,
+    );
     render_lines(&lines, inner, buf);
     hint("y remove · any other key keeps it", inner, buf);
 }

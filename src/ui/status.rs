@@ -11,7 +11,10 @@ use crate::text::single_line;
 
 pub(super) fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     let mut spans = vec![
-        Span::styled(format!(" #{} ", single_line(&app.options.channel)), theme::title()),
+        Span::styled(
+            format!(" #{} ", single_line(&app.options.channel)),
+            theme::title(),
+        ),
         Span::raw(format!("{} ", single_line(&app.options.user_id))),
     ];
     if app.options.moderator {
@@ -22,7 +25,10 @@ pub(super) fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         Connection::Connecting => Span::styled("○ connecting", theme::warn()),
         Connection::Live => Span::styled("● live", theme::live()),
         Connection::Reconnecting { retry_at, .. } => {
-            let secs = retry_at.get().saturating_sub(app.now.get()).div_ceil(10_000_000);
+            let secs = retry_at
+                .get()
+                .saturating_sub(app.now.get())
+                .div_ceil(10_000_000);
             Span::styled(format!("◌ reconnecting in {secs} s"), theme::warn())
         }
         Connection::Offline(_) => Span::styled("✕ offline", theme::error()),
@@ -37,12 +43,18 @@ pub(super) fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     }
     spans.push(Span::raw("  "));
     match &app.notice {
-        Some(notice) if notice.is_error => {
-            spans.push(Span::styled(format!(" {} ", single_line(&notice.text)), theme::error()))
-        }
-        Some(notice) => spans.push(Span::styled(single_line(&notice.text).into_owned(), theme::info())),
+        Some(notice) if notice.is_error => spans.push(Span::styled(
+            format!(" {} ", single_line(&notice.text)),
+            theme::error(),
+        )),
+        Some(notice) => spans.push(Span::styled(
+            single_line(&notice.text).into_owned(),
+            theme::info(),
+        )),
         None => {
-            if let Connection::Reconnecting { error, .. } | Connection::Offline(error) = &app.connection {
+            if let Connection::Reconnecting { error, .. } | Connection::Offline(error) =
+                &app.connection
+            {
                 spans.push(Span::styled(single_line(error).into_owned(), theme::dim()));
             }
         }

@@ -40,16 +40,25 @@ pub fn warn() -> Style {
 }
 
 pub fn moderator() -> Style {
-    Style::new().fg(Color::Black).bg(Color::Magenta).add_modifier(Modifier::BOLD)
+    Style::new()
+        .fg(Color::Black)
+        .bg(Color::Magenta)
+        .add_modifier(Modifier::BOLD)
 }
 
 pub fn tab_active() -> Style {
-    Style::new().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD)
+    Style::new()
+        .fg(Color::Black)
+        .bg(Color::Cyan)
+        .add_modifier(Modifier::BOLD)
 }
 
 /// A chip of a reaction the user has.
 pub fn chip_mine() -> Style {
-    Style::new().fg(Color::Black).bg(Color::Yellow).add_modifier(Modifier::BOLD)
+    Style::new()
+        .fg(Color::Black)
+        .bg(Color::Yellow)
+        .add_modifier(Modifier::BOLD)
 }
 
 pub fn chip() -> Style {
@@ -58,7 +67,9 @@ pub fn chip() -> Style {
 
 /// A chip whose change by the user is in flight.
 pub fn chip_pending() -> Style {
-    Style::new().fg(Color::DarkGray).add_modifier(Modifier::ITALIC)
+    Style::new()
+        .fg(Color::DarkGray)
+        .add_modifier(Modifier::ITALIC)
 }
 
 pub fn chip_receipt() -> Style {
@@ -83,9 +94,9 @@ pub fn author(name: &str) -> Style {
         Color::LightCyan,
         Color::LightRed,
     ];
-    let hash = name
-        .bytes()
-        .fold(2166136261u32, |h, b| (h ^ u32::from(b)).wrapping_mul(16777619));
+    let hash = name.bytes().fold(2166136261u32, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(16777619)
+    });
     Style::new()
         .fg(PALETTE[hash as usize % PALETTE.len()])
         .add_modifier(Modifier::BOLD)

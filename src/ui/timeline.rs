@@ -91,7 +91,10 @@ impl TimelineView {
     fn layout(&mut self, app: &App, index: usize, width: u16) -> Option<&Layout> {
         let key = Self::key(app, index, width)?;
         let message = app.timeline.at(index)?;
-        let fresh = self.cache.get(&message.timetoken).is_some_and(|l| l.key == key);
+        let fresh = self
+            .cache
+            .get(&message.timetoken)
+            .is_some_and(|l| l.key == key);
         if !fresh {
             if self.cache.len() >= CACHE_LIMIT {
                 self.cache.clear();
@@ -107,7 +110,13 @@ impl TimelineView {
     }
 
     /// Anchor so that message `index` ends on the last row: walks upwards.
-    fn bottom_aligned(&mut self, app: &App, index: usize, width: u16, height: usize) -> (usize, usize) {
+    fn bottom_aligned(
+        &mut self,
+        app: &App,
+        index: usize,
+        width: u16,
+        height: usize,
+    ) -> (usize, usize) {
         let mut total = 0;
         let mut i = index;
         loop {
@@ -121,7 +130,13 @@ impl TimelineView {
 
     /// Decides the first visible message and the lines of it scrolled off, keeping the
     /// selection in view and the view itself where it was.
-    fn settle_anchor(&mut self, app: &App, selected: usize, width: u16, height: usize) -> (usize, usize) {
+    fn settle_anchor(
+        &mut self,
+        app: &App,
+        selected: usize,
+        width: u16,
+        height: usize,
+    ) -> (usize, usize) {
         let last = app.timeline.len() - 1;
         if app.follow {
             return self.bottom_aligned(app, last, width, height);
@@ -171,7 +186,10 @@ impl TimelineView {
             let text = if app.loading_latest {
                 "Loading messages…".to_string()
             } else {
-                format!("No messages in #{} yet.", crate::text::single_line(&app.options.channel))
+                format!(
+                    "No messages in #{} yet.",
+                    crate::text::single_line(&app.options.channel)
+                )
             };
             buf.set_string(area.x + GUTTER, area.y, text, theme::dim());
             return 0;
@@ -208,7 +226,11 @@ impl TimelineView {
                     buf.set_string(area.x, y, "▌", theme::gutter());
                 }
                 buf.set_line(area.x + GUTTER, y, line, width);
-                for hit in layout.chip_hits.iter().filter(|h| layout.chips_from + h.line == n) {
+                for hit in layout
+                    .chip_hits
+                    .iter()
+                    .filter(|h| layout.chips_from + h.line == n)
+                {
                     hits.push(
                         Rect::new(area.x + GUTTER + hit.x, y, hit.width, 1),
                         MouseTarget::Chip {
@@ -249,7 +271,12 @@ fn centered_rule(text: &str, width: u16) -> Line<'static> {
 fn build(app: &App, index: usize, key: LayoutKey) -> Layout {
     let mut lines: Vec<Line<'static>> = Vec::new();
     let Some(message) = app.timeline.at(index) else {
-        return Layout { key, lines, chips_from: 0, chip_hits: Vec::new() };
+        return Layout {
+            key,
+            lines,
+            chips_from: 0,
+            chip_hits: Vec::new(),
+        };
     };
     let channel = crate::text::single_line(&app.options.channel).into_owned();
     match key.top {
@@ -260,9 +287,15 @@ fn build(app: &App, index: usize, key: LayoutKey) -> Layout {
     }
     let at = local(message.timetoken, app.options.utc_offset_secs);
     if key.day_header {
-        lines.push(centered_rule(&at.format("%A %-d %B %Y").to_string(), key.width));
+        lines.push(centered_rule(
+            &at.format("%A %-d %B %Y").to_string(),
+            key.width,
+        ));
     }
-    let author = message.author.map_or("(unknown)", |a| app.symbols.label(a)).to_string();
+    let author = message
+        .author
+        .map_or("(unknown)", |a| app.symbols.label(a))
+        .to_string();
     lines.push(Line::from(vec![
         Span::styled(at.format("%H:%M").to_string(), theme::time()),
         Span::raw(" "),
@@ -274,5 +307,10 @@ fn build(app: &App, index: usize, key: LayoutKey) -> Layout {
     let chips_from = lines.len();
     let (chip_lines, chip_hits) = chips::layout(app, message, 0, key.width);
     lines.extend(chip_lines);
-    Layout { key, lines, chips_from, chip_hits }
+    Layout {
+        key,
+        lines,
+        chips_from,
+        chip_hits,
+    }
 }

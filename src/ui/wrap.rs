@@ -75,7 +75,10 @@ mod tests {
     #[test]
     fn wraps_at_spaces_and_never_exceeds_the_width() {
         let lines = wrap("the quick brown fox jumps over the lazy dog", 10);
-        assert_eq!(lines, ["the quick", "brown fox", "jumps over", "the lazy", "dog"]);
+        assert_eq!(
+            lines,
+            ["the quick", "brown fox", "jumps over", "the lazy", "dog"]
+        );
         for l in wrap("👍👍👍👍👍 supercalifragilistic\nnext", 6) {
             assert!(l.width() <= 6, "{l:?}");
         }
