@@ -1,0 +1,573 @@
+//! Configuration, the [`Client`] handle, and the one request path every endpoint goes through:
+//! encoded path + parameters -> common parameters and signature -> HTTP with the right timeout ->
+//! status and body -> a value or an [`Error`]. Endpoint files only build a [`Request`] and decode
+//! an answer; they never touch HTTP, signing or error shapes themselves.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use reqwest::Method;
+use serde::Deserialize as _;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use super::Timetoken;
+use super::error::{Error, Result};
+use super::sign::{self, SignInput};
+use super::wire::ServiceError;
+
+/// Where requests go unless configured otherwise.
+pub const DEFAULT_ORIGIN: &str = "https://ps.pndsn.com";
+/// The `pnsdk` parameter every request carries.
+pub const PNSDK: &str = concat!("reactions/", env!("CARGO_PKG_VERSION"));
+/// Longest excerpt of an unreadable body kept in [`Error::MalformedResponse`].
+const EXCERPT_CHARS: usize = 120;
+
+/// How to reach the service and who is asking. Build with [`Config::new`] and the `with_*`
+/// setters; [`Client::new`] checks it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Config {
+    /// `host[:port]` (HTTPS), or a full `http://host:port` / `https://host` origin.
+    pub origin: String,
+    /// Needed only to publish; may be empty for a read-only client.
+    pub publish_key: String,
+    pub subscribe_key: String,
+    /// Sent as `uuid` on every request: the author of added actions. Must not be empty.
+    pub user_id: String,
+    /// When set, every request is signed (reference section 5).
+    pub secret_key: Option<String>,
+    /// Sent as `auth` on every request when set.
+    pub auth_key: Option<String>,
+    /// Timeout of every request but the subscribe long-poll.
+    pub request_timeout: Duration,
+    /// Timeout of one subscribe long-poll.
+    pub subscribe_timeout: Duration,
+}
+
+impl Config {
+    /// A configuration for the default origin with the default timeouts (10 s, 310 s).
+    pub fn new(
+        publish_key: impl Into<String>,
+        subscribe_key: impl Into<String>,
+        user_id: impl Into<String>,
+    ) -> Self {
+        Config {
+            origin: DEFAULT_ORIGIN.to_string(),
+            publish_key: publish_key.into(),
+            subscribe_key: subscribe_key.into(),
+            user_id: user_id.into(),
+            secret_key: None,
+            auth_key: None,
+            request_timeout: Duration::from_secs(10),
+            subscribe_timeout: Duration::from_secs(310),
+        }
+    }
+
+    pub fn with_origin(mut self, origin: impl Into<String>) -> Self {
+        self.origin = origin.into();
+        self
+    }
+
+    pub fn with_secret_key(mut self, secret_key: impl Into<String>) -> Self {
+        self.secret_key = Some(secret_key.into());
+        self
+    }
+
+    pub fn with_auth_key(mut self, auth_key: impl Into<String>) -> Self {
+        self.auth_key = Some(auth_key.into());
+        self
+    }
+
+    pub fn with_request_timeout(mut self, timeout: Duration) -> Self {
+        self.request_timeout = timeout;
+        self
+    }
+
+    pub fn with_subscribe_timeout(mut self, timeout: Duration) -> Self {
+        self.subscribe_timeout = timeout;
+        self
+    }
+
+    /// The origin as `scheme://host[:port]`, or why it is not one.
+    fn base_url(&self) -> Result<String> {
+        let origin = self.origin.trim().trim_end_matches('/');
+        let full = if origin.contains("://") {
+            origin.to_string()
+        } else {
+            format!("https://{origin}")
+        };
+        let bad = |why: &str| Error::InvalidInput(format!("origin {:?} {why}", self.origin));
+        let url = reqwest::Url::parse(&full).map_err(|e| bad(&format!("is not valid: {e}")))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(bad("must use http or https"));
+        }
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err(bad("has no host"));
+        }
+        if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+            return Err(bad("must be only scheme, host and port"));
+        }
+        Ok(full)
+    }
+
+    fn validate(&self) -> Result<String> {
+        let invalid = |what: &str| Err(Error::InvalidInput(what.to_string()));
+        if self.subscribe_key.trim().is_empty() {
+            return invalid("subscribe_key is empty");
+        }
+        if self.user_id.trim().is_empty() {
+            return invalid("user_id is empty: every request needs the user's id");
+        }
+        if self.secret_key.as_deref().is_some_and(str::is_empty) {
+            return invalid("secret_key is empty; leave it unset to send unsigned requests");
+        }
+        if self.auth_key.as_deref().is_some_and(str::is_empty) {
+            return invalid("auth_key is empty; leave it unset to send no auth key");
+        }
+        if self.request_timeout.is_zero() || self.subscribe_timeout.is_zero() {
+            return invalid("timeouts must be longer than zero");
+        }
+        self.base_url()
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let redact = |s: &Option<String>| s.as_ref().map(|_| "<set>");
+        f.debug_struct("Config")
+            .field("origin", &self.origin)
+            .field("publish_key", &self.publish_key)
+            .field("subscribe_key", &self.subscribe_key)
+            .field("user_id", &self.user_id)
+            .field("secret_key", &redact(&self.secret_key))
+            .field("auth_key", &redact(&self.auth_key))
+            .field("request_timeout", &self.request_timeout)
+            .field("subscribe_timeout", &self.subscribe_timeout)
+            .finish()
+    }
+}
+
+/// A handle on the service. Cheap to clone (one shared connection pool); `Send + Sync`.
+///
+/// Every operation is a builder ending in `.execute().await`, or `.execute_blocking()` for code
+/// that is not async. `execute_blocking` runs the request on an internal runtime and must not be
+/// called from inside an async runtime: there it returns [`Error::InvalidInput`] instead.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    base_url: String,
+    http: reqwest::Client,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("origin", &self.inner.base_url)
+            .field("user_id", &self.inner.config.user_id)
+            .finish()
+    }
+}
+
+/// One request as an endpoint describes it: the path already percent-encoded, parameters decoded.
+#[derive(Debug, Clone)]
+pub(crate) struct Request {
+    pub method: Method,
+    pub path: String,
+    pub query: Vec<(&'static str, String)>,
+    pub body: Option<Vec<u8>>,
+    /// Use the subscribe timeout instead of the request timeout.
+    pub long_poll: bool,
+    /// Send this `uuid` instead of the configured user id.
+    pub uuid: Option<String>,
+}
+
+impl Request {
+    pub fn new(method: Method, path: String) -> Self {
+        Request {
+            method,
+            path,
+            query: Vec::new(),
+            body: None,
+            long_poll: false,
+            uuid: None,
+        }
+    }
+
+    pub fn param(mut self, key: &'static str, value: impl ToString) -> Self {
+        self.query.push((key, value.to_string()));
+        self
+    }
+
+    pub fn param_opt(self, key: &'static str, value: Option<impl ToString>) -> Self {
+        match value {
+            Some(v) => self.param(key, v),
+            None => self,
+        }
+    }
+
+    pub fn json_body(mut self, body: Vec<u8>) -> Self {
+        self.body = Some(body);
+        self
+    }
+}
+
+/// A request ready to send: what actually goes on the wire.
+#[derive(Debug, Clone)]
+pub(crate) struct Prepared {
+    pub method: Method,
+    pub url: String,
+    pub body: Option<Vec<u8>>,
+    pub timeout: Duration,
+}
+
+/// An operation: how to build its request and read its answer. `call` runs it.
+pub(crate) trait Endpoint: Sync {
+    type Output;
+    fn request(&self) -> Result<Request>;
+    fn decode(&self, status: u16, body: &[u8]) -> Result<Self::Output>;
+}
+
+impl Client {
+    /// Checks the configuration and sets up the connection pool (rustls with the webpki roots: no
+    /// system TLS library is needed).
+    pub fn new(config: Config) -> Result<Self> {
+        let base_url = config.validate()?;
+        let http = reqwest::Client::builder()
+            .user_agent(PNSDK)
+            .connect_timeout(config.request_timeout)
+            .build()
+            .map_err(|e| Error::Network {
+                message: format!("cannot set up HTTP: {e}"),
+            })?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                config,
+                base_url,
+                http,
+            }),
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The subscribe key as a path segment.
+    pub(crate) fn sub_key_segment(&self) -> String {
+        encode_segment(&self.inner.config.subscribe_key)
+    }
+
+    /// The publish key as a path segment; refused when none is configured.
+    pub(crate) fn pub_key_segment(&self) -> Result<String> {
+        let key = &self.inner.config.publish_key;
+        if key.trim().is_empty() {
+            return Err(Error::InvalidInput(
+                "publish_key is not configured: this client cannot publish".into(),
+            ));
+        }
+        Ok(encode_segment(key))
+    }
+
+    /// Adds the common parameters (`uuid`, `pnsdk`, `requestid`, `auth`) and, with a secret key,
+    /// `timestamp` and `signature` computed over exactly the path and query that are sent.
+    pub(crate) fn prepare(&self, req: &Request, timestamp: u64, request_id: &str) -> Prepared {
+        let config = &self.inner.config;
+        let uuid = req.uuid.as_deref().unwrap_or(&config.user_id);
+        let timestamp = timestamp.to_string();
+        let mut params: Vec<(&str, &str)> =
+            req.query.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        params.extend([("uuid", uuid), ("pnsdk", PNSDK), ("requestid", request_id)]);
+        if let Some(auth) = &config.auth_key {
+            params.push(("auth", auth));
+        }
+        if config.secret_key.is_some() {
+            params.push(("timestamp", &timestamp));
+        }
+        let mut query = sign::canonical_query(params);
+        if let Some(secret) = &config.secret_key {
+            let input = SignInput {
+                method: req.method.as_str(),
+                publish_key: &config.publish_key,
+                subscribe_key: &config.subscribe_key,
+                path: &req.path,
+                canonical_query: &query,
+                body: req.body.as_deref().unwrap_or_default(),
+            };
+            // Reference section 5: POST publish is signed with v1 (as Python and Kotlin do).
+            let signature = if req.method == Method::POST && req.path.starts_with("/publish/") {
+                sign::sign_v1(secret, &input)
+            } else {
+                sign::sign_v2(secret, &input)
+            };
+            query.push_str("&signature=");
+            query.push_str(&sign::pam_encode(&signature));
+        }
+        Prepared {
+            method: req.method.clone(),
+            url: format!("{}{}?{}", self.inner.base_url, req.path, query),
+            body: req.body.clone(),
+            timeout: if req.long_poll {
+                config.subscribe_timeout
+            } else {
+                config.request_timeout
+            },
+        }
+    }
+
+    /// Sends a request; any answer (whatever its status) comes back as status and body.
+    async fn send(&self, req: &Request) -> Result<(u16, Vec<u8>)> {
+        let request_id = uuid::Uuid::new_v4().to_string();
+        let prepared = self.prepare(req, unix_seconds(), &request_id);
+        let seconds = prepared.timeout.as_millis().div_ceil(1000) as u64;
+        let network = |e: reqwest::Error| {
+            if e.is_timeout() {
+                Error::Timeout { seconds }
+            } else {
+                Error::from(e)
+            }
+        };
+        let mut builder = self
+            .inner
+            .http
+            .request(prepared.method.clone(), &prepared.url)
+            .timeout(prepared.timeout);
+        if let Some(body) = prepared.body {
+            builder = builder
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body);
+        }
+        tracing::debug!(method = %prepared.method, path = %req.path, %request_id, "pubnub request");
+        let response = builder.send().await.map_err(network)?;
+        let status = response.status().as_u16();
+        let body = response.bytes().await.map_err(network)?;
+        tracing::debug!(status, bytes = body.len(), %request_id, "pubnub answer");
+        Ok((status, body.to_vec()))
+    }
+
+    /// Runs an operation: validate and build, send, decode.
+    pub(crate) async fn call<E: Endpoint>(&self, endpoint: &E) -> Result<E::Output> {
+        let req = endpoint.request()?;
+        let (status, body) = self.send(&req).await?;
+        endpoint.decode(status, &body)
+    }
+}
+
+/// `execute` and `execute_blocking` for an operation builder (the same two methods on every one).
+macro_rules! executable {
+    ($builder:ty => $output:ty) => {
+        impl $builder {
+            /// Sends the request and decodes the answer.
+            pub async fn execute(self) -> $crate::pubnub::Result<$output> {
+                self.client.call(&self).await
+            }
+
+            /// Like `execute`, for code that is not async. Returns
+            /// [`Error::InvalidInput`](crate::pubnub::Error::InvalidInput) when called from inside
+            /// an async runtime, where blocking would stall it.
+            pub fn execute_blocking(self) -> $crate::pubnub::Result<$output> {
+                $crate::pubnub::client::block_on(self.execute())
+            }
+        }
+    };
+}
+pub(crate) use executable;
+
+/// The runtime behind every `*_blocking` call: one worker thread, started on first use and kept
+/// for the life of the process (a runtime dropped inside another would panic).
+pub(crate) fn blocking_runtime() -> Result<&'static tokio::runtime::Runtime> {
+    static RUNTIME: OnceLock<std::result::Result<tokio::runtime::Runtime, String>> =
+        OnceLock::new();
+    RUNTIME
+        .get_or_init(|| {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .thread_name("pubnub-blocking")
+                .enable_all()
+                .build()
+                .map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|e| Error::Network {
+            message: format!("cannot start the runtime for blocking calls: {e}"),
+        })
+}
+
+/// Refuses to block inside an async runtime.
+pub(crate) fn ensure_not_async(what: &str) -> Result<()> {
+    if tokio::runtime::Handle::try_current().is_ok() {
+        return Err(Error::InvalidInput(format!(
+            "{what} blocks and cannot run inside an async runtime; use the async form instead"
+        )));
+    }
+    Ok(())
+}
+
+/// Runs a future to completion on the blocking runtime.
+pub(crate) fn block_on<T>(future: impl Future<Output = Result<T>>) -> Result<T> {
+    ensure_not_async("a *_blocking call")?;
+    blocking_runtime()?.block_on(future)
+}
+
+fn unix_seconds() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// Percent-encodes one path segment (channel names, keys, GET-publish JSON).
+pub(crate) fn encode_segment(raw: &str) -> String {
+    sign::pam_encode(raw)
+}
+
+/// Longest channel name the service accepts (reference section 0.9).
+pub const MAX_CHANNEL_CHARS: usize = 92;
+
+/// Checks a channel name against the service's rules (reference section 0.9).
+pub(crate) fn validate_channel(name: &str) -> Result<()> {
+    let bad = |why: &str| Err(Error::InvalidInput(format!("channel {name:?} {why}")));
+    if name.is_empty() {
+        return Err(Error::InvalidInput("channel is required".into()));
+    }
+    if name.chars().count() > MAX_CHANNEL_CHARS {
+        return bad("is longer than 92 characters");
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| matches!(c, ',' | ':' | '*' | '/' | '\\' | ' ') || c.is_control())
+    {
+        return bad(&format!("contains {c:?}, which channel names may not"));
+    }
+    Ok(())
+}
+
+/// A timetoken an operation cannot do without (0 is never a real one).
+pub(crate) fn required_timetoken(value: Option<Timetoken>, what: &str) -> Result<Timetoken> {
+    match value {
+        Some(t) if t.get() > 0 => Ok(t),
+        _ => Err(Error::InvalidInput(format!("{what} is required"))),
+    }
+}
+
+/// Refuses a range that cannot hold anything: `end` (inclusive) must be older than `start`
+/// (exclusive).
+pub(crate) fn check_range(start: Option<Timetoken>, end: Option<Timetoken>) -> Result<()> {
+    match (start, end) {
+        (Some(start), Some(end)) if end >= start => Err(Error::InvalidInput(format!(
+            "empty range: end {end} must be older than start {start}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Validated, sorted, de-duplicated channels as one path segment: each name encoded, commas bare.
+pub(crate) fn channel_list(channels: &[String]) -> Result<String> {
+    if channels.is_empty() {
+        return Err(Error::InvalidInput(
+            "at least one channel is required".into(),
+        ));
+    }
+    let mut sorted: Vec<&str> = channels.iter().map(String::as_str).collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut out = Vec::with_capacity(sorted.len());
+    for name in sorted {
+        validate_channel(name)?;
+        out.push(encode_segment(name));
+    }
+    Ok(out.join(","))
+}
+
+/// An answer read as JSON, with what is needed to explain it if it is not what was expected.
+pub(crate) struct Answer<'a> {
+    pub status: u16,
+    pub json: Value,
+    body: &'a [u8],
+}
+
+impl<'a> Answer<'a> {
+    /// Reads the body as JSON. A non-success status, or a success status whose body carries an
+    /// error status (as some JS-facing answers do), becomes the service's error.
+    pub fn read(status: u16, body: &'a [u8]) -> Result<Self> {
+        let json: Value = serde_json::from_slice(body).map_err(|e| {
+            let reason = if body.is_empty() {
+                "empty body".to_string()
+            } else {
+                format!("not JSON ({e})")
+            };
+            malformed(status, reason, body)
+        })?;
+        let body_status = json
+            .get("status")
+            .and_then(Value::as_u64)
+            .and_then(|s| u16::try_from(s).ok())
+            .filter(|s| *s >= 400 && json.get("error").is_some_and(is_truthy));
+        if !(200..300).contains(&status) {
+            return Err(service_error(status, &json, body));
+        }
+        if let Some(body_status) = body_status {
+            return Err(service_error(body_status, &json, body));
+        }
+        Ok(Answer { status, json, body })
+    }
+
+    /// Deserialises the whole body into a wire shape.
+    pub fn parse<T: DeserializeOwned>(&self) -> Result<T> {
+        T::deserialize(&self.json).map_err(|e| self.malformed(format!("unexpected shape: {e}")))
+    }
+
+    pub fn malformed(&self, reason: impl Into<String>) -> Error {
+        malformed(self.status, reason.into(), self.body)
+    }
+}
+
+fn is_truthy(v: &Value) -> bool {
+    !matches!(v, Value::Null | Value::Bool(false))
+}
+
+fn malformed(status: u16, reason: String, body: &[u8]) -> Error {
+    Error::MalformedResponse {
+        status,
+        reason,
+        excerpt: excerpt(body),
+    }
+}
+
+/// The start of a body as one short line.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    String::from_utf8_lossy(body)
+        .chars()
+        .take(EXCERPT_CHARS)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// The service's error from an error answer, whichever of its shapes the body has.
+fn service_error(status: u16, json: &Value, body: &[u8]) -> Error {
+    // Message actions: {"status", "error": {"message", "details"}}.
+    if let Some(error) = json.get("error").filter(|e| e.is_object()) {
+        let error = ServiceError::deserialize(error).unwrap_or_default();
+        return Error::from_status(status, error.message, error.details);
+    }
+    // Access Manager / balancer: {"message", "error": true, "service", "status"};
+    // history: {"error": true, "error_message"}.
+    let text = |key: &str| {
+        json.get(key)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+    };
+    if let Some(message) = text("message").or_else(|| text("error_message")) {
+        return Error::from_status(status, message.to_string(), Vec::new());
+    }
+    // Publish and legacy endpoints: [0, "text", ...].
+    if let Some(message) = json.get(1).and_then(Value::as_str) {
+        return Error::from_status(status, message.to_string(), Vec::new());
+    }
+    Error::from_status(status, excerpt(body), Vec::new())
+}
