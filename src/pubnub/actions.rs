@@ -7,8 +7,9 @@ use std::collections::HashSet;
 use reqwest::Method;
 use serde::Serialize;
 
+use super::answer::Answer;
 use super::client::{
-    Answer, Client, Endpoint, Request, check_range, encode_segment, executable, required_timetoken,
+    Client, Endpoint, Request, check_range, encode_segment, executable, required_timetoken,
     validate_channel,
 };
 use super::pager::{Cursor, Pager};

@@ -1,7 +1,7 @@
-//! Configuration, the [`Client`] handle, and the one request path every endpoint goes through:
-//! encoded path + parameters -> common parameters and signature -> HTTP with the right timeout ->
-//! status and body -> a value or an [`Error`]. Endpoint files only build a [`Request`] and decode
-//! an answer; they never touch HTTP, signing or error shapes themselves.
+//! The [`Client`] handle and the one request path every endpoint goes through: encoded path +
+//! parameters -> common parameters and signature -> HTTP with the right timeout -> status and
+//! body -> [`Answer`](super::answer::Answer) -> a value or an [`Error`]. Endpoint files only build
+//! a [`Request`] and decode an answer; they never touch HTTP, signing or error shapes themselves.
 
 use std::fmt;
 use std::future::Future;
@@ -9,145 +9,14 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::Method;
-use serde::Deserialize as _;
-use serde::de::DeserializeOwned;
-use serde_json::Value;
 
 use super::Timetoken;
+use super::config::Config;
 use super::error::{Error, Result};
 use super::sign::{self, SignInput};
-use super::wire::ServiceError;
 
-/// Where requests go unless configured otherwise.
-pub const DEFAULT_ORIGIN: &str = "https://ps.pndsn.com";
 /// The `pnsdk` parameter every request carries.
 pub const PNSDK: &str = concat!("reactions/", env!("CARGO_PKG_VERSION"));
-/// Longest excerpt of an unreadable body kept in [`Error::MalformedResponse`].
-const EXCERPT_CHARS: usize = 120;
-
-/// How to reach the service and who is asking. Build with [`Config::new`] and the `with_*`
-/// setters; [`Client::new`] checks it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Config {
-    /// `host[:port]` (HTTPS), or a full `http://host:port` / `https://host` origin.
-    pub origin: String,
-    /// Needed only to publish; may be empty for a read-only client.
-    pub publish_key: String,
-    pub subscribe_key: String,
-    /// Sent as `uuid` on every request: the author of added actions. Must not be empty.
-    pub user_id: String,
-    /// When set, every request is signed (reference section 5).
-    pub secret_key: Option<String>,
-    /// Sent as `auth` on every request when set.
-    pub auth_key: Option<String>,
-    /// Timeout of every request but the subscribe long-poll.
-    pub request_timeout: Duration,
-    /// Timeout of one subscribe long-poll.
-    pub subscribe_timeout: Duration,
-}
-
-impl Config {
-    /// A configuration for the default origin with the default timeouts (10 s, 310 s).
-    pub fn new(
-        publish_key: impl Into<String>,
-        subscribe_key: impl Into<String>,
-        user_id: impl Into<String>,
-    ) -> Self {
-        Config {
-            origin: DEFAULT_ORIGIN.to_string(),
-            publish_key: publish_key.into(),
-            subscribe_key: subscribe_key.into(),
-            user_id: user_id.into(),
-            secret_key: None,
-            auth_key: None,
-            request_timeout: Duration::from_secs(10),
-            subscribe_timeout: Duration::from_secs(310),
-        }
-    }
-
-    pub fn with_origin(mut self, origin: impl Into<String>) -> Self {
-        self.origin = origin.into();
-        self
-    }
-
-    pub fn with_secret_key(mut self, secret_key: impl Into<String>) -> Self {
-        self.secret_key = Some(secret_key.into());
-        self
-    }
-
-    pub fn with_auth_key(mut self, auth_key: impl Into<String>) -> Self {
-        self.auth_key = Some(auth_key.into());
-        self
-    }
-
-    pub fn with_request_timeout(mut self, timeout: Duration) -> Self {
-        self.request_timeout = timeout;
-        self
-    }
-
-    pub fn with_subscribe_timeout(mut self, timeout: Duration) -> Self {
-        self.subscribe_timeout = timeout;
-        self
-    }
-
-    /// The origin as `scheme://host[:port]`, or why it is not one.
-    fn base_url(&self) -> Result<String> {
-        let origin = self.origin.trim().trim_end_matches('/');
-        let full = if origin.contains("://") {
-            origin.to_string()
-        } else {
-            format!("https://{origin}")
-        };
-        let bad = |why: &str| Error::InvalidInput(format!("origin {:?} {why}", self.origin));
-        let url = reqwest::Url::parse(&full).map_err(|e| bad(&format!("is not valid: {e}")))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(bad("must use http or https"));
-        }
-        if url.host_str().is_none_or(str::is_empty) {
-            return Err(bad("has no host"));
-        }
-        if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
-            return Err(bad("must be only scheme, host and port"));
-        }
-        Ok(full)
-    }
-
-    fn validate(&self) -> Result<String> {
-        let invalid = |what: &str| Err(Error::InvalidInput(what.to_string()));
-        if self.subscribe_key.trim().is_empty() {
-            return invalid("subscribe_key is empty");
-        }
-        if self.user_id.trim().is_empty() {
-            return invalid("user_id is empty: every request needs the user's id");
-        }
-        if self.secret_key.as_deref().is_some_and(str::is_empty) {
-            return invalid("secret_key is empty; leave it unset to send unsigned requests");
-        }
-        if self.auth_key.as_deref().is_some_and(str::is_empty) {
-            return invalid("auth_key is empty; leave it unset to send no auth key");
-        }
-        if self.request_timeout.is_zero() || self.subscribe_timeout.is_zero() {
-            return invalid("timeouts must be longer than zero");
-        }
-        self.base_url()
-    }
-}
-
-impl fmt::Debug for Config {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let redact = |s: &Option<String>| s.as_ref().map(|_| "<set>");
-        f.debug_struct("Config")
-            .field("origin", &self.origin)
-            .field("publish_key", &self.publish_key)
-            .field("subscribe_key", &self.subscribe_key)
-            .field("user_id", &self.user_id)
-            .field("secret_key", &redact(&self.secret_key))
-            .field("auth_key", &redact(&self.auth_key))
-            .field("request_timeout", &self.request_timeout)
-            .field("subscribe_timeout", &self.subscribe_timeout)
-            .finish()
-    }
-}
 
 /// A handle on the service. Cheap to clone (one shared connection pool); `Send + Sync`.
 ///
@@ -482,92 +351,4 @@ pub(crate) fn channel_list(channels: &[String]) -> Result<String> {
         out.push(encode_segment(name));
     }
     Ok(out.join(","))
-}
-
-/// An answer read as JSON, with what is needed to explain it if it is not what was expected.
-pub(crate) struct Answer<'a> {
-    pub status: u16,
-    pub json: Value,
-    body: &'a [u8],
-}
-
-impl<'a> Answer<'a> {
-    /// Reads the body as JSON. A non-success status, or a success status whose body carries an
-    /// error status (as some JS-facing answers do), becomes the service's error.
-    pub fn read(status: u16, body: &'a [u8]) -> Result<Self> {
-        let json: Value = serde_json::from_slice(body).map_err(|e| {
-            let reason = if body.is_empty() {
-                "empty body".to_string()
-            } else {
-                format!("not JSON ({e})")
-            };
-            malformed(status, reason, body)
-        })?;
-        let body_status = json
-            .get("status")
-            .and_then(Value::as_u64)
-            .and_then(|s| u16::try_from(s).ok())
-            .filter(|s| *s >= 400 && json.get("error").is_some_and(is_truthy));
-        if !(200..300).contains(&status) {
-            return Err(service_error(status, &json, body));
-        }
-        if let Some(body_status) = body_status {
-            return Err(service_error(body_status, &json, body));
-        }
-        Ok(Answer { status, json, body })
-    }
-
-    /// Deserialises the whole body into a wire shape.
-    pub fn parse<T: DeserializeOwned>(&self) -> Result<T> {
-        T::deserialize(&self.json).map_err(|e| self.malformed(format!("unexpected shape: {e}")))
-    }
-
-    pub fn malformed(&self, reason: impl Into<String>) -> Error {
-        malformed(self.status, reason.into(), self.body)
-    }
-}
-
-fn is_truthy(v: &Value) -> bool {
-    !matches!(v, Value::Null | Value::Bool(false))
-}
-
-fn malformed(status: u16, reason: String, body: &[u8]) -> Error {
-    Error::MalformedResponse {
-        status,
-        reason,
-        excerpt: excerpt(body),
-    }
-}
-
-/// The start of a body as one short line.
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    String::from_utf8_lossy(body)
-        .chars()
-        .take(EXCERPT_CHARS)
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
-}
-
-/// The service's error from an error answer, whichever of its shapes the body has.
-fn service_error(status: u16, json: &Value, body: &[u8]) -> Error {
-    // Message actions: {"status", "error": {"message", "details"}}.
-    if let Some(error) = json.get("error").filter(|e| e.is_object()) {
-        let error = ServiceError::deserialize(error).unwrap_or_default();
-        return Error::from_status(status, error.message, error.details);
-    }
-    // Access Manager / balancer: {"message", "error": true, "service", "status"};
-    // history: {"error": true, "error_message"}.
-    let text = |key: &str| {
-        json.get(key)
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-    };
-    if let Some(message) = text("message").or_else(|| text("error_message")) {
-        return Error::from_status(status, message.to_string(), Vec::new());
-    }
-    // Publish and legacy endpoints: [0, "text", ...].
-    if let Some(message) = json.get(1).and_then(Value::as_str) {
-        return Error::from_status(status, message.to_string(), Vec::new());
-    }
-    Error::from_status(status, excerpt(body), Vec::new())
 }

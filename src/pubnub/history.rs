@@ -8,7 +8,8 @@ use percent_encoding::percent_decode_str;
 use reqwest::Method;
 use serde_json::Value;
 
-use super::client::{Answer, Client, Endpoint, Request, channel_list, check_range, executable};
+use super::answer::Answer;
+use super::client::{Client, Endpoint, Request, channel_list, check_range, executable};
 use super::pager::{Cursor, Pager};
 use super::wire::HistoryEnvelope;
 use super::{Error, HistoryMessage, HistoryPage, Result, Timetoken};

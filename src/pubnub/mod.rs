@@ -51,7 +51,9 @@
 //! and [`time`] read an answer (status and body) exactly as the client does.
 
 pub mod actions;
+mod answer;
 mod client;
+mod config;
 pub mod error;
 pub mod history;
 mod pager;
@@ -70,7 +72,8 @@ pub use actions::{
     ActionsPager, AddActionResult, AddMessageAction, GetMessageActions, RemoveActionResult,
     RemoveMessageAction,
 };
-pub use client::{Client, Config, DEFAULT_ORIGIN, MAX_CHANNEL_CHARS, PNSDK};
+pub use client::{Client, MAX_CHANNEL_CHARS, PNSDK};
+pub use config::{Config, DEFAULT_ORIGIN};
 pub use error::{Error, Result};
 pub use history::{FetchMessages, HistoryPager};
 pub use pager::Pager;

@@ -5,9 +5,8 @@ use reqwest::Method;
 use serde::Deserialize as _;
 use serde_json::Value;
 
-use super::client::{
-    Answer, Client, Endpoint, Request, encode_segment, executable, validate_channel,
-};
+use super::answer::Answer;
+use super::client::{Client, Endpoint, Request, encode_segment, executable, validate_channel};
 use super::{Error, Result, Timetoken};
 
 /// Encoded messages longer than this are sent by POST instead of in the URL.

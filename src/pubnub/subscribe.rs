@@ -15,8 +15,8 @@ use serde_json::Value;
 use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
-use super::client::ensure_not_async;
-use super::client::{Answer, Client, Endpoint, Request, blocking_runtime, channel_list};
+use super::answer::Answer;
+use super::client::{Client, Endpoint, Request, blocking_runtime, channel_list, ensure_not_async};
 use super::wire::{ActionEventPayload, Cursor, EVENT_MESSAGE_ACTION, SubscribeItem};
 use super::{ActionEventKind, Error, LiveEvent, Result, StoredAction, Timetoken};
 

@@ -2,7 +2,8 @@
 
 use reqwest::Method;
 
-use super::client::{Answer, Client, Endpoint, Request, executable};
+use super::answer::Answer;
+use super::client::{Client, Endpoint, Request, executable};
 use super::{Result, Timetoken};
 
 impl Client {
