@@ -76,7 +76,7 @@ impl Config {
 
     /// The origin as `scheme://host[:port]`, or why it is not one.
     fn base_url(&self) -> Result<String> {
-        let origin = self.origin.trim().trim_end_matches('/');
+        let origin = self.origin.trim();
         let full = if origin.contains("://") {
             origin.to_string()
         } else {
@@ -87,13 +87,17 @@ impl Config {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(bad("must use http or https"));
         }
-        if url.host_str().is_none_or(str::is_empty) {
-            return Err(bad("has no host"));
-        }
+        let host = url
+            .host_str()
+            .filter(|h| !h.is_empty())
+            .ok_or_else(|| bad("has no host"))?;
         if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
             return Err(bad("must be only scheme, host and port"));
         }
-        Ok(full)
+        Ok(match url.port() {
+            Some(port) => format!("{}://{host}:{port}", url.scheme()),
+            None => format!("{}://{host}", url.scheme()),
+        })
     }
 
     /// Checks every field; gives back the origin as `scheme://host[:port]`.

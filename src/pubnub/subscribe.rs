@@ -142,11 +142,12 @@ impl Subscribe {
 }
 
 /// One long-poll request.
-struct LongPoll {
-    client: Client,
-    channels: String,
-    tt: Timetoken,
-    tr: Option<u32>,
+pub(crate) struct LongPoll {
+    pub client: Client,
+    /// The channel list as a path segment.
+    pub channels: String,
+    pub tt: Timetoken,
+    pub tr: Option<u32>,
 }
 
 impl Endpoint for LongPoll {
@@ -271,7 +272,7 @@ pub fn backoff_delay(attempt: u32, jitter: f64) -> Duration {
 }
 
 /// A random number in 0..1 (from a v4 uuid's random bits: no extra dependency).
-fn jitter() -> f64 {
+pub(crate) fn jitter() -> f64 {
     (uuid::Uuid::new_v4().as_u128() >> 75) as f64 / (1u64 << 53) as f64
 }
 
