@@ -27,6 +27,15 @@ fn swift_action() -> StoredAction {
     }
 }
 
+fn assert_bad_request(result: Result<impl std::fmt::Debug, Error>, want_status: u16, text: &str) {
+    match result {
+        Err(Error::BadRequest {
+            status, message, ..
+        }) if status == want_status => assert_eq!(message, text),
+        other => panic!("expected BadRequest {want_status} {text:?}, got {other:?}"),
+    }
+}
+
 fn assert_access_denied(result: Result<impl std::fmt::Debug, Error>, text: &str) {
     match result {
         Err(Error::AccessDenied {
@@ -139,14 +148,7 @@ fn get_actions_page_with_more_and_empty_page() {
 #[test]
 fn get_actions_errors() {
     let (status, body) = swift("fetchMessageAction_error_400");
-    match actions::decode_get(status, &body) {
-        Err(Error::BadRequest {
-            status: 400,
-            message,
-            ..
-        }) => assert_eq!(message, "Invalid Subkey"),
-        other => panic!("expected BadRequest, got {other:?}"),
-    }
+    assert_bad_request(actions::decode_get(status, &body), 400, "Invalid Subkey");
     let (status, body) = swift("fetchMessageAction_error_403");
     assert_access_denied(actions::decode_get(status, &body), ACCESS_DENIED_TEXT);
 }
@@ -173,15 +175,9 @@ fn access_manager_and_balancer_errors_on_every_endpoint() {
             "{name}"
         );
         let (status, body) = swift("invalidSubscribeKey");
-        assert!(
-            matches!(decode(status, &body), Err(Error::BadRequest { status: 400, ref message, .. }) if message == "Invalid Subscribe Key"),
-            "{name}"
-        );
+        assert_bad_request(decode(status, &body), 400, "Invalid Subscribe Key");
         let (status, body) = swift("requestURITooLong_Message");
-        assert!(
-            matches!(decode(status, &body), Err(Error::BadRequest { status: 414, ref message, .. }) if message == "Request URI Too Long"),
-            "{name}"
-        );
+        assert_bad_request(decode(status, &body), 414, "Request URI Too Long");
     }
 }
 
@@ -321,14 +317,7 @@ fn publish_success_and_failures() {
         ("publish_message_too_large", "Message Too Large"),
     ] {
         let (status, body) = swift(name);
-        match publish::decode(status, &body) {
-            Err(Error::BadRequest {
-                status: 400,
-                message,
-                ..
-            }) => assert_eq!(message, text, "{name}"),
-            other => panic!("{name}: expected BadRequest, got {other:?}"),
-        }
+        assert_bad_request(publish::decode(status, &body), 400, text);
     }
 }
 
@@ -374,14 +363,8 @@ fn recorded_publish_get_post_and_invalid_key() {
 
     let invalid = cassette("native_sync__publish__invalid_key");
     assert_eq!(invalid[0].path(), "/publish/fake/demo/0/ch1/0/%22hey%22");
-    match publish::decode(invalid[0].status, &invalid[0].body) {
-        Err(Error::BadRequest {
-            status: 400,
-            message,
-            ..
-        }) => assert_eq!(message, "Invalid Key"),
-        other => panic!("expected BadRequest, got {other:?}"),
-    }
+    let invalid_key = publish::decode(invalid[0].status, &invalid[0].body);
+    assert_bad_request(invalid_key, 400, "Invalid Key");
 }
 
 #[test]

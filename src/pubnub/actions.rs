@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use super::answer::Answer;
 use super::client::{
-    Client, Endpoint, Request, check_range, encode_segment, executable, required_timetoken,
-    validate_channel,
+    Client, Endpoint, Request, check_range, encode_segment, executable, range_setters,
+    required_timetoken, validate_channel,
 };
 use super::pager::{Cursor, Pager};
 use super::wire::{ActionsEnvelope, AddActionBody, ServiceError, WireAction};
@@ -239,17 +239,7 @@ impl GetMessageActions {
         self
     }
 
-    /// Exclusive upper bound: only actions older than this.
-    pub fn start(mut self, timetoken: impl Into<Timetoken>) -> Self {
-        self.start = Some(timetoken.into());
-        self
-    }
-
-    /// Inclusive lower bound: only actions at or after this.
-    pub fn end(mut self, timetoken: impl Into<Timetoken>) -> Self {
-        self.end = Some(timetoken.into());
-        self
-    }
+    range_setters!("actions");
 
     /// Page size, 1 to [`MAX_LIMIT`]; the service's default (100) when unset.
     pub fn limit(mut self, limit: u32) -> Self {
@@ -267,16 +257,11 @@ impl GetMessageActions {
             limit: Some(limit),
             ..self
         };
-        Pager::new(
-            cursor,
-            Box::new(move |start| {
-                let request = GetMessageActions {
-                    start,
-                    ..base.clone()
-                };
-                Box::pin(async move { request.client.call(&request).await })
-            }),
-        )
+        let client = base.client.clone();
+        Pager::over(cursor, client, move |start| GetMessageActions {
+            start,
+            ..base.clone()
+        })
     }
 }
 

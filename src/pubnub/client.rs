@@ -211,7 +211,9 @@ impl Client {
                 .header(reqwest::header::CONTENT_TYPE, "application/json")
                 .body(body);
         }
-        tracing::debug!(method = %prepared.method, path = %req.path, %request_id, "pubnub request");
+        // The path may hold a published message: log only its start.
+        let path: String = req.path.chars().take(120).collect();
+        tracing::debug!(method = %prepared.method, %path, %request_id, "pubnub request");
         let response = builder.send().await.map_err(network)?;
         let status = response.status().as_u16();
         let body = response.bytes().await.map_err(network)?;
@@ -247,6 +249,47 @@ macro_rules! executable {
 }
 pub(crate) use executable;
 
+/// The `start`/`end` setters of a listing that is read back in time (the same range rules for
+/// actions and history).
+macro_rules! range_setters {
+    ($items:literal) => {
+        #[doc = concat!("Exclusive upper bound: only ", $items, " older than this.")]
+        pub fn start(mut self, timetoken: impl Into<$crate::pubnub::Timetoken>) -> Self {
+            self.start = Some(timetoken.into());
+            self
+        }
+
+        #[doc = concat!("Inclusive lower bound: only ", $items, " at or after this.")]
+        pub fn end(mut self, timetoken: impl Into<$crate::pubnub::Timetoken>) -> Self {
+            self.end = Some(timetoken.into());
+            self
+        }
+    };
+}
+pub(crate) use range_setters;
+
+/// The `channel`/`channels` setters of an operation on one or several channels.
+macro_rules! channels_setters {
+    () => {
+        /// One channel (replaces any set before).
+        pub fn channel(mut self, channel: impl Into<String>) -> Self {
+            self.channels = vec![channel.into()];
+            self
+        }
+
+        /// Several channels (replaces any set before).
+        pub fn channels<I, S>(mut self, channels: I) -> Self
+        where
+            I: IntoIterator<Item = S>,
+            S: Into<String>,
+        {
+            self.channels = channels.into_iter().map(Into::into).collect();
+            self
+        }
+    };
+}
+pub(crate) use channels_setters;
+
 /// The runtime behind every `*_blocking` call: one worker thread, started on first use and kept
 /// for the life of the process (a runtime dropped inside another would panic).
 pub(crate) fn blocking_runtime() -> Result<&'static tokio::runtime::Runtime> {
@@ -267,7 +310,8 @@ pub(crate) fn blocking_runtime() -> Result<&'static tokio::runtime::Runtime> {
         })
 }
 
-/// Refuses to block inside an async runtime.
+/// Refuses to block on a thread that has a tokio runtime context (a task, or also a
+/// `spawn_blocking` thread, where `Handle::current().block_on(op.execute())` is the way).
 pub(crate) fn ensure_not_async(what: &str) -> Result<()> {
     if tokio::runtime::Handle::try_current().is_ok() {
         return Err(Error::InvalidInput(format!(

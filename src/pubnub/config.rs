@@ -10,7 +10,7 @@ use super::error::{Error, Result};
 pub const DEFAULT_ORIGIN: &str = "https://ps.pndsn.com";
 
 /// How to reach the service and who is asking. Build with [`Config::new`] and the `with_*`
-/// setters; [`Client::new`] checks it.
+/// setters; [`Client::new`](super::Client::new) checks it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Config {
     /// `host[:port]` (HTTPS), or a full `http://host:port` / `https://host` origin.

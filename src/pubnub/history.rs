@@ -9,7 +9,10 @@ use reqwest::Method;
 use serde_json::Value;
 
 use super::answer::Answer;
-use super::client::{Client, Endpoint, Request, channel_list, check_range, executable};
+use super::client::{
+    Client, Endpoint, Request, channel_list, channels_setters, check_range, executable,
+    range_setters,
+};
 use super::pager::{Cursor, Pager};
 use super::wire::HistoryEnvelope;
 use super::{Error, HistoryMessage, HistoryPage, Result, Timetoken};
@@ -53,39 +56,15 @@ pub struct FetchMessages {
 }
 
 impl FetchMessages {
-    /// One channel (replaces any set before).
-    pub fn channel(mut self, channel: impl Into<String>) -> Self {
-        self.channels = vec![channel.into()];
-        self
-    }
+    channels_setters!();
 
-    /// Several channels (replaces any set before). Not with actions.
-    pub fn channels<I, S>(mut self, channels: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.channels = channels.into_iter().map(Into::into).collect();
-        self
-    }
-
-    /// Include each message's actions (one channel only).
+    /// Include each message's actions (one channel only: more is refused).
     pub fn include_actions(mut self, include: bool) -> Self {
         self.include_actions = include;
         self
     }
 
-    /// Exclusive upper bound: only messages older than this.
-    pub fn start(mut self, timetoken: impl Into<Timetoken>) -> Self {
-        self.start = Some(timetoken.into());
-        self
-    }
-
-    /// Inclusive lower bound: only messages at or after this.
-    pub fn end(mut self, timetoken: impl Into<Timetoken>) -> Self {
-        self.end = Some(timetoken.into());
-        self
-    }
+    range_setters!("messages");
 
     /// Messages per channel. Clamped as the SDKs do: out of 1..=100 for one channel, or 1..=25 for
     /// several channels or with actions, it becomes that maximum.
@@ -125,17 +104,11 @@ impl FetchMessages {
     /// request starting below the messages already delivered, until nothing older comes back.
     pub fn pager(self) -> HistoryPager {
         let cursor = HistoryCursor::new(self.start, self.end, self.distinct_channels());
-        let base = self;
-        Pager::new(
-            cursor,
-            Box::new(move |start| {
-                let request = FetchMessages {
-                    start,
-                    ..base.clone()
-                };
-                Box::pin(async move { request.client.call(&request).await })
-            }),
-        )
+        let client = self.client.clone();
+        Pager::over(cursor, client, move |start| FetchMessages {
+            start,
+            ..self.clone()
+        })
     }
 }
 

@@ -4,7 +4,8 @@
 
 use futures::future::BoxFuture;
 
-use super::client::block_on;
+use super::Timetoken;
+use super::client::{Client, Endpoint, block_on};
 use super::error::Result;
 
 /// The paging logic of one listing.
@@ -61,6 +62,26 @@ impl<T: Send + 'static> Pager<T> {
         Pager {
             source: Box::new(Paging { cursor, fetch }),
         }
+    }
+
+    /// A pager whose every request is the one `with_start` builds for the `start` the cursor
+    /// asks for.
+    pub(crate) fn over<C, E>(
+        cursor: C,
+        client: Client,
+        with_start: impl Fn(Option<Timetoken>) -> E + Send + 'static,
+    ) -> Self
+    where
+        C: Cursor<Item = T, Next = Option<Timetoken>>,
+        E: Endpoint<Output = C::Page> + Send + 'static,
+    {
+        Pager::new(
+            cursor,
+            Box::new(move |start| {
+                let (client, request) = (client.clone(), with_start(start));
+                Box::pin(async move { client.call(&request).await })
+            }),
+        )
     }
 
     /// The next older page, or `None` when there is nothing older.

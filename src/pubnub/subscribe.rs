@@ -16,7 +16,9 @@ use tokio::sync::mpsc;
 use tokio::task::AbortHandle;
 
 use super::answer::Answer;
-use super::client::{Client, Endpoint, Request, blocking_runtime, channel_list, ensure_not_async};
+use super::client::{
+    Client, Endpoint, Request, blocking_runtime, channel_list, channels_setters, ensure_not_async,
+};
 use super::wire::{ActionEventPayload, Cursor, EVENT_MESSAGE_ACTION, SubscribeItem};
 use super::{ActionEventKind, Error, LiveEvent, Result, StoredAction, Timetoken};
 
@@ -75,21 +77,7 @@ pub struct Subscribe {
 }
 
 impl Subscribe {
-    /// One channel (replaces any set before).
-    pub fn channel(mut self, channel: impl Into<String>) -> Self {
-        self.channels = vec![channel.into()];
-        self
-    }
-
-    /// Several channels (replaces any set before).
-    pub fn channels<I, S>(mut self, channels: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.channels = channels.into_iter().map(Into::into).collect();
-        self
-    }
+    channels_setters!();
 
     /// Deliver what was published after this timetoken (as far as the service keeps it), instead
     /// of only what is published from now on.
