@@ -81,7 +81,9 @@ fn service_error(status: u16, json: &Value, body: &[u8]) -> Error {
     // Message actions: {"status", "error": {"message", "details"}}.
     if let Some(error) = json.get("error").filter(|e| e.is_object()) {
         let error = ServiceError::deserialize(error).unwrap_or_default();
-        return Error::from_status(status, error.message, error.details);
+        if !error.message.trim().is_empty() {
+            return Error::from_status(status, error.message, error.details);
+        }
     }
     // Access Manager / balancer: {"message", "error": true, "service", "status"};
     // history: {"error": true, "error_message"}.

@@ -123,6 +123,7 @@ impl Client {
         })
     }
 
+    /// The configuration the client was built with.
     pub fn config(&self) -> &Config {
         &self.inner.config
     }

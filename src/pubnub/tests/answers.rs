@@ -80,6 +80,15 @@ fn history_error_shape_and_unknown_error_json() {
 }
 
 #[test]
+fn an_error_object_without_a_message_falls_back_to_the_body() {
+    let body = br#"{"status":400,"error":{"source":"actions"}}"#;
+    match actions::decode_add(400, body) {
+        Err(Error::BadRequest { message, .. }) => assert!(message.contains("actions"), "{message}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn unexpected_success_shapes_are_malformed() {
     let cases: Vec<(&str, Result<(), Error>)> = vec![
         ("time object", time::decode(200, br#"{"t":1}"#).map(drop)),

@@ -481,3 +481,24 @@ fn subscribe_execute_needs_a_runtime_and_valid_channels() {
         Err(Error::InvalidInput(_))
     ));
 }
+
+#[test]
+fn handles_futures_and_streams_can_move_between_threads() {
+    fn send_sync<T: Send + Sync>(_: &T) {}
+    fn send<T: Send>(_: &T) {}
+    let c = client();
+    send_sync(&c);
+    send(&c.time().execute());
+    send(&c.add_message_action().execute());
+    send(&c.remove_message_action().execute());
+    send(&c.get_message_actions().execute());
+    send(&c.fetch_messages().execute());
+    send(&c.publish().execute());
+    let mut pager = c.get_message_actions().pager();
+    send(&pager.next_page());
+    send(&pager);
+    send(&c.fetch_messages().pager());
+    fn send_sync_type<T: Send + Sync>() {}
+    send_sync_type::<crate::pubnub::Subscription>();
+    send_sync_type::<Error>();
+}
