@@ -373,20 +373,13 @@ impl Cursor for ActionsCursor {
             }
             return fresh;
         };
+        let at_oldest = fresh
+            .iter()
+            .filter(|a| a.action_timetoken == oldest)
+            .cloned();
         match &mut self.boundary {
-            Some((at, seen)) if *at == oldest => seen.extend(
-                fresh
-                    .iter()
-                    .filter(|a| a.action_timetoken == oldest)
-                    .cloned(),
-            ),
-            boundary => {
-                let seen = fresh
-                    .iter()
-                    .filter(|a| a.action_timetoken == oldest)
-                    .cloned();
-                *boundary = Some((oldest, seen.collect()));
-            }
+            Some((at, seen)) if *at == oldest => seen.extend(at_oldest),
+            boundary => *boundary = Some((oldest, at_oldest.collect())),
         }
         self.start = Some(Timetoken(oldest.0.saturating_add(1)));
         fresh

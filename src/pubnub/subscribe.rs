@@ -259,9 +259,12 @@ pub fn backoff_delay(attempt: u32, jitter: f64) -> Duration {
     Duration::from_secs_f64((base * scale).min(MAX_BACKOFF.as_secs_f64()))
 }
 
-/// A random number in 0..1 (from a v4 uuid's random bits: no extra dependency).
+/// A random number in 0..1, from the low 53 bits of a v4 uuid (all random: its version and
+/// variant bits sit higher), so no random-number crate is needed.
 pub(crate) fn jitter() -> f64 {
-    (uuid::Uuid::new_v4().as_u128() >> 75) as f64 / (1u64 << 53) as f64
+    const BITS: u32 = 53;
+    let random = uuid::Uuid::new_v4().as_u128() & ((1u128 << BITS) - 1);
+    random as f64 / (1u64 << BITS) as f64
 }
 
 #[derive(Deserialize)]
