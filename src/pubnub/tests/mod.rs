@@ -6,9 +6,10 @@ mod paging;
 mod requests;
 mod stub;
 mod subscription;
+mod validation;
 
 use super::client::{Endpoint, Prepared};
-use super::{Client, Config};
+use super::{Client, Config, MessageAction, Timetoken};
 
 /// A fixed timestamp and request id, so prepared requests are reproducible.
 const TIMESTAMP: u64 = 1_700_000_000;
@@ -57,5 +58,14 @@ impl Sent {
         let mut keys: Vec<&str> = self.params.iter().map(|(k, _)| k.as_str()).collect();
         keys.sort_unstable();
         keys
+    }
+}
+
+/// A reaction to the Swift fixtures' message.
+fn reaction(value: &str) -> MessageAction {
+    MessageAction {
+        action_type: "reaction".into(),
+        value: value.into(),
+        message_timetoken: Timetoken(15610547826969050),
     }
 }

@@ -1,21 +1,18 @@
-//! The client's decoders on real answers of the service: the python-vcr cassettes (recorded from
-//! the live service) and the Swift SDK's canned bodies, copied unchanged into `tests/fixtures/`.
-//! Each test hands status and body to the same `decode` function the client runs on an answer.
+//! The client's decoders on the Swift SDK's canned answers (written by its authors to mirror the
+//! service), copied unchanged into `tests/fixtures/swift/`. Each test hands status and body to the
+//! same `decode` function the client runs on an answer.
 
+mod common;
+
+use common::{assert_bad_request, swift, tt};
 use reactions::pubnub::{
-    ActionEventKind, Error, LiveEvent, MoreBounds, StoredAction, SubscribeAnswer, Timetoken,
-    actions, history, publish, subscribe, time,
+    ActionEventKind, Error, LiveEvent, MoreBounds, StoredAction, actions, history, publish,
+    subscribe, time,
 };
 use serde_json::json;
 
-use fixtures::{Interaction, cassette, swift};
-
 const ACCESS_DENIED_TEXT: &str =
     "Supplied authorization key does not have the permissions required to perform this operation.";
-
-fn tt(v: u64) -> Timetoken {
-    Timetoken(v)
-}
 
 fn swift_action() -> StoredAction {
     StoredAction {
@@ -24,15 +21,6 @@ fn swift_action() -> StoredAction {
         action_type: "reaction".into(),
         uuid: "testUser".into(),
         value: "smiley_face".into(),
-    }
-}
-
-fn assert_bad_request(result: Result<impl std::fmt::Debug, Error>, want_status: u16, text: &str) {
-    match result {
-        Err(Error::BadRequest {
-            status, message, ..
-        }) if status == want_status => assert_eq!(message, text),
-        other => panic!("expected BadRequest {want_status} {text:?}, got {other:?}"),
     }
 }
 
@@ -318,249 +306,5 @@ fn publish_success_and_failures() {
     ] {
         let (status, body) = swift(name);
         assert_bad_request(publish::decode(status, &body), 400, text);
-    }
-}
-
-/// Decodes one recorded interaction with the decoder of its endpoint, if it is one of ours.
-fn decode_recorded(i: &Interaction) -> Option<String> {
-    let path = i.path();
-    let out = if path.starts_with("/publish/") {
-        format!("{:?}", publish::decode(i.status, &i.body))
-    } else if path.starts_with("/v3/history") {
-        format!("{:?}", history::decode(i.status, &i.body))
-    } else if path.starts_with("/v2/subscribe/") {
-        format!("{:?}", subscribe::decode(i.status, &i.body))
-    } else {
-        return None;
-    };
-    Some(out)
-}
-
-#[test]
-fn every_recorded_answer_of_our_endpoints_decodes_without_malformed() {
-    let mut decoded = 0;
-    for name in fixtures::cassette_names() {
-        for i in cassette(&name) {
-            if let Some(out) = decode_recorded(&i) {
-                decoded += 1;
-                let ok = out.starts_with("Ok(") || (i.status >= 400 && out.starts_with("Err("));
-                assert!(ok && !out.contains("Malformed"), "{name} {}: {out}", i.uri);
-            }
-        }
-    }
-    assert!(decoded > 130, "only {decoded} interactions decoded");
-}
-
-#[test]
-fn recorded_publish_get_post_and_invalid_key() {
-    let post = cassette("native_sync__publish__publish_object_post");
-    assert_eq!(post[0].method, "POST");
-    assert_eq!(post[0].request_body, r#"{"online": true, "name": "Alex"}"#);
-    assert_eq!(
-        publish::decode(post[0].status, &post[0].body),
-        Ok(tt(14820999389689577))
-    );
-
-    let invalid = cassette("native_sync__publish__invalid_key");
-    assert_eq!(invalid[0].path(), "/publish/fake/demo/0/ch1/0/%22hey%22");
-    let invalid_key = publish::decode(invalid[0].status, &invalid[0].body);
-    assert_bad_request(invalid_key, 400, "Invalid Key");
-}
-
-#[test]
-fn recorded_fetch_messages_with_meta_uuid_and_message_type() {
-    let fetch = |name: &str| {
-        let recorded = cassette(name);
-        let last = recorded.last().unwrap();
-        assert!(last.path().starts_with("/v3/history-with-actions/"));
-        history::decode(last.status, &last.body).unwrap()
-    };
-
-    let page = fetch("native_sync__fetch_messages__include_meta");
-    let metas: Vec<_> = page.messages.iter().map(|m| m.meta.clone()).collect();
-    assert_eq!(
-        metas,
-        vec![
-            Some(json!({"is-this": "krusty-krab"})),
-            Some(json!({"this-is": "patrick"}))
-        ]
-    );
-    assert!(
-        page.messages
-            .iter()
-            .all(|m| m.channel == "fetch-messages-actions-meta-1")
-    );
-
-    let page = fetch("native_sync__fetch_messages__include_uuid");
-    let uuids: Vec<_> = page.messages.iter().map(|m| m.uuid.as_deref()).collect();
-    assert_eq!(
-        uuids,
-        vec![Some("fetch-messages-uuid-1"), Some("fetch-messages-uuid-2")]
-    );
-
-    let page = fetch("native_sync__fetch_messages__include_message_type");
-    assert_eq!(page.messages.len(), 1);
-    assert_eq!(page.messages[0].text(), "hey-type");
-    assert_eq!(page.messages[0].timetoken, tt(16485843895487893));
-}
-
-#[test]
-fn recorded_gzip_history_with_actions_is_the_newest_25_ascending() {
-    let recorded = cassette("native_sync__fetch_messages__max_25_with_actions");
-    let fetch = recorded
-        .iter()
-        .find(|i| i.path().starts_with("/v3/history-with-actions/"))
-        .unwrap();
-    assert!(fetch.uri.contains("max=25"));
-    let page = history::decode(fetch.status, &fetch.body).unwrap();
-    let texts: Vec<String> = page.messages.iter().map(|m| m.text()).collect();
-    let expected: Vec<String> = (95..120).map(|n| format!("hey-{n}")).collect();
-    assert_eq!(texts, expected);
-    assert!(
-        page.messages
-            .windows(2)
-            .all(|w| w[0].timetoken < w[1].timetoken)
-    );
-    assert_eq!(page.more, None);
-
-    // Every publish of the recording came back as its own timetoken.
-    let published: Vec<Timetoken> = recorded
-        .iter()
-        .filter(|i| i.path().starts_with("/publish/"))
-        .map(|i| publish::decode(i.status, &i.body).unwrap())
-        .collect();
-    assert_eq!(published.len(), 120);
-    assert_eq!(published[0], tt(16075190358030554));
-}
-
-#[test]
-fn recorded_subscribe_handshake_then_message() {
-    let recorded = cassette("asyncio__subscription__sub_pub_unsub");
-    let polls: Vec<SubscribeAnswer> = recorded
-        .iter()
-        .filter(|i| i.path().starts_with("/v2/subscribe/"))
-        .map(|i| subscribe::decode(i.status, &i.body).unwrap())
-        .collect();
-    assert_eq!(polls.len(), 2);
-    assert_eq!(
-        (polls[0].cursor.t, polls[0].cursor.r),
-        (tt(14818963571353315), 12)
-    );
-    assert!(polls[0].events.is_empty());
-    assert_eq!(polls[1].cursor.t, tt(14818963573055360));
-    assert_eq!(
-        polls[1].events,
-        vec![LiveEvent::Message {
-            channel: "test-subscribe-asyncio-ch".into(),
-            timetoken: tt(14818963573025400),
-            publisher: Some("test-subscribe-asyncio-uuid-pub".into()),
-            message: json!("hey"),
-            meta: None,
-        }]
-    );
-    // The recorded second poll continued from the handshake's cursor, as the client does.
-    let second = recorded
-        .iter()
-        .filter(|i| i.path().starts_with("/v2/subscribe/"))
-        .nth(1)
-        .unwrap();
-    assert!(second.uri.contains("tr=12&tt=14818963571353315"));
-}
-
-/// Reading the fixture files.
-mod fixtures {
-    use std::io::Read;
-    use std::path::PathBuf;
-
-    use base64::Engine;
-    use yaml_rust2::{Yaml, YamlLoader};
-
-    fn dir() -> PathBuf {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-    }
-
-    /// A Swift canned answer: `{"code": status, "body": json}`.
-    pub fn swift(name: &str) -> (u16, Vec<u8>) {
-        let path = dir().join("swift").join(format!("{name}.json"));
-        let text = std::fs::read_to_string(&path).unwrap();
-        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
-        let status = value["code"].as_u64().unwrap() as u16;
-        (status, serde_json::to_vec(&value["body"]).unwrap())
-    }
-
-    /// One request and its recorded answer.
-    pub struct Interaction {
-        pub method: String,
-        pub uri: String,
-        pub request_body: String,
-        pub status: u16,
-        /// As the client would see it: decompressed.
-        pub body: Vec<u8>,
-    }
-
-    impl Interaction {
-        pub fn path(&self) -> &str {
-            let rest = self
-                .uri
-                .split_once("://")
-                .map_or(self.uri.as_str(), |(_, r)| r);
-            let path = rest.find('/').map_or("", |i| &rest[i..]);
-            path.split('?').next().unwrap_or(path)
-        }
-    }
-
-    pub fn cassette_names() -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(dir().join("python-vcr"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .filter_map(|n| n.strip_suffix(".yaml").map(str::to_string))
-            .collect();
-        names.sort();
-        names
-    }
-
-    /// The interactions of a VCR cassette. A gzip answer is stored as base64 (`!!binary`).
-    pub fn cassette(name: &str) -> Vec<Interaction> {
-        let path = dir().join("python-vcr").join(format!("{name}.yaml"));
-        let text = std::fs::read_to_string(&path).unwrap();
-        let docs = YamlLoader::load_from_str(&text).unwrap();
-        docs[0]["interactions"]
-            .as_vec()
-            .unwrap()
-            .iter()
-            .map(|i| {
-                let response = &i["response"];
-                let raw = response["body"]["string"].as_str().unwrap_or("");
-                let body = if header(&response["headers"], "content-encoding") == Some("gzip") {
-                    let packed: String = raw.split_whitespace().collect();
-                    let packed = base64::engine::general_purpose::STANDARD
-                        .decode(packed)
-                        .unwrap();
-                    let mut out = Vec::new();
-                    flate2::read::GzDecoder::new(packed.as_slice())
-                        .read_to_end(&mut out)
-                        .unwrap();
-                    out
-                } else {
-                    raw.as_bytes().to_vec()
-                };
-                Interaction {
-                    method: i["request"]["method"].as_str().unwrap().to_string(),
-                    uri: i["request"]["uri"].as_str().unwrap().to_string(),
-                    request_body: i["request"]["body"].as_str().unwrap_or("").to_string(),
-                    status: response["status"]["code"].as_i64().unwrap() as u16,
-                    body,
-                }
-            })
-            .collect()
-    }
-
-    /// A header's value, whichever of VCR's two spellings (`KEY: v` or `Key: [v]`) is used.
-    fn header<'a>(headers: &'a Yaml, name: &str) -> Option<&'a str> {
-        let (_, value) = headers
-            .as_hash()?
-            .iter()
-            .find(|(k, _)| k.as_str().is_some_and(|k| k.eq_ignore_ascii_case(name)))?;
-        value.as_str().or_else(|| value.as_vec()?.first()?.as_str())
     }
 }
