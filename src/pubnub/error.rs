@@ -86,12 +86,14 @@ impl Error {
         matches!(self, Error::BadRequest { message, .. } if message == WRONG_UUID_MESSAGE)
     }
 
-    /// Whether trying again later may succeed (network trouble, timeouts, 5xx).
+    /// Whether trying again later may succeed (network trouble, timeouts, 5xx, including a 5xx
+    /// whose body was not the service's, such as a proxy's HTML page).
     pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
-            Error::Network { .. } | Error::Timeout { .. } | Error::Server { .. }
-        )
+        match self {
+            Error::Network { .. } | Error::Timeout { .. } | Error::Server { .. } => true,
+            Error::MalformedResponse { status, .. } => *status >= 500,
+            _ => false,
+        }
     }
 
     /// Builds the error for an answer with a non-success status, from the service's message.

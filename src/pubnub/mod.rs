@@ -2,16 +2,86 @@
 //! actions, history with actions, publish, subscribe and time. Usable on its own as a library
 //! (the official Rust SDK has no message actions and no history).
 //!
+//! Every operation is a builder on [`Client`] ending in `.execute().await`, or
+//! `.execute_blocking()` outside an async runtime. Every error is one [`Error`].
+//!
+//! ```no_run
+//! use reactions::pubnub::{Client, Config, MessageAction, Result};
+//!
+//! # async fn demo() -> Result<()> {
+//! let client = Client::new(Config::new("pub-key", "sub-key", "alice"))?;
+//! let sent = client
+//!     .publish()
+//!     .channel("chats.room1")
+//!     .message(serde_json::json!({"text": "hello"}))
+//!     .execute()
+//!     .await?;
+//! let added = client
+//!     .add_message_action()
+//!     .channel("chats.room1")
+//!     .message_action(MessageAction {
+//!         action_type: "reaction".into(),
+//!         value: "👍".into(),
+//!         message_timetoken: sent,
+//!     })
+//!     .execute()
+//!     .await?;
+//! println!("added at {}", added.action.action_timetoken);
+//!
+//! // Every action of the channel, oldest first, following pages back in time.
+//! let all = client.get_message_actions().channel("chats.room1").pager().collect_all().await?;
+//! let history = client
+//!     .fetch_messages()
+//!     .channel("chats.room1")
+//!     .include_actions(true)
+//!     .execute()
+//!     .await?;
+//! println!("{} actions, {} messages", all.len(), history.messages.len());
+//!
+//! let mut live = client.subscribe().channel("chats.room1").execute()?;
+//! while let Some(event) = live.next().await {
+//!     println!("{event:?}");
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! Shared with the embedded server: [`wire`] (JSON shapes), [`sign`] (signatures) and
-//! [`Timetoken`].
+//! [`Timetoken`]. The `decode` functions of [`actions`], [`history`], [`publish`], [`subscribe`]
+//! and [`time`] read an answer (status and body) exactly as the client does.
 
+pub mod actions;
+mod answer;
+mod client;
+mod config;
 pub mod error;
+pub mod history;
+mod pager;
+pub mod publish;
 pub mod sign;
+pub mod subscribe;
+pub mod time;
 pub mod timetoken;
 pub mod types;
 pub mod wire;
 
+#[cfg(test)]
+mod tests;
+
+pub use actions::{
+    ActionsPager, AddActionResult, AddMessageAction, GetMessageActions, RemoveActionResult,
+    RemoveMessageAction,
+};
+pub use client::{Client, MAX_CHANNEL_CHARS, PNSDK};
+pub use config::{Config, DEFAULT_ORIGIN};
 pub use error::{Error, Result};
+pub use history::{FetchMessages, HistoryPager};
+pub use pager::Pager;
+pub use publish::Publish;
+pub use subscribe::{
+    Subscribe, SubscribeAnswer, Subscription, SubscriptionEvent, SubscriptionStatus,
+};
+pub use time::Time;
 pub use timetoken::{ParseTimetokenError, Timetoken};
 pub use types::{
     ActionEventKind, ActionMap, ActionRef, ActionsPage, HistoryMessage, HistoryPage, LiveEvent,
