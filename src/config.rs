@@ -209,7 +209,6 @@ impl Connection {
         })
     }
 
-    #[cfg(any())] // TEMP until the client lands
     /// The client configuration for `origin` with these keys and this identity.
     pub fn client_config(&self, origin: &str) -> pubnub::Config {
         let mut config = pubnub::Config::new(

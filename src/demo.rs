@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde::de::{MapAccess, Visitor};
 use serde_json::{Value, json};
 
-use crate::pubnub::{self, ActionRef, HistoryMessage, Timetoken};
+use crate::pubnub::{self, ActionRef, Client, HistoryMessage, MessageAction, Timetoken};
 
 const ASSET: &str = include_str!("../assets/demo-conversation.json");
 
@@ -164,7 +164,6 @@ pub struct SeedReport {
     pub actions: usize,
 }
 
-#[cfg(any())] // TEMP until the client lands
 /// Writes the conversation to `channel` through the API, publishing and reacting as each demo
 /// user (the server assigns current timetokens). `template` supplies origin and keys.
 pub async fn seed_via_client(

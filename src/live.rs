@@ -1,0 +1,56 @@
+//! Bridges the client's subscription to app events: live messages and actions, and the
+//! connection state (live, reconnecting in N s, back after an outage).
+
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use crate::app::{ConnectionEvent, Event};
+use crate::pubnub::{Client, SubscriptionEvent, SubscriptionStatus, Timetoken};
+
+/// Subscribes to `channel` and forwards everything as [`Event`]s until the receiver is gone.
+pub fn spawn(
+    client: Client,
+    channel: String,
+    events: mpsc::UnboundedSender<Event>,
+) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut subscription = match client.subscribe().channel(&channel).execute() {
+            Ok(subscription) => subscription,
+            Err(e) => {
+                let _ = events.send(Event::Connection(ConnectionEvent::Offline(e.to_string())));
+                return;
+            }
+        };
+        while let Some(event) = subscription.next().await {
+            let event = match event {
+                SubscriptionEvent::Live(live) => Event::Live(live),
+                SubscriptionEvent::Status(status) => Event::Connection(connection_event(status)),
+            };
+            if events.send(event).is_err() {
+                break;
+            }
+        }
+        let _ = events.send(Event::Connection(ConnectionEvent::Offline(
+            "subscription ended".into(),
+        )));
+    })
+}
+
+fn connection_event(status: SubscriptionStatus) -> ConnectionEvent {
+    match status {
+        SubscriptionStatus::Connected => ConnectionEvent::Connected,
+        SubscriptionStatus::Reconnected => ConnectionEvent::Reconnected,
+        SubscriptionStatus::Reconnecting {
+            attempt,
+            retry_in,
+            error,
+        } => {
+            let units = retry_in.as_nanos() / 100;
+            ConnectionEvent::Reconnecting {
+                attempt,
+                retry_at: Timetoken(Timetoken::now().get().saturating_add(units as u64)),
+                error: error.to_string(),
+            }
+        }
+    }
+}

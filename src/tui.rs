@@ -1,0 +1,139 @@
+//! The terminal: setup and restore (on quit, on error and on panic), the event loop that feeds
+//! [`app::update`], and render scheduling: draw only when state changed, once per burst.
+
+use std::io::{Stdout, stdout};
+use std::time::Duration;
+
+use crossterm::event::{
+    DisableMouseCapture, EnableMouseCapture, Event as TermEvent, EventStream, MouseButton,
+    MouseEventKind,
+};
+use crossterm::execute;
+use crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use futures::{FutureExt, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use tokio::sync::mpsc;
+
+use crate::app::{self, App, Command, Event, MouseTarget};
+use crate::pubnub::{Client, Timetoken};
+use crate::ui::{self, UiState};
+use crate::{live, worker};
+
+/// Puts the terminal back as it was. Safe to call more than once.
+pub fn restore_terminal() {
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+}
+
+/// Restores the terminal when dropped, whatever way the loop ends.
+struct TerminalGuard;
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+fn install_panic_hook() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        tracing::error!("panic: {info}");
+        previous(info);
+    }));
+}
+
+fn setup() -> std::io::Result<(TerminalGuard, Terminal<CrosstermBackend<Stdout>>)> {
+    install_panic_hook();
+    enable_raw_mode()?;
+    let guard = TerminalGuard;
+    execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+    let terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
+    Ok((guard, terminal))
+}
+
+/// Turns a terminal event into an app event; mouse positions resolve through the last frame.
+fn translate(event: TermEvent, state: &UiState) -> Option<Event> {
+    match event {
+        TermEvent::Key(key) => Some(Event::Key(key)),
+        TermEvent::Resize(_, _) => Some(Event::Resize),
+        TermEvent::Mouse(mouse) => match mouse.kind {
+            MouseEventKind::ScrollUp => Some(Event::Mouse(MouseTarget::ScrollUp)),
+            MouseEventKind::ScrollDown => Some(Event::Mouse(MouseTarget::ScrollDown)),
+            MouseEventKind::Down(MouseButton::Left) => {
+                state.hits.at(mouse.column, mouse.row).map(Event::Mouse)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Runs the UI until the user quits. `client` talks to the service or the embedded server.
+pub async fn run(mut app: App, client: Client, files: worker::WorkerFiles) -> std::io::Result<()> {
+    let (guard, mut terminal) = setup()?;
+    let (events_tx, mut events_rx) = mpsc::unbounded_channel::<Event>();
+    let commands = worker::spawn(
+        client.clone(),
+        app.options.channel.clone(),
+        files,
+        events_tx.clone(),
+    );
+    let subscription = live::spawn(client, app.options.channel.clone(), events_tx);
+    let send = |list: Vec<Command>| {
+        for command in list {
+            let _ = commands.send(command);
+        }
+    };
+    send(app.start());
+
+    let mut input = EventStream::new();
+    let mut state = UiState::default();
+    let mut ticker = tokio::time::interval(Duration::from_secs(1));
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut redraw = true;
+    loop {
+        if redraw {
+            terminal.draw(|frame| ui::draw(frame, &app, &mut state))?;
+            app.page_size = state.visible_messages.max(1);
+            redraw = false;
+        }
+        let first = tokio::select! {
+            term = input.next() => match term {
+                Some(Ok(event)) => translate(event, &state),
+                Some(Err(e)) => return Err(e),
+                None => break,
+            },
+            Some(event) = events_rx.recv() => Some(event),
+            _ = ticker.tick(), if app.wants_ticks() => Some(Event::Tick(Timetoken::now())),
+        };
+        // Apply the whole burst before drawing once.
+        let mut batch: Vec<Event> = first.into_iter().collect();
+        while let Ok(event) = events_rx.try_recv() {
+            batch.push(event);
+        }
+        while let Some(Some(Ok(event))) = input.next().now_or_never() {
+            batch.extend(translate(event, &state));
+        }
+        for event in batch {
+            let outcome = app::update(&mut app, event);
+            redraw |= outcome.redraw;
+            send(outcome.commands);
+        }
+        if app.quit {
+            break;
+        }
+    }
+    subscription.abort();
+    drop(terminal);
+    drop(guard);
+    Ok(())
+}

@@ -1,0 +1,218 @@
+//! The API worker task: receives [`Command`]s from the app, runs them concurrently (bounded),
+//! and sends each result back as an [`Event::Api`] tagged with the command's id. It owns the
+//! client and does the app's file writes (audit log, recent reactions); it never touches state.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde_json::json;
+use tokio::sync::{Semaphore, mpsc};
+
+use crate::app::{ApiOutcome, AuditRecord, Command, Event};
+use crate::pubnub::{Client, HistoryPage, MessageAction, Timetoken};
+
+/// Requests run at the same time at most.
+const CONCURRENCY: usize = 8;
+
+/// Where the worker writes files.
+#[derive(Debug, Clone)]
+pub struct WorkerFiles {
+    pub audit_log: PathBuf,
+    pub recent_reactions: PathBuf,
+}
+
+/// Starts the worker on the current runtime; returns where to send commands.
+pub fn spawn(
+    client: Client,
+    channel: String,
+    files: WorkerFiles,
+    events: mpsc::UnboundedSender<Event>,
+) -> mpsc::UnboundedSender<Command> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Command>();
+    tokio::spawn(async move {
+        let limit = Arc::new(Semaphore::new(CONCURRENCY));
+        while let Some(command) = rx.recv().await {
+            if command == Command::Quit {
+                break;
+            }
+            let Ok(permit) = limit.clone().acquire_owned().await else {
+                break;
+            };
+            let (client, channel, files, events) = (
+                client.clone(),
+                channel.clone(),
+                files.clone(),
+                events.clone(),
+            );
+            tokio::spawn(async move {
+                if let Some((op, outcome)) = execute(&client, &channel, &files, command).await {
+                    // The app may be gone when quitting; nothing to do then.
+                    let _ = events.send(Event::Api(op, outcome));
+                }
+                drop(permit);
+            });
+        }
+    });
+    tx
+}
+
+/// Runs one command; `None` when it has no result to report.
+pub async fn execute(
+    client: &Client,
+    channel: &str,
+    files: &WorkerFiles,
+    command: Command,
+) -> Option<(u32, ApiOutcome)> {
+    match command {
+        Command::FetchHistory {
+            op,
+            start,
+            end,
+            max,
+        } => {
+            let mut request = client
+                .fetch_messages()
+                .channel(channel)
+                .include_actions(true)
+                .include_uuid(true)
+                .max(max);
+            if let Some(start) = start {
+                request = request.start(start);
+            }
+            if let Some(end) = end {
+                request = request.end(end);
+            }
+            Some((op, ApiOutcome::History(request.execute().await)))
+        }
+        Command::RefreshHistory { op, end } => {
+            Some((op, ApiOutcome::History(refresh(client, channel, end).await)))
+        }
+        Command::FetchActions { op, start, limit } => {
+            let mut request = client.get_message_actions().channel(channel).limit(limit);
+            if let Some(start) = start {
+                request = request.start(start);
+            }
+            Some((op, ApiOutcome::Actions(request.execute().await)))
+        }
+        Command::AddAction {
+            op,
+            message_tt,
+            action_type,
+            value,
+        } => {
+            let result = client
+                .add_message_action()
+                .channel(channel)
+                .message_action(MessageAction {
+                    action_type,
+                    value,
+                    message_timetoken: message_tt,
+                })
+                .execute()
+                .await
+                .map(|added| (added.action, added.warning));
+            Some((op, ApiOutcome::Added(result)))
+        }
+        Command::RemoveAction {
+            op,
+            message_tt,
+            action_tt,
+            as_uuid,
+        } => {
+            let mut request = client
+                .remove_message_action()
+                .channel(channel)
+                .message_timetoken(message_tt)
+                .action_timetoken(action_tt);
+            if let Some(owner) = as_uuid {
+                request = request.as_uuid(owner);
+            }
+            let result = request.execute().await.map(|removed| removed.warning);
+            Some((op, ApiOutcome::Removed(result)))
+        }
+        Command::AppendAudit { op, record } => {
+            let path = files.audit_log.clone();
+            let written = tokio::task::spawn_blocking(move || append_audit(&path, &record)).await;
+            match written {
+                Ok(Ok(())) => None,
+                Ok(Err(e)) => Some((op, ApiOutcome::AuditFailed(e))),
+                Err(e) => Some((op, ApiOutcome::AuditFailed(e.to_string()))),
+            }
+        }
+        Command::SaveRecent(recent) => {
+            let path = files.recent_reactions.clone();
+            let _ = tokio::task::spawn_blocking(move || {
+                if let Err(e) = save_recent(&path, &recent) {
+                    tracing::warn!("could not save recent reactions to {}: {e}", path.display());
+                }
+            })
+            .await;
+            None
+        }
+        Command::Quit => None,
+    }
+}
+
+/// Every message from the newest down to `end`, all pages, oldest first.
+async fn refresh(
+    client: &Client,
+    channel: &str,
+    end: Timetoken,
+) -> crate::pubnub::Result<HistoryPage> {
+    let mut pager = client
+        .fetch_messages()
+        .channel(channel)
+        .include_actions(true)
+        .include_uuid(true)
+        .end(end)
+        .pager();
+    let mut messages = Vec::new();
+    while let Some(page) = pager.next_page().await? {
+        messages.extend(page);
+    }
+    messages.sort_by_key(|m| m.timetoken);
+    Ok(HistoryPage {
+        messages,
+        more: None,
+    })
+}
+
+/// Appends one JSON line: time, moderator, channel, message timetoken, the removed action.
+pub fn append_audit(path: &std::path::Path, record: &AuditRecord) -> Result<(), String> {
+    use std::io::Write;
+    let line = json!({
+        "time": chrono::Utc::now().to_rfc3339(),
+        "moderator": record.moderator,
+        "channel": record.channel,
+        "message_timetoken": record.message_timetoken,
+        "action": record.action,
+    });
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    writeln!(file, "{line}")
+        .and_then(|_| file.sync_data())
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Recently used reactions, most recent first (a JSON array).
+pub fn load_recent(path: &std::path::Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
+}
+
+fn save_recent(path: &std::path::Path, recent: &[String]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension("json.tmp");
+    std::fs::write(&tmp, serde_json::to_vec(recent)?)?;
+    std::fs::rename(tmp, path)
+}
