@@ -1,2 +1,3 @@
 //! reactions: browse a chat channel's messages and their message actions.
 pub mod pubnub;
+pub mod server;
