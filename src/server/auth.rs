@@ -64,6 +64,11 @@ impl Verifier {
         }
     }
 
+    /// The keyset's publish key.
+    pub fn publish_key(&self) -> &str {
+        &self.publish_key
+    }
+
     /// Accepts or refuses a request; `now` is Unix seconds.
     pub fn check(&self, r: &Signed<'_>, now: i64) -> Result<(), Denied> {
         let (Some(signature), Some(timestamp)) =

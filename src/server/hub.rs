@@ -39,6 +39,10 @@ pub struct Hub {
     closing: watch::Sender<bool>,
 }
 
+/// Channels that got events, to wake after the writer settled the clock.
+#[must_use = "pass to Hub::wake"]
+pub struct Wakes(Vec<(String, String, u64)>);
+
 /// What a long poll waits on: its channels and the server closing.
 pub struct Waiter {
     channels: Vec<watch::Receiver<u64>>,
@@ -71,41 +75,49 @@ impl Hub {
         self.watchers.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Appends committed events (in timetoken order) and wakes their channels' long polls.
-    pub fn append(&self, events: Vec<HubEvent>) {
-        if events.is_empty() {
-            return;
-        }
-        let wake: Vec<(String, String, u64)> = events
+    /// Appends committed events (in timetoken order). Returns whom to wake: call
+    /// [`Hub::wake`] with it once the clock has settled, so a woken poll can see the events.
+    pub fn append(&self, events: Vec<HubEvent>) -> Wakes {
+        let wakes: Vec<(String, String, u64)> = events
             .iter()
             .map(|e| (e.sub_key.clone(), e.channel.clone(), e.tt))
             .collect();
-        {
-            let mut ring = self.ring.write().unwrap_or_else(|p| p.into_inner());
-            for e in events {
-                if ring.back().is_some_and(|last| last.tt >= e.tt) {
-                    tracing::error!(tt = e.tt, "hub event out of timetoken order; dropped");
-                    continue;
-                }
-                if ring.len() >= self.capacity {
-                    ring.pop_front();
-                }
-                ring.push_back(e);
+        if events.is_empty() {
+            return Wakes(wakes);
+        }
+        let mut ring = self.ring.write().unwrap_or_else(|p| p.into_inner());
+        for e in events {
+            if ring.back().is_some_and(|last| last.tt >= e.tt) {
+                tracing::error!(tt = e.tt, "hub event out of timetoken order; dropped");
+                continue;
             }
+            if ring.len() >= self.capacity {
+                ring.pop_front();
+            }
+            ring.push_back(e);
+        }
+        Wakes(wakes)
+    }
+
+    /// Wakes the long polls of the channels that got events.
+    pub fn wake(&self, wakes: Wakes) {
+        if wakes.0.is_empty() {
+            return;
         }
         let mut watchers = self.watchers();
-        for (sub_key, channel, tt) in wake {
-            if let Some(channels) = watchers.get_mut(&sub_key) {
-                if let Some(tx) = channels.get(&channel) {
-                    if tx.receiver_count() == 0 {
-                        channels.remove(&channel);
-                    } else {
-                        tx.send_replace(tt);
-                    }
+        for (sub_key, channel, tt) in wakes.0 {
+            let Some(channels) = watchers.get_mut(&sub_key) else {
+                continue;
+            };
+            if let Some(tx) = channels.get(&channel) {
+                if tx.receiver_count() == 0 {
+                    channels.remove(&channel);
+                } else {
+                    tx.send_replace(tt);
                 }
-                if channels.is_empty() {
-                    watchers.remove(&sub_key);
-                }
+            }
+            if channels.is_empty() {
+                watchers.remove(&sub_key);
             }
         }
     }
@@ -213,7 +225,7 @@ mod tests {
     #[test]
     fn collect_walks_from_the_cursor_and_filters_by_channel() {
         let hub = Hub::new(10);
-        hub.append(vec![ev(10, "a"), ev(11, "b"), ev(12, "a"), ev(13, "a")]);
+        let _ = hub.append(vec![ev(10, "a"), ev(11, "b"), ev(12, "a"), ev(13, "a")]);
         let chans = vec!["a".to_string()];
         let (items, last) = hub.collect("sk", &chans, 10, 12, 100);
         assert_eq!(items, vec!["{\"tt\":12}"]);
@@ -226,7 +238,7 @@ mod tests {
     #[test]
     fn the_ring_is_bounded() {
         let hub = Hub::new(3);
-        hub.append((1..=5).map(|t| ev(t, "a")).collect());
+        let _ = hub.append((1..=5).map(|t| ev(t, "a")).collect());
         let (items, _) = hub.collect("sk", &["a".to_string()], 0, 100, 100);
         assert_eq!(items.len(), 3);
     }
@@ -235,10 +247,10 @@ mod tests {
     async fn a_waiter_wakes_for_its_channel_only() {
         let hub = Hub::new(10);
         let mut w = hub.waiter("sk", &["a".to_string()]);
-        hub.append(vec![ev(1, "b")]);
+        hub.wake(hub.append(vec![ev(1, "b")]));
         let soon = Instant::now() + Duration::from_millis(50);
         assert_eq!(w.wait(soon).await, Woken::Timeout);
-        hub.append(vec![ev(2, "a")]);
+        hub.wake(hub.append(vec![ev(2, "a")]));
         let later = Instant::now() + Duration::from_secs(5);
         assert_eq!(w.wait(later).await, Woken::Event);
         hub.close();

@@ -57,12 +57,20 @@ fn compact_json(text: &str) -> Option<String> {
 
 /// Publishes one message.
 pub async fn publish(app: &App, t: Target<'_>, q: &Query, body: &[u8]) -> Handled {
-    let (Ok(_), Ok(sub_key)) = (
+    let (Ok(pub_key), Ok(sub_key)) = (
         params::key(t.pub_key, "publish key"),
         params::key(t.sub_key, "subscribe key"),
     ) else {
         return Err(refuse("Invalid Key", app));
     };
+    // With signatures on, the keyset has one publish key.
+    if app
+        .auth
+        .as_ref()
+        .is_some_and(|v| v.publish_key() != pub_key)
+    {
+        return Err(refuse("Invalid Key", app));
+    }
     let channel = params::channel(t.channel)?;
     let text = match t.source {
         Source::Path(segments) => params::decode_segment(&segments.join("/"), "message").ok(),

@@ -195,8 +195,10 @@ fn commit_batch(
             .map(|_| Err(StoreError::Database(e.to_string())))
             .collect();
     }
-    hub.append(events);
+    // Settle before waking: a woken poll takes a cursor, which must cover these events.
+    let wakes = hub.append(events);
     clock.settle();
+    hub.wake(wakes);
     results
 }
 
