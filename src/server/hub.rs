@@ -27,12 +27,20 @@ pub struct HubEvent {
     pub item: String,
 }
 
+/// The retained events, and how far eviction has gone.
+#[derive(Debug, Default)]
+struct Ring {
+    events: VecDeque<HubEvent>,
+    /// Timetoken of the newest event dropped for room (0 when none was).
+    dropped_through: u64,
+}
+
 type Watchers = HashMap<String, HashMap<String, watch::Sender<u64>>>;
 
 /// Committed events and the long polls waiting for them.
 #[derive(Debug)]
 pub struct Hub {
-    ring: RwLock<VecDeque<HubEvent>>,
+    ring: RwLock<Ring>,
     capacity: usize,
     watchers: Mutex<Watchers>,
     registrations: AtomicUsize,
@@ -63,7 +71,7 @@ pub enum Woken {
 impl Hub {
     pub fn new(capacity: usize) -> Self {
         Hub {
-            ring: RwLock::new(VecDeque::new()),
+            ring: RwLock::new(Ring::default()),
             capacity: capacity.max(1),
             watchers: Mutex::new(HashMap::new()),
             registrations: AtomicUsize::new(0),
@@ -87,14 +95,16 @@ impl Hub {
         }
         let mut ring = self.ring.write().unwrap_or_else(|p| p.into_inner());
         for e in events {
-            if ring.back().is_some_and(|last| last.tt >= e.tt) {
+            if ring.events.back().is_some_and(|last| last.tt >= e.tt) {
                 tracing::error!(tt = e.tt, "hub event out of timetoken order; dropped");
                 continue;
             }
-            if ring.len() >= self.capacity {
-                ring.pop_front();
+            if ring.events.len() >= self.capacity {
+                if let Some(old) = ring.events.pop_front() {
+                    ring.dropped_through = old.tt;
+                }
             }
-            ring.push_back(e);
+            ring.events.push_back(e);
         }
         Wakes(wakes)
     }
@@ -160,13 +170,16 @@ impl Hub {
         max: usize,
     ) -> (Vec<String>, Option<u64>) {
         let ring = self.ring.read().unwrap_or_else(|p| p.into_inner());
-        let from = ring.partition_point(|e| e.tt <= after);
-        if from == 0 && ring.front().is_some_and(|e| e.tt > after.saturating_add(1)) && after > 0 {
-            tracing::debug!(after, "subscribe cursor is older than the event ring");
+        if after < ring.dropped_through {
+            tracing::warn!(
+                after,
+                "subscribe cursor is older than the event ring; some events are gone"
+            );
         }
+        let from = ring.events.partition_point(|e| e.tt <= after);
         let mut items = Vec::new();
         let mut last = None;
-        for e in ring.range(from..).take_while(|e| e.tt <= upto) {
+        for e in ring.events.range(from..).take_while(|e| e.tt <= upto) {
             if e.sub_key == sub_key && channels.contains(&e.channel) {
                 items.push(e.item.clone());
                 last = Some(e.tt);
