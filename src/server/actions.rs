@@ -2,16 +2,16 @@
 //! under `/v1/message-actions/{sub_key}/channel/{channel}`. The author is the `uuid` query
 //! parameter; bodies and errors are exactly the service's.
 
-use axum::http::StatusCode;
 use serde_json::Value;
 
 use super::App;
 use super::errors::{Fail, Handled, Reply};
+use super::json::{Pieces, push_str, push_tt};
 use super::params::{self, InputError, Query};
-use super::store::{self, Range, StoreError};
+use super::store::{self, ActionRow, Range, StoreError};
 use super::writer::{WriteDone, WriteOp};
 use crate::pubnub::sign::pam_encode;
-use crate::pubnub::wire::{ActionsEnvelope, WireAction, WireMore};
+use crate::pubnub::wire::WireMore;
 
 /// Default and largest page of a list.
 pub const MAX_LIMIT: u32 = 100;
@@ -82,20 +82,25 @@ pub async fn add(
             uuid,
         })
         .await?;
-    let WriteDone::Added(action) = done else {
+    let WriteDone::Added(a) = done else {
         return Err(Fail::Store(StoreError::Database(
             "unexpected write result".into(),
         )));
     };
-    Ok(Reply::json(
-        StatusCode::OK,
-        &ActionsEnvelope {
-            status: 200,
-            data: Some(WireAction::from(&action)),
-            more: None,
-            error: None,
+    let mut out = String::with_capacity(192);
+    out.push_str("{\"status\":200,\"data\":");
+    push_action(
+        &mut out,
+        &ActionRow {
+            message_tt: a.message_timetoken.get(),
+            action_tt: a.action_timetoken.get(),
+            action_type: &a.action_type,
+            value: &a.value,
+            uuid: &a.uuid,
         },
-    ))
+    );
+    out.push('}');
+    Ok(Reply::ok(out))
 }
 
 /// `DELETE .../message/{message_tt}/action/{action_tt}`: only the author may remove.
@@ -135,29 +140,54 @@ pub async fn list(app: &App, sub_key: &str, channel: &str, q: &Query) -> Handled
     let body = app
         .store
         .read(move |conn| {
-            let mut rows = store::newest_actions(conn, &t.sub_key, &t.channel, range, limit + 1)?;
-            let more = rows.len() > limit as usize;
-            rows.truncate(limit as usize);
-            rows.reverse();
-            let more = match (more, rows.first()) {
-                (true, Some(oldest)) => Some(more_bounds(
-                    &t,
-                    oldest.action_timetoken.get(),
-                    range.end,
-                    limit,
-                )),
-                _ => None,
-            };
-            let envelope = ActionsEnvelope {
-                status: 200,
-                data: Some(rows.iter().map(WireAction::from).collect::<Vec<_>>()),
-                more,
-                error: None,
-            };
-            serde_json::to_vec(&envelope).map_err(|e| StoreError::Database(e.to_string()))
+            let mut rows = Pieces::with_capacity(limit as usize + 1, 160);
+            store::visit_newest_actions(conn, &t.sub_key, &t.channel, range, limit + 1, |a| {
+                rows.begin(a.action_tt);
+                push_action(rows.buf(), a);
+                rows.end();
+            })?;
+            let shown = rows.len().min(limit as usize);
+            let mut out = String::with_capacity(rows.bytes() + 256);
+            out.push_str("{\"status\":200,\"data\":[");
+            for i in (0..shown).rev() {
+                if let Some((_, row)) = rows.get(i) {
+                    out.push_str(row);
+                    out.push(if i > 0 { ',' } else { ']' });
+                }
+            }
+            if shown == 0 {
+                out.push(']');
+            }
+            if let (true, Some((oldest, _))) =
+                (rows.len() > shown, rows.get(shown.saturating_sub(1)))
+            {
+                let more = more_bounds(&t, oldest, range.end, limit);
+                out.push_str(",\"more\":");
+                out.push_str(
+                    &serde_json::to_string(&more)
+                        .map_err(|e| StoreError::Database(e.to_string()))?,
+                );
+            }
+            out.push('}');
+            Ok(out)
         })
         .await?;
     Ok(Reply::ok(body))
+}
+
+/// One action as add and list answer it.
+fn push_action(out: &mut String, a: &ActionRow<'_>) {
+    out.push_str("{\"type\":");
+    push_str(out, a.action_type);
+    out.push_str(",\"value\":");
+    push_str(out, a.value);
+    out.push_str(",\"uuid\":");
+    push_str(out, a.uuid);
+    out.push_str(",\"actionTimetoken\":");
+    push_tt(out, a.action_tt);
+    out.push_str(",\"messageTimetoken\":");
+    push_tt(out, a.message_tt);
+    out.push('}');
 }
 
 fn more_bounds(t: &Target, start: u64, end: Option<u64>, limit: u32) -> WireMore {

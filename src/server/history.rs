@@ -5,16 +5,13 @@
 //!
 //! Stored payloads are compact JSON text and are copied into the answer as they are.
 
-use std::collections::BTreeMap;
-
 use rusqlite::Connection;
 
 use super::App;
 use super::errors::{Handled, Reply};
-use super::json::{push_key, push_str, push_tt, push_u64};
+use super::json::{Pieces, push_key, push_str, push_tt, push_u64};
 use super::params::{self, InputError, Query};
 use super::store::{self, MessageRow, Range, StoreError};
-use crate::pubnub::StoredAction;
 use crate::pubnub::sign::pam_encode;
 
 /// Default and largest `max` for one channel.
@@ -105,23 +102,26 @@ pub async fn fetch(
     Ok(Reply::ok(body))
 }
 
+/// Each message of a channel page, newest first, rendered without its closing brace (so that
+/// `actions` can follow).
+fn newest_items(conn: &Connection, f: &Fetch, channel: &str) -> Result<Pieces, StoreError> {
+    let mut items = Pieces::with_capacity(f.max as usize, 128);
+    store::visit_newest_messages(conn, &f.sub_key, channel, f.range, f.max, |m| {
+        items.begin(m.timetoken);
+        push_item_open(items.buf(), m, f.include);
+        items.end();
+    })?;
+    Ok(items)
+}
+
 fn page(conn: &Connection, f: &Fetch) -> Result<String, StoreError> {
     let mut out = open_envelope();
     let mut first = true;
     for channel in &f.channels {
-        let mut rows = store::newest_messages(conn, &f.sub_key, channel, f.range, f.max)?;
-        if rows.is_empty() {
-            continue;
+        let items = newest_items(conn, f, channel)?;
+        if !items.is_empty() {
+            push_channel(&mut out, &mut first, channel, &items, items.len(), None);
         }
-        rows.reverse();
-        push_channel(
-            &mut out,
-            &mut first,
-            channel,
-            &rows,
-            f.include,
-            &BTreeMap::new(),
-        );
     }
     close_envelope(&mut out, None);
     Ok(out)
@@ -133,94 +133,114 @@ fn page_with_actions(conn: &Connection, f: &Fetch) -> Result<String, StoreError>
         close_envelope(&mut out, None);
         return Ok(out);
     };
-    let mut rows = store::newest_messages(conn, &f.sub_key, channel, f.range, f.max)?;
-    let (Some(newest), Some(oldest)) = (rows.first(), rows.last()) else {
+    let items = newest_items(conn, f, channel)?;
+    let (Some((newest, _)), Some((oldest, _))) =
+        (items.get(0), items.get(items.len().saturating_sub(1)))
+    else {
         close_envelope(&mut out, None);
         return Ok(out);
     };
-    let cap = MAX_ACTIONS_PER_PAGE;
-    let limit = u32::try_from(cap + 1).unwrap_or(u32::MAX);
-    let mut actions = store::actions_of_messages(
-        conn,
-        &f.sub_key,
-        channel,
-        oldest.timetoken,
-        newest.timetoken,
-        limit,
-    )?;
-    let tts: Vec<u64> = rows.iter().map(|r| r.timetoken).collect();
-    let keep = whole_messages_within(&tts, &actions, cap);
-    if keep == 0 {
-        // The newest message alone has more than the cap: it still comes whole.
-        actions = store::actions_of_messages(conn, &f.sub_key, channel, tts[0], tts[0], u32::MAX)?;
-    }
-    let keep = keep.max(1);
-    let more = (keep < rows.len()).then(|| {
-        let start = tts[keep - 1];
-        more_json(&f.sub_key, channel, start, f.range.end, f.max - keep as u32)
+    let counts = store::action_counts(conn, &f.sub_key, channel, oldest, newest)?;
+    let per_message: Vec<usize> = (0..items.len())
+        .filter_map(|i| items.get(i))
+        .map(|(tt, _)| {
+            counts
+                .binary_search_by_key(&tt, |c| c.0)
+                .map_or(0, |at| counts[at].1)
+        })
+        .collect();
+    let keep = whole_messages_within(&per_message, MAX_ACTIONS_PER_PAGE);
+    let oldest_kept = items.get(keep - 1).map_or(newest, |(tt, _)| tt);
+    let actions = grouped_actions(conn, &f.sub_key, channel, oldest_kept, newest)?;
+    push_channel(&mut out, &mut true, channel, &items, keep, Some(&actions));
+    let more = (keep < items.len()).then(|| {
+        more_json(
+            &f.sub_key,
+            channel,
+            oldest_kept,
+            f.range.end,
+            f.max - keep as u32,
+        )
     });
-    rows.truncate(keep);
-    rows.reverse();
-    let grouped = group(&actions, tts[keep - 1]);
-    let mut first = true;
-    push_channel(&mut out, &mut first, channel, &rows, f.include, &grouped);
     close_envelope(&mut out, more.as_deref());
     Ok(out)
 }
 
-/// How many of the newest messages (timetokens newest first) fit whole within `cap` actions.
-/// `actions` are ordered newest message first and were fetched with a limit of `cap + 1`, so
-/// when there are more than `cap` of them the oldest message among them may be cut off.
-fn whole_messages_within(tts: &[u64], actions: &[StoredAction], cap: usize) -> usize {
-    let cut_from = match actions.len() > cap {
-        true => actions.last().map(|a| a.message_timetoken.get()),
-        false => None,
-    };
-    let mut total = 0;
-    let mut next = 0;
-    for (i, tt) in tts.iter().enumerate() {
-        if cut_from.is_some_and(|c| *tt <= c) {
-            return i;
-        }
-        let mut count = 0;
-        while next < actions.len() && actions[next].message_timetoken.get() >= *tt {
-            count += usize::from(actions[next].message_timetoken.get() == *tt);
-            next += 1;
-        }
-        total += count;
+/// How many of the newest messages (their action counts given newest first) to return so that
+/// the page holds whole messages and at most `cap` actions; always at least one.
+fn whole_messages_within(counts_newest_first: &[usize], cap: usize) -> usize {
+    let mut total = 0usize;
+    for (i, n) in counts_newest_first.iter().enumerate() {
+        total = total.saturating_add(*n);
         if total > cap {
-            return i;
+            return i.max(1);
         }
     }
-    tts.len()
+    counts_newest_first.len()
 }
 
-type Refs<'a> = Vec<(&'a str, u64)>;
-type Grouped<'a> = BTreeMap<u64, BTreeMap<&'a str, BTreeMap<&'a str, Refs<'a>>>>;
-
-/// Actions of messages at or after `oldest`, by message, type and value, oldest action first.
-fn group(actions: &[StoredAction], oldest: u64) -> Grouped<'_> {
-    let mut g: Grouped = BTreeMap::new();
-    for a in actions
-        .iter()
-        .filter(|a| a.message_timetoken.get() >= oldest)
-    {
-        g.entry(a.message_timetoken.get())
-            .or_default()
-            .entry(a.action_type.as_str())
-            .or_default()
-            .entry(a.value.as_str())
-            .or_default()
-            .push((a.uuid.as_str(), a.action_timetoken.get()));
+/// Each message's actions as `{"type":{"value":[{"uuid","actionTimetoken"},..]}}`, keyed by
+/// message timetoken (ascending), oldest action first within a value.
+fn grouped_actions(
+    conn: &Connection,
+    sub_key: &str,
+    channel: &str,
+    lowest: u64,
+    highest: u64,
+) -> Result<Pieces, StoreError> {
+    let mut out = Pieces::with_capacity(MAX_SEVERAL_OR_WITH_ACTIONS as usize, 256);
+    let mut current: Option<u64> = None;
+    let (mut last_type, mut last_value) = (String::new(), String::new());
+    store::visit_message_actions(conn, sub_key, channel, lowest, highest, |a| {
+        let buf = match current {
+            Some(tt) if tt == a.message_tt => {
+                let buf = out.buf();
+                if a.action_type != last_type {
+                    buf.push_str("]},");
+                    push_key(buf, a.action_type);
+                    buf.push('{');
+                    push_key(buf, a.value);
+                    buf.push('[');
+                } else if a.value != last_value {
+                    buf.push_str("],");
+                    push_key(buf, a.value);
+                    buf.push('[');
+                } else {
+                    buf.push(',');
+                }
+                buf
+            }
+            _ => {
+                if current.is_some() {
+                    out.buf().push_str("]}}");
+                    out.end();
+                }
+                current = Some(a.message_tt);
+                out.begin(a.message_tt);
+                let buf = out.buf();
+                buf.push('{');
+                push_key(buf, a.action_type);
+                buf.push('{');
+                push_key(buf, a.value);
+                buf.push('[');
+                buf
+            }
+        };
+        buf.push_str("{\"uuid\":");
+        push_str(buf, a.uuid);
+        buf.push_str(",\"actionTimetoken\":");
+        push_tt(buf, a.action_tt);
+        buf.push('}');
+        last_type.clear();
+        last_type.push_str(a.action_type);
+        last_value.clear();
+        last_value.push_str(a.value);
+    })?;
+    if current.is_some() {
+        out.buf().push_str("]}}");
+        out.end();
     }
-    for refs in g
-        .values_mut()
-        .flat_map(|t| t.values_mut())
-        .flat_map(|v| v.values_mut())
-    {
-        refs.sort_by_key(|(_, at)| *at);
-    }
-    g
+    Ok(out)
 }
 
 fn open_envelope() -> String {
@@ -260,134 +280,84 @@ fn more_json(sub_key: &str, channel: &str, start: u64, end: Option<u64>, max: u3
     out
 }
 
+/// `"channel":[items..]` with the `keep` newest of `items` (given newest first), oldest first.
 fn push_channel(
     out: &mut String,
     first: &mut bool,
     channel: &str,
-    rows: &[MessageRow],
-    include: Include,
-    actions: &Grouped<'_>,
+    items: &Pieces,
+    keep: usize,
+    actions: Option<&Pieces>,
 ) {
     if !std::mem::take(first) {
         out.push(',');
     }
+    out.reserve(items.bytes() + actions.map_or(0, Pieces::bytes) + 32);
     push_key(out, channel);
     out.push('[');
-    for (i, row) in rows.iter().enumerate() {
+    for i in (0..keep.min(items.len())).rev() {
+        let Some((tt, item)) = items.get(i) else {
+            continue;
+        };
+        out.push_str(item);
+        if let Some(grouped) = actions.and_then(|a| a.find_sorted(tt)) {
+            out.push_str(",\"actions\":");
+            out.push_str(grouped);
+        }
+        out.push('}');
         if i > 0 {
             out.push(',');
         }
-        push_item(out, row, include, actions.get(&row.timetoken));
     }
     out.push(']');
 }
 
-type ByType<'a> = BTreeMap<&'a str, BTreeMap<&'a str, Refs<'a>>>;
-
-fn push_item(out: &mut String, row: &MessageRow, include: Include, actions: Option<&ByType<'_>>) {
+/// A message item without its closing brace.
+fn push_item_open(out: &mut String, row: &MessageRow<'_>, include: Include) {
     out.push_str("{\"message\":");
-    out.push_str(&row.payload);
+    out.push_str(row.payload);
     out.push_str(",\"timetoken\":");
     push_tt(out, row.timetoken);
     if include.meta {
         out.push_str(",\"meta\":");
-        out.push_str(row.meta.as_deref().unwrap_or("\"\""));
+        out.push_str(row.meta.unwrap_or("\"\""));
     }
     if include.uuid {
         out.push_str(",\"uuid\":");
-        push_str(out, &row.publisher);
+        push_str(out, row.publisher);
     }
     if include.message_type {
         out.push_str(",\"message_type\":null");
     }
-    if let (true, Some(cmt)) = (include.custom_message_type, &row.custom_message_type) {
+    if let (true, Some(cmt)) = (include.custom_message_type, row.custom_message_type) {
         out.push_str(",\"custom_message_type\":");
         push_str(out, cmt);
     }
-    if let Some(by_type) = actions {
-        out.push_str(",\"actions\":");
-        push_actions(out, by_type);
-    }
-    out.push('}');
-}
-
-fn push_actions(out: &mut String, by_type: &ByType<'_>) {
-    out.push('{');
-    for (ti, (action_type, by_value)) in by_type.iter().enumerate() {
-        if ti > 0 {
-            out.push(',');
-        }
-        push_key(out, action_type);
-        out.push('{');
-        for (vi, (value, refs)) in by_value.iter().enumerate() {
-            if vi > 0 {
-                out.push(',');
-            }
-            push_key(out, value);
-            out.push('[');
-            for (ri, (uuid, at)) in refs.iter().enumerate() {
-                if ri > 0 {
-                    out.push(',');
-                }
-                out.push_str("{\"uuid\":");
-                push_str(out, uuid);
-                out.push_str(",\"actionTimetoken\":");
-                push_tt(out, *at);
-                out.push('}');
-            }
-            out.push(']');
-        }
-        out.push('}');
-    }
-    out.push('}');
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pubnub::Timetoken;
-
-    fn acts(message_tts: &[u64]) -> Vec<StoredAction> {
-        message_tts
-            .iter()
-            .enumerate()
-            .map(|(i, mt)| StoredAction {
-                action_timetoken: Timetoken(1000 + i as u64),
-                message_timetoken: Timetoken(*mt),
-                action_type: "r".into(),
-                uuid: "u".into(),
-                value: "v".into(),
-            })
-            .collect()
-    }
 
     #[test]
     fn pages_keep_whole_messages_within_the_action_cap() {
-        let tts = [30, 20, 10];
-        // Everything fits.
-        assert_eq!(whole_messages_within(&tts, &acts(&[30, 30, 10]), 5), 3);
-        // 30 has 2, 20 has 2, 10 has 2: the third message would make 6 > 5.
+        assert_eq!(whole_messages_within(&[2, 0, 1], 5), 3, "everything fits");
         assert_eq!(
-            whole_messages_within(&tts, &acts(&[30, 30, 20, 20, 10, 10]), 5),
-            2
+            whole_messages_within(&[2, 2, 2], 5),
+            2,
+            "the third would make 6"
         );
-        // Fetched cap+1 = 4 rows and the last message among them (20) may be cut off.
-        assert_eq!(whole_messages_within(&tts, &acts(&[30, 30, 20, 20]), 3), 1);
-        // The newest message alone is over the cap.
-        assert_eq!(whole_messages_within(&tts, &acts(&[30, 30, 30, 30]), 3), 0);
-        // Messages without actions cost nothing.
-        assert_eq!(whole_messages_within(&tts, &[], 0), 3);
-    }
-
-    #[test]
-    fn actions_group_by_type_and_value_oldest_first() {
-        let mut a = acts(&[30, 30, 20]);
-        a[0].action_timetoken = Timetoken(9);
-        a[1].action_timetoken = Timetoken(5);
-        let g = group(&a, 20);
-        assert_eq!(g[&30]["r"]["v"], vec![("u", 5), ("u", 9)]);
-        assert_eq!(g[&20]["r"]["v"].len(), 1);
-        assert!(!group(&a, 25).contains_key(&20));
+        assert_eq!(
+            whole_messages_within(&[2, 3, 1], 5),
+            2,
+            "exactly the cap fits"
+        );
+        assert_eq!(
+            whole_messages_within(&[9, 1], 5),
+            1,
+            "the newest comes whole even over the cap"
+        );
+        assert_eq!(whole_messages_within(&[], 5), 0);
     }
 
     #[test]

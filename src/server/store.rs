@@ -10,7 +10,8 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, params};
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OpenFlags, Row, params};
 use serde_json::Value;
 use tokio::sync::{mpsc, oneshot};
 
@@ -74,18 +75,6 @@ impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         StoreError::Database(e.to_string())
     }
-}
-
-/// One stored message as history reads it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MessageRow {
-    pub timetoken: u64,
-    pub publisher: String,
-    /// Compact JSON text.
-    pub payload: String,
-    /// Compact JSON text.
-    pub meta: Option<String>,
-    pub custom_message_type: Option<String>,
 }
 
 type ReadJob = Box<dyn FnOnce(&Connection) + Send>;
@@ -383,81 +372,141 @@ impl Range {
     }
 }
 
-/// The newest `limit` actions of a channel within `range`, newest first.
-pub fn newest_actions(
+/// One stored action, borrowed from the row being read.
+#[derive(Debug, Clone, Copy)]
+pub struct ActionRow<'a> {
+    pub message_tt: u64,
+    pub action_tt: u64,
+    pub action_type: &'a str,
+    pub value: &'a str,
+    pub uuid: &'a str,
+}
+
+fn action_row<'a>(r: &'a Row<'a>) -> rusqlite::Result<ActionRow<'a>> {
+    Ok(ActionRow {
+        message_tt: to_u64(r.get(0)?),
+        action_tt: to_u64(r.get(1)?),
+        action_type: r.get_ref(2)?.as_str()?,
+        value: r.get_ref(3)?.as_str()?,
+        uuid: r.get_ref(4)?.as_str()?,
+    })
+}
+
+/// One stored message, borrowed from the row being read. Payload and meta are compact JSON.
+#[derive(Debug, Clone, Copy)]
+pub struct MessageRow<'a> {
+    pub timetoken: u64,
+    pub publisher: &'a str,
+    pub payload: &'a str,
+    pub meta: Option<&'a str>,
+    pub custom_message_type: Option<&'a str>,
+}
+
+fn message_row<'a>(r: &'a Row<'a>) -> rusqlite::Result<MessageRow<'a>> {
+    Ok(MessageRow {
+        timetoken: to_u64(r.get(0)?),
+        publisher: r.get_ref(1)?.as_str()?,
+        payload: r.get_ref(2)?.as_str()?,
+        meta: opt_str(r, 3)?,
+        custom_message_type: opt_str(r, 4)?,
+    })
+}
+
+fn opt_str<'a>(r: &'a Row<'a>, i: usize) -> rusqlite::Result<Option<&'a str>> {
+    match r.get_ref(i)? {
+        ValueRef::Null => Ok(None),
+        v => Ok(Some(v.as_str()?)),
+    }
+}
+
+/// Calls `f` for each of the newest `limit` actions of a channel within `range`, newest first.
+pub fn visit_newest_actions(
     conn: &Connection,
     sub_key: &str,
     channel: &str,
     range: Range,
     limit: u32,
-) -> Result<Vec<StoredAction>, StoreError> {
+    mut f: impl FnMut(&ActionRow<'_>),
+) -> Result<(), StoreError> {
     let (below, from) = range.sql_bounds();
     let mut stmt = conn.prepare_cached(
         "SELECT message_tt, action_tt, type, value, uuid FROM actions
          WHERE sub_key = ?1 AND channel = ?2 AND action_tt < ?3 AND action_tt >= ?4
          ORDER BY action_tt DESC LIMIT ?5",
     )?;
-    let rows = stmt.query_map(
-        params![sub_key, channel, below, from, limit],
-        action_from_row,
-    )?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let mut rows = stmt.query(params![sub_key, channel, below, from, limit])?;
+    while let Some(r) = rows.next()? {
+        f(&action_row(r)?);
+    }
+    Ok(())
 }
 
-fn action_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredAction> {
-    Ok(StoredAction {
-        message_timetoken: Timetoken(to_u64(r.get(0)?)),
-        action_timetoken: Timetoken(to_u64(r.get(1)?)),
-        action_type: r.get(2)?,
-        value: r.get(3)?,
-        uuid: r.get(4)?,
-    })
-}
-
-/// The newest `max` messages of a channel within `range`, newest first.
-pub fn newest_messages(
+/// Calls `f` for each of the newest `max` messages of a channel within `range`, newest first.
+pub fn visit_newest_messages(
     conn: &Connection,
     sub_key: &str,
     channel: &str,
     range: Range,
     max: u32,
-) -> Result<Vec<MessageRow>, StoreError> {
+    mut f: impl FnMut(&MessageRow<'_>),
+) -> Result<(), StoreError> {
     let (below, from) = range.sql_bounds();
     let mut stmt = conn.prepare_cached(
         "SELECT timetoken, publisher, payload, meta, custom_message_type FROM messages
          WHERE sub_key = ?1 AND channel = ?2 AND timetoken < ?3 AND timetoken >= ?4
          ORDER BY timetoken DESC LIMIT ?5",
     )?;
-    let rows = stmt.query_map(params![sub_key, channel, below, from, max], |r| {
-        Ok(MessageRow {
-            timetoken: to_u64(r.get(0)?),
-            publisher: r.get(1)?,
-            payload: r.get(2)?,
-            meta: r.get(3)?,
-            custom_message_type: r.get(4)?,
-        })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let mut rows = stmt.query(params![sub_key, channel, below, from, max])?;
+    while let Some(r) = rows.next()? {
+        f(&message_row(r)?);
+    }
+    Ok(())
 }
 
-/// Actions on messages with `lowest <= message_tt <= highest`, newest message first, at most
-/// `limit` (so a caller can tell when a message's actions were cut off).
-pub fn actions_of_messages(
+/// `(message timetoken, number of actions)` for messages with `lowest <= tt <= highest`,
+/// oldest first.
+pub fn action_counts(
     conn: &Connection,
     sub_key: &str,
     channel: &str,
     lowest: u64,
     highest: u64,
-    limit: u32,
-) -> Result<Vec<StoredAction>, StoreError> {
+) -> Result<Vec<(u64, usize)>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT message_tt, COUNT(*) FROM actions
+         WHERE sub_key = ?1 AND channel = ?2 AND message_tt >= ?3 AND message_tt <= ?4
+         GROUP BY message_tt ORDER BY message_tt",
+    )?;
+    let rows = stmt.query_map(
+        params![sub_key, channel, to_i64(lowest), to_i64(highest)],
+        |r| {
+            Ok((
+                to_u64(r.get(0)?),
+                usize::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
+            ))
+        },
+    )?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Calls `f` for each action on messages with `lowest <= tt <= highest`, ordered by message,
+/// type, value and action timetoken (so each group is contiguous).
+pub fn visit_message_actions(
+    conn: &Connection,
+    sub_key: &str,
+    channel: &str,
+    lowest: u64,
+    highest: u64,
+    mut f: impl FnMut(&ActionRow<'_>),
+) -> Result<(), StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT message_tt, action_tt, type, value, uuid FROM actions
          WHERE sub_key = ?1 AND channel = ?2 AND message_tt >= ?3 AND message_tt <= ?4
-         ORDER BY message_tt DESC LIMIT ?5",
+         ORDER BY message_tt, type, value, action_tt",
     )?;
-    let rows = stmt.query_map(
-        params![sub_key, channel, to_i64(lowest), to_i64(highest), limit],
-        action_from_row,
-    )?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let mut rows = stmt.query(params![sub_key, channel, to_i64(lowest), to_i64(highest)])?;
+    while let Some(r) = rows.next()? {
+        f(&action_row(r)?);
+    }
+    Ok(())
 }
