@@ -137,9 +137,11 @@ pub async fn list(app: &App, sub_key: &str, channel: &str, q: &Query) -> Handled
         end: q.timetoken("end")?,
     };
     let limit = q.page_size("limit", MAX_LIMIT, MAX_LIMIT)?;
+    let (sub_key, channel) = (t.sub_key.clone(), t.channel.clone());
+    let query = format!("actions {:?} {:?} {limit}", range.start, range.end);
     let body = app
         .store
-        .read(move |conn| {
+        .read_cached(&sub_key, &channel, query, move |conn| {
             let mut rows = Pieces::with_capacity(limit as usize + 1, 160);
             store::visit_newest_actions(conn, &t.sub_key, &t.channel, range, limit + 1, |a| {
                 rows.begin(a.action_tt);

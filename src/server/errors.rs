@@ -4,6 +4,7 @@
 //! `{"status","error":true,"error_message","channels":{}}`, publish `[0,"<message>","<tt>"]`,
 //! and the Access Manager / balancer shape `{"message","payload"?,"error":true,"service","status"}`.
 
+use axum::body::Bytes;
 use axum::http::StatusCode;
 use serde::Serialize;
 use serde_json::json;
@@ -18,12 +19,12 @@ use crate::pubnub::wire::{ActionsEnvelope, ErrorDetail, ServiceError, ServiceNot
 #[derive(Debug)]
 pub struct Reply {
     pub status: StatusCode,
-    pub body: Vec<u8>,
+    pub body: Bytes,
 }
 
 impl Reply {
     /// 200 with a body already rendered.
-    pub fn ok(body: impl Into<Vec<u8>>) -> Reply {
+    pub fn ok(body: impl Into<Bytes>) -> Reply {
         Reply {
             status: StatusCode::OK,
             body: body.into(),
@@ -33,12 +34,17 @@ impl Reply {
     /// Any status with a serialisable body.
     pub fn json<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Reply {
         match serde_json::to_vec(body) {
-            Ok(body) => Reply { status, body },
+            Ok(body) => Reply {
+                status,
+                body: body.into(),
+            },
             Err(e) => {
                 tracing::error!("cannot serialise an answer: {e}");
                 Reply {
                     status: StatusCode::INTERNAL_SERVER_ERROR,
-                    body: br#"{"message":"Internal Server Error","error":true,"service":"Balancer","status":500}"#.to_vec(),
+                    body: Bytes::from_static(
+                        br#"{"message":"Internal Server Error","error":true,"service":"Balancer","status":500}"#,
+                    ),
                 }
             }
         }
@@ -246,7 +252,7 @@ mod tests {
             "Invalid JSON",
             Some(Timetoken(15646801805496402)),
         );
-        assert_eq!(r.body, br#"[0,"Invalid JSON","15646801805496402"]"#);
+        assert_eq!(&r.body[..], br#"[0,"Invalid JSON","15646801805496402"]"#);
         let r = forbidden("Forbidden", &["channelSwift".to_string()]);
         assert_eq!(
             body(&r),

@@ -92,14 +92,21 @@ pub async fn fetch(
     with_actions: bool,
 ) -> Handled {
     let f = parse(sub_key, channels, q, with_actions)?;
-    let body = app
-        .store
-        .read(move |conn| match with_actions {
-            true => page_with_actions(conn, &f),
-            false => page(conn, &f),
-        })
-        .await?;
-    Ok(Reply::ok(body))
+    let cached = single_channel_query(&f, with_actions);
+    let render = move |conn: &Connection| match with_actions {
+        true => page_with_actions(conn, &f),
+        false => page(conn, &f),
+    };
+    match cached {
+        Some((sub_key, channel, query)) => {
+            let body = app
+                .store
+                .read_cached(&sub_key, &channel, query, render)
+                .await?;
+            Ok(Reply::ok(body))
+        }
+        None => Ok(Reply::ok(app.store.read(render).await?)),
+    }
 }
 
 /// Each message of a channel page, newest first, rendered without its closing brace (so that
@@ -112,6 +119,19 @@ fn newest_items(conn: &Connection, f: &Fetch, channel: &str) -> Result<Pieces, S
         items.end();
     })?;
     Ok(items)
+}
+
+/// What a one-channel answer depends on, for the read cache.
+fn single_channel_query(f: &Fetch, with_actions: bool) -> Option<(String, String, String)> {
+    let [channel] = f.channels.as_slice() else {
+        return None;
+    };
+    let i = f.include;
+    let query = format!(
+        "history {with_actions} {:?} {:?} {} {} {} {} {}",
+        f.range.start, f.range.end, f.max, i.meta, i.uuid, i.message_type, i.custom_message_type
+    );
+    Some((f.sub_key.clone(), channel.clone(), query))
 }
 
 fn page(conn: &Connection, f: &Fetch) -> Result<String, StoreError> {

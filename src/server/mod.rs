@@ -12,6 +12,7 @@
 
 mod actions;
 mod auth;
+mod cache;
 mod clock;
 mod errors;
 mod history;

@@ -5,7 +5,7 @@
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::header::{
     ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
@@ -184,7 +184,7 @@ pub async fn dispatch(State(app): State<Arc<App>>, req: Request) -> Response {
 async fn handle(app: &App, req: Request) -> Reply {
     let (parts, body) = req.into_parts();
     if parts.method == Method::OPTIONS {
-        return Reply::ok(Vec::new());
+        return Reply::ok(Bytes::new());
     }
     let now = app.store.clock().peek();
     let path = parts.uri.path();

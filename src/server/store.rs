@@ -10,11 +10,13 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use axum::body::Bytes;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, Row, params};
 use serde_json::Value;
 use tokio::sync::{mpsc, oneshot};
 
+use super::cache::ReadCache;
 use super::clock::Clock;
 use super::hub::{Hub, RING_CAPACITY};
 use super::writer::{self, Job, WriteDone, WriteOp};
@@ -85,6 +87,7 @@ struct Inner {
     reads: std_mpsc::Sender<ReadJob>,
     clock: Arc<Clock>,
     hub: Arc<Hub>,
+    cache: Arc<ReadCache>,
     writer_thread: Mutex<Option<JoinHandle<()>>>,
 }
 
@@ -201,8 +204,16 @@ impl Store {
         let floor = max_stored_timetoken(&conn)?.max(Timetoken::now().get());
         let clock = Arc::new(Clock::new(floor));
         let hub = Arc::new(Hub::new(RING_CAPACITY));
+        let cache = Arc::new(ReadCache::default());
         let reads = spawn_readers(path)?;
-        let (writes, writer_thread) = writer::spawn(conn, Arc::clone(&clock), Arc::clone(&hub))?;
+        let (writes, writer_thread) = writer::spawn(
+            conn,
+            writer::Shared {
+                clock: Arc::clone(&clock),
+                hub: Arc::clone(&hub),
+                cache: Arc::clone(&cache),
+            },
+        )?;
         Ok(Store {
             inner: Arc::new(Inner {
                 path: path.to_path_buf(),
@@ -210,6 +221,7 @@ impl Store {
                 reads,
                 clock,
                 hub,
+                cache,
                 writer_thread: Mutex::new(Some(writer_thread)),
             }),
         })
@@ -251,6 +263,29 @@ impl Store {
         });
         self.inner.reads.send(job).map_err(|_| StoreError::Closed)?;
         rx.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// Like [`Store::read`] for a rendered answer about one channel, served from the read
+    /// cache when no write to the channel committed since it was computed. `query` must say
+    /// everything the answer depends on besides the channel.
+    pub(crate) async fn read_cached<F>(
+        &self,
+        sub_key: &str,
+        channel: &str,
+        query: String,
+        render: F,
+    ) -> Result<Bytes, StoreError>
+    where
+        F: FnOnce(&Connection) -> Result<String, StoreError> + Send + 'static,
+    {
+        let cache = &self.inner.cache;
+        let ticket = match cache.lookup(sub_key, channel, &query) {
+            Ok(hit) => return Ok(hit),
+            Err(ticket) => ticket,
+        };
+        let body = Bytes::from(self.read(render).await?);
+        cache.store(sub_key, channel, query, ticket, body.clone());
+        Ok(body)
     }
 
     /// Stores a message with a given (for example back-dated) timetoken, for seeding a demo

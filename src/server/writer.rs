@@ -12,6 +12,7 @@ use std::thread::JoinHandle;
 use rusqlite::{Connection, OptionalExtension, params};
 use tokio::sync::{mpsc, oneshot};
 
+use super::cache::ReadCache;
 use super::clock::Clock;
 use super::hub::{Hub, HubEvent};
 use super::store::{StoreError, to_i64};
@@ -79,6 +80,32 @@ impl WriteOp {
     fn touches_db(&self) -> bool {
         !matches!(self, WriteOp::Publish(m) if !m.store)
     }
+
+    /// `(sub key, channel)` written to.
+    fn channel(&self) -> (&str, &str) {
+        match self {
+            WriteOp::Publish(m) => (&m.sub_key, &m.channel),
+            WriteOp::AddAction {
+                sub_key, channel, ..
+            }
+            | WriteOp::RemoveAction {
+                sub_key, channel, ..
+            }
+            | WriteOp::InsertMessage {
+                sub_key, channel, ..
+            }
+            | WriteOp::InsertAction {
+                sub_key, channel, ..
+            } => (sub_key, channel),
+        }
+    }
+}
+
+/// What the writer shares with the rest of the server.
+pub struct Shared {
+    pub clock: Arc<Clock>,
+    pub hub: Arc<Hub>,
+    pub cache: Arc<ReadCache>,
 }
 
 /// The result of a successful write.
@@ -100,18 +127,17 @@ pub enum Job {
 /// Starts the writer thread on `conn`.
 pub fn spawn(
     conn: Connection,
-    clock: Arc<Clock>,
-    hub: Arc<Hub>,
+    shared: Shared,
 ) -> Result<(mpsc::Sender<Job>, JoinHandle<()>), StoreError> {
     let (tx, rx) = mpsc::channel(QUEUE);
     let handle = std::thread::Builder::new()
         .name("reactions-db-write".into())
-        .spawn(move || run(conn, rx, &clock, &hub))
+        .spawn(move || run(conn, rx, &shared))
         .map_err(|e| StoreError::Database(format!("cannot start the writer thread: {e}")))?;
     Ok((tx, handle))
 }
 
-fn run(conn: Connection, mut rx: mpsc::Receiver<Job>, clock: &Clock, hub: &Hub) {
+fn run(conn: Connection, mut rx: mpsc::Receiver<Job>, shared: &Shared) {
     let mut close_reply = None;
     while close_reply.is_none() {
         let Some(first) = rx.blocking_recv() else {
@@ -136,7 +162,7 @@ fn run(conn: Connection, mut rx: mpsc::Receiver<Job>, clock: &Clock, hub: &Hub) 
             }
         }
         if !ops.is_empty() {
-            let results = commit_batch(&conn, clock, hub, &ops);
+            let results = commit_batch(&conn, shared, &ops);
             for (reply, result) in replies.into_iter().zip(results) {
                 let _ = reply.send(result);
             }
@@ -155,10 +181,10 @@ fn run(conn: Connection, mut rx: mpsc::Receiver<Job>, clock: &Clock, hub: &Hub) 
 /// Runs `ops` in one transaction; returns each op's result in order.
 fn commit_batch(
     conn: &Connection,
-    clock: &Clock,
-    hub: &Hub,
+    shared: &Shared,
     ops: &[WriteOp],
 ) -> Vec<Result<WriteDone, StoreError>> {
+    let Shared { clock, hub, cache } = shared;
     let in_tx = ops.iter().any(WriteOp::touches_db);
     let mut results = Vec::with_capacity(ops.len());
     let mut events = Vec::new();
@@ -195,6 +221,13 @@ fn commit_batch(
             .map(|_| Err(StoreError::Database(e.to_string())))
             .collect();
     }
+    // Before anyone is told: a read must not be served from before this commit.
+    cache.invalidate(
+        ops.iter()
+            .zip(&results)
+            .filter(|(op, result)| result.is_ok() && op.touches_db())
+            .map(|(op, _)| op.channel()),
+    );
     // Settle before waking: a woken poll takes a cursor, which must cover these events.
     let wakes = hub.append(events);
     clock.settle();

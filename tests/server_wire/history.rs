@@ -236,3 +236,45 @@ async fn with_actions_keeps_whole_messages_under_the_action_cap_and_says_more() 
     assert!(v.get("more").is_none());
     s.stop().await;
 }
+
+#[tokio::test]
+async fn repeated_reads_see_every_acknowledged_write() {
+    let s = TestServer::start().await;
+    let list = "/v1/message-actions/sk/channel/room?limit=100";
+    let hwa = "/v3/history-with-actions/sub-key/sk/channel/room?max=25";
+    let history = "/v3/history/sub-key/sk/channel/room";
+    let count = |v: &Value, key: &str| v[key].as_array().map_or(0, Vec::len);
+    for round in 1..=3u64 {
+        // Read twice (the second may be served from the read cache), then write.
+        for _ in 0..2 {
+            let v = s.get(history).await.json();
+            assert_eq!(
+                v["channels"]["room"].as_array().map_or(0, Vec::len) as u64,
+                round - 1
+            );
+            assert_eq!(count(&s.get(list).await.json(), "data") as u64, round - 1);
+        }
+        let mt = s.publish("sk", "room", &round.to_string(), "").await;
+        s.add_action("sk", "room", mt, "reaction", "x", "alice")
+            .await;
+        let v = s.get(hwa).await.json();
+        let last = &v["channels"]["room"][round as usize - 1];
+        assert_eq!(tt(&last["timetoken"]), mt);
+        assert!(last["actions"]["reaction"]["x"].is_array(), "{v}");
+    }
+    let v = s.get(list).await.json();
+    let a = &v["data"][0];
+    let (mt, at) = (tt(&a["messageTimetoken"]), tt(&a["actionTimetoken"]));
+    s.delete(&format!(
+        "/v1/message-actions/sk/channel/room/message/{mt}/action/{at}?uuid=alice"
+    ))
+    .await;
+    assert_eq!(
+        count(&s.get(list).await.json(), "data"),
+        2,
+        "a removal shows at once"
+    );
+    let v = s.get(hwa).await.json();
+    assert!(v["channels"]["room"][0].get("actions").is_none(), "{v}");
+    s.stop().await;
+}
