@@ -1,118 +1,187 @@
-//! Shared by the fixture tests: reading the Swift canned answers and the python-vcr cassettes in
-//! `tests/fixtures/` (copied unchanged from the project's shared wire fixtures), and small checks.
+//! Shared by the integration tests: the embedded server on a free loopback port with a
+//! temporary database, and plain HTTP helpers that return what a client would see.
+#![allow(dead_code)]
 
-#![allow(dead_code)] // each test crate uses a part
-
-use std::io::Read;
+use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
-use base64::Engine;
-use yaml_rust2::{Yaml, YamlLoader};
+use reactions::server::{self, RunningServer, ServerOptions};
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use tempfile::TempDir;
 
-fn dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+/// A running server, its database directory and an HTTP client.
+pub struct TestServer {
+    pub server: Option<RunningServer>,
+    pub dir: TempDir,
+    pub origin: String,
+    pub http: reqwest::Client,
 }
 
-/// A Swift canned answer: `{"code": status, "body": json}`.
-pub fn swift(name: &str) -> (u16, Vec<u8>) {
-    let path = dir().join("swift").join(format!("{name}.json"));
-    let text = std::fs::read_to_string(&path).unwrap();
-    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let status = value["code"].as_u64().unwrap() as u16;
-    (status, serde_json::to_vec(&value["body"]).unwrap())
+/// One answer as a client sees it.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub text: String,
 }
 
-/// One request and its recorded answer.
-pub struct Interaction {
-    pub method: String,
-    pub uri: String,
-    pub request_body: String,
-    pub status: u16,
-    /// As the client would see it: decompressed.
-    pub body: Vec<u8>,
-}
-
-impl Interaction {
-    pub fn path(&self) -> &str {
-        let rest = self
-            .uri
-            .split_once("://")
-            .map_or(self.uri.as_str(), |(_, r)| r);
-        let path = rest.find('/').map_or("", |i| &rest[i..]);
-        path.split('?').next().unwrap_or(path)
+impl Answer {
+    /// The body as JSON (panics with the body when it is not JSON).
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
     }
 }
 
-pub fn cassette_names() -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir().join("python-vcr"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter_map(|n| n.strip_suffix(".yaml").map(str::to_string))
-        .collect();
-    names.sort();
-    names
+pub fn options(db_path: PathBuf) -> ServerOptions {
+    let listen: SocketAddr = "127.0.0.1:0".parse().expect("loopback address");
+    ServerOptions::new(listen, db_path)
 }
 
-/// The interactions of a VCR cassette. A gzip answer is stored as base64 (`!!binary`).
-pub fn cassette(name: &str) -> Vec<Interaction> {
-    let path = dir().join("python-vcr").join(format!("{name}.yaml"));
-    let text = std::fs::read_to_string(&path).unwrap();
-    let docs = YamlLoader::load_from_str(&text).unwrap();
-    docs[0]["interactions"]
-        .as_vec()
-        .unwrap()
-        .iter()
-        .map(|i| {
-            let response = &i["response"];
-            let raw = response["body"]["string"].as_str().unwrap_or("");
-            let body = if header(&response["headers"], "content-encoding") == Some("gzip") {
-                let packed: String = raw.split_whitespace().collect();
-                let packed = base64::engine::general_purpose::STANDARD
-                    .decode(packed)
-                    .unwrap();
-                let mut out = Vec::new();
-                flate2::read::GzDecoder::new(packed.as_slice())
-                    .read_to_end(&mut out)
-                    .unwrap();
-                out
-            } else {
-                raw.as_bytes().to_vec()
-            };
-            Interaction {
-                method: i["request"]["method"].as_str().unwrap().to_string(),
-                uri: i["request"]["uri"].as_str().unwrap().to_string(),
-                request_body: i["request"]["body"].as_str().unwrap_or("").to_string(),
-                status: response["status"]["code"].as_i64().unwrap() as u16,
-                body,
-            }
-        })
-        .collect()
-}
-
-/// A header's value, whichever of VCR's two spellings (`KEY: v` or `Key: [v]`) is used.
-fn header<'a>(headers: &'a Yaml, name: &str) -> Option<&'a str> {
-    let (_, value) = headers
-        .as_hash()?
-        .iter()
-        .find(|(k, _)| k.as_str().is_some_and(|k| k.eq_ignore_ascii_case(name)))?;
-    value.as_str().or_else(|| value.as_vec()?.first()?.as_str())
-}
-
-/// A timetoken from its number.
-pub fn tt(v: u64) -> reactions::pubnub::Timetoken {
-    reactions::pubnub::Timetoken(v)
-}
-
-/// Asserts a `BadRequest` with this status and the service's text.
-pub fn assert_bad_request(
-    result: Result<impl std::fmt::Debug, reactions::pubnub::Error>,
-    want_status: u16,
-    text: &str,
-) {
-    match result {
-        Err(reactions::pubnub::Error::BadRequest {
-            status, message, ..
-        }) if status == want_status => assert_eq!(message, text),
-        other => panic!("expected BadRequest {want_status} {text:?}, got {other:?}"),
+impl TestServer {
+    /// A server with default options on a fresh database.
+    pub async fn start() -> TestServer {
+        Self::start_with(|_| {}).await
     }
+
+    /// A server on a fresh database, with options changed by `tune`.
+    pub async fn start_with(tune: impl FnOnce(&mut ServerOptions)) -> TestServer {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut opts = options(dir.path().join("test.sqlite3"));
+        tune(&mut opts);
+        Self::start_in(dir, opts).await
+    }
+
+    /// A server with `opts` on the database in `dir`.
+    pub async fn start_in(dir: TempDir, opts: ServerOptions) -> TestServer {
+        let server = server::start(opts).await.expect("server starts");
+        let origin = server.origin();
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("http client");
+        TestServer {
+            server: Some(server),
+            dir,
+            origin,
+            http,
+        }
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.path().join("test.sqlite3")
+    }
+
+    pub fn running(&self) -> &RunningServer {
+        self.server.as_ref().expect("server running")
+    }
+
+    /// Stops the server gracefully and hands back its database directory.
+    pub async fn stop(mut self) -> TempDir {
+        if let Some(s) = self.server.take() {
+            s.shutdown().await;
+        }
+        self.dir
+    }
+
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Vec<u8>>,
+        headers: &[(&str, &str)],
+    ) -> Answer {
+        let mut req = self
+            .http
+            .request(method, format!("{}{}", self.origin, path));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        if let Some(body) = body {
+            req = req.body(body);
+        }
+        let resp = req.send().await.expect("request sent");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.expect("body read");
+        Answer {
+            status,
+            headers,
+            text,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Answer {
+        self.send(Method::GET, path, None, &[]).await
+    }
+
+    pub async fn post(&self, path: &str, body: &str) -> Answer {
+        self.send(
+            Method::POST,
+            path,
+            Some(body.as_bytes().to_vec()),
+            &[("content-type", "application/json")],
+        )
+        .await
+    }
+
+    pub async fn delete(&self, path: &str) -> Answer {
+        self.send(Method::DELETE, path, None, &[]).await
+    }
+
+    /// Publishes `message` (JSON text) by GET; returns the timetoken.
+    pub async fn publish(&self, sub_key: &str, channel: &str, message: &str, query: &str) -> u64 {
+        let path = format!(
+            "/publish/pub/{sub_key}/0/{channel}/0/{}?uuid=publisher&{query}",
+            percent_encoding::utf8_percent_encode(message, percent_encoding::NON_ALPHANUMERIC)
+        );
+        let a = self.get(&path).await;
+        assert_eq!(a.status, StatusCode::OK, "publish failed: {}", a.text);
+        tt(&a.json()[2])
+    }
+
+    /// Adds an action; returns the add answer's `data`.
+    pub async fn add_action(
+        &self,
+        sub_key: &str,
+        channel: &str,
+        message_tt: u64,
+        kind: &str,
+        value: &str,
+        uuid: &str,
+    ) -> Value {
+        let body = serde_json::json!({"type": kind, "value": value}).to_string();
+        let a = self
+            .post(&format!("/v1/message-actions/{sub_key}/channel/{channel}/message/{message_tt}?uuid={uuid}"), &body)
+            .await;
+        assert_eq!(a.status, StatusCode::OK, "add failed: {}", a.text);
+        a.json()["data"].clone()
+    }
+}
+
+/// A timetoken from a JSON string (panics on anything else: the wire wants strings).
+pub fn tt(v: &Value) -> u64 {
+    v.as_str()
+        .unwrap_or_else(|| panic!("timetoken is not a string: {v}"))
+        .parse()
+        .unwrap_or_else(|_| panic!("timetoken is not a number: {v}"))
+}
+
+/// Asserts the headers every answer of the service carries.
+pub fn assert_service_headers(a: &Answer) {
+    let h = |name: &str| {
+        a.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(h("content-type"), "text/javascript; charset=\"UTF-8\"");
+    assert_eq!(h("access-control-allow-origin"), "*");
+    assert_eq!(
+        h("access-control-allow-methods"),
+        "GET, POST, DELETE, OPTIONS"
+    );
 }

@@ -1,0 +1,236 @@
+//! Message-action endpoints (reference section 1): add (POST), remove (DELETE) and list (GET)
+//! under `/v1/message-actions/{sub_key}/channel/{channel}`. The author is the `uuid` query
+//! parameter; bodies and errors are exactly the service's.
+
+use serde_json::Value;
+
+use super::App;
+use super::errors::{Fail, Handled, Reply};
+use super::json::{Pieces, push_str, push_tt};
+use super::params::{self, InputError, Query};
+use super::store::{self, ActionRow, Range, StoreError};
+use super::writer::{WriteDone, WriteOp};
+use crate::pubnub::sign::pam_encode;
+use crate::pubnub::wire::WireMore;
+
+/// Default and largest page of a list.
+pub const MAX_LIMIT: u32 = 100;
+
+/// The sub key and channel of an actions path.
+struct Target {
+    sub_key: String,
+    channel: String,
+}
+
+fn target(sub_key: &str, channel: &str) -> Result<Target, InputError> {
+    let sub_key = params::key(sub_key, "subscribe key")
+        .map_err(|_| InputError::new("Invalid Subkey", "subscribeKey", "path"))?;
+    Ok(Target {
+        sub_key,
+        channel: params::channel(channel)?,
+    })
+}
+
+fn author(q: &Query) -> Result<String, InputError> {
+    match q.get("uuid") {
+        Some(u) if !u.is_empty() => Ok(u.to_string()),
+        _ => Err(InputError::new("Missing uuid", "uuid", "query")),
+    }
+}
+
+fn path_timetoken(raw: &str, field: &str) -> Result<u64, InputError> {
+    params::parse_timetoken(raw)
+        .ok_or_else(|| InputError::new(format!("Invalid {field}"), field, "path"))
+}
+
+/// `{"type","value"}`, both non-empty strings (JSON escapes decoded).
+fn parse_add_body(body: &[u8]) -> Result<(String, String), InputError> {
+    let v: Value =
+        serde_json::from_slice(body).map_err(|_| InputError::new("Invalid JSON", "", "body"))?;
+    let Value::Object(map) = v else {
+        return Err(InputError::new("Expected a JSON object", "", "body"));
+    };
+    let field = |name: &str| match map.get(name) {
+        None | Some(Value::Null) => Err(InputError::new("Missing field", name, "body")),
+        Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
+        Some(_) => Err(InputError::new("Must be a non-empty string", name, "body")),
+    };
+    Ok((field("type")?, field("value")?))
+}
+
+/// `POST .../message/{message_tt}` with `{"type","value"}`.
+pub async fn add(
+    app: &App,
+    sub_key: &str,
+    channel: &str,
+    message_tt: &str,
+    q: &Query,
+    body: &[u8],
+) -> Handled {
+    let t = target(sub_key, channel)?;
+    let message_tt = path_timetoken(message_tt, "messageTimetoken")?;
+    let uuid = author(q)?;
+    let (action_type, value) = parse_add_body(body)?;
+    let done = app
+        .store
+        .write(WriteOp::AddAction {
+            sub_key: t.sub_key,
+            channel: t.channel,
+            message_tt,
+            action_type,
+            value,
+            uuid,
+        })
+        .await?;
+    let WriteDone::Added(a) = done else {
+        return Err(Fail::Store(StoreError::Database(
+            "unexpected write result".into(),
+        )));
+    };
+    let mut out = String::with_capacity(192);
+    out.push_str("{\"status\":200,\"data\":");
+    push_action(
+        &mut out,
+        &ActionRow {
+            message_tt: a.message_timetoken.get(),
+            action_tt: a.action_timetoken.get(),
+            action_type: &a.action_type,
+            value: &a.value,
+            uuid: &a.uuid,
+        },
+    );
+    out.push('}');
+    Ok(Reply::ok(out))
+}
+
+/// `DELETE .../message/{message_tt}/action/{action_tt}`: only the author may remove.
+pub async fn remove(
+    app: &App,
+    sub_key: &str,
+    channel: &str,
+    message_tt: &str,
+    action_tt: &str,
+    q: &Query,
+) -> Handled {
+    let t = target(sub_key, channel)?;
+    let message_tt = path_timetoken(message_tt, "messageTimetoken")?;
+    let action_tt = path_timetoken(action_tt, "actionTimetoken")?;
+    let uuid = author(q)?;
+    app.store
+        .write(WriteOp::RemoveAction {
+            sub_key: t.sub_key,
+            channel: t.channel,
+            message_tt,
+            action_tt,
+            uuid,
+        })
+        .await?;
+    Ok(Reply::ok(&br#"{"status":200,"data":{}}"#[..]))
+}
+
+/// `GET /v1/message-actions/{sub_key}/channel/{channel}?start&end&limit`: the newest `limit`
+/// actions older than `start` and not older than `end`, ascending; `more` when older ones remain.
+pub async fn list(app: &App, sub_key: &str, channel: &str, q: &Query) -> Handled {
+    let t = target(sub_key, channel)?;
+    let range = Range {
+        start: q.timetoken("start")?,
+        end: q.timetoken("end")?,
+    };
+    let limit = q.page_size("limit", MAX_LIMIT, MAX_LIMIT)?;
+    let (sub_key, channel) = (t.sub_key.clone(), t.channel.clone());
+    let query = format!("actions {:?} {:?} {limit}", range.start, range.end);
+    let body = app
+        .store
+        .read_cached(&sub_key, &channel, query, move |conn| {
+            let mut rows = Pieces::with_capacity(limit as usize + 1, 160);
+            store::visit_newest_actions(conn, &t.sub_key, &t.channel, range, limit + 1, |a| {
+                rows.begin(a.action_tt);
+                push_action(rows.buf(), a);
+                rows.end();
+            })?;
+            let shown = rows.len().min(limit as usize);
+            let mut out = String::with_capacity(rows.bytes() + 256);
+            out.push_str("{\"status\":200,\"data\":[");
+            for i in (0..shown).rev() {
+                if let Some((_, row)) = rows.get(i) {
+                    out.push_str(row);
+                    out.push(if i > 0 { ',' } else { ']' });
+                }
+            }
+            if shown == 0 {
+                out.push(']');
+            }
+            if let (true, Some((oldest, _))) =
+                (rows.len() > shown, rows.get(shown.saturating_sub(1)))
+            {
+                let more = more_bounds(&t, oldest, range.end, limit);
+                out.push_str(",\"more\":");
+                out.push_str(
+                    &serde_json::to_string(&more)
+                        .map_err(|e| StoreError::Database(e.to_string()))?,
+                );
+            }
+            out.push('}');
+            Ok(out)
+        })
+        .await?;
+    Ok(Reply::ok(body))
+}
+
+/// One action as add and list answer it.
+fn push_action(out: &mut String, a: &ActionRow<'_>) {
+    out.push_str("{\"type\":");
+    push_str(out, a.action_type);
+    out.push_str(",\"value\":");
+    push_str(out, a.value);
+    out.push_str(",\"uuid\":");
+    push_str(out, a.uuid);
+    out.push_str(",\"actionTimetoken\":");
+    push_tt(out, a.action_tt);
+    out.push_str(",\"messageTimetoken\":");
+    push_tt(out, a.message_tt);
+    out.push('}');
+}
+
+fn more_bounds(t: &Target, start: u64, end: Option<u64>, limit: u32) -> WireMore {
+    let mut url = format!(
+        "/v1/message-actions/{}/channel/{}?start={start}",
+        pam_encode(&t.sub_key),
+        pam_encode(&t.channel)
+    );
+    if let Some(end) = end {
+        url.push_str(&format!("&end={end}"));
+    }
+    url.push_str(&format!("&limit={limit}"));
+    WireMore {
+        url: Some(url),
+        start: Some(start.into()),
+        end: end.map(Into::into),
+        limit: Some(limit),
+        max: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn add_bodies_name_the_bad_field() {
+        assert_eq!(
+            parse_add_body(br#"{"type":"reaction","value":"\ud83d\udc4d"}"#),
+            Ok(("reaction".to_string(), "👍".to_string()))
+        );
+        let e = parse_add_body(br#"{"type":"reaction"}"#).unwrap_err();
+        assert_eq!(
+            (e.message.as_str(), e.location.as_str(), e.location_type),
+            ("Missing field", "value", "body")
+        );
+        let e = parse_add_body(br#"{"type":"","value":"x"}"#).unwrap_err();
+        assert_eq!(e.location, "type");
+        let e = parse_add_body(br#"{"type":1,"value":"x"}"#).unwrap_err();
+        assert_eq!(e.location, "type");
+        assert!(parse_add_body(b"{nope").is_err());
+        assert!(parse_add_body(b"[]").is_err());
+    }
+}

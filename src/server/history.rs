@@ -1,0 +1,393 @@
+//! Fetch messages (reference section 2): `GET /v3/history/sub-key/{sk}/channel/{ch1,ch2,..}`
+//! and `GET /v3/history-with-actions/sub-key/{sk}/channel/{ch}`: the newest `max` messages with
+//! `end <= timetoken < start`, ascending, with the `include_*` fields asked for and, on the
+//! second path, each message's actions grouped type -> value -> authors.
+//!
+//! Stored payloads are compact JSON text and are copied into the answer as they are.
+
+use rusqlite::Connection;
+
+use super::App;
+use super::errors::{Handled, Reply};
+use super::json::{Pieces, push_key, push_str, push_tt, push_u64};
+use super::params::{self, InputError, Query};
+use super::store::{self, MessageRow, Range, StoreError};
+use crate::pubnub::sign::pam_encode;
+
+/// Default and largest `max` for one channel.
+pub const MAX_ONE_CHANNEL: u32 = 100;
+/// Default and largest `max` for several channels, and with actions.
+pub const MAX_SEVERAL_OR_WITH_ACTIONS: u32 = 25;
+/// Most actions in one with-actions page; whole messages only, at least one.
+pub const MAX_ACTIONS_PER_PAGE: usize = 10_000;
+
+/// What the query asked to include.
+#[derive(Debug, Clone, Copy, Default)]
+struct Include {
+    meta: bool,
+    uuid: bool,
+    message_type: bool,
+    custom_message_type: bool,
+}
+
+/// One page request, checked.
+struct Fetch {
+    sub_key: String,
+    channels: Vec<String>,
+    range: Range,
+    max: u32,
+    include: Include,
+}
+
+fn parse(
+    sub_key: &str,
+    channels: &str,
+    q: &Query,
+    with_actions: bool,
+) -> Result<Fetch, InputError> {
+    let sub_key = params::key(sub_key, "subscribe key")?;
+    let mut list = params::channel_list(channels)?;
+    list.dedup();
+    if list.is_empty() {
+        return Err(InputError::new(
+            "Invalid channel: none given",
+            "channel",
+            "path",
+        ));
+    }
+    if with_actions && list.len() > 1 {
+        return Err(InputError::new(
+            "Only one channel may be fetched with message actions",
+            "channel",
+            "path",
+        ));
+    }
+    let cap = match (with_actions, list.len()) {
+        (false, 1) => MAX_ONE_CHANNEL,
+        _ => MAX_SEVERAL_OR_WITH_ACTIONS,
+    };
+    Ok(Fetch {
+        sub_key,
+        channels: list,
+        range: Range {
+            start: q.timetoken("start")?,
+            end: q.timetoken("end")?,
+        },
+        max: q.page_size("max", cap, cap)?,
+        include: Include {
+            meta: q.flag("include_meta"),
+            uuid: q.flag("include_uuid"),
+            message_type: q.flag("include_message_type"),
+            custom_message_type: q.flag("include_custom_message_type"),
+        },
+    })
+}
+
+/// `GET /v3/history/...` (`with_actions` false) or `/v3/history-with-actions/...`.
+pub async fn fetch(
+    app: &App,
+    sub_key: &str,
+    channels: &str,
+    q: &Query,
+    with_actions: bool,
+) -> Handled {
+    let f = parse(sub_key, channels, q, with_actions)?;
+    let cached = single_channel_query(&f, with_actions);
+    let render = move |conn: &Connection| match with_actions {
+        true => page_with_actions(conn, &f),
+        false => page(conn, &f),
+    };
+    match cached {
+        Some((sub_key, channel, query)) => {
+            let body = app
+                .store
+                .read_cached(&sub_key, &channel, query, render)
+                .await?;
+            Ok(Reply::ok(body))
+        }
+        None => Ok(Reply::ok(app.store.read(render).await?)),
+    }
+}
+
+/// Each message of a channel page, newest first, rendered without its closing brace (so that
+/// `actions` can follow).
+fn newest_items(conn: &Connection, f: &Fetch, channel: &str) -> Result<Pieces, StoreError> {
+    let mut items = Pieces::with_capacity(f.max as usize, 128);
+    store::visit_newest_messages(conn, &f.sub_key, channel, f.range, f.max, |m| {
+        items.begin(m.timetoken);
+        push_item_open(items.buf(), m, f.include);
+        items.end();
+    })?;
+    Ok(items)
+}
+
+/// What a one-channel answer depends on, for the read cache.
+fn single_channel_query(f: &Fetch, with_actions: bool) -> Option<(String, String, String)> {
+    let [channel] = f.channels.as_slice() else {
+        return None;
+    };
+    let i = f.include;
+    let query = format!(
+        "history {with_actions} {:?} {:?} {} {} {} {} {}",
+        f.range.start, f.range.end, f.max, i.meta, i.uuid, i.message_type, i.custom_message_type
+    );
+    Some((f.sub_key.clone(), channel.clone(), query))
+}
+
+fn page(conn: &Connection, f: &Fetch) -> Result<String, StoreError> {
+    let mut out = open_envelope();
+    let mut first = true;
+    for channel in &f.channels {
+        let items = newest_items(conn, f, channel)?;
+        if !items.is_empty() {
+            push_channel(&mut out, &mut first, channel, &items, items.len(), None);
+        }
+    }
+    close_envelope(&mut out, None);
+    Ok(out)
+}
+
+fn page_with_actions(conn: &Connection, f: &Fetch) -> Result<String, StoreError> {
+    let mut out = open_envelope();
+    let Some(channel) = f.channels.first() else {
+        close_envelope(&mut out, None);
+        return Ok(out);
+    };
+    let items = newest_items(conn, f, channel)?;
+    let (Some((newest, _)), Some((oldest, _))) =
+        (items.get(0), items.get(items.len().saturating_sub(1)))
+    else {
+        close_envelope(&mut out, None);
+        return Ok(out);
+    };
+    let counts = store::action_counts(conn, &f.sub_key, channel, oldest, newest)?;
+    let per_message: Vec<usize> = (0..items.len())
+        .filter_map(|i| items.get(i))
+        .map(|(tt, _)| {
+            counts
+                .binary_search_by_key(&tt, |c| c.0)
+                .map_or(0, |at| counts[at].1)
+        })
+        .collect();
+    let keep = whole_messages_within(&per_message, MAX_ACTIONS_PER_PAGE);
+    let oldest_kept = items.get(keep - 1).map_or(newest, |(tt, _)| tt);
+    let actions = grouped_actions(conn, &f.sub_key, channel, oldest_kept, newest)?;
+    push_channel(&mut out, &mut true, channel, &items, keep, Some(&actions));
+    let more = (keep < items.len()).then(|| {
+        more_json(
+            &f.sub_key,
+            channel,
+            oldest_kept,
+            f.range.end,
+            f.max - keep as u32,
+        )
+    });
+    close_envelope(&mut out, more.as_deref());
+    Ok(out)
+}
+
+/// How many of the newest messages (their action counts given newest first) to return so that
+/// the page holds whole messages and at most `cap` actions; always at least one.
+fn whole_messages_within(counts_newest_first: &[usize], cap: usize) -> usize {
+    let mut total = 0usize;
+    for (i, n) in counts_newest_first.iter().enumerate() {
+        total = total.saturating_add(*n);
+        if total > cap {
+            return i.max(1);
+        }
+    }
+    counts_newest_first.len()
+}
+
+/// Each message's actions as `{"type":{"value":[{"uuid","actionTimetoken"},..]}}`, keyed by
+/// message timetoken (ascending), oldest action first within a value.
+fn grouped_actions(
+    conn: &Connection,
+    sub_key: &str,
+    channel: &str,
+    lowest: u64,
+    highest: u64,
+) -> Result<Pieces, StoreError> {
+    let mut out = Pieces::with_capacity(MAX_SEVERAL_OR_WITH_ACTIONS as usize, 256);
+    let mut current: Option<u64> = None;
+    let (mut last_type, mut last_value) = (String::new(), String::new());
+    store::visit_message_actions(conn, sub_key, channel, lowest, highest, |a| {
+        let buf = match current {
+            Some(tt) if tt == a.message_tt => {
+                let buf = out.buf();
+                if a.action_type != last_type {
+                    buf.push_str("]},");
+                    push_key(buf, a.action_type);
+                    buf.push('{');
+                    push_key(buf, a.value);
+                    buf.push('[');
+                } else if a.value != last_value {
+                    buf.push_str("],");
+                    push_key(buf, a.value);
+                    buf.push('[');
+                } else {
+                    buf.push(',');
+                }
+                buf
+            }
+            _ => {
+                if current.is_some() {
+                    out.buf().push_str("]}}");
+                    out.end();
+                }
+                current = Some(a.message_tt);
+                out.begin(a.message_tt);
+                let buf = out.buf();
+                buf.push('{');
+                push_key(buf, a.action_type);
+                buf.push('{');
+                push_key(buf, a.value);
+                buf.push('[');
+                buf
+            }
+        };
+        buf.push_str("{\"uuid\":");
+        push_str(buf, a.uuid);
+        buf.push_str(",\"actionTimetoken\":");
+        push_tt(buf, a.action_tt);
+        buf.push('}');
+        last_type.clear();
+        last_type.push_str(a.action_type);
+        last_value.clear();
+        last_value.push_str(a.value);
+    })?;
+    if current.is_some() {
+        out.buf().push_str("]}}");
+        out.end();
+    }
+    Ok(out)
+}
+
+fn open_envelope() -> String {
+    String::from("{\"status\":200,\"error\":false,\"error_message\":\"\",\"channels\":{")
+}
+
+fn close_envelope(out: &mut String, more: Option<&str>) {
+    out.push('}');
+    if let Some(more) = more {
+        out.push_str(",\"more\":");
+        out.push_str(more);
+    }
+    out.push('}');
+}
+
+fn more_json(sub_key: &str, channel: &str, start: u64, end: Option<u64>, max: u32) -> String {
+    let mut url = format!(
+        "/v3/history-with-actions/sub-key/{}/channel/{}?start={start}",
+        pam_encode(sub_key),
+        pam_encode(channel)
+    );
+    if let Some(end) = end {
+        url.push_str(&format!("&end={end}"));
+    }
+    url.push_str(&format!("&max={max}"));
+    let mut out = String::from("{\"url\":");
+    push_str(&mut out, &url);
+    out.push_str(",\"start\":");
+    push_tt(&mut out, start);
+    if let Some(end) = end {
+        out.push_str(",\"end\":");
+        push_tt(&mut out, end);
+    }
+    out.push_str(",\"max\":");
+    push_u64(&mut out, u64::from(max));
+    out.push('}');
+    out
+}
+
+/// `"channel":[items..]` with the `keep` newest of `items` (given newest first), oldest first.
+fn push_channel(
+    out: &mut String,
+    first: &mut bool,
+    channel: &str,
+    items: &Pieces,
+    keep: usize,
+    actions: Option<&Pieces>,
+) {
+    if !std::mem::take(first) {
+        out.push(',');
+    }
+    out.reserve(items.bytes() + actions.map_or(0, Pieces::bytes) + 32);
+    push_key(out, channel);
+    out.push('[');
+    for i in (0..keep.min(items.len())).rev() {
+        let Some((tt, item)) = items.get(i) else {
+            continue;
+        };
+        out.push_str(item);
+        if let Some(grouped) = actions.and_then(|a| a.find_sorted(tt)) {
+            out.push_str(",\"actions\":");
+            out.push_str(grouped);
+        }
+        out.push('}');
+        if i > 0 {
+            out.push(',');
+        }
+    }
+    out.push(']');
+}
+
+/// A message item without its closing brace.
+fn push_item_open(out: &mut String, row: &MessageRow<'_>, include: Include) {
+    out.push_str("{\"message\":");
+    out.push_str(row.payload);
+    out.push_str(",\"timetoken\":");
+    push_tt(out, row.timetoken);
+    if include.meta {
+        out.push_str(",\"meta\":");
+        out.push_str(row.meta.unwrap_or("\"\""));
+    }
+    if include.uuid {
+        out.push_str(",\"uuid\":");
+        push_str(out, row.publisher);
+    }
+    if include.message_type {
+        out.push_str(",\"message_type\":null");
+    }
+    if let (true, Some(cmt)) = (include.custom_message_type, row.custom_message_type) {
+        out.push_str(",\"custom_message_type\":");
+        push_str(out, cmt);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_keep_whole_messages_within_the_action_cap() {
+        assert_eq!(whole_messages_within(&[2, 0, 1], 5), 3, "everything fits");
+        assert_eq!(
+            whole_messages_within(&[2, 2, 2], 5),
+            2,
+            "the third would make 6"
+        );
+        assert_eq!(
+            whole_messages_within(&[2, 3, 1], 5),
+            2,
+            "exactly the cap fits"
+        );
+        assert_eq!(
+            whole_messages_within(&[9, 1], 5),
+            1,
+            "the newest comes whole even over the cap"
+        );
+        assert_eq!(whole_messages_within(&[], 5), 0);
+    }
+
+    #[test]
+    fn the_more_object_says_where_to_continue() {
+        let more: serde_json::Value =
+            serde_json::from_str(&more_json("sk", "a#1", 17, Some(3), 20)).unwrap();
+        assert_eq!(
+            more,
+            serde_json::json!({"url": "/v3/history-with-actions/sub-key/sk/channel/a%231?start=17&end=3&max=20",
+                               "start": "17", "end": "3", "max": 20})
+        );
+    }
+}

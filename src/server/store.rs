@@ -1,0 +1,547 @@
+//! Durable storage in SQLite: schema and its version, opening, the pool of read-only reader
+//! threads and the typed read queries. Writes go through the single writer thread in
+//! [`super::writer`] (group commit); this file never writes except to create the schema.
+//!
+//! Everything is keyed by subscribe key first: keysets are namespaces.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc as std_mpsc;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OpenFlags, Row, params};
+use serde_json::Value;
+use tokio::sync::{mpsc, oneshot};
+
+use super::cache::ReadCache;
+use super::clock::Clock;
+use super::hub::{Hub, RING_CAPACITY};
+use super::writer::{self, Job, WriteDone, WriteOp};
+use crate::pubnub::{StoredAction, Timetoken};
+
+/// The schema version this program writes (`PRAGMA user_version`).
+const SCHEMA_VERSION: i64 = 1;
+
+const SCHEMA_V1: &str = "
+CREATE TABLE messages (
+    id INTEGER PRIMARY KEY,
+    sub_key TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    timetoken INTEGER NOT NULL,
+    publisher TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    meta TEXT,
+    custom_message_type TEXT,
+    UNIQUE (sub_key, channel, timetoken)
+);
+CREATE TABLE actions (
+    sub_key TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    message_tt INTEGER NOT NULL,
+    action_tt INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    value TEXT NOT NULL,
+    uuid TEXT NOT NULL,
+    PRIMARY KEY (sub_key, channel, action_tt),
+    UNIQUE (sub_key, channel, message_tt, type, value, uuid)
+) WITHOUT ROWID;
+";
+
+/// What a storage operation can fail with.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// The same message timetoken, or the same action, is already stored.
+    #[error("already stored")]
+    Conflict,
+    /// No action matches the channel, message timetoken and action timetoken.
+    #[error("no matching message action")]
+    NothingToDelete,
+    /// The action exists but belongs to another uuid.
+    #[error("the action belongs to another uuid")]
+    WrongUuid,
+    /// Input that cannot be stored (a channel name that breaks the rules, a huge timetoken).
+    #[error("invalid input: {0}")]
+    Invalid(String),
+    /// SQLite failed.
+    #[error("database error: {0}")]
+    Database(String),
+    /// The store was shut down.
+    #[error("the store is closed")]
+    Closed,
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Database(e.to_string())
+    }
+}
+
+type ReadJob = Box<dyn FnOnce(&Connection) + Send>;
+
+struct Inner {
+    path: PathBuf,
+    writes: mpsc::Sender<Job>,
+    reads: std_mpsc::Sender<ReadJob>,
+    clock: Arc<Clock>,
+    hub: Arc<Hub>,
+    cache: Arc<ReadCache>,
+    writer_thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+/// Handle to the server's storage: cheap to clone, shared by every request.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.inner.path)
+            .finish()
+    }
+}
+
+fn open_writer(path: &Path) -> Result<Connection, StoreError> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Database(e.to_string()))?;
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(StoreError::Database(format!(
+            "cannot switch to WAL mode (got {mode})"
+        )));
+    }
+    // An acknowledged write must be on disk when the answer leaves.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.set_prepared_statement_cache_capacity(32);
+    migrate(&conn)?;
+    Ok(conn)
+}
+
+fn migrate(conn: &Connection) -> Result<(), StoreError> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    match version {
+        0 => {
+            conn.execute_batch(&format!(
+                "BEGIN IMMEDIATE; {SCHEMA_V1} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+            ))?;
+            Ok(())
+        }
+        SCHEMA_VERSION => Ok(()),
+        newer => Err(StoreError::Database(format!(
+            "schema version {newer} is newer than this program supports ({SCHEMA_VERSION})"
+        ))),
+    }
+}
+
+fn max_stored_timetoken(conn: &Connection) -> Result<u64, StoreError> {
+    let max: i64 = conn.query_row(
+        "SELECT MAX(COALESCE((SELECT MAX(timetoken) FROM messages), 0),
+                    COALESCE((SELECT MAX(action_tt) FROM actions), 0),
+                    COALESCE((SELECT MAX(message_tt) FROM actions), 0))",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(u64::try_from(max).unwrap_or(0))
+}
+
+fn open_reader(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.set_prepared_statement_cache_capacity(32);
+    Ok(conn)
+}
+
+fn spawn_readers(path: &Path) -> Result<std_mpsc::Sender<ReadJob>, StoreError> {
+    let count = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(2, 4);
+    let (tx, rx) = std_mpsc::channel::<ReadJob>();
+    let rx = Arc::new(Mutex::new(rx));
+    for i in 0..count {
+        let conn = open_reader(path)?;
+        let rx = Arc::clone(&rx);
+        std::thread::Builder::new()
+            .name(format!("reactions-db-read-{i}"))
+            .spawn(move || reader_loop(&conn, &rx))
+            .map_err(|e| StoreError::Database(format!("cannot start a reader thread: {e}")))?;
+    }
+    Ok(tx)
+}
+
+fn reader_loop(conn: &Connection, jobs: &Mutex<std_mpsc::Receiver<ReadJob>>) {
+    loop {
+        let job = match jobs.lock() {
+            Ok(rx) => rx.recv(),
+            Err(poisoned) => poisoned.into_inner().recv(),
+        };
+        let Ok(job) = job else { return };
+        // A panicking query loses only its own answer (the caller sees the store as closed).
+        if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(conn))).is_err() {
+            tracing::error!("a read query panicked");
+        }
+    }
+}
+
+impl Store {
+    /// Opens (or creates) the database, starts the writer and reader threads.
+    pub(crate) fn open(path: &Path) -> Result<Store, StoreError> {
+        let conn = open_writer(path)?;
+        let floor = max_stored_timetoken(&conn)?.max(Timetoken::now().get());
+        let clock = Arc::new(Clock::new(floor));
+        let hub = Arc::new(Hub::new(RING_CAPACITY));
+        let cache = Arc::new(ReadCache::default());
+        let reads = spawn_readers(path)?;
+        let (writes, writer_thread) = writer::spawn(
+            conn,
+            writer::Shared {
+                clock: Arc::clone(&clock),
+                hub: Arc::clone(&hub),
+                cache: Arc::clone(&cache),
+            },
+        )?;
+        Ok(Store {
+            inner: Arc::new(Inner {
+                path: path.to_path_buf(),
+                writes,
+                reads,
+                clock,
+                hub,
+                cache,
+                writer_thread: Mutex::new(Some(writer_thread)),
+            }),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    pub(crate) fn clock(&self) -> &Clock {
+        &self.inner.clock
+    }
+
+    pub(crate) fn hub(&self) -> &Hub {
+        &self.inner.hub
+    }
+
+    /// Runs one write through the writer's group commit; returns once it is durable.
+    pub(crate) async fn write(&self, op: WriteOp) -> Result<WriteDone, StoreError> {
+        let (tx, rx) = oneshot::channel();
+        self.inner
+            .writes
+            .send(Job::Write(op, tx))
+            .await
+            .map_err(|_| StoreError::Closed)?;
+        rx.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// Runs `f` on a read-only connection of the reader pool.
+    pub(crate) async fn read<R, F>(&self, f: F) -> Result<R, StoreError>
+    where
+        R: Send + 'static,
+        F: FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
+    {
+        let (tx, rx) = oneshot::channel();
+        let job: ReadJob = Box::new(move |conn| {
+            let _ = tx.send(f(conn));
+        });
+        self.inner.reads.send(job).map_err(|_| StoreError::Closed)?;
+        rx.await.map_err(|_| StoreError::Closed)?
+    }
+
+    /// Like [`Store::read`] for a rendered answer about one channel, served from the read
+    /// cache when no write to the channel committed since it was computed. `query` must say
+    /// everything the answer depends on besides the channel.
+    pub(crate) async fn read_cached<F>(
+        &self,
+        sub_key: &str,
+        channel: &str,
+        query: String,
+        render: F,
+    ) -> Result<Bytes, StoreError>
+    where
+        F: FnOnce(&Connection) -> Result<String, StoreError> + Send + 'static,
+    {
+        let cache = &self.inner.cache;
+        let ticket = match cache.lookup(sub_key, channel, &query) {
+            Ok(hit) => return Ok(hit),
+            Err(ticket) => ticket,
+        };
+        let body = Bytes::from(self.read(render).await?);
+        cache.store(sub_key, channel, query, ticket, body.clone());
+        Ok(body)
+    }
+
+    /// Stores a message with a given (for example back-dated) timetoken, for seeding a demo
+    /// conversation. Fails with [`StoreError::Conflict`] if that timetoken is taken on the
+    /// channel. No live event is sent. The clock stays ahead of `timetoken`.
+    pub async fn insert_message_at(
+        &self,
+        sub_key: &str,
+        channel: &str,
+        timetoken: Timetoken,
+        publisher_uuid: &str,
+        message: Value,
+        meta: Option<Value>,
+    ) -> Result<(), StoreError> {
+        check_seed(channel, &[timetoken])?;
+        let payload =
+            serde_json::to_string(&message).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let meta = meta
+            .map(|m| serde_json::to_string(&m))
+            .transpose()
+            .map_err(|e| StoreError::Invalid(e.to_string()))?;
+        self.write(WriteOp::InsertMessage {
+            sub_key: sub_key.to_string(),
+            channel: channel.to_string(),
+            timetoken: timetoken.get(),
+            publisher: publisher_uuid.to_string(),
+            payload,
+            meta,
+        })
+        .await
+        .map(|_| ())
+    }
+
+    /// Stores an action as given (timetokens and author included), for seeding. Fails with
+    /// [`StoreError::Conflict`] on a duplicate. No live event is sent.
+    pub async fn insert_action_at(
+        &self,
+        sub_key: &str,
+        channel: &str,
+        action: &StoredAction,
+    ) -> Result<(), StoreError> {
+        check_seed(
+            channel,
+            &[action.action_timetoken, action.message_timetoken],
+        )?;
+        self.write(WriteOp::InsertAction {
+            sub_key: sub_key.to_string(),
+            channel: channel.to_string(),
+            action: action.clone(),
+        })
+        .await
+        .map(|_| ())
+    }
+
+    /// Whether the channel has neither messages nor actions.
+    pub async fn is_empty_channel(&self, sub_key: &str, channel: &str) -> Result<bool, StoreError> {
+        let (sub_key, channel) = (sub_key.to_string(), channel.to_string());
+        self.read(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT NOT EXISTS (SELECT 1 FROM messages WHERE sub_key = ?1 AND channel = ?2)
+                    AND NOT EXISTS (SELECT 1 FROM actions WHERE sub_key = ?1 AND channel = ?2)",
+            )?;
+            Ok(stmt.query_row(params![sub_key, channel], |r| r.get(0))?)
+        })
+        .await
+    }
+
+    /// Finishes every queued write, checkpoints the log and stops the writer. Later writes fail
+    /// with [`StoreError::Closed`].
+    pub(crate) async fn close(&self) {
+        let (tx, rx) = oneshot::channel();
+        if self.inner.writes.send(Job::Close(tx)).await.is_ok() {
+            let _ = rx.await;
+        }
+        let handle = self
+            .inner
+            .writer_thread
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(handle) = handle {
+            let _ = tokio::task::spawn_blocking(move || handle.join()).await;
+        }
+    }
+}
+
+fn check_seed(channel: &str, tts: &[Timetoken]) -> Result<(), StoreError> {
+    if let Some(why) = super::params::channel_name_problem(channel) {
+        return Err(StoreError::Invalid(format!("channel name {why}")));
+    }
+    if tts.iter().any(|t| t.get() > i64::MAX as u64) {
+        return Err(StoreError::Invalid("timetoken too large".into()));
+    }
+    Ok(())
+}
+
+/// A timetoken as SQLite stores it (validated input never exceeds `i64::MAX`).
+pub(crate) fn to_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+fn to_u64(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+/// Bounds of a timetoken range: `start` exclusive upper, `end` inclusive lower.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Range {
+    pub start: Option<u64>,
+    pub end: Option<u64>,
+}
+
+impl Range {
+    fn sql_bounds(self) -> (i64, i64) {
+        (
+            self.start.map_or(i64::MAX, to_i64),
+            self.end.map_or(0, to_i64),
+        )
+    }
+}
+
+/// One stored action, borrowed from the row being read.
+#[derive(Debug, Clone, Copy)]
+pub struct ActionRow<'a> {
+    pub message_tt: u64,
+    pub action_tt: u64,
+    pub action_type: &'a str,
+    pub value: &'a str,
+    pub uuid: &'a str,
+}
+
+fn action_row<'a>(r: &'a Row<'a>) -> rusqlite::Result<ActionRow<'a>> {
+    Ok(ActionRow {
+        message_tt: to_u64(r.get(0)?),
+        action_tt: to_u64(r.get(1)?),
+        action_type: r.get_ref(2)?.as_str()?,
+        value: r.get_ref(3)?.as_str()?,
+        uuid: r.get_ref(4)?.as_str()?,
+    })
+}
+
+/// One stored message, borrowed from the row being read. Payload and meta are compact JSON.
+#[derive(Debug, Clone, Copy)]
+pub struct MessageRow<'a> {
+    pub timetoken: u64,
+    pub publisher: &'a str,
+    pub payload: &'a str,
+    pub meta: Option<&'a str>,
+    pub custom_message_type: Option<&'a str>,
+}
+
+fn message_row<'a>(r: &'a Row<'a>) -> rusqlite::Result<MessageRow<'a>> {
+    Ok(MessageRow {
+        timetoken: to_u64(r.get(0)?),
+        publisher: r.get_ref(1)?.as_str()?,
+        payload: r.get_ref(2)?.as_str()?,
+        meta: opt_str(r, 3)?,
+        custom_message_type: opt_str(r, 4)?,
+    })
+}
+
+fn opt_str<'a>(r: &'a Row<'a>, i: usize) -> rusqlite::Result<Option<&'a str>> {
+    match r.get_ref(i)? {
+        ValueRef::Null => Ok(None),
+        v => Ok(Some(v.as_str()?)),
+    }
+}
+
+/// Calls `f` for each of the newest `limit` actions of a channel within `range`, newest first.
+pub fn visit_newest_actions(
+    conn: &Connection,
+    sub_key: &str,
+    channel: &str,
+    range: Range,
+    limit: u32,
+    mut f: impl FnMut(&ActionRow<'_>),
+) -> Result<(), StoreError> {
+    let (below, from) = range.sql_bounds();
+    let mut stmt = conn.prepare_cached(
+        "SELECT message_tt, action_tt, type, value, uuid FROM actions
+         WHERE sub_key = ?1 AND channel = ?2 AND action_tt < ?3 AND action_tt >= ?4
+         ORDER BY action_tt DESC LIMIT ?5",
+    )?;
+    let mut rows = stmt.query(params![sub_key, channel, below, from, limit])?;
+    while let Some(r) = rows.next()? {
+        f(&action_row(r)?);
+    }
+    Ok(())
+}
+
+/// Calls `f` for each of the newest `max` messages of a channel within `range`, newest first.
+pub fn visit_newest_messages(
+    conn: &Connection,
+    sub_key: &str,
+    channel: &str,
+    range: Range,
+    max: u32,
+    mut f: impl FnMut(&MessageRow<'_>),
+) -> Result<(), StoreError> {
+    let (below, from) = range.sql_bounds();
+    let mut stmt = conn.prepare_cached(
+        "SELECT timetoken, publisher, payload, meta, custom_message_type FROM messages
+         WHERE sub_key = ?1 AND channel = ?2 AND timetoken < ?3 AND timetoken >= ?4
+         ORDER BY timetoken DESC LIMIT ?5",
+    )?;
+    let mut rows = stmt.query(params![sub_key, channel, below, from, max])?;
+    while let Some(r) = rows.next()? {
+        f(&message_row(r)?);
+    }
+    Ok(())
+}
+
+/// `(message timetoken, number of actions)` for messages with `lowest <= tt <= highest`,
+/// oldest first.
+pub fn action_counts(
+    conn: &Connection,
+    sub_key: &str,
+    channel: &str,
+    lowest: u64,
+    highest: u64,
+) -> Result<Vec<(u64, usize)>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT message_tt, COUNT(*) FROM actions
+         WHERE sub_key = ?1 AND channel = ?2 AND message_tt >= ?3 AND message_tt <= ?4
+         GROUP BY message_tt ORDER BY message_tt",
+    )?;
+    let rows = stmt.query_map(
+        params![sub_key, channel, to_i64(lowest), to_i64(highest)],
+        |r| {
+            Ok((
+                to_u64(r.get(0)?),
+                usize::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
+            ))
+        },
+    )?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Calls `f` for each action on messages with `lowest <= tt <= highest`, ordered by message,
+/// type, value and action timetoken (so each group is contiguous).
+pub fn visit_message_actions(
+    conn: &Connection,
+    sub_key: &str,
+    channel: &str,
+    lowest: u64,
+    highest: u64,
+    mut f: impl FnMut(&ActionRow<'_>),
+) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT message_tt, action_tt, type, value, uuid FROM actions
+         WHERE sub_key = ?1 AND channel = ?2 AND message_tt >= ?3 AND message_tt <= ?4
+         ORDER BY message_tt, type, value, action_tt",
+    )?;
+    let mut rows = stmt.query(params![sub_key, channel, to_i64(lowest), to_i64(highest)])?;
+    while let Some(r) = rows.next()? {
+        f(&action_row(r)?);
+    }
+    Ok(())
+}

@@ -1,0 +1,453 @@
+//! The single writer thread and its group commit.
+//!
+//! It blocks for one write, drains whatever else is queued (up to [`MAX_BATCH`]), runs them all
+//! in one transaction (each op's own outcome decided on its own: conflict, nothing to delete,
+//! wrong uuid), commits once (one fsync for the batch), then hands the committed events to the
+//! subscribe hub in timetoken order and answers each waiter. Timetokens are taken here, so commit
+//! order is timetoken order.
+
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use rusqlite::{Connection, OptionalExtension, params};
+use tokio::sync::{mpsc, oneshot};
+
+use super::cache::ReadCache;
+use super::clock::Clock;
+use super::hub::{Hub, HubEvent};
+use super::store::{StoreError, to_i64};
+use super::subscribe::{action_item, message_item};
+use crate::pubnub::{ActionEventKind, StoredAction, Timetoken};
+
+/// Most writes committed together.
+pub const MAX_BATCH: usize = 512;
+/// Writes queued before senders wait.
+const QUEUE: usize = 4096;
+
+/// A message to publish.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub sub_key: String,
+    pub channel: String,
+    pub publisher: String,
+    /// Compact JSON text.
+    pub payload: String,
+    /// Compact JSON text.
+    pub meta: Option<String>,
+    pub custom_message_type: Option<String>,
+    pub seqn: Option<u64>,
+    /// `store=0` delivers live only.
+    pub store: bool,
+}
+
+/// One write.
+#[derive(Debug, Clone)]
+pub enum WriteOp {
+    Publish(NewMessage),
+    AddAction {
+        sub_key: String,
+        channel: String,
+        message_tt: u64,
+        action_type: String,
+        value: String,
+        uuid: String,
+    },
+    RemoveAction {
+        sub_key: String,
+        channel: String,
+        message_tt: u64,
+        action_tt: u64,
+        uuid: String,
+    },
+    /// Seeding: a message with its own timetoken, no live event.
+    InsertMessage {
+        sub_key: String,
+        channel: String,
+        timetoken: u64,
+        publisher: String,
+        payload: String,
+        meta: Option<String>,
+    },
+    /// Seeding: an action as given, no live event.
+    InsertAction {
+        sub_key: String,
+        channel: String,
+        action: StoredAction,
+    },
+}
+
+impl WriteOp {
+    fn touches_db(&self) -> bool {
+        !matches!(self, WriteOp::Publish(m) if !m.store)
+    }
+
+    /// `(sub key, channel)` written to.
+    fn channel(&self) -> (&str, &str) {
+        match self {
+            WriteOp::Publish(m) => (&m.sub_key, &m.channel),
+            WriteOp::AddAction {
+                sub_key, channel, ..
+            }
+            | WriteOp::RemoveAction {
+                sub_key, channel, ..
+            }
+            | WriteOp::InsertMessage {
+                sub_key, channel, ..
+            }
+            | WriteOp::InsertAction {
+                sub_key, channel, ..
+            } => (sub_key, channel),
+        }
+    }
+}
+
+/// What the writer shares with the rest of the server.
+pub struct Shared {
+    pub clock: Arc<Clock>,
+    pub hub: Arc<Hub>,
+    pub cache: Arc<ReadCache>,
+}
+
+/// The result of a successful write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteDone {
+    Published(Timetoken),
+    Added(StoredAction),
+    Removed,
+    Inserted,
+}
+
+/// What the writer thread is asked to do.
+pub enum Job {
+    Write(WriteOp, oneshot::Sender<Result<WriteDone, StoreError>>),
+    /// Finish what is queued before this, checkpoint and stop.
+    Close(oneshot::Sender<()>),
+}
+
+/// Starts the writer thread on `conn`.
+pub fn spawn(
+    conn: Connection,
+    shared: Shared,
+) -> Result<(mpsc::Sender<Job>, JoinHandle<()>), StoreError> {
+    let (tx, rx) = mpsc::channel(QUEUE);
+    let handle = std::thread::Builder::new()
+        .name("reactions-db-write".into())
+        .spawn(move || run(conn, rx, &shared))
+        .map_err(|e| StoreError::Database(format!("cannot start the writer thread: {e}")))?;
+    Ok((tx, handle))
+}
+
+fn run(conn: Connection, mut rx: mpsc::Receiver<Job>, shared: &Shared) {
+    let mut close_reply = None;
+    while close_reply.is_none() {
+        let Some(first) = rx.blocking_recv() else {
+            break;
+        };
+        let mut ops = Vec::new();
+        let mut replies = Vec::new();
+        let mut next = Some(first);
+        while let Some(job) = next.take() {
+            match job {
+                Job::Write(op, reply) => {
+                    ops.push(op);
+                    replies.push(reply);
+                }
+                Job::Close(reply) => {
+                    close_reply = Some(reply);
+                    break;
+                }
+            }
+            if ops.len() < MAX_BATCH {
+                next = rx.try_recv().ok();
+            }
+        }
+        if !ops.is_empty() {
+            let results = commit_batch(&conn, shared, &ops);
+            for (reply, result) in replies.into_iter().zip(results) {
+                let _ = reply.send(result);
+            }
+        }
+    }
+    if let Err(e) = conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)") {
+        tracing::warn!("checkpoint at close failed: {e}");
+    }
+    drop(conn);
+    if let Some(reply) = close_reply {
+        let _ = reply.send(());
+    }
+    tracing::debug!("writer stopped");
+}
+
+/// Runs `ops` in one transaction; returns each op's result in order.
+fn commit_batch(
+    conn: &Connection,
+    shared: &Shared,
+    ops: &[WriteOp],
+) -> Vec<Result<WriteDone, StoreError>> {
+    let Shared { clock, hub, cache } = shared;
+    let in_tx = ops.iter().any(WriteOp::touches_db);
+    let mut results = Vec::with_capacity(ops.len());
+    let mut events = Vec::new();
+    let mut failure = match in_tx {
+        true => conn.execute_batch("BEGIN IMMEDIATE").err(),
+        false => None,
+    };
+    if failure.is_none() {
+        for op in ops {
+            match apply(conn, clock, op) {
+                Ok((done, event)) => {
+                    results.push(Ok(done));
+                    events.extend(event);
+                }
+                Err(Outcome::Refused(e)) => results.push(Err(e)),
+                Err(Outcome::Failed(e)) => {
+                    failure = Some(e);
+                    break;
+                }
+            }
+        }
+    }
+    if in_tx && failure.is_none() {
+        failure = conn.execute_batch("COMMIT").err();
+    }
+    if let Some(e) = failure {
+        tracing::error!("write batch of {} failed: {e}", ops.len());
+        if in_tx && !conn.is_autocommit() {
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+        clock.settle();
+        return ops
+            .iter()
+            .map(|_| Err(StoreError::Database(e.to_string())))
+            .collect();
+    }
+    // Before anyone is told: a read must not be served from before this commit.
+    cache.invalidate(
+        ops.iter()
+            .zip(&results)
+            .filter(|(op, result)| result.is_ok() && op.touches_db())
+            .map(|(op, _)| op.channel()),
+    );
+    // Settle before waking: a woken poll takes a cursor, which must cover these events.
+    let wakes = hub.append(events);
+    clock.settle();
+    hub.wake(wakes);
+    results
+}
+
+enum Outcome {
+    /// This op is refused; the batch goes on.
+    Refused(StoreError),
+    /// SQLite failed; the whole batch is rolled back.
+    Failed(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for Outcome {
+    fn from(e: rusqlite::Error) -> Self {
+        Outcome::Failed(e)
+    }
+}
+
+fn refused<T>(e: StoreError) -> Result<T, Outcome> {
+    Err(Outcome::Refused(e))
+}
+
+type Applied = (WriteDone, Option<HubEvent>);
+
+fn apply(conn: &Connection, clock: &Clock, op: &WriteOp) -> Result<Applied, Outcome> {
+    match op {
+        WriteOp::Publish(m) => {
+            let tt = clock.tick();
+            if m.store {
+                insert_message(
+                    conn,
+                    &MessageRecord {
+                        sub_key: &m.sub_key,
+                        channel: &m.channel,
+                        tt: tt.get(),
+                        publisher: &m.publisher,
+                        payload: &m.payload,
+                        meta: m.meta.as_deref(),
+                        custom_message_type: m.custom_message_type.as_deref(),
+                    },
+                )?;
+            }
+            let item = message_item(m, tt.get());
+            Ok((
+                WriteDone::Published(tt),
+                Some(event(&m.sub_key, &m.channel, tt.get(), item)),
+            ))
+        }
+        WriteOp::AddAction {
+            sub_key,
+            channel,
+            message_tt,
+            action_type,
+            value,
+            uuid,
+        } => {
+            let action = StoredAction {
+                action_timetoken: clock.tick(),
+                message_timetoken: Timetoken(*message_tt),
+                action_type: action_type.clone(),
+                uuid: uuid.clone(),
+                value: value.clone(),
+            };
+            if !insert_action(conn, sub_key, channel, &action)? {
+                return refused(StoreError::Conflict);
+            }
+            let tt = action.action_timetoken.get();
+            let item = action_item(sub_key, channel, tt, &action, ActionEventKind::Added);
+            Ok((
+                WriteDone::Added(action),
+                Some(event(sub_key, channel, tt, item)),
+            ))
+        }
+        WriteOp::RemoveAction {
+            sub_key,
+            channel,
+            message_tt,
+            action_tt,
+            uuid,
+        } => {
+            let found = find_action(conn, sub_key, channel, *message_tt, *action_tt)?;
+            let Some((author, action_type, value)) = found else {
+                return refused(StoreError::NothingToDelete);
+            };
+            if author != *uuid {
+                return refused(StoreError::WrongUuid);
+            }
+            conn.prepare_cached(
+                "DELETE FROM actions WHERE sub_key = ?1 AND channel = ?2 AND action_tt = ?3",
+            )?
+            .execute(params![sub_key, channel, to_i64(*action_tt)])?;
+            let action = StoredAction {
+                action_timetoken: Timetoken(*action_tt),
+                message_timetoken: Timetoken(*message_tt),
+                action_type,
+                uuid: author,
+                value,
+            };
+            let tt = clock.tick().get();
+            let item = action_item(sub_key, channel, tt, &action, ActionEventKind::Removed);
+            Ok((WriteDone::Removed, Some(event(sub_key, channel, tt, item))))
+        }
+        WriteOp::InsertMessage {
+            sub_key,
+            channel,
+            timetoken,
+            publisher,
+            payload,
+            meta,
+        } => {
+            clock.observe(Timetoken(*timetoken));
+            let record = MessageRecord {
+                sub_key,
+                channel,
+                tt: *timetoken,
+                publisher,
+                payload,
+                meta: meta.as_deref(),
+                custom_message_type: None,
+            };
+            match insert_message(conn, &record)? {
+                true => Ok((WriteDone::Inserted, None)),
+                false => refused(StoreError::Conflict),
+            }
+        }
+        WriteOp::InsertAction {
+            sub_key,
+            channel,
+            action,
+        } => {
+            clock.observe(action.action_timetoken.max(action.message_timetoken));
+            match insert_action(conn, sub_key, channel, action)? {
+                true => Ok((WriteDone::Inserted, None)),
+                false => refused(StoreError::Conflict),
+            }
+        }
+    }
+}
+
+fn event(sub_key: &str, channel: &str, tt: u64, item: String) -> HubEvent {
+    HubEvent {
+        tt,
+        sub_key: sub_key.to_string(),
+        channel: channel.to_string(),
+        item,
+    }
+}
+
+/// One row of `messages`.
+struct MessageRecord<'a> {
+    sub_key: &'a str,
+    channel: &'a str,
+    tt: u64,
+    publisher: &'a str,
+    payload: &'a str,
+    meta: Option<&'a str>,
+    custom_message_type: Option<&'a str>,
+}
+
+/// Inserts a message; `false` when the channel already has one at that timetoken.
+fn insert_message(conn: &Connection, m: &MessageRecord<'_>) -> rusqlite::Result<bool> {
+    let changed = conn
+        .prepare_cached(
+            "INSERT INTO messages (sub_key, channel, timetoken, publisher, payload, meta, custom_message_type)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![
+            m.sub_key,
+            m.channel,
+            to_i64(m.tt),
+            m.publisher,
+            m.payload,
+            m.meta,
+            m.custom_message_type
+        ])?;
+    Ok(changed == 1)
+}
+
+/// One action by its key, if stored: (author, type, value).
+fn find_action(
+    conn: &Connection,
+    sub_key: &str,
+    channel: &str,
+    message_tt: u64,
+    action_tt: u64,
+) -> rusqlite::Result<Option<(String, String, String)>> {
+    conn.prepare_cached(
+        "SELECT uuid, type, value FROM actions
+         WHERE sub_key = ?1 AND channel = ?2 AND action_tt = ?3 AND message_tt = ?4",
+    )?
+    .query_row(
+        params![sub_key, channel, to_i64(action_tt), to_i64(message_tt)],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
+    .optional()
+}
+
+/// Inserts an action; `false` on a duplicate (same author, type and value on the message, or the
+/// same action timetoken on the channel).
+fn insert_action(
+    conn: &Connection,
+    sub_key: &str,
+    channel: &str,
+    a: &StoredAction,
+) -> rusqlite::Result<bool> {
+    let changed = conn
+        .prepare_cached(
+            "INSERT INTO actions (sub_key, channel, message_tt, action_tt, type, value, uuid)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![
+            sub_key,
+            channel,
+            to_i64(a.message_timetoken.get()),
+            to_i64(a.action_timetoken.get()),
+            a.action_type,
+            a.value,
+            a.uuid
+        ])?;
+    Ok(changed == 1)
+}

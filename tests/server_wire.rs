@@ -1,0 +1,19 @@
+//! The embedded server over real HTTP on loopback, as a client sees it: exact statuses, bodies
+//! and headers for every endpoint and every error of `reference/pubnub-wire-protocol.md`.
+
+mod common;
+
+#[path = "server_wire/actions.rs"]
+mod actions;
+#[path = "server_wire/basics.rs"]
+mod basics;
+#[path = "server_wire/history.rs"]
+mod history;
+#[path = "server_wire/lifecycle.rs"]
+mod lifecycle;
+#[path = "server_wire/publish.rs"]
+mod publish;
+#[path = "server_wire/signatures.rs"]
+mod signatures;
+#[path = "server_wire/subscribe.rs"]
+mod subscribe;

@@ -1,0 +1,179 @@
+//! With a secret key: signed requests pass; unsigned, badly signed and stale ones get the
+//! Access Manager 403; `/time/0` needs no signature.
+
+use reactions::pubnub::Timetoken;
+use reactions::pubnub::sign::{SignInput, canonical_query, pam_encode, sign_v1, sign_v2};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+use crate::common::{TestServer, assert_service_headers};
+
+const SECRET: &str = "sec-c-test";
+const PUB: &str = "pub-c-test";
+
+async fn signed_server() -> TestServer {
+    TestServer::start_with(|o| {
+        o.secret_key = Some(SECRET.into());
+        o.publish_key = Some(PUB.into());
+    })
+    .await
+}
+
+/// `path?query` with `timestamp` and a v2 signature (or v1 when `v1` is set).
+fn signed(
+    method: &str,
+    path: &str,
+    params: &[(&str, &str)],
+    body: &[u8],
+    timestamp: i64,
+    v1: bool,
+) -> String {
+    let ts = timestamp.to_string();
+    let mut all: Vec<(&str, &str)> = params.to_vec();
+    all.push(("timestamp", &ts));
+    let canonical = canonical_query(all.iter().copied());
+    let input = SignInput {
+        method,
+        publish_key: PUB,
+        subscribe_key: "sk",
+        path,
+        canonical_query: &canonical,
+        body,
+    };
+    let sig = if v1 {
+        sign_v1(SECRET, &input)
+    } else {
+        sign_v2(SECRET, &input)
+    };
+    format!("{path}?{canonical}&signature={}", pam_encode(&sig))
+}
+
+fn now() -> i64 {
+    Timetoken::now().unix_seconds()
+}
+
+#[tokio::test]
+async fn signed_requests_pass_and_everything_else_is_forbidden() {
+    let s = signed_server().await;
+    let a = s.get("/time/0").await;
+    assert_eq!(a.status, StatusCode::OK, "/time/0 is never signed");
+
+    let params = [("uuid", "alice smith"), ("pnsdk", "PubNub-Python/10.8.0")];
+    let publish_path = "/publish/pub-c-test/sk/0/a%231/0/%22hi%22";
+    let a = s
+        .get(&signed("GET", publish_path, &params, b"", now(), false))
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+
+    let body = br#"{"type":"reaction","value":"\ud83d\udc4d"}"#;
+    let add = "/v1/message-actions/sk/channel/a%231/message/15610547826969050";
+    let url = signed("POST", add, &params, body, now(), false);
+    let a = s
+        .send(
+            Method::POST,
+            &url,
+            Some(body.to_vec()),
+            &[("content-type", "application/json")],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    let a = s
+        .get(&signed(
+            "GET",
+            "/v1/message-actions/sk/channel/a%231",
+            &params,
+            b"",
+            now(),
+            false,
+        ))
+        .await;
+    assert_eq!(a.json()["data"][0]["value"], "👍");
+
+    let forbidden = |message: &str| json!({"message":message,"payload":{"channels":["a#1"]},"error":true,"service":"Access Manager","status":403});
+    let list = "/v1/message-actions/sk/channel/a%231";
+    let a = s.get(&format!("{list}?uuid=alice")).await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    assert_service_headers(&a);
+    assert_eq!(a.json(), forbidden("Forbidden"));
+
+    let good = signed("GET", list, &params, b"", now(), false);
+    let tampered = good.replace("alice%20smith", "mallory");
+    let a = s.get(&tampered).await;
+    assert_eq!(
+        (a.status, a.json()),
+        (StatusCode::FORBIDDEN, forbidden("Signature does not match"))
+    );
+    let other_path = signed(
+        "GET",
+        "/v1/message-actions/sk/channel/b",
+        &params,
+        b"",
+        now(),
+        false,
+    );
+    let a = s
+        .get(&other_path.replacen("/channel/b", "/channel/a%231", 1))
+        .await;
+    assert_eq!(a.json(), forbidden("Signature does not match"));
+
+    let stale = signed("GET", list, &params, b"", now() - 120, false);
+    let a = s.get(&stale).await;
+    assert_eq!(
+        (a.status, a.json()),
+        (
+            StatusCode::FORBIDDEN,
+            forbidden("Request timestamp outside of allowed window")
+        )
+    );
+
+    // The body is signed too.
+    let url = signed("POST", add, &params, body, now(), false);
+    let a = s
+        .send(
+            Method::POST,
+            &url,
+            Some(br#"{"type":"reaction","value":"x"}"#.to_vec()),
+            &[],
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn post_publish_takes_v1_v2_and_v2_signed_as_get() {
+    let s = signed_server().await;
+    let path = "/publish/pub-c-test/sk/0/room/0";
+    let body = br#"{"text":"hi"}"#;
+    let params = [("uuid", "u")];
+    for (name, url) in [
+        ("v1", signed("POST", path, &params, body, now(), true)),
+        ("v2 POST", signed("POST", path, &params, body, now(), false)),
+        ("v2 as GET", signed("GET", path, &params, b"", now(), false)),
+    ] {
+        let a = s.send(Method::POST, &url, Some(body.to_vec()), &[]).await;
+        assert_eq!(a.status, StatusCode::OK, "{name}: {}", a.text);
+        assert_eq!(a.json()[1], "Sent");
+    }
+    let elsewhere =
+        signed("POST", path, &params, body, now(), true).replace("/room/", "/elsewhere/");
+    let a = s
+        .send(Method::POST, &elsewhere, Some(body.to_vec()), &[])
+        .await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN, "signed for another path");
+    // A validly signed publish under another publish key is not this keyset's.
+    let other_key = signed(
+        "POST",
+        "/publish/other/sk/0/room/0",
+        &params,
+        body,
+        now(),
+        true,
+    );
+    let a = s
+        .send(Method::POST, &other_key, Some(body.to_vec()), &[])
+        .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert_eq!(a.json()[1], "Invalid Key");
+    s.stop().await;
+}
