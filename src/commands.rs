@@ -189,7 +189,11 @@ async fn run_actions(command: ActionsCommand, client: &Client) -> Result<(), Com
                 all.sort_by_key(|a| a.action_timetoken);
                 all
             } else {
-                request.execute().await.map_err(api("actions list"))?.actions
+                request
+                    .execute()
+                    .await
+                    .map_err(api("actions list"))?
+                    .actions
             };
             if json {
                 println!("{}", json!({ "actions": actions }));

@@ -1,1 +1,137 @@
-fn main() {}
+//! The `reactions` binary: parses the command line and runs the terminal UI (default), the
+//! embedded server (`serve`) or one scriptable command.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use reactions::app::{self, App};
+use reactions::cli::{Cli, Command, ConfigCommand};
+use reactions::config::{self, Backend, Connection, FileConfig, Paths};
+use reactions::server::{self, ServerOptions};
+use reactions::{commands, embedded, pubnub, tui, worker};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("reactions: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    let paths = Paths::discover().map_err(|e| e.to_string())?;
+    if let Some(Command::Config(ConfigCommand::Path)) = cli.command {
+        println!("{}", paths.config_file.display());
+        return Ok(());
+    }
+    let file = FileConfig::load(&paths.config_file).map_err(|e| e.to_string())?;
+    let connection =
+        Connection::resolve(&cli.connection.overrides(), &file).map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    match cli.command {
+        None => runtime.block_on(run_tui(&cli, &file, &connection, &paths)),
+        Some(Command::Serve { listen, db }) => {
+            init_stderr_logging();
+            let db_path = db.unwrap_or_else(|| paths.database());
+            let mut options = ServerOptions::new(listen, db_path);
+            options.secret_key = connection.secret_key.clone();
+            options.publish_key = Some(connection.publish_key.clone());
+            runtime
+                .block_on(server::run(options))
+                .map_err(|e| e.to_string())
+        }
+        Some(command) => {
+            init_stderr_logging();
+            runtime
+                .block_on(commands::run(command, &connection, &paths))
+                .map_err(|e| e.to_string())
+        }
+    }
+}
+
+/// Warnings and errors of `serve` and the CLI go to stderr (no screen to protect there).
+fn init_stderr_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("REACTIONS_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// The UI logs to a file in the data directory, never to the screen.
+fn init_file_logging(paths: &Paths) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    std::fs::create_dir_all(&paths.data_dir).ok()?;
+    let appender = tracing_appender::rolling::never(&paths.data_dir, "reactions.log");
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = tracing_subscriber::EnvFilter::try_from_env("REACTIONS_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_ansi(false)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}
+
+async fn run_tui(
+    cli: &Cli,
+    file: &FileConfig,
+    connection: &Connection,
+    paths: &Paths,
+) -> Result<(), String> {
+    let _log_guard = init_file_logging(paths);
+    let keymap = app::keymap::Keymap::with_overrides(&file.keys)
+        .map_err(|e| format!("{}: {e}", paths.config_file.display()))?;
+    let embedded = match connection.backend {
+        Backend::Embedded => Some(
+            embedded::start(paths, &connection.subscribe_key)
+                .await
+                .map_err(|e| format!("embedded server: {e}"))?,
+        ),
+        Backend::Remote { .. } => None,
+    };
+    let origin = match (&connection.backend, &embedded) {
+        (Backend::Remote { origin }, _) => origin.clone(),
+        (Backend::Embedded, Some(server)) => server.origin(),
+        (Backend::Embedded, None) => return Err("internal: embedded server missing".into()),
+    };
+    let client =
+        pubnub::Client::new(connection.client_config(&origin)).map_err(|e| e.to_string())?;
+    let recent_path = paths.data_dir.join("recent-reactions.json");
+    let options = app::Options {
+        channel: cli
+            .channel
+            .clone()
+            .or_else(|| file.channel.clone())
+            .unwrap_or_else(|| config::DEFAULT_CHANNEL.to_string()),
+        user_id: connection.user_id.clone(),
+        moderator: cli.moderator || file.moderator.unwrap_or(false),
+        reaction_type: file
+            .reaction_type
+            .clone()
+            .unwrap_or_else(|| "reaction".into()),
+        reaction_value: file.reaction_value.unwrap_or_default(),
+        keymap,
+        utc_offset_secs: chrono::Local::now().offset().local_minus_utc(),
+        audit_log_path: paths.audit_log().display().to_string(),
+        recent_reactions: worker::load_recent(&recent_path),
+    };
+    let files = worker::WorkerFiles {
+        audit_log: paths.audit_log(),
+        recent_reactions: recent_path,
+    };
+    let result = tui::run(App::new(options), client, files).await;
+    if let Some(server) = embedded {
+        server.shutdown().await;
+    }
+    result.map_err(|e| format!("terminal: {e}"))
+}

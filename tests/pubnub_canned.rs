@@ -2,9 +2,9 @@
 //! service), copied unchanged into `tests/fixtures/swift/`. Each test hands status and body to the
 //! same `decode` function the client runs on an answer.
 
-mod common;
+mod fixture_support;
 
-use common::{assert_bad_request, swift, tt};
+use fixture_support::{assert_bad_request, swift, tt};
 use reactions::pubnub::{
     ActionEventKind, Error, LiveEvent, MoreBounds, StoredAction, actions, history, publish,
     subscribe, time,

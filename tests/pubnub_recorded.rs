@@ -2,9 +2,9 @@
 //! copied unchanged into `tests/fixtures/python-vcr/`. Each test hands status and body to the same
 //! `decode` function the client runs on an answer.
 
-mod common;
+mod fixture_support;
 
-use common::{Interaction, assert_bad_request, cassette, tt};
+use fixture_support::{Interaction, assert_bad_request, cassette, tt};
 use reactions::pubnub::{LiveEvent, SubscribeAnswer, Timetoken, history, publish, subscribe};
 use serde_json::json;
 
@@ -26,7 +26,7 @@ fn decode_recorded(i: &Interaction) -> Option<String> {
 #[test]
 fn every_recorded_answer_of_our_endpoints_decodes_without_malformed() {
     let mut decoded = 0;
-    for name in common::cassette_names() {
+    for name in fixture_support::cassette_names() {
         for i in cassette(&name) {
             if let Some(out) = decode_recorded(&i) {
                 decoded += 1;

@@ -261,6 +261,16 @@ impl Timeline {
         added
     }
 
+    /// Drops the `count` oldest loaded messages (to bound memory); the channel's start is then
+    /// no longer loaded.
+    pub fn forget_oldest(&mut self, count: usize) {
+        let count = count.min(self.messages.len());
+        self.messages.drain(..count);
+        if count > 0 {
+            self.reached_start = false;
+        }
+    }
+
     /// Appends a live message (or inserts it in order); false when already loaded.
     pub fn insert(&mut self, message: Message) -> bool {
         match self.position(message.timetoken) {

@@ -1,0 +1,83 @@
+//! The embedded mode: with no keys configured, start the wire-compatible server inside the
+//! process on a loopback port, its database in the data directory, and on first run seed the
+//! demo conversation into `chats.room1` with its original spread over three days.
+
+use std::net::SocketAddr;
+
+use futures::future::try_join_all;
+
+use crate::config::{DEFAULT_CHANNEL, Paths};
+use crate::demo::Conversation;
+use crate::pubnub::{StoredAction, Timetoken};
+use crate::server::{self, RunningServer, ServerError, ServerOptions, Store, StoreError};
+
+/// Why the embedded server could not be made ready.
+#[derive(Debug, thiserror::Error)]
+pub enum EmbeddedError {
+    #[error(transparent)]
+    Server(#[from] ServerError),
+    #[error("cannot seed the demo conversation: {0}")]
+    Seed(#[from] StoreError),
+}
+
+/// Starts the embedded server and seeds the demo channel when it is empty.
+pub async fn start(paths: &Paths, subscribe_key: &str) -> Result<RunningServer, EmbeddedError> {
+    let listen = SocketAddr::from(([127, 0, 0, 1], 0));
+    let server = server::start(ServerOptions::new(listen, paths.database())).await?;
+    if server
+        .store()
+        .is_empty_channel(subscribe_key, DEFAULT_CHANNEL)
+        .await?
+    {
+        seed_store(
+            server.store(),
+            subscribe_key,
+            DEFAULT_CHANNEL,
+            Timetoken::now(),
+        )
+        .await?;
+        tracing::info!("seeded the demo conversation into {DEFAULT_CHANNEL}");
+    }
+    Ok(server)
+}
+
+/// Writes the demo conversation straight into the store, ending just before `end`. All writes
+/// are in flight at once, so the store commits them in a few batches.
+pub async fn seed_store(
+    store: &Store,
+    subscribe_key: &str,
+    channel: &str,
+    end: Timetoken,
+) -> Result<(), StoreError> {
+    let plan = Conversation::bundled().plan(end);
+    let messages = plan.iter().map(|m| {
+        store.insert_message_at(
+            subscribe_key,
+            channel,
+            m.timetoken,
+            &m.user,
+            m.payload.clone(),
+            None,
+        )
+    });
+    try_join_all(messages).await?;
+    let actions: Vec<StoredAction> = plan
+        .iter()
+        .flat_map(|m| {
+            m.actions.iter().map(|a| StoredAction {
+                action_timetoken: a.timetoken,
+                message_timetoken: m.timetoken,
+                action_type: a.action_type.clone(),
+                uuid: a.user.clone(),
+                value: a.value.clone(),
+            })
+        })
+        .collect();
+    try_join_all(
+        actions
+            .iter()
+            .map(|a| store.insert_action_at(subscribe_key, channel, a)),
+    )
+    .await?;
+    Ok(())
+}
