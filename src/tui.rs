@@ -12,7 +12,9 @@ use crossterm::execute;
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
-use futures::{FutureExt, StreamExt};
+use std::task::Poll;
+
+use futures::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc;
@@ -120,7 +122,8 @@ pub async fn run(mut app: App, client: Client, files: worker::WorkerFiles) -> st
         while let Ok(event) = events_rx.try_recv() {
             batch.push(event);
         }
-        while let Some(Some(Ok(event))) = input.next().now_or_never() {
+        // `poll!` registers this task's waker, so input that is not ready yet still wakes us.
+        while let Poll::Ready(Some(Ok(event))) = futures::poll!(input.next()) {
             batch.extend(translate(event, &state));
         }
         for event in batch {
