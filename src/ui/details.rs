@@ -80,12 +80,12 @@ pub(super) fn draw(app: &App, view: DetailsView, area: Rect, buf: &mut Buffer) {
         let line = match row {
             DetailRow::Group { kind, value, count } => {
                 let what = if app.kinds.is_reaction(*kind) {
-                    format!(
-                        "{}  {} {}",
-                        s.glyph(*value),
-                        s.label(*kind),
-                        s.label(*value)
-                    )
+                    let (glyph, raw) = (s.glyph(*value), s.label(*value));
+                    if glyph == raw {
+                        glyph.to_string()
+                    } else {
+                        format!("{glyph}  ({raw})")
+                    }
                 } else {
                     format!("{}:{}", s.label(*kind), s.label(*value))
                 };

@@ -68,7 +68,7 @@ pub fn draw(frame: &mut Frame, app: &App, state: &mut UiState) {
     let [top, main, bottom] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length(status::height(app, area.width)),
     ])
     .areas(area);
     draw_tabs(frame, app, top);

@@ -1,15 +1,17 @@
 //! The status bar: channel, user, moderator mode, connection, pending requests and the last
-//! error or notice.
+//! error or notice. A notice that does not fit beside the rest gets a line of its own, so the
+//! reason for a failure is never cut off.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
+use unicode_width::UnicodeWidthStr;
 
-use super::theme;
+use super::{theme, wrap};
 use crate::app::{App, Connection};
 use crate::text::single_line;
 
-pub(super) fn draw(app: &App, area: Rect, buf: &mut Buffer) {
+fn left(app: &App) -> Vec<Span<'static>> {
     let mut spans = vec![
         Span::styled(
             format!(" #{} ", single_line(&app.options.channel)),
@@ -21,7 +23,7 @@ pub(super) fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         spans.push(Span::styled(" MOD ", theme::moderator()));
         spans.push(Span::raw(" "));
     }
-    let connection = match &app.connection {
+    spans.push(match &app.connection {
         Connection::Connecting => Span::styled("○ connecting", theme::warn()),
         Connection::Live => Span::styled("● live", theme::live()),
         Connection::Reconnecting { retry_at, .. } => {
@@ -32,8 +34,7 @@ pub(super) fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             Span::styled(format!("◌ reconnecting in {secs} s"), theme::warn())
         }
         Connection::Offline(_) => Span::styled("✕ offline", theme::error()),
-    };
-    spans.push(connection);
+    });
     let pending = app.pending_count();
     if pending > 0 {
         spans.push(Span::styled(format!(" · {pending} pending"), theme::warn()));
@@ -41,23 +42,61 @@ pub(super) fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     if app.loading_latest || app.loading_older || app.actions.loading {
         spans.push(Span::styled(" · loading…", theme::info()));
     }
-    spans.push(Span::raw("  "));
+    spans
+}
+
+/// The notice (or the connection's error) to show, and its style.
+fn notice(app: &App) -> Option<Span<'static>> {
     match &app.notice {
-        Some(notice) if notice.is_error => spans.push(Span::styled(
-            format!(" {} ", single_line(&notice.text)),
+        Some(n) if n.is_error => Some(Span::styled(
+            format!(" {} ", single_line(&n.text)),
             theme::error(),
         )),
-        Some(notice) => spans.push(Span::styled(
-            single_line(&notice.text).into_owned(),
+        Some(n) => Some(Span::styled(
+            single_line(&n.text).into_owned(),
             theme::info(),
         )),
-        None => {
-            if let Connection::Reconnecting { error, .. } | Connection::Offline(error) =
-                &app.connection
-            {
-                spans.push(Span::styled(single_line(error).into_owned(), theme::dim()));
+        None => match &app.connection {
+            Connection::Reconnecting { error, .. } | Connection::Offline(error) => {
+                Some(Span::styled(single_line(error).into_owned(), theme::dim()))
             }
+            _ => None,
+        },
+    }
+}
+
+fn width(spans: &[Span]) -> usize {
+    spans.iter().map(|s| s.content.width()).sum()
+}
+
+/// Rows the status bar needs at this width: 2 when the notice does not fit beside the rest.
+pub(super) fn height(app: &App, area_width: u16) -> u16 {
+    match notice(app) {
+        Some(n) if width(&left(app)) + 2 + n.content.width() > area_width as usize => 2,
+        _ => 1,
+    }
+}
+
+pub(super) fn draw(app: &App, area: Rect, buf: &mut Buffer) {
+    let mut spans = left(app);
+    let notice = notice(app);
+    if area.height >= 2 {
+        buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+        if let Some(n) = notice {
+            let text = wrap::truncate(&n.content, area.width as usize);
+            buf.set_line(
+                area.x,
+                area.y + 1,
+                &Line::from(Span::styled(text, n.style)),
+                area.width,
+            );
         }
+        return;
+    }
+    spans.push(Span::raw("  "));
+    match notice {
+        Some(n) => spans.push(n),
+        None => spans.push(Span::styled("? help", theme::dim())),
     }
     buf.set_line(area.x, area.y, &Line::from(spans), area.width);
 }
