@@ -119,14 +119,19 @@ impl From<reqwest::Error> for Error {
         if e.is_timeout() {
             return Error::Timeout { seconds: 0 };
         }
-        // reqwest's Display hides the cause ("error sending request"); include the chain.
-        let mut message = e.to_string();
+        // reqwest's Display hides the cause ("error sending request for url (...)"): lead with
+        // the innermost cause, which says what happened, and keep the outer text after it.
+        let e = e.without_url();
+        let mut root = None;
         let mut source = std::error::Error::source(&e);
         while let Some(s) = source {
-            message.push_str(": ");
-            message.push_str(&s.to_string());
+            root = Some(s.to_string());
             source = s.source();
         }
+        let message = match root {
+            Some(root) => format!("{root} ({e})"),
+            None => e.to_string(),
+        };
         Error::Network { message }
     }
 }
