@@ -1,0 +1,505 @@
+//! End-to-end: the real `reactions` binary in a pseudo-terminal (100x30), its output parsed by a
+//! vt100 emulator. One test runs the UI against a `reactions serve` process seeded with the demo
+//! conversation: `+` reacts through the server, another user's reaction shows up live, `q` quits
+//! with status 0 and a restored terminal. A second test runs the UI in embedded mode.
+//!
+//! Every process gets temporary config, data and home directories (never the developer's) and is
+//! killed by a guard if the test fails. Waits poll the parsed screen or the server against
+//! generous deadlines, so a busy machine slows the test down instead of failing it.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child as ProcessChild, Command, Stdio};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use reactions::pubnub::{Client, Config, HistoryMessage, MessageAction, StoredAction};
+use tempfile::TempDir;
+
+const BIN: &str = env!("CARGO_BIN_EXE_reactions");
+const CHANNEL: &str = "chats.room1";
+const ROWS: u16 = 30;
+const COLS: u16 = 100;
+/// How long any one step may take: generous, a loaded 2-core machine is slow, not broken.
+const STEP: Duration = Duration::from_secs(20);
+/// Text of the demo conversation's newest message.
+const NEWEST_TEXT: &str = "lunch at noon?";
+const LIVE: &str = "● live";
+/// What crossterm writes to leave the alternate screen and to show the cursor.
+const LEAVE_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049l";
+const ENTER_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049h";
+const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
+/// Settings that would point a process at the developer's setup instead of the test's.
+const INHERITED_SETTINGS: &[&str] = &[
+    "PUBNUB_ORIGIN",
+    "PUBNUB_PUBLISH_KEY",
+    "PUBNUB_SUBSCRIBE_KEY",
+    "PUBNUB_USER_ID",
+    "PUBNUB_SECRET_KEY",
+    "PUBNUB_AUTH_KEY",
+    "REACTIONS_CHANNEL",
+    "REACTIONS_LOG",
+];
+
+/// Temporary home, config and data directories for the processes of one test.
+struct Sandbox {
+    dir: TempDir,
+}
+
+impl Sandbox {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for sub in ["home", "config", "data"] {
+            std::fs::create_dir(dir.path().join(sub)).expect("sandbox dir");
+        }
+        Sandbox { dir }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Variables to set on every spawned process.
+    fn env(&self) -> Vec<(&'static str, PathBuf)> {
+        vec![
+            ("HOME", self.path("home")),
+            ("XDG_CONFIG_HOME", self.path("config")),
+            ("XDG_DATA_HOME", self.path("data")),
+        ]
+    }
+
+    fn command(&self) -> Command {
+        let mut command = Command::new(BIN);
+        for key in INHERITED_SETTINGS {
+            command.env_remove(key);
+        }
+        command.envs(self.env()).current_dir(self.dir.path());
+        command
+    }
+
+    /// The UI's log file (embedded or remote mode), for failure messages.
+    fn app_log(&self) -> String {
+        tail(&self.path("data/reactions/reactions.log"))
+    }
+}
+
+/// The last lines of a text file, or a note that it cannot be read.
+fn tail(path: &Path) -> String {
+    match std::fs::read_to_string(path) {
+        Ok(text) => {
+            let lines: Vec<&str> = text.lines().collect();
+            lines[lines.len().saturating_sub(20)..].join("\n")
+        }
+        Err(e) => format!("({}: {e})", path.display()),
+    }
+}
+
+/// A `reactions serve` process, killed when dropped.
+struct Server {
+    child: ProcessChild,
+    origin: String,
+    stderr: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    /// Starts `reactions serve` on a free loopback port, retrying when the port was taken in
+    /// between, and returns once it answers `/time/0`.
+    fn start(sandbox: &Sandbox) -> Server {
+        let mut failures = Vec::new();
+        for attempt in 0..5 {
+            let port = TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .expect("a free loopback port")
+                .port();
+            let stderr = sandbox.path(&format!("serve-{attempt}.log"));
+            let child = sandbox
+                .command()
+                .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--db"])
+                .arg(sandbox.path("db.sqlite3"))
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(std::fs::File::create(&stderr).expect("serve log file"))
+                .spawn()
+                .expect("spawn reactions serve");
+            let mut server = Server {
+                child,
+                origin: format!("http://127.0.0.1:{port}"),
+                stderr,
+            };
+            match server.wait_ready() {
+                Ok(()) => return server,
+                Err(why) => failures.push(format!("port {port}: {why}")),
+            }
+        }
+        panic!("reactions serve did not start:\n{}", failures.join("\n"));
+    }
+
+    /// Waits until this process logged that it is serving (so the port is ours, not another
+    /// process's) and `/time/0` answers.
+    fn wait_ready(&mut self) -> Result<(), String> {
+        let client = client(&self.origin, "e2e-probe");
+        let deadline = Instant::now() + STEP;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Err(format!("exited with {status}: {}", tail(&self.stderr)));
+            }
+            let bound = std::fs::read_to_string(&self.stderr)
+                .map(|log| log.contains("serving"))
+                .unwrap_or(false);
+            if bound && client.time().execute_blocking().is_ok() {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(format!("not ready after {STEP:?}: {}", tail(&self.stderr)));
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// A client of the test server with the keys the binary uses by default.
+fn client(origin: &str, user: &str) -> Client {
+    Client::new(Config::new("demo", "demo", user).with_origin(origin)).expect("client")
+}
+
+/// What the pty reader thread shares with the test.
+struct Output {
+    parser: vt100::Parser,
+    /// Every byte the program wrote.
+    raw: Vec<u8>,
+    /// The pty was closed: the program and everything holding the terminal are gone.
+    closed: bool,
+}
+
+/// The UI running in a pseudo-terminal, killed when dropped.
+struct Tui {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    output: Arc<(Mutex<Output>, Condvar)>,
+    _master: Box<dyn MasterPty + Send>,
+}
+
+impl Drop for Tui {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            // SIGHUP, then SIGKILL after a grace period.
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+impl Tui {
+    /// Runs `reactions ARGS` in a 100x30 pseudo-terminal with TERM=xterm-256color.
+    fn spawn(sandbox: &Sandbox, args: &[&str]) -> Tui {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
+        let mut command = CommandBuilder::new(BIN);
+        command.args(args);
+        for key in INHERITED_SETTINGS {
+            command.env_remove(key);
+        }
+        for (key, value) in sandbox.env() {
+            command.env(key, value);
+        }
+        command.env("TERM", "xterm-256color");
+        command.cwd(sandbox.dir.path());
+        let child = pair.slave.spawn_command(command).expect("spawn the UI");
+        // Only the child keeps the terminal open, so reading ends when it exits.
+        drop(pair.slave);
+
+        let output = Arc::new((
+            Mutex::new(Output {
+                parser: vt100::Parser::new(ROWS, COLS, 0),
+                raw: Vec::new(),
+                closed: false,
+            }),
+            Condvar::new(),
+        ));
+        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        let shared = Arc::clone(&output);
+        thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                let n = match reader.read(&mut buf) {
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    // EIO once the program and its children closed the terminal.
+                    Ok(0) | Err(_) => 0,
+                    Ok(n) => n,
+                };
+                let (lock, changed) = &*shared;
+                let mut out = lock.lock().unwrap_or_else(|e| e.into_inner());
+                if n == 0 {
+                    out.closed = true;
+                } else {
+                    out.parser.process(&buf[..n]);
+                    out.raw.extend_from_slice(&buf[..n]);
+                }
+                changed.notify_all();
+                if out.closed {
+                    break;
+                }
+            }
+        });
+        let writer = pair.master.take_writer().expect("pty writer");
+        Tui {
+            child,
+            writer,
+            output,
+            _master: pair.master,
+        }
+    }
+
+    fn output(&self) -> MutexGuard<'_, Output> {
+        self.output.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn screen_text(&self) -> String {
+        self.output().parser.screen().contents()
+    }
+
+    /// Types `keys` into the terminal.
+    fn press(&mut self, keys: &str) {
+        self.writer
+            .write_all(keys.as_bytes())
+            .expect("write to pty");
+        self.writer.flush().expect("flush pty");
+    }
+
+    /// Waits until the screen text satisfies `ready`, woken by each chunk of output. Panics
+    /// with the screen and the app's log when `deadline` passes; returns the screen text.
+    fn wait_for_screen(
+        &self,
+        what: &str,
+        sandbox: &Sandbox,
+        deadline: Instant,
+        ready: impl Fn(&str) -> bool,
+    ) -> String {
+        let (lock, changed) = &*self.output;
+        let mut out = lock.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            let text = out.parser.screen().contents();
+            if ready(&text) {
+                return text;
+            }
+            let now = Instant::now();
+            if now >= deadline || out.closed {
+                let why = if out.closed {
+                    "the program closed the terminal"
+                } else {
+                    "timed out"
+                };
+                drop(out);
+                panic!(
+                    "waiting for {what}: {why}\n--- screen ---\n{text}\n--- app log ---\n{}",
+                    sandbox.app_log()
+                );
+            }
+            out = changed
+                .wait_timeout(out, (deadline - now).min(Duration::from_millis(200)))
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
+
+    /// Presses `q` and checks that the program exits with status 0 and leaves the terminal as
+    /// it found it: main screen, cursor shown, leaving the alternate screen among the last
+    /// bytes written.
+    fn quit(mut self, sandbox: &Sandbox) {
+        self.press("q");
+        let deadline = Instant::now() + STEP;
+        let status = loop {
+            match self.child.try_wait().expect("child status") {
+                Some(status) => break status,
+                None if Instant::now() > deadline => panic!(
+                    "the app did not exit within {STEP:?} of `q`\n--- screen ---\n{}\n--- app log ---\n{}",
+                    self.screen_text(),
+                    sandbox.app_log()
+                ),
+                None => thread::sleep(Duration::from_millis(20)),
+            }
+        };
+        // All output is in once the terminal is closed.
+        {
+            let (lock, changed) = &*self.output;
+            let mut out = lock.lock().unwrap_or_else(|e| e.into_inner());
+            while !out.closed {
+                let now = Instant::now();
+                assert!(now < deadline, "the pty stayed open after the app exited");
+                out = changed
+                    .wait_timeout(out, deadline - now)
+                    .unwrap_or_else(|e| e.into_inner())
+                    .0;
+            }
+        }
+        let out = self.output();
+        let screen = out.parser.screen();
+        assert!(
+            status.success(),
+            "exit status {status}\n--- screen ---\n{}\n--- app log ---\n{}",
+            screen.contents(),
+            sandbox.app_log()
+        );
+        assert!(
+            !screen.alternate_screen(),
+            "the terminal was left on the alternate screen"
+        );
+        assert!(!screen.hide_cursor(), "the cursor was left hidden");
+        let left = rfind(&out.raw, LEAVE_ALTERNATE_SCREEN)
+            .expect("the app never left the alternate screen");
+        let after = &out.raw[left..];
+        assert!(
+            rfind(after, ENTER_ALTERNATE_SCREEN).is_none() && after.len() <= 64,
+            "output continued after leaving the alternate screen: {:?}",
+            String::from_utf8_lossy(after)
+        );
+        assert!(
+            rfind(after, SHOW_CURSOR).is_some(),
+            "the cursor was not shown after leaving the alternate screen: {:?}",
+            String::from_utf8_lossy(after)
+        );
+    }
+}
+
+/// Where `needle` last occurs in `haystack`.
+fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// Polls `probe` until it returns something or `deadline` passes (then panics with `what`).
+fn poll<T>(what: &str, deadline: Instant, mut probe: impl FnMut() -> Option<T>) -> T {
+    loop {
+        if let Some(found) = probe() {
+            return found;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The newest message of the channel, as the server has it.
+fn newest_message(client: &Client) -> HistoryMessage {
+    let page = client
+        .fetch_messages()
+        .channel(CHANNEL)
+        .max(1)
+        .execute_blocking()
+        .expect("history");
+    page.messages.into_iter().last().expect("a message")
+}
+
+fn actions_of(client: &Client) -> Vec<StoredAction> {
+    client
+        .get_message_actions()
+        .channel(CHANNEL)
+        .pager()
+        .collect_all_blocking()
+        .expect("list actions")
+}
+
+fn is_newest_on_screen_and_live(text: &str) -> bool {
+    text.contains(NEWEST_TEXT) && text.contains(LIVE)
+}
+
+#[test]
+fn the_ui_reacts_through_the_server_shows_live_reactions_and_restores_the_terminal() {
+    let started = Instant::now();
+    let sandbox = Sandbox::new();
+    let server = Server::start(&sandbox);
+    let seeded = sandbox
+        .command()
+        .args(["--origin", &server.origin, "demo", "seed"])
+        .output()
+        .expect("run demo seed");
+    assert!(
+        seeded.status.success(),
+        "demo seed failed: {}",
+        String::from_utf8_lossy(&seeded.stderr)
+    );
+    let observer = client(&server.origin, "e2e-observer");
+    let newest = newest_message(&observer);
+    assert!(
+        newest.text().starts_with(NEWEST_TEXT),
+        "unexpected newest message {:?}",
+        newest.text()
+    );
+
+    let mut tui = Tui::spawn(&sandbox, &["--origin", &server.origin, "--user", "tester"]);
+    tui.wait_for_screen(
+        "the newest message and the live status",
+        &sandbox,
+        Instant::now() + STEP,
+        is_newest_on_screen_and_live,
+    );
+
+    // `+` toggles 👍 on the selected message, which is the newest one.
+    tui.press("+");
+    let mine = |a: &StoredAction| {
+        a.message_timetoken == newest.timetoken
+            && a.action_type == "reaction"
+            && a.value == "👍"
+            && a.uuid == "tester"
+    };
+    let deadline = Instant::now() + STEP;
+    poll("the server to hold tester's 👍", deadline, || {
+        actions_of(&observer).into_iter().find(|a| mine(a))
+    });
+    // bob, carol and dave reacted 👍 in the demo; the chip counts tester too.
+    tui.wait_for_screen("the 👍 chip to count 4", &sandbox, deadline, |s| {
+        s.contains("👍 4")
+    });
+
+    // Another user's reaction arrives live, without a reload.
+    let before = tui.screen_text();
+    assert!(!before.contains("🦄"), "🦄 on screen before zed reacted");
+    client(&server.origin, "zed")
+        .add_message_action()
+        .channel(CHANNEL)
+        .message_action(MessageAction {
+            action_type: "reaction".into(),
+            value: "🦄".into(),
+            message_timetoken: newest.timetoken,
+        })
+        .execute_blocking()
+        .expect("zed reacts");
+    tui.wait_for_screen("zed's 🦄 chip", &sandbox, Instant::now() + STEP, |s| {
+        s.contains("🦄 1")
+    });
+
+    tui.quit(&sandbox);
+    drop(server);
+    eprintln!("end-to-end run took {:?}", started.elapsed());
+}
+
+#[test]
+fn the_ui_starts_in_embedded_mode_with_the_demo_conversation() {
+    let sandbox = Sandbox::new();
+    let tui = Tui::spawn(&sandbox, &["--user", "tester"]);
+    tui.wait_for_screen(
+        "the seeded demo conversation and the live status",
+        &sandbox,
+        Instant::now() + STEP,
+        is_newest_on_screen_and_live,
+    );
+    tui.quit(&sandbox);
+    assert!(
+        sandbox.path("data/reactions/reactions.sqlite3").exists(),
+        "the embedded database is not in the temporary data directory"
+    );
+}
