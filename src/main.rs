@@ -1,6 +1,7 @@
 //! The `reactions` binary: parses the command line and runs the terminal UI (default), the
 //! embedded server (`serve`) or one scriptable command.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -66,6 +67,7 @@ fn init_stderr_logging(default_level: &str) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init();
 }
 
