@@ -658,8 +658,7 @@ fn without_origin_or_keys_commands_share_the_embedded_database_in_the_data_dir()
     let env = Env::new();
     let ch = "chats.room1";
     let counts = seeded(env.run(&["demo", "seed"]), ch);
-    let database = env.data_home().join("reactions").join("reactions.sqlite3");
-    assert!(database.is_file(), "{}", database.display());
+    assert!(env.embedded_database().is_file());
     let every = check_demo(|args| env.run(args), ch, counts);
 
     let first = every[0]["message_timetoken"].as_str().unwrap().to_string();
@@ -682,5 +681,27 @@ fn without_origin_or_keys_commands_share_the_embedded_database_in_the_data_dir()
     assert!(
         line.contains("actions remove") && line.contains("400"),
         "{line}"
+    );
+}
+
+#[test]
+#[ignore = "server bug: the read cache of a running server misses writes made by another process \
+            on the same database (a CLI command, or the UI's embedded server); see the report"]
+fn a_running_server_sees_what_a_command_without_origin_wrote_to_its_database() {
+    let f = Fixture::on_the_embedded_database();
+    let ch = "cli.shared";
+    let t1 = published(f.cli(&["publish", ch, "via serve", "--json"]));
+    let via_serve = || timetokens(&history(f.cli(&["history", ch, "--json"]), ch), "timetoken");
+    assert_eq!(via_serve(), [t1.as_str()]);
+    let t2 = published(
+        f.env
+            .run(&["publish", ch, "via the embedded server", "--json"]),
+    );
+    let embedded = history(f.env.run(&["history", ch, "--json"]), ch);
+    assert_eq!(timetokens(&embedded, "timetoken"), [t1.as_str(), &t2]);
+    assert_eq!(
+        via_serve(),
+        [t1.as_str(), &t2],
+        "the serve answers from a stale cache"
     );
 }

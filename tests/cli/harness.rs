@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Mutex;
 use std::sync::mpsc::{self, Receiver};
@@ -81,6 +81,11 @@ impl Env {
     /// Where `reactions` reads its config file in this environment.
     pub fn config_file(&self) -> PathBuf {
         self.config_home().join("reactions").join("config.toml")
+    }
+
+    /// The database of the embedded server (commands without `--origin` or keys).
+    pub fn embedded_database(&self) -> PathBuf {
+        self.data_home().join("reactions").join("reactions.sqlite3")
     }
 
     pub fn write_config(&self, toml: &str) {
@@ -232,15 +237,14 @@ pub struct Serve {
 impl Serve {
     /// Starts `reactions serve --listen 127.0.0.1:PORT --db ... EXTRA` and waits until it
     /// answers `/time/0`; picks another port when the server exits first (the port was taken).
-    pub fn start(env: &Env, extra: &[&str]) -> Self {
-        let db = env.dir.path().join("serve.sqlite3");
+    pub fn start(env: &Env, db: &Path, extra: &[&str]) -> Self {
         let mut failures = Vec::new();
         for _ in 0..5 {
             let port = free_port();
             let listen = format!("127.0.0.1:{port}");
             let mut cmd = env.command();
             cmd.args(["serve", "--listen", &listen, "--db"])
-                .arg(&db)
+                .arg(db)
                 .args(extra)
                 .stdout(Stdio::null())
                 .stderr(Stdio::piped());
@@ -289,7 +293,14 @@ impl Fixture {
 
     pub fn with_serve_args(extra: &[&str]) -> Self {
         let env = Env::new();
-        let serve = Serve::start(&env, extra);
+        let serve = Serve::start(&env, &env.dir.path().join("serve.sqlite3"), extra);
+        Self { serve, env }
+    }
+
+    /// A server on the database that commands without `--origin` use in the same environment.
+    pub fn on_the_embedded_database() -> Self {
+        let env = Env::new();
+        let serve = Serve::start(&env, &env.embedded_database(), &[]);
         Self { serve, env }
     }
 
