@@ -95,8 +95,8 @@ pub enum Command {
         channel: String,
         message: String,
         /// Metadata as JSON.
-        #[arg(long)]
-        meta: Option<String>,
+        #[arg(long, value_parser = parse_json)]
+        meta: Option<serde_json::Value>,
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
@@ -129,6 +129,11 @@ pub enum Command {
     /// Configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+}
+
+/// A JSON argument, checked while parsing so that bad JSON is a usage error.
+fn parse_json(text: &str) -> Result<serde_json::Value, String> {
+    serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -234,5 +239,8 @@ mod tests {
             2,
             "usage errors exit with 2"
         );
+        let bad_meta =
+            Cli::try_parse_from(["reactions", "publish", "c", "m", "--meta", "{not json"]);
+        assert_eq!(bad_meta.unwrap_err().exit_code(), 2);
     }
 }

@@ -100,8 +100,6 @@ async fn run_with_client(
             let payload = serde_json::from_str::<Value>(&message).unwrap_or(Value::String(message));
             let mut request = client.publish().channel(&channel).message(payload);
             if let Some(meta) = meta {
-                let meta: Value = serde_json::from_str(&meta)
-                    .map_err(|e| CommandError::Other(format!("--meta is not JSON: {e}")))?;
                 request = request.meta(meta);
             }
             let tt = request.execute().await.map_err(api("publish"))?;

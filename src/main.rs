@@ -1,6 +1,7 @@
 //! The `reactions` binary: parses the command line and runs the terminal UI (default), the
 //! embedded server (`serve`) or one scriptable command.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -38,7 +39,7 @@ fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         None => runtime.block_on(run_tui(&cli, &file, &connection, &paths)),
         Some(Command::Serve { listen, db }) => {
-            init_stderr_logging();
+            init_stderr_logging("info");
             let db_path = db.unwrap_or_else(|| paths.database());
             let mut options = ServerOptions::new(listen, db_path);
             options.secret_key = connection.secret_key.clone();
@@ -48,7 +49,9 @@ fn run(cli: Cli) -> Result<(), String> {
                 .map_err(|e| e.to_string())
         }
         Some(command) => {
-            init_stderr_logging();
+            // Only warnings: a command's stderr is its one-line error, not the embedded
+            // server's start and stop notices.
+            init_stderr_logging("warn");
             runtime
                 .block_on(commands::run(command, &connection, &paths))
                 .map_err(|e| e.to_string())
@@ -56,13 +59,15 @@ fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
-/// Warnings and errors of `serve` and the CLI go to stderr (no screen to protect there).
-fn init_stderr_logging() {
+/// The logs of `serve` and the CLI go to stderr (no screen to protect there), from
+/// `default_level` up unless `REACTIONS_LOG` says otherwise.
+fn init_stderr_logging(default_level: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("REACTIONS_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .try_init();
 }
 
