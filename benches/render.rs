@@ -48,9 +48,9 @@ fn timeline(c: &mut Criterion) {
 }
 
 fn actions(c: &mut Criterion) {
-    let mut small = support::timeline(100, 10);
+    let mut small = support::timeline(10, 10);
     support::actions_screen(&mut small, 10, 10);
-    let mut large = support::timeline(100, 10);
+    let mut large = support::timeline(100_000, 10);
     support::actions_screen(&mut large, 100_000, 10);
     bench_frames(
         c,
