@@ -189,7 +189,7 @@ fn commit_batch(
     let mut results = Vec::with_capacity(ops.len());
     let mut events = Vec::new();
     let mut failure = match in_tx {
-        true => conn.execute_batch("BEGIN IMMEDIATE").err(),
+        true => run_cached(conn, "BEGIN IMMEDIATE").err(),
         false => None,
     };
     if failure.is_none() {
@@ -208,7 +208,7 @@ fn commit_batch(
         }
     }
     if in_tx && failure.is_none() {
-        failure = conn.execute_batch("COMMIT").err();
+        failure = run_cached(conn, "COMMIT").err();
     }
     if let Some(e) = failure {
         tracing::error!("write batch of {} failed: {e}", ops.len());
@@ -233,6 +233,11 @@ fn commit_batch(
     clock.settle();
     hub.wake(wakes);
     results
+}
+
+/// Runs a statement without parameters through the statement cache.
+fn run_cached(conn: &Connection, sql: &str) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute([])
 }
 
 enum Outcome {
