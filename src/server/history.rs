@@ -200,7 +200,7 @@ fn whole_messages_within(counts_newest_first: &[usize], cap: usize) -> usize {
 }
 
 /// Each message's actions as `{"type":{"value":[{"uuid","actionTimetoken"},..]}}`, keyed by
-/// message timetoken (ascending), oldest action first within a value.
+/// message timetoken (ascending); authors of a value in uuid order (the service promises none).
 fn grouped_actions(
     conn: &Connection,
     sub_key: &str,

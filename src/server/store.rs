@@ -25,9 +25,12 @@ use crate::pubnub::{StoredAction, Timetoken};
 /// The schema version this program writes (`PRAGMA user_version`).
 const SCHEMA_VERSION: i64 = 1;
 
+/// Messages are stored in channel order, actions in message order (so a message's actions are
+/// one contiguous run, grouped by type and value) with an index in action-timetoken order for
+/// listing. Both tables are clustered on their keys, and every read is a range scan of a key or
+/// a covering index.
 const SCHEMA_V1: &str = "
 CREATE TABLE messages (
-    id INTEGER PRIMARY KEY,
     sub_key TEXT NOT NULL,
     channel TEXT NOT NULL,
     timetoken INTEGER NOT NULL,
@@ -35,19 +38,19 @@ CREATE TABLE messages (
     payload TEXT NOT NULL,
     meta TEXT,
     custom_message_type TEXT,
-    UNIQUE (sub_key, channel, timetoken)
-);
+    PRIMARY KEY (sub_key, channel, timetoken)
+) WITHOUT ROWID;
 CREATE TABLE actions (
     sub_key TEXT NOT NULL,
     channel TEXT NOT NULL,
     message_tt INTEGER NOT NULL,
-    action_tt INTEGER NOT NULL,
     type TEXT NOT NULL,
     value TEXT NOT NULL,
     uuid TEXT NOT NULL,
-    PRIMARY KEY (sub_key, channel, action_tt),
-    UNIQUE (sub_key, channel, message_tt, type, value, uuid)
+    action_tt INTEGER NOT NULL,
+    PRIMARY KEY (sub_key, channel, message_tt, type, value, uuid)
 ) WITHOUT ROWID;
+CREATE UNIQUE INDEX actions_by_time ON actions (sub_key, channel, action_tt);
 ";
 
 /// What a storage operation can fail with.
@@ -524,8 +527,8 @@ pub fn action_counts(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Calls `f` for each action on messages with `lowest <= tt <= highest`, ordered by message,
-/// type, value and action timetoken (so each group is contiguous).
+/// Calls `f` for each action on messages with `lowest <= tt <= highest`, in key order: by
+/// message, type, value and author (so each group is contiguous).
 pub fn visit_message_actions(
     conn: &Connection,
     sub_key: &str,
@@ -537,7 +540,7 @@ pub fn visit_message_actions(
     let mut stmt = conn.prepare_cached(
         "SELECT message_tt, action_tt, type, value, uuid FROM actions
          WHERE sub_key = ?1 AND channel = ?2 AND message_tt >= ?3 AND message_tt <= ?4
-         ORDER BY message_tt, type, value, action_tt",
+         ORDER BY message_tt, type, value, uuid",
     )?;
     let mut rows = stmt.query(params![sub_key, channel, to_i64(lowest), to_i64(highest)])?;
     while let Some(r) = rows.next()? {
