@@ -11,6 +11,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use axum::body::Bytes;
+use rusqlite::config::DbConfig;
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, Row, params};
 use serde_json::Value;
@@ -127,7 +128,7 @@ fn open_writer(path: &Path) -> Result<Connection, StoreError> {
     }
     // An acknowledged write must be on disk when the answer leaves.
     conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.set_prepared_statement_cache_capacity(32);
+    tune(&conn)?;
     migrate(&conn)?;
     Ok(conn)
 }
@@ -165,8 +166,17 @@ fn open_reader(path: &Path) -> Result<Connection, StoreError> {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.busy_timeout(Duration::from_secs(5))?;
-    conn.set_prepared_statement_cache_capacity(32);
+    tune(&conn)?;
     Ok(conn)
+}
+
+/// Settings every connection gets: cached statements keep their plans. Without the query
+/// planner stability guarantee, SQLite (built with STAT4) re-prepares a statement whenever a
+/// parameter compared with an indexed column is bound again, that is on every request.
+fn tune(conn: &Connection) -> Result<(), StoreError> {
+    conn.set_prepared_statement_cache_capacity(32);
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    Ok(())
 }
 
 fn spawn_readers(path: &Path) -> Result<std_mpsc::Sender<ReadJob>, StoreError> {
