@@ -3,7 +3,7 @@
 //! writes of the writer thread. All go through each connection's statement cache.
 
 use rusqlite::types::ValueRef;
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Params, Row, params};
 
 use super::store::StoreError;
 use crate::pubnub::StoredAction;
@@ -89,6 +89,21 @@ fn opt_str<'a>(r: &'a Row<'a>, i: usize) -> rusqlite::Result<Option<&'a str>> {
     }
 }
 
+/// Runs a cached statement and hands each row to `f`.
+fn each_row(
+    conn: &Connection,
+    sql: &str,
+    params: impl Params,
+    mut f: impl FnMut(&Row<'_>) -> rusqlite::Result<()>,
+) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(params)?;
+    while let Some(r) = rows.next()? {
+        f(r)?;
+    }
+    Ok(())
+}
+
 /// Calls `f` for each of the newest `limit` actions of a channel within `range`, newest first.
 pub fn visit_newest_actions(
     conn: &Connection,
@@ -99,16 +114,14 @@ pub fn visit_newest_actions(
     mut f: impl FnMut(&ActionRow<'_>),
 ) -> Result<(), StoreError> {
     let (below, from) = range.sql_bounds();
-    let mut stmt = conn.prepare_cached(
+    each_row(
+        conn,
         "SELECT message_tt, action_tt, type, value, uuid FROM actions
          WHERE sub_key = ?1 AND channel = ?2 AND action_tt < ?3 AND action_tt >= ?4
          ORDER BY action_tt DESC LIMIT ?5",
-    )?;
-    let mut rows = stmt.query(params![sub_key, channel, below, from, limit])?;
-    while let Some(r) = rows.next()? {
-        f(&action_row(r)?);
-    }
-    Ok(())
+        params![sub_key, channel, below, from, limit],
+        |r| action_row(r).map(|a| f(&a)),
+    )
 }
 
 /// Calls `f` for each of the newest `max` messages of a channel within `range`, newest first.
@@ -121,16 +134,14 @@ pub fn visit_newest_messages(
     mut f: impl FnMut(&MessageRow<'_>),
 ) -> Result<(), StoreError> {
     let (below, from) = range.sql_bounds();
-    let mut stmt = conn.prepare_cached(
+    each_row(
+        conn,
         "SELECT timetoken, publisher, payload, meta, custom_message_type FROM messages
          WHERE sub_key = ?1 AND channel = ?2 AND timetoken < ?3 AND timetoken >= ?4
          ORDER BY timetoken DESC LIMIT ?5",
-    )?;
-    let mut rows = stmt.query(params![sub_key, channel, below, from, max])?;
-    while let Some(r) = rows.next()? {
-        f(&message_row(r)?);
-    }
-    Ok(())
+        params![sub_key, channel, below, from, max],
+        |r| message_row(r).map(|m| f(&m)),
+    )
 }
 
 /// `(message timetoken, number of actions)` for messages with `lowest <= tt <= highest`,
@@ -169,16 +180,14 @@ pub fn visit_message_actions(
     highest: u64,
     mut f: impl FnMut(&ActionRow<'_>),
 ) -> Result<(), StoreError> {
-    let mut stmt = conn.prepare_cached(
+    each_row(
+        conn,
         "SELECT message_tt, action_tt, type, value, uuid FROM actions
          WHERE sub_key = ?1 AND channel = ?2 AND message_tt >= ?3 AND message_tt <= ?4
          ORDER BY message_tt, type, value, uuid",
-    )?;
-    let mut rows = stmt.query(params![sub_key, channel, to_i64(lowest), to_i64(highest)])?;
-    while let Some(r) = rows.next()? {
-        f(&action_row(r)?);
-    }
-    Ok(())
+        params![sub_key, channel, to_i64(lowest), to_i64(highest)],
+        |r| action_row(r).map(|a| f(&a)),
+    )
 }
 
 /// One row of `messages`.

@@ -1,6 +1,7 @@
-//! Durable storage in SQLite: schema and its version, opening, the pool of read-only reader
-//! threads and the typed read queries. Writes go through the single writer thread in
-//! [`super::writer`] (group commit); this file never writes except to create the schema.
+//! Durable storage in SQLite: the [`Store`] handle, the schema and its version, opening, and the
+//! pool of read-only reader threads. Writes go through the single writer thread in
+//! [`super::writer`] (group commit); the statements are in [`super::queries`]. This file never
+//! writes except to create the schema.
 //!
 //! Everything is keyed by subscribe key first: keysets are namespaces.
 
