@@ -45,6 +45,10 @@ impl Inner {
         self.next_generation += 1;
         self.next_generation
     }
+
+    fn slot(&mut self, sub_key: &str, channel: &str) -> Option<&mut Slot> {
+        self.slots.get_mut(sub_key).and_then(|c| c.get_mut(channel))
+    }
 }
 
 impl ReadCache {
@@ -83,11 +87,7 @@ impl ReadCache {
             inner.answers = 0;
             return;
         }
-        let Some(slot) = inner
-            .slots
-            .get_mut(sub_key)
-            .and_then(|c| c.get_mut(channel))
-        else {
+        let Some(slot) = inner.slot(sub_key, channel) else {
             return;
         };
         if slot.generation == ticket.0 && slot.answers.insert(query, body).is_none() {
@@ -100,11 +100,7 @@ impl ReadCache {
         let mut inner = self.lock();
         for (sub_key, channel) in channels {
             let generation = inner.fresh_generation();
-            let Some(slot) = inner
-                .slots
-                .get_mut(sub_key)
-                .and_then(|c| c.get_mut(channel))
-            else {
+            let Some(slot) = inner.slot(sub_key, channel) else {
                 continue;
             };
             slot.generation = generation;

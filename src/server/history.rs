@@ -11,7 +11,8 @@ use super::App;
 use super::errors::{Handled, Reply};
 use super::json::{Pieces, push_key, push_str, push_tt, push_u64};
 use super::params::{self, InputError, Query};
-use super::store::{self, MessageRow, Range, StoreError};
+use super::queries::{self, MessageRow, Range};
+use super::store::StoreError;
 use crate::pubnub::sign::pam_encode;
 
 /// Default and largest `max` for one channel.
@@ -113,7 +114,7 @@ pub async fn fetch(
 /// `actions` can follow).
 fn newest_items(conn: &Connection, f: &Fetch, channel: &str) -> Result<Pieces, StoreError> {
     let mut items = Pieces::with_capacity(f.max as usize, 128);
-    store::visit_newest_messages(conn, &f.sub_key, channel, f.range, f.max, |m| {
+    queries::visit_newest_messages(conn, &f.sub_key, channel, f.range, f.max, |m| {
         items.begin(m.timetoken);
         push_item_open(items.buf(), m, f.include);
         items.end();
@@ -160,7 +161,7 @@ fn page_with_actions(conn: &Connection, f: &Fetch) -> Result<String, StoreError>
         close_envelope(&mut out, None);
         return Ok(out);
     };
-    let counts = store::action_counts(conn, &f.sub_key, channel, oldest, newest)?;
+    let counts = queries::action_counts(conn, &f.sub_key, channel, oldest, newest)?;
     let per_message: Vec<usize> = (0..items.len())
         .filter_map(|i| items.get(i))
         .map(|(tt, _)| {
@@ -200,7 +201,7 @@ fn whole_messages_within(counts_newest_first: &[usize], cap: usize) -> usize {
 }
 
 /// Each message's actions as `{"type":{"value":[{"uuid","actionTimetoken"},..]}}`, keyed by
-/// message timetoken (ascending), oldest action first within a value.
+/// message timetoken (ascending); authors of a value in uuid order (the service promises none).
 fn grouped_actions(
     conn: &Connection,
     sub_key: &str,
@@ -211,7 +212,7 @@ fn grouped_actions(
     let mut out = Pieces::with_capacity(MAX_SEVERAL_OR_WITH_ACTIONS as usize, 256);
     let mut current: Option<u64> = None;
     let (mut last_type, mut last_value) = (String::new(), String::new());
-    store::visit_message_actions(conn, sub_key, channel, lowest, highest, |a| {
+    queries::visit_message_actions(conn, sub_key, channel, lowest, highest, |a| {
         let buf = match current {
             Some(tt) if tt == a.message_tt => {
                 let buf = out.buf();

@@ -21,6 +21,7 @@ mod json;
 mod params;
 mod presence;
 mod publish;
+mod queries;
 mod router;
 mod store;
 mod subscribe;

@@ -1,6 +1,7 @@
-//! Durable storage in SQLite: schema and its version, opening, the pool of read-only reader
-//! threads and the typed read queries. Writes go through the single writer thread in
-//! [`super::writer`] (group commit); this file never writes except to create the schema.
+//! Durable storage in SQLite: the [`Store`] handle, the schema and its version, opening, and the
+//! pool of read-only reader threads. Writes go through the single writer thread in
+//! [`super::writer`] (group commit); the statements are in [`super::queries`]. This file never
+//! writes except to create the schema.
 //!
 //! Everything is keyed by subscribe key first: keysets are namespaces.
 
@@ -11,23 +12,27 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use axum::body::Bytes;
-use rusqlite::types::ValueRef;
-use rusqlite::{Connection, OpenFlags, Row, params};
+use rusqlite::config::DbConfig;
+use rusqlite::{Connection, OpenFlags};
 use serde_json::Value;
 use tokio::sync::{mpsc, oneshot};
 
 use super::cache::ReadCache;
 use super::clock::Clock;
 use super::hub::{Hub, RING_CAPACITY};
+use super::queries;
 use super::writer::{self, Job, WriteDone, WriteOp};
 use crate::pubnub::{StoredAction, Timetoken};
 
 /// The schema version this program writes (`PRAGMA user_version`).
 const SCHEMA_VERSION: i64 = 1;
 
+/// Messages are stored in channel order, actions in message order (so a message's actions are
+/// one contiguous run, grouped by type and value) with an index in action-timetoken order for
+/// listing. Both tables are clustered on their keys, and every read is a range scan of a key or
+/// a covering index.
 const SCHEMA_V1: &str = "
 CREATE TABLE messages (
-    id INTEGER PRIMARY KEY,
     sub_key TEXT NOT NULL,
     channel TEXT NOT NULL,
     timetoken INTEGER NOT NULL,
@@ -35,19 +40,19 @@ CREATE TABLE messages (
     payload TEXT NOT NULL,
     meta TEXT,
     custom_message_type TEXT,
-    UNIQUE (sub_key, channel, timetoken)
-);
+    PRIMARY KEY (sub_key, channel, timetoken)
+) WITHOUT ROWID;
 CREATE TABLE actions (
     sub_key TEXT NOT NULL,
     channel TEXT NOT NULL,
     message_tt INTEGER NOT NULL,
-    action_tt INTEGER NOT NULL,
     type TEXT NOT NULL,
     value TEXT NOT NULL,
     uuid TEXT NOT NULL,
-    PRIMARY KEY (sub_key, channel, action_tt),
-    UNIQUE (sub_key, channel, message_tt, type, value, uuid)
+    action_tt INTEGER NOT NULL,
+    PRIMARY KEY (sub_key, channel, message_tt, type, value, uuid)
 ) WITHOUT ROWID;
+CREATE UNIQUE INDEX actions_by_time ON actions (sub_key, channel, action_tt);
 ";
 
 /// What a storage operation can fail with.
@@ -124,7 +129,7 @@ fn open_writer(path: &Path) -> Result<Connection, StoreError> {
     }
     // An acknowledged write must be on disk when the answer leaves.
     conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.set_prepared_statement_cache_capacity(32);
+    tune(&conn)?;
     migrate(&conn)?;
     Ok(conn)
 }
@@ -162,8 +167,17 @@ fn open_reader(path: &Path) -> Result<Connection, StoreError> {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     conn.busy_timeout(Duration::from_secs(5))?;
-    conn.set_prepared_statement_cache_capacity(32);
+    tune(&conn)?;
     Ok(conn)
+}
+
+/// Settings every connection gets: cached statements keep their plans. Without the query
+/// planner stability guarantee, SQLite (built with STAT4) re-prepares a statement whenever a
+/// parameter compared with an indexed column is bound again, that is on every request.
+fn tune(conn: &Connection) -> Result<(), StoreError> {
+    conn.set_prepared_statement_cache_capacity(32);
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    Ok(())
 }
 
 fn spawn_readers(path: &Path) -> Result<std_mpsc::Sender<ReadJob>, StoreError> {
@@ -343,14 +357,8 @@ impl Store {
     /// Whether the channel has neither messages nor actions.
     pub async fn is_empty_channel(&self, sub_key: &str, channel: &str) -> Result<bool, StoreError> {
         let (sub_key, channel) = (sub_key.to_string(), channel.to_string());
-        self.read(move |conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT NOT EXISTS (SELECT 1 FROM messages WHERE sub_key = ?1 AND channel = ?2)
-                    AND NOT EXISTS (SELECT 1 FROM actions WHERE sub_key = ?1 AND channel = ?2)",
-            )?;
-            Ok(stmt.query_row(params![sub_key, channel], |r| r.get(0))?)
-        })
-        .await
+        self.read(move |conn| Ok(queries::is_empty_channel(conn, &sub_key, &channel)?))
+            .await
     }
 
     /// Finishes every queued write, checkpoints the log and stops the writer. Later writes fail
@@ -378,170 +386,6 @@ fn check_seed(channel: &str, tts: &[Timetoken]) -> Result<(), StoreError> {
     }
     if tts.iter().any(|t| t.get() > i64::MAX as u64) {
         return Err(StoreError::Invalid("timetoken too large".into()));
-    }
-    Ok(())
-}
-
-/// A timetoken as SQLite stores it (validated input never exceeds `i64::MAX`).
-pub(crate) fn to_i64(v: u64) -> i64 {
-    i64::try_from(v).unwrap_or(i64::MAX)
-}
-
-fn to_u64(v: i64) -> u64 {
-    u64::try_from(v).unwrap_or(0)
-}
-
-/// Bounds of a timetoken range: `start` exclusive upper, `end` inclusive lower.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Range {
-    pub start: Option<u64>,
-    pub end: Option<u64>,
-}
-
-impl Range {
-    fn sql_bounds(self) -> (i64, i64) {
-        (
-            self.start.map_or(i64::MAX, to_i64),
-            self.end.map_or(0, to_i64),
-        )
-    }
-}
-
-/// One stored action, borrowed from the row being read.
-#[derive(Debug, Clone, Copy)]
-pub struct ActionRow<'a> {
-    pub message_tt: u64,
-    pub action_tt: u64,
-    pub action_type: &'a str,
-    pub value: &'a str,
-    pub uuid: &'a str,
-}
-
-fn action_row<'a>(r: &'a Row<'a>) -> rusqlite::Result<ActionRow<'a>> {
-    Ok(ActionRow {
-        message_tt: to_u64(r.get(0)?),
-        action_tt: to_u64(r.get(1)?),
-        action_type: r.get_ref(2)?.as_str()?,
-        value: r.get_ref(3)?.as_str()?,
-        uuid: r.get_ref(4)?.as_str()?,
-    })
-}
-
-/// One stored message, borrowed from the row being read. Payload and meta are compact JSON.
-#[derive(Debug, Clone, Copy)]
-pub struct MessageRow<'a> {
-    pub timetoken: u64,
-    pub publisher: &'a str,
-    pub payload: &'a str,
-    pub meta: Option<&'a str>,
-    pub custom_message_type: Option<&'a str>,
-}
-
-fn message_row<'a>(r: &'a Row<'a>) -> rusqlite::Result<MessageRow<'a>> {
-    Ok(MessageRow {
-        timetoken: to_u64(r.get(0)?),
-        publisher: r.get_ref(1)?.as_str()?,
-        payload: r.get_ref(2)?.as_str()?,
-        meta: opt_str(r, 3)?,
-        custom_message_type: opt_str(r, 4)?,
-    })
-}
-
-fn opt_str<'a>(r: &'a Row<'a>, i: usize) -> rusqlite::Result<Option<&'a str>> {
-    match r.get_ref(i)? {
-        ValueRef::Null => Ok(None),
-        v => Ok(Some(v.as_str()?)),
-    }
-}
-
-/// Calls `f` for each of the newest `limit` actions of a channel within `range`, newest first.
-pub fn visit_newest_actions(
-    conn: &Connection,
-    sub_key: &str,
-    channel: &str,
-    range: Range,
-    limit: u32,
-    mut f: impl FnMut(&ActionRow<'_>),
-) -> Result<(), StoreError> {
-    let (below, from) = range.sql_bounds();
-    let mut stmt = conn.prepare_cached(
-        "SELECT message_tt, action_tt, type, value, uuid FROM actions
-         WHERE sub_key = ?1 AND channel = ?2 AND action_tt < ?3 AND action_tt >= ?4
-         ORDER BY action_tt DESC LIMIT ?5",
-    )?;
-    let mut rows = stmt.query(params![sub_key, channel, below, from, limit])?;
-    while let Some(r) = rows.next()? {
-        f(&action_row(r)?);
-    }
-    Ok(())
-}
-
-/// Calls `f` for each of the newest `max` messages of a channel within `range`, newest first.
-pub fn visit_newest_messages(
-    conn: &Connection,
-    sub_key: &str,
-    channel: &str,
-    range: Range,
-    max: u32,
-    mut f: impl FnMut(&MessageRow<'_>),
-) -> Result<(), StoreError> {
-    let (below, from) = range.sql_bounds();
-    let mut stmt = conn.prepare_cached(
-        "SELECT timetoken, publisher, payload, meta, custom_message_type FROM messages
-         WHERE sub_key = ?1 AND channel = ?2 AND timetoken < ?3 AND timetoken >= ?4
-         ORDER BY timetoken DESC LIMIT ?5",
-    )?;
-    let mut rows = stmt.query(params![sub_key, channel, below, from, max])?;
-    while let Some(r) = rows.next()? {
-        f(&message_row(r)?);
-    }
-    Ok(())
-}
-
-/// `(message timetoken, number of actions)` for messages with `lowest <= tt <= highest`,
-/// oldest first.
-pub fn action_counts(
-    conn: &Connection,
-    sub_key: &str,
-    channel: &str,
-    lowest: u64,
-    highest: u64,
-) -> Result<Vec<(u64, usize)>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT message_tt, COUNT(*) FROM actions
-         WHERE sub_key = ?1 AND channel = ?2 AND message_tt >= ?3 AND message_tt <= ?4
-         GROUP BY message_tt ORDER BY message_tt",
-    )?;
-    let rows = stmt.query_map(
-        params![sub_key, channel, to_i64(lowest), to_i64(highest)],
-        |r| {
-            Ok((
-                to_u64(r.get(0)?),
-                usize::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
-            ))
-        },
-    )?;
-    Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// Calls `f` for each action on messages with `lowest <= tt <= highest`, ordered by message,
-/// type, value and action timetoken (so each group is contiguous).
-pub fn visit_message_actions(
-    conn: &Connection,
-    sub_key: &str,
-    channel: &str,
-    lowest: u64,
-    highest: u64,
-    mut f: impl FnMut(&ActionRow<'_>),
-) -> Result<(), StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT message_tt, action_tt, type, value, uuid FROM actions
-         WHERE sub_key = ?1 AND channel = ?2 AND message_tt >= ?3 AND message_tt <= ?4
-         ORDER BY message_tt, type, value, action_tt",
-    )?;
-    let mut rows = stmt.query(params![sub_key, channel, to_i64(lowest), to_i64(highest)])?;
-    while let Some(r) = rows.next()? {
-        f(&action_row(r)?);
     }
     Ok(())
 }

@@ -9,13 +9,14 @@
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::Connection;
 use tokio::sync::{mpsc, oneshot};
 
 use super::cache::ReadCache;
 use super::clock::Clock;
 use super::hub::{Hub, HubEvent};
-use super::store::{StoreError, to_i64};
+use super::queries::{MessageRecord, delete_action, find_action, insert_action, insert_message};
+use super::store::StoreError;
 use super::subscribe::{action_item, message_item};
 use crate::pubnub::{ActionEventKind, StoredAction, Timetoken};
 
@@ -189,7 +190,7 @@ fn commit_batch(
     let mut results = Vec::with_capacity(ops.len());
     let mut events = Vec::new();
     let mut failure = match in_tx {
-        true => conn.execute_batch("BEGIN IMMEDIATE").err(),
+        true => run_cached(conn, "BEGIN IMMEDIATE").err(),
         false => None,
     };
     if failure.is_none() {
@@ -208,7 +209,7 @@ fn commit_batch(
         }
     }
     if in_tx && failure.is_none() {
-        failure = conn.execute_batch("COMMIT").err();
+        failure = run_cached(conn, "COMMIT").err();
     }
     if let Some(e) = failure {
         tracing::error!("write batch of {} failed: {e}", ops.len());
@@ -233,6 +234,11 @@ fn commit_batch(
     clock.settle();
     hub.wake(wakes);
     results
+}
+
+/// Runs a statement without parameters through the statement cache.
+fn run_cached(conn: &Connection, sql: &str) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute([])
 }
 
 enum Outcome {
@@ -317,10 +323,7 @@ fn apply(conn: &Connection, clock: &Clock, op: &WriteOp) -> Result<Applied, Outc
             if author != *uuid {
                 return refused(StoreError::WrongUuid);
             }
-            conn.prepare_cached(
-                "DELETE FROM actions WHERE sub_key = ?1 AND channel = ?2 AND action_tt = ?3",
-            )?
-            .execute(params![sub_key, channel, to_i64(*action_tt)])?;
+            delete_action(conn, sub_key, channel, *action_tt)?;
             let action = StoredAction {
                 action_timetoken: Timetoken(*action_tt),
                 message_timetoken: Timetoken(*message_tt),
@@ -376,78 +379,4 @@ fn event(sub_key: &str, channel: &str, tt: u64, item: String) -> HubEvent {
         channel: channel.to_string(),
         item,
     }
-}
-
-/// One row of `messages`.
-struct MessageRecord<'a> {
-    sub_key: &'a str,
-    channel: &'a str,
-    tt: u64,
-    publisher: &'a str,
-    payload: &'a str,
-    meta: Option<&'a str>,
-    custom_message_type: Option<&'a str>,
-}
-
-/// Inserts a message; `false` when the channel already has one at that timetoken.
-fn insert_message(conn: &Connection, m: &MessageRecord<'_>) -> rusqlite::Result<bool> {
-    let changed = conn
-        .prepare_cached(
-            "INSERT INTO messages (sub_key, channel, timetoken, publisher, payload, meta, custom_message_type)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
-        )?
-        .execute(params![
-            m.sub_key,
-            m.channel,
-            to_i64(m.tt),
-            m.publisher,
-            m.payload,
-            m.meta,
-            m.custom_message_type
-        ])?;
-    Ok(changed == 1)
-}
-
-/// One action by its key, if stored: (author, type, value).
-fn find_action(
-    conn: &Connection,
-    sub_key: &str,
-    channel: &str,
-    message_tt: u64,
-    action_tt: u64,
-) -> rusqlite::Result<Option<(String, String, String)>> {
-    conn.prepare_cached(
-        "SELECT uuid, type, value FROM actions
-         WHERE sub_key = ?1 AND channel = ?2 AND action_tt = ?3 AND message_tt = ?4",
-    )?
-    .query_row(
-        params![sub_key, channel, to_i64(action_tt), to_i64(message_tt)],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )
-    .optional()
-}
-
-/// Inserts an action; `false` on a duplicate (same author, type and value on the message, or the
-/// same action timetoken on the channel).
-fn insert_action(
-    conn: &Connection,
-    sub_key: &str,
-    channel: &str,
-    a: &StoredAction,
-) -> rusqlite::Result<bool> {
-    let changed = conn
-        .prepare_cached(
-            "INSERT INTO actions (sub_key, channel, message_tt, action_tt, type, value, uuid)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
-        )?
-        .execute(params![
-            sub_key,
-            channel,
-            to_i64(a.message_timetoken.get()),
-            to_i64(a.action_timetoken.get()),
-            a.action_type,
-            a.value,
-            a.uuid
-        ])?;
-    Ok(changed == 1)
 }

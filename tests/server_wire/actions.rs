@@ -283,3 +283,18 @@ async fn keysets_are_namespaces() {
     );
     s.stop().await;
 }
+
+#[tokio::test]
+async fn an_add_body_over_the_limit_is_a_413_in_the_actions_shape() {
+    let s = TestServer::start_with(|o| o.max_body_bytes = 1024).await;
+    let body = format!(r#"{{"type":"reaction","value":"{}"}}"#, "x".repeat(2048));
+    let a = s.post(&format!("{PATH}/message/1?uuid=alice"), &body).await;
+    assert_eq!(a.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_service_headers(&a);
+    assert_eq!(
+        a.json(),
+        json!({"status":413,"error":{"source":"actions","message":"Request Entity Too Large"}})
+    );
+    assert_eq!(s.get(PATH).await.json(), json!({"status":200,"data":[]}));
+    s.stop().await;
+}

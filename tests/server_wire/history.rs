@@ -147,8 +147,8 @@ async fn with_actions_groups_by_type_and_value_and_refuses_several_channels() {
         a.json(),
         json!({"status":200,"error":false,"error_message":"","channels":{"room":[
             {"message":"first","timetoken":m1.to_string(),"meta":"","actions":{
-                "reaction":{"smiley_face":[{"uuid":"otheruser","actionTimetoken":x1.to_string()},
-                                           {"uuid":"me","actionTimetoken":x2.to_string()}]},
+                "reaction":{"smiley_face":[{"uuid":"me","actionTimetoken":x2.to_string()},
+                                           {"uuid":"otheruser","actionTimetoken":x1.to_string()}]},
                 "other":{"someValue":[{"uuid":"otheruser","actionTimetoken":x3.to_string()}]}}},
             {"message":"second","timetoken":m2.to_string(),"meta":""}]}})
     );

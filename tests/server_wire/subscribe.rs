@@ -160,3 +160,38 @@ async fn shutdown_answers_waiting_polls_at_once() {
     let status = waiting.await.expect("joined").expect("answered");
     assert_eq!(status, StatusCode::OK);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_idle_subscribers_are_all_woken_by_one_publish() {
+    let s = TestServer::start_with(|o| o.long_poll = Duration::from_secs(60)).await;
+    let t0 = handshake(&s, "crowd").await;
+    let polls: Vec<_> = (0..300)
+        .map(|i| {
+            let channels = if i % 2 == 0 {
+                "crowd"
+            } else {
+                "elsewhere,crowd"
+            };
+            let url = format!(
+                "{}/v2/subscribe/sk/{channels}/0?tt={t0}&uuid=u{i}",
+                s.origin
+            );
+            let http = reqwest::Client::new();
+            tokio::spawn(async move { http.get(url).send().await?.json::<Value>().await })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let started = Instant::now();
+    let mt = s.publish("sk", "crowd", "\"hello, all\"", "").await;
+    for poll in polls {
+        let v = poll.await.expect("joined").expect("answered");
+        assert_eq!(v["m"][0]["d"], "hello, all");
+        assert_eq!(tt(&v["m"][0]["p"]["t"]), mt);
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
+    s.stop().await;
+}

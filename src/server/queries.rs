@@ -1,0 +1,279 @@
+//! Every SQL statement the server runs after opening the database: the typed reads (rows are
+//! visited with borrowed strings, so rendering an answer allocates nothing per row) and the
+//! writes of the writer thread. All go through each connection's statement cache.
+
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, OptionalExtension, Params, Row, params};
+
+use super::store::StoreError;
+use crate::pubnub::StoredAction;
+
+/// A timetoken as SQLite stores it (validated input never exceeds `i64::MAX`).
+pub(crate) fn to_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+fn to_u64(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+/// Whether the channel has neither messages nor actions.
+pub fn is_empty_channel(conn: &Connection, sub_key: &str, channel: &str) -> rusqlite::Result<bool> {
+    conn.prepare_cached(
+        "SELECT NOT EXISTS (SELECT 1 FROM messages WHERE sub_key = ?1 AND channel = ?2)
+            AND NOT EXISTS (SELECT 1 FROM actions WHERE sub_key = ?1 AND channel = ?2)",
+    )?
+    .query_row(params![sub_key, channel], |r| r.get(0))
+}
+
+/// Bounds of a timetoken range: `start` exclusive upper, `end` inclusive lower.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Range {
+    pub start: Option<u64>,
+    pub end: Option<u64>,
+}
+
+impl Range {
+    fn sql_bounds(self) -> (i64, i64) {
+        (
+            self.start.map_or(i64::MAX, to_i64),
+            self.end.map_or(0, to_i64),
+        )
+    }
+}
+
+/// One stored action, borrowed from the row being read.
+#[derive(Debug, Clone, Copy)]
+pub struct ActionRow<'a> {
+    pub message_tt: u64,
+    pub action_tt: u64,
+    pub action_type: &'a str,
+    pub value: &'a str,
+    pub uuid: &'a str,
+}
+
+fn action_row<'a>(r: &'a Row<'a>) -> rusqlite::Result<ActionRow<'a>> {
+    Ok(ActionRow {
+        message_tt: to_u64(r.get(0)?),
+        action_tt: to_u64(r.get(1)?),
+        action_type: r.get_ref(2)?.as_str()?,
+        value: r.get_ref(3)?.as_str()?,
+        uuid: r.get_ref(4)?.as_str()?,
+    })
+}
+
+/// One stored message, borrowed from the row being read. Payload and meta are compact JSON.
+#[derive(Debug, Clone, Copy)]
+pub struct MessageRow<'a> {
+    pub timetoken: u64,
+    pub publisher: &'a str,
+    pub payload: &'a str,
+    pub meta: Option<&'a str>,
+    pub custom_message_type: Option<&'a str>,
+}
+
+fn message_row<'a>(r: &'a Row<'a>) -> rusqlite::Result<MessageRow<'a>> {
+    Ok(MessageRow {
+        timetoken: to_u64(r.get(0)?),
+        publisher: r.get_ref(1)?.as_str()?,
+        payload: r.get_ref(2)?.as_str()?,
+        meta: opt_str(r, 3)?,
+        custom_message_type: opt_str(r, 4)?,
+    })
+}
+
+fn opt_str<'a>(r: &'a Row<'a>, i: usize) -> rusqlite::Result<Option<&'a str>> {
+    match r.get_ref(i)? {
+        ValueRef::Null => Ok(None),
+        v => Ok(Some(v.as_str()?)),
+    }
+}
+
+/// Runs a cached statement and hands each row to `f`.
+fn each_row(
+    conn: &Connection,
+    sql: &str,
+    params: impl Params,
+    mut f: impl FnMut(&Row<'_>) -> rusqlite::Result<()>,
+) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(params)?;
+    while let Some(r) = rows.next()? {
+        f(r)?;
+    }
+    Ok(())
+}
+
+/// Calls `f` for each of the newest `limit` actions of a channel within `range`, newest first.
+pub fn visit_newest_actions(
+    conn: &Connection,
+    sub_key: &str,
+    channel: &str,
+    range: Range,
+    limit: u32,
+    mut f: impl FnMut(&ActionRow<'_>),
+) -> Result<(), StoreError> {
+    let (below, from) = range.sql_bounds();
+    each_row(
+        conn,
+        "SELECT message_tt, action_tt, type, value, uuid FROM actions
+         WHERE sub_key = ?1 AND channel = ?2 AND action_tt < ?3 AND action_tt >= ?4
+         ORDER BY action_tt DESC LIMIT ?5",
+        params![sub_key, channel, below, from, limit],
+        |r| action_row(r).map(|a| f(&a)),
+    )
+}
+
+/// Calls `f` for each of the newest `max` messages of a channel within `range`, newest first.
+pub fn visit_newest_messages(
+    conn: &Connection,
+    sub_key: &str,
+    channel: &str,
+    range: Range,
+    max: u32,
+    mut f: impl FnMut(&MessageRow<'_>),
+) -> Result<(), StoreError> {
+    let (below, from) = range.sql_bounds();
+    each_row(
+        conn,
+        "SELECT timetoken, publisher, payload, meta, custom_message_type FROM messages
+         WHERE sub_key = ?1 AND channel = ?2 AND timetoken < ?3 AND timetoken >= ?4
+         ORDER BY timetoken DESC LIMIT ?5",
+        params![sub_key, channel, below, from, max],
+        |r| message_row(r).map(|m| f(&m)),
+    )
+}
+
+/// `(message timetoken, number of actions)` for messages with `lowest <= tt <= highest`,
+/// oldest first.
+pub fn action_counts(
+    conn: &Connection,
+    sub_key: &str,
+    channel: &str,
+    lowest: u64,
+    highest: u64,
+) -> Result<Vec<(u64, usize)>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT message_tt, COUNT(*) FROM actions
+         WHERE sub_key = ?1 AND channel = ?2 AND message_tt >= ?3 AND message_tt <= ?4
+         GROUP BY message_tt ORDER BY message_tt",
+    )?;
+    let rows = stmt.query_map(
+        params![sub_key, channel, to_i64(lowest), to_i64(highest)],
+        |r| {
+            Ok((
+                to_u64(r.get(0)?),
+                usize::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
+            ))
+        },
+    )?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Calls `f` for each action on messages with `lowest <= tt <= highest`, in key order: by
+/// message, type, value and author (so each group is contiguous).
+pub fn visit_message_actions(
+    conn: &Connection,
+    sub_key: &str,
+    channel: &str,
+    lowest: u64,
+    highest: u64,
+    mut f: impl FnMut(&ActionRow<'_>),
+) -> Result<(), StoreError> {
+    each_row(
+        conn,
+        "SELECT message_tt, action_tt, type, value, uuid FROM actions
+         WHERE sub_key = ?1 AND channel = ?2 AND message_tt >= ?3 AND message_tt <= ?4
+         ORDER BY message_tt, type, value, uuid",
+        params![sub_key, channel, to_i64(lowest), to_i64(highest)],
+        |r| action_row(r).map(|a| f(&a)),
+    )
+}
+
+/// One row of `messages`.
+pub struct MessageRecord<'a> {
+    pub sub_key: &'a str,
+    pub channel: &'a str,
+    pub tt: u64,
+    pub publisher: &'a str,
+    pub payload: &'a str,
+    pub meta: Option<&'a str>,
+    pub custom_message_type: Option<&'a str>,
+}
+
+/// Inserts a message; `false` when the channel already has one at that timetoken.
+pub fn insert_message(conn: &Connection, m: &MessageRecord<'_>) -> rusqlite::Result<bool> {
+    let changed = conn
+        .prepare_cached(
+            "INSERT INTO messages (sub_key, channel, timetoken, publisher, payload, meta, custom_message_type)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![
+            m.sub_key,
+            m.channel,
+            to_i64(m.tt),
+            m.publisher,
+            m.payload,
+            m.meta,
+            m.custom_message_type
+        ])?;
+    Ok(changed == 1)
+}
+
+/// One action by its key, if stored: (author, type, value).
+pub fn find_action(
+    conn: &Connection,
+    sub_key: &str,
+    channel: &str,
+    message_tt: u64,
+    action_tt: u64,
+) -> rusqlite::Result<Option<(String, String, String)>> {
+    conn.prepare_cached(
+        "SELECT uuid, type, value FROM actions
+         WHERE sub_key = ?1 AND channel = ?2 AND action_tt = ?3 AND message_tt = ?4",
+    )?
+    .query_row(
+        params![sub_key, channel, to_i64(action_tt), to_i64(message_tt)],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
+    .optional()
+}
+
+/// Inserts an action; `false` on a duplicate (same author, type and value on the message, or the
+/// same action timetoken on the channel).
+pub fn insert_action(
+    conn: &Connection,
+    sub_key: &str,
+    channel: &str,
+    a: &StoredAction,
+) -> rusqlite::Result<bool> {
+    let changed = conn
+        .prepare_cached(
+            "INSERT INTO actions (sub_key, channel, message_tt, action_tt, type, value, uuid)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+        )?
+        .execute(params![
+            sub_key,
+            channel,
+            to_i64(a.message_timetoken.get()),
+            to_i64(a.action_timetoken.get()),
+            a.action_type,
+            a.value,
+            a.uuid
+        ])?;
+    Ok(changed == 1)
+}
+
+/// Deletes an action by its timetoken.
+pub fn delete_action(
+    conn: &Connection,
+    sub_key: &str,
+    channel: &str,
+    action_tt: u64,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "DELETE FROM actions WHERE sub_key = ?1 AND channel = ?2 AND action_tt = ?3",
+    )?
+    .execute(params![sub_key, channel, to_i64(action_tt)])?;
+    Ok(())
+}
