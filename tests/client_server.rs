@@ -9,5 +9,7 @@ mod common;
 mod errors;
 #[path = "client_server/operations.rs"]
 mod operations;
+#[path = "client_server/paging.rs"]
+mod paging;
 #[path = "client_server/support.rs"]
 mod support;
