@@ -5,11 +5,15 @@
 
 mod common;
 
+#[path = "client_server/durability.rs"]
+mod durability;
 #[path = "client_server/errors.rs"]
 mod errors;
 #[path = "client_server/operations.rs"]
 mod operations;
 #[path = "client_server/paging.rs"]
 mod paging;
+#[path = "client_server/signed.rs"]
+mod signed;
 #[path = "client_server/support.rs"]
 mod support;
