@@ -15,5 +15,7 @@ mod operations;
 mod paging;
 #[path = "client_server/signed.rs"]
 mod signed;
+#[path = "client_server/subscribe.rs"]
+mod subscribe;
 #[path = "client_server/support.rs"]
 mod support;
