@@ -146,18 +146,69 @@ async fn input_the_client_lets_through_is_a_bad_request_from_the_server() {
         .expect_err("start out of range");
     assert_reported(&e, 400, "Invalid start");
 
-    // A subscribe key the client sends as it is, which the service refuses.
+    let e = alice
+        .fetch_messages()
+        .channel(ROOM)
+        .start(Timetoken(u64::MAX))
+        .execute()
+        .await
+        .expect_err("start out of range");
+    assert!(matches!(e, Error::BadRequest { status: 400, .. }), "{e:?}");
+    assert_reported(&e, 400, "Invalid start");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_subscribe_key_the_service_refuses_is_reported_in_every_answer_shape() {
+    let s = TestServer::start().await;
     let odd = Client::new(
         reactions::pubnub::Config::new("pub", "sub\u{7}", "alice").with_origin(&s.origin),
     )
     .expect("the client accepts any non-empty key");
+    // Message actions: {"status":400,"error":{"message","details"}}.
     let e = odd
         .get_message_actions()
         .channel(ROOM)
         .execute()
         .await
         .expect_err("bad subscribe key");
-    assert_reported(&e, 400, "Invalid Subkey");
+    assert_reported(
+        &e,
+        400,
+        "Invalid Subkey: Invalid Subkey (subscribeKey in path)",
+    );
+    // History: {"status":400,"error":true,"error_message"}.
+    let e = odd
+        .fetch_messages()
+        .channel(ROOM)
+        .execute()
+        .await
+        .expect_err("bad subscribe key");
+    assert_reported(&e, 400, "Invalid subscribe key");
+    // Publish: [0,"Invalid Key","<tt>"].
+    let e = odd
+        .publish()
+        .channel(ROOM)
+        .message(json!("x"))
+        .execute()
+        .await
+        .expect_err("bad subscribe key");
+    assert_eq!(
+        e,
+        Error::BadRequest {
+            status: 400,
+            message: "Invalid Key".into(),
+            details: vec![]
+        }
+    );
+    // Subscribe: the balancer's {"message","error":true,"service","status"}.
+    let mut sub = odd.subscribe().channel(ROOM).execute().expect("subscribe");
+    match next_event(&mut sub).await {
+        SubscriptionEvent::Status(SubscriptionStatus::Reconnecting { error, .. }) => {
+            assert_reported(&error, 400, "Invalid subscribe key")
+        }
+        other => panic!("expected a refused handshake, got {other:?}"),
+    }
     s.stop().await;
 }
 

@@ -6,13 +6,13 @@ use std::time::Duration;
 
 use reactions::pubnub::publish::POST_ABOVE_BYTES;
 use reactions::pubnub::{
-    ActionRef, AddActionResult, Error, HistoryMessage, LiveEvent, MessageAction,
+    ActionEventKind, ActionRef, AddActionResult, Error, HistoryMessage, LiveEvent, MessageAction,
     RemoveActionResult, StoredAction, SubscriptionEvent, SubscriptionStatus, Timetoken,
 };
 use serde_json::{Value, json};
 
 use crate::common::TestServer;
-use crate::support::{DEADLINE, client, react, reaction, say};
+use crate::support::{DEADLINE, client, next_event, react, reaction, say, watch};
 
 const ROOM: &str = "chats.room#1+%ü~!";
 
@@ -189,9 +189,8 @@ async fn fetch_with_and_without_actions_uuids_and_several_channels() {
     let m1 = say(&alice, ROOM, "first").await;
     let m2 = say(&bob, ROOM, "second").await;
     let other = say(&bob, "other", "elsewhere").await;
+    // Added with types and values interleaved; history groups them.
     let a_up = react(&alice, ROOM, m1, "👍").await;
-    let b_up = react(&bob, ROOM, m1, "👍").await;
-    let b_party = react(&bob, ROOM, m1, "🎉").await;
     let c_read = carol
         .add_message_action()
         .channel(ROOM)
@@ -203,6 +202,8 @@ async fn fetch_with_and_without_actions_uuids_and_several_channels() {
         .await
         .expect("add")
         .action;
+    let b_party = react(&bob, ROOM, m1, "🎉").await;
+    let b_up = react(&bob, ROOM, m1, "👍").await;
 
     let with = carol
         .fetch_messages()
@@ -240,7 +241,7 @@ async fn fetch_with_and_without_actions_uuids_and_several_channels() {
     );
     assert_eq!(
         with.messages[0].stored_actions(),
-        vec![a_up, b_up, b_party, c_read]
+        vec![a_up, c_read, b_party, b_up]
     );
 
     let without = carol
@@ -279,6 +280,86 @@ async fn fetch_with_and_without_actions_uuids_and_several_channels() {
             ("other".to_string(), other, Some("bob".into())),
         ]
     );
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn awkward_text_comes_back_the_same_through_every_read() {
+    let s = TestServer::start().await;
+    let user = "o'neil \"q\" \\ ü\t";
+    let c = client(&s, user);
+    let mut sub = watch(&client(&s, "watcher"), &[ROOM]).await;
+    let text =
+        json!({"text": "line\nbreak \"quoted\" \\ \u{1} \u{2028} 👍", "k": {"a\"b": [1.5, null]}});
+    let mt = c
+        .publish()
+        .channel(ROOM)
+        .message(text.clone())
+        .meta(json!({"m": "x\ny"}))
+        .execute()
+        .await
+        .expect("publish");
+    let added = c
+        .add_message_action()
+        .channel(ROOM)
+        .message_action(MessageAction {
+            action_type: "type \"with\" quotes".into(),
+            value: "v\\a\nl\u{7}ue".into(),
+            message_timetoken: mt,
+        })
+        .execute()
+        .await
+        .expect("add")
+        .action;
+    assert_eq!(
+        (
+            added.action_type.as_str(),
+            added.value.as_str(),
+            added.uuid.as_str()
+        ),
+        ("type \"with\" quotes", "v\\a\nl\u{7}ue", user)
+    );
+    let page = c
+        .get_message_actions()
+        .channel(ROOM)
+        .execute()
+        .await
+        .expect("get");
+    assert_eq!(page.actions, vec![added.clone()]);
+    let history = c
+        .fetch_messages()
+        .channel(ROOM)
+        .include_actions(true)
+        .include_meta(true)
+        .execute()
+        .await
+        .expect("fetch");
+    assert_eq!(history.messages.len(), 1);
+    let m = &history.messages[0];
+    assert_eq!(
+        (&m.message, &m.meta, m.uuid.as_deref()),
+        (&text, &Some(json!({"m": "x\ny"})), Some(user))
+    );
+    assert_eq!(m.stored_actions(), vec![added.clone()]);
+    assert_eq!(
+        next_event(&mut sub).await,
+        SubscriptionEvent::Live(LiveEvent::Message {
+            channel: ROOM.into(),
+            timetoken: mt,
+            publisher: Some(user.into()),
+            message: text,
+            meta: Some(json!({"m": "x\ny"})),
+        })
+    );
+    assert_eq!(
+        next_event(&mut sub).await,
+        SubscriptionEvent::Live(LiveEvent::Action {
+            channel: ROOM.into(),
+            kind: ActionEventKind::Added,
+            action: added,
+        })
+    );
+    drop(sub);
     s.stop().await;
 }
 
