@@ -1,10 +1,11 @@
-//! What the client wrote is what it reads back after the server restarts on the same database.
+//! What the client wrote is what it reads back after the server restarts on the same database,
+//! and a pager cut off by the restart goes on where it stopped.
 
-use reactions::pubnub::{ActionsPage, Client, HistoryPage, Timetoken};
+use reactions::pubnub::{ActionsPage, Client, Error, HistoryPage, StoredAction, Timetoken};
 use serde_json::json;
 
 use crate::common::{TestServer, options};
-use crate::support::{client, react, say};
+use crate::support::{client, react, restart_on, say, seed_actions, seed_messages};
 
 const ROOM: &str = "chats.room1";
 
@@ -75,5 +76,44 @@ async fn data_written_before_a_restart_reads_back_the_same_and_time_moves_on() {
     assert!(later > newest_old, "{later} <= {newest_old}");
     let reacted = react(&alice, ROOM, later, "👍").await;
     assert!(reacted.action_timetoken > later);
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pager_cut_off_by_a_restart_goes_on_where_it_stopped() {
+    let s = TestServer::start().await;
+    let addr = s.running().addr();
+    let alice = client(&s, "alice");
+    let messages: Vec<Timetoken> = seed_messages(&alice, ROOM, "m", 10)
+        .await
+        .into_iter()
+        .map(|(tt, _)| tt)
+        .collect();
+    let seeded = seed_actions(&alice, ROOM, &messages, 250).await;
+
+    let mut pager = alice.get_message_actions().channel(ROOM).limit(100).pager();
+    let mut pages = vec![
+        pager
+            .next_page()
+            .await
+            .expect("first page")
+            .expect("a page"),
+    ];
+    let dir = s.stop().await;
+    let e = pager.next_page().await.expect_err("the server is down");
+    assert!(matches!(e, Error::Network { .. }), "{e:?}");
+    assert!(e.is_transient());
+
+    let Some(s) = restart_on(addr, dir).await else {
+        return;
+    };
+    while let Some(page) = pager.next_page().await.expect("after the restart") {
+        pages.push(page);
+    }
+    let walked: Vec<StoredAction> = pages.into_iter().rev().flatten().collect();
+    assert_eq!(
+        walked, seeded,
+        "nothing lost or repeated across the failure"
+    );
     s.stop().await;
 }

@@ -5,11 +5,12 @@ use reactions::pubnub::{
     ActionEventKind, Error, LiveEvent, StoredAction, Subscription, SubscriptionEvent,
     SubscriptionStatus, Timetoken,
 };
-use reactions::server::{self, ServerError};
 use serde_json::{Value, json};
 
-use crate::common::{TestServer, options};
-use crate::support::{DEADLINE, client, next_event, react, say, seed_messages, wait_until, watch};
+use crate::common::TestServer;
+use crate::support::{
+    client, next_event, react, restart_on, say, seed_messages, wait_until, watch,
+};
 
 const ROOM: &str = "chats.room1";
 
@@ -235,34 +236,6 @@ async fn dropping_a_subscription_ends_its_long_poll() {
     })
     .await;
     s.stop().await;
-}
-
-/// Starts a server on `addr` (just freed by another) with the database in `dir`, retrying while
-/// the port is still held; `None` if it stays taken.
-async fn restart_on(addr: std::net::SocketAddr, dir: tempfile::TempDir) -> Option<TestServer> {
-    let db = dir.path().join("test.sqlite3");
-    let deadline = tokio::time::Instant::now() + DEADLINE;
-    loop {
-        let mut opts = options(db.clone());
-        opts.listen = addr;
-        match server::start(opts).await {
-            Ok(server) => {
-                return Some(TestServer {
-                    origin: server.origin(),
-                    server: Some(server),
-                    dir,
-                    http: reqwest::Client::new(),
-                });
-            }
-            Err(ServerError::Bind { .. }) if tokio::time::Instant::now() < deadline => {
-                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-            }
-            Err(e) => {
-                eprintln!("skipped the restart on the same port: {e}");
-                return None;
-            }
-        }
-    }
 }
 
 #[tokio::test]

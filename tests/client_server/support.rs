@@ -9,9 +9,10 @@ use reactions::pubnub::{
     Client, Config, Error, MessageAction, StoredAction, Subscription, SubscriptionEvent,
     SubscriptionStatus, Timetoken,
 };
+use reactions::server::{self, ServerError};
 use serde_json::json;
 
-use crate::common::TestServer;
+use crate::common::{TestServer, options};
 
 pub const PUB: &str = "pub-c-test";
 pub const SUB: &str = "sub-c-test";
@@ -185,4 +186,32 @@ pub async fn watch(c: &Client, channels: &[&str]) -> Subscription {
         SubscriptionEvent::Status(SubscriptionStatus::Connected)
     );
     sub
+}
+
+/// Starts a server on `addr` (just freed by another) with the database in `dir`, retrying while
+/// the port is still held; `None` if it stays taken.
+pub async fn restart_on(addr: std::net::SocketAddr, dir: tempfile::TempDir) -> Option<TestServer> {
+    let db = dir.path().join("test.sqlite3");
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    loop {
+        let mut opts = options(db.clone());
+        opts.listen = addr;
+        match server::start(opts).await {
+            Ok(server) => {
+                return Some(TestServer {
+                    origin: server.origin(),
+                    server: Some(server),
+                    dir,
+                    http: reqwest::Client::new(),
+                });
+            }
+            Err(ServerError::Bind { .. }) if tokio::time::Instant::now() < deadline => {
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            }
+            Err(e) => {
+                eprintln!("skipped the restart on the same port: {e}");
+                return None;
+            }
+        }
+    }
 }
