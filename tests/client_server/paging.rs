@@ -76,6 +76,14 @@ async fn action_pages_respect_start_end_and_limit_and_say_more_only_when_more_re
     assert_eq!(p.more, None);
     let p = page(get().start(t[6]).end(t[5])).await;
     assert_eq!(p.actions, a[5..6], "a range of one");
+
+    // The smallest page walks too, with and without an end bound.
+    let walk = |g: GetMessageActions| async move { g.pager().collect_all().await };
+    assert_eq!(walk(get().limit(1)).await.expect("walk"), a);
+    assert_eq!(
+        walk(get().limit(1).end(t[2])).await.expect("walk to end"),
+        a[2..7]
+    );
     s.stop().await;
 }
 
