@@ -419,6 +419,37 @@ fn blocking_session(origin: &str) -> Result<(), Error> {
         .message_timetoken(mt)
         .action_timetoken(added.action.action_timetoken)
         .execute_blocking()?;
+
+    // Several plain threads sharing one client block at the same time.
+    let threads: Vec<_> = (0..4)
+        .map(|i| {
+            let c = c.clone();
+            std::thread::spawn(move || {
+                (0..5)
+                    .map(|j| {
+                        c.publish()
+                            .channel("threads")
+                            .message(json!(format!("{i}.{j}")))
+                            .execute_blocking()
+                    })
+                    .collect::<Result<Vec<Timetoken>, Error>>()
+            })
+        })
+        .collect();
+    let mut sent = Vec::new();
+    for t in threads {
+        sent.extend(t.join().expect("thread finished")?);
+    }
+    sent.sort();
+    let stored: Vec<Timetoken> = c
+        .fetch_messages()
+        .channel("threads")
+        .execute_blocking()?
+        .messages
+        .iter()
+        .map(|m| m.timetoken)
+        .collect();
+    assert_eq!(stored, sent);
     Ok(())
 }
 
