@@ -5,20 +5,15 @@ use reactions::pubnub::{ActionsPage, Client, Error, HistoryPage, StoredAction, T
 use serde_json::json;
 
 use crate::common::{TestServer, options};
-use crate::support::{client, react, restart_on, say, seed_actions, seed_messages};
+use crate::support::{
+    client, history_with_actions, react, restart_on, say, seed_actions, seed_messages,
+};
 
 const ROOM: &str = "chats.room1";
 
 /// Everything the client can read of the two channels.
 async fn read_all(c: &Client) -> (HistoryPage, HistoryPage, ActionsPage) {
-    let room = c
-        .fetch_messages()
-        .channel(ROOM)
-        .include_actions(true)
-        .include_meta(true)
-        .execute()
-        .await
-        .expect("fetch room");
+    let room = history_with_actions(c, ROOM).await;
     let other = c
         .fetch_messages()
         .channel("other")

@@ -12,7 +12,9 @@ use reactions::pubnub::{
 use serde_json::{Value, json};
 
 use crate::common::TestServer;
-use crate::support::{DEADLINE, client, next_event, react, reaction, say, watch};
+use crate::support::{
+    DEADLINE, client, history_with_actions, next_event, react, reaction, say, watch,
+};
 
 const ROOM: &str = "chats.room#1+%ü~!";
 
@@ -326,14 +328,7 @@ async fn awkward_text_comes_back_the_same_through_every_read() {
         .await
         .expect("get");
     assert_eq!(page.actions, vec![added.clone()]);
-    let history = c
-        .fetch_messages()
-        .channel(ROOM)
-        .include_actions(true)
-        .include_meta(true)
-        .execute()
-        .await
-        .expect("fetch");
+    let history = history_with_actions(&c, ROOM).await;
     assert_eq!(history.messages.len(), 1);
     let m = &history.messages[0];
     assert_eq!(

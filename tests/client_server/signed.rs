@@ -11,8 +11,8 @@ use serde_json::json;
 
 use crate::common::TestServer;
 use crate::support::{
-    PUB, SECRET, SUB, assert_reported, client, next_event, reaction, signed_server, signing_client,
-    watch,
+    PUB, SECRET, SUB, assert_reported, client, history_with_actions, next_event, reaction,
+    signed_server, signing_client, watch,
 };
 
 const ROOM: &str = "chats.room#1";
@@ -64,14 +64,7 @@ async fn a_client_with_the_secret_key_is_served_for_every_operation() {
         .await
         .expect("get");
     assert_eq!(page.actions, vec![added.clone()]);
-    let history = alice
-        .fetch_messages()
-        .channel(ROOM)
-        .include_actions(true)
-        .include_meta(true)
-        .execute()
-        .await
-        .expect("fetch with actions");
+    let history = history_with_actions(&alice, ROOM).await;
     assert_eq!(history.messages.len(), 2);
     assert_eq!(history.messages[0].meta, Some(json!({"k": "v w"})));
     assert_eq!(history.messages[0].stored_actions(), vec![added.clone()]);

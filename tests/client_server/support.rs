@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use futures::{StreamExt, TryStreamExt};
 use reactions::pubnub::{
-    Client, Config, Error, MessageAction, StoredAction, Subscription, SubscriptionEvent,
-    SubscriptionStatus, Timetoken,
+    Client, Config, Error, HistoryPage, MessageAction, StoredAction, Subscription,
+    SubscriptionEvent, SubscriptionStatus, Timetoken,
 };
 use reactions::server::{self, ServerError};
 use serde_json::json;
@@ -74,6 +74,17 @@ pub async fn react(c: &Client, channel: &str, message: Timetoken, value: &str) -
         .await
         .expect("add succeeds")
         .action
+}
+
+/// A channel's newest messages with their actions and meta.
+pub async fn history_with_actions(c: &Client, channel: &str) -> HistoryPage {
+    c.fetch_messages()
+        .channel(channel)
+        .include_actions(true)
+        .include_meta(true)
+        .execute()
+        .await
+        .expect("fetch with actions")
 }
 
 /// Publishes `count` messages `{"text": "<prefix><i>"}` concurrently; returns them with their
