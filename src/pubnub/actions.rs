@@ -252,7 +252,7 @@ impl GetMessageActions {
     /// nor skips actions that share a timetoken across a page boundary (up to a page of them).
     pub fn pager(self) -> ActionsPager {
         let limit = self.limit.unwrap_or(MAX_LIMIT);
-        let cursor = ActionsCursor::new(self.start, limit);
+        let cursor = ActionsCursor::new(self.start, self.end, limit);
         let base = GetMessageActions {
             limit: Some(limit),
             ..self
@@ -311,6 +311,8 @@ pub fn decode_get(status: u16, body: &[u8]) -> Result<ActionsPage> {
 #[derive(Debug)]
 pub(crate) struct ActionsCursor {
     start: Option<Timetoken>,
+    /// The caller's inclusive lower bound: a request never starts at or below it.
+    end: Option<Timetoken>,
     limit: u32,
     /// The oldest timetoken delivered so far, and the actions delivered at it.
     boundary: Option<(Timetoken, HashSet<StoredAction>)>,
@@ -318,9 +320,10 @@ pub(crate) struct ActionsCursor {
 }
 
 impl ActionsCursor {
-    pub fn new(start: Option<Timetoken>, limit: u32) -> Self {
+    pub fn new(start: Option<Timetoken>, end: Option<Timetoken>, limit: u32) -> Self {
         ActionsCursor {
             start,
+            end,
             limit,
             boundary: None,
             done: false,
@@ -363,7 +366,11 @@ impl Cursor for ActionsCursor {
             if let Some((at, _)) = &self.boundary
                 && !self.done
             {
-                if self.start == Some(*at) {
+                if self.end.is_some_and(|end| *at <= end) {
+                    // Everything at or above `end` is delivered: nothing is left to ask for
+                    // (and a request starting at `end` would be an empty range).
+                    self.done = true;
+                } else if self.start == Some(*at) {
                     tracing::warn!(timetoken = %at, "actions pager made no progress; stopping");
                     self.done = true;
                 } else {

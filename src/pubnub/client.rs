@@ -343,11 +343,21 @@ pub(crate) fn encode_segment(raw: &str) -> String {
 /// Longest channel name the service accepts (reference section 0.9).
 pub const MAX_CHANNEL_CHARS: usize = 92;
 
-/// Checks a channel name against the service's rules (reference section 0.9).
+/// Whether a path segment is `.` or `..`: URL parsing resolves those (even percent-encoded) and
+/// the request would go to another path, so they cannot be sent as a channel or a key.
+pub(crate) fn is_dot_segment(segment: &str) -> bool {
+    matches!(segment, "." | "..")
+}
+
+/// Checks a channel name against the service's rules (reference section 0.9), and that it can
+/// be sent as a path segment.
 pub(crate) fn validate_channel(name: &str) -> Result<()> {
     let bad = |why: &str| Err(Error::InvalidInput(format!("channel {name:?} {why}")));
     if name.is_empty() {
         return Err(Error::InvalidInput("channel is required".into()));
+    }
+    if is_dot_segment(name) {
+        return bad("cannot be sent: URLs resolve it as a relative path");
     }
     if name.chars().count() > MAX_CHANNEL_CHARS {
         return bad("is longer than 92 characters");

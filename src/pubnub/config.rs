@@ -106,6 +106,12 @@ impl Config {
         if self.subscribe_key.trim().is_empty() {
             return invalid("subscribe_key is empty");
         }
+        if [&self.subscribe_key, &self.publish_key]
+            .into_iter()
+            .any(|key| super::client::is_dot_segment(key))
+        {
+            return invalid("keys cannot be \".\" or \"..\": URLs resolve them as relative paths");
+        }
         if self.user_id.trim().is_empty() {
             return invalid("user_id is empty: every request needs the user's id");
         }

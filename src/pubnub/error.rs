@@ -116,6 +116,8 @@ impl Error {
 
 impl From<reqwest::Error> for Error {
     fn from(e: reqwest::Error) -> Self {
+        // The URL's query carries the auth key and the signature: keep them out of the message.
+        let e = e.without_url();
         if e.is_timeout() {
             return Error::Timeout { seconds: 0 };
         }

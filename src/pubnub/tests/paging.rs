@@ -99,7 +99,7 @@ impl ActionStore {
     ) -> Pager<StoredAction> {
         let store = Arc::clone(self);
         let end = end.map(Timetoken);
-        let cursor = ActionsCursor::new(start.map(Timetoken), limit);
+        let cursor = ActionsCursor::new(start.map(Timetoken), end, limit);
         Pager::new(
             cursor,
             Box::new(move |start| {
@@ -200,6 +200,22 @@ fn actions_pager_keeps_to_the_callers_bounds() {
     let want: Vec<StoredAction> = (25..80).map(|t| action(t, "u")).collect();
     assert_eq!(all, want);
     assert_eq!(store.starts.lock().unwrap()[0], Some(Timetoken(80)));
+}
+
+#[test]
+fn a_one_action_page_stops_at_the_end_bound_without_asking_below_it() {
+    let store = Arc::new(ActionStore::with(0..6));
+    let all = store
+        .pager(None, Some(3), 1)
+        .collect_all_blocking()
+        .unwrap();
+    let want: Vec<StoredAction> = (3..6).map(|t| action(t, "u")).collect();
+    assert_eq!(all, want);
+    let starts = store.starts.lock().unwrap();
+    assert!(
+        starts.iter().flatten().all(|s| *s > Timetoken(3)),
+        "a request started at or below the end: {starts:?}"
+    );
 }
 
 #[test]

@@ -172,11 +172,16 @@ async fn a_refused_connection_is_a_network_error_with_its_cause() {
         .local_addr()
         .unwrap()
         .port();
-    let client = client_with(config().with_origin(format!("http://127.0.0.1:{port}")));
+    let client = client_with(
+        config()
+            .with_origin(format!("http://127.0.0.1:{port}"))
+            .with_auth_key("t0k3n"),
+    );
     match client.time().execute().await {
         Err(Error::Network { message }) => {
             assert!(message.to_lowercase().contains("connect"), "{message}");
             assert!(!message.contains('\n'));
+            assert!(!message.contains("t0k3n"), "the auth key leaked: {message}");
         }
         other => panic!("{other:?}"),
     }

@@ -41,6 +41,8 @@ fn configuration_errors_say_what_is_wrong() {
         (Config::new("p", "s", ""), Some("user_id")),
         (Config::new("p", "s", "  "), Some("user_id")),
         (Config::new("p", "", "u"), Some("subscribe_key")),
+        (Config::new("p", "..", "u"), Some("relative paths")),
+        (Config::new(".", "s", "u"), Some("relative paths")),
         (config().with_secret_key(""), Some("secret_key")),
         (config().with_auth_key(""), Some("auth_key")),
         (
@@ -96,6 +98,12 @@ fn builders_refuse_bad_input_before_sending() {
         refused(
             add().channel(bad).message_action(reaction("x")).request(),
             "may not",
+        );
+    }
+    for dots in [".", ".."] {
+        refused(
+            add().channel(dots).message_action(reaction("x")).request(),
+            "relative path",
         );
     }
     refused(
