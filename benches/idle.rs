@@ -2,7 +2,7 @@
 //! data dir), waits until it is up and quiet, then for 10 s counts the bytes it writes to the
 //! terminal (a frame is bytes) and reads its CPU time from /proc/<pid>/stat.
 //!
-//! Run: `cargo bench --bench idle` (builds the release binary first: `cargo build --release`).
+//! Run: `cargo bench --bench idle`
 
 use std::io::Read;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -36,7 +36,7 @@ fn main() {
             pixel_height: 0,
         })
         .expect("pty");
-    let mut command = CommandBuilder::new(&binary);
+    let mut command = CommandBuilder::new(binary);
     command.env("TERM", "xterm-256color");
     command.env("XDG_DATA_HOME", home.path().join("data"));
     command.env("XDG_CONFIG_HOME", home.path().join("config"));

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use reqwest::Method;
 use serde::Serialize;
 
-use super::answer::Answer;
+use super::answer::{Answer, malformed, parse_success};
 use super::client::{
     Client, Endpoint, Request, check_range, encode_segment, executable, range_setters,
     required_timetoken, validate_channel,
@@ -292,11 +292,10 @@ executable!(GetMessageActions => ActionsPage);
 
 /// Reads a get-actions answer: actions oldest first, and `more` when the service sent it.
 pub fn decode_get(status: u16, body: &[u8]) -> Result<ActionsPage> {
-    let answer = Answer::read(status, body)?;
-    let envelope: ActionsEnvelope<Vec<WireAction>> = answer.parse()?;
+    let envelope: ActionsEnvelope<Vec<WireAction>> = parse_success(status, body)?;
     let data = envelope
         .data
-        .ok_or_else(|| answer.malformed("no `data` in the answer"))?;
+        .ok_or_else(|| malformed(status, "no `data` in the answer".into(), body))?;
     let mut actions: Vec<StoredAction> = data.into_iter().map(StoredAction::from).collect();
     actions.sort_by_key(|a| a.action_timetoken);
     Ok(ActionsPage {

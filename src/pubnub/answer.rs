@@ -55,11 +55,32 @@ impl<'a> Answer<'a> {
     }
 }
 
+/// Envelopes that can carry an error status inside a success answer.
+pub(crate) trait ReportsError {
+    fn reports_error(&self) -> bool;
+}
+
+/// Reads a success answer straight into `T`, in one pass over the bytes. Only when that fails,
+/// or the status or the body says error, is the answer read again as generic JSON to explain
+/// what went wrong (the service's error, or a malformed answer with an excerpt).
+pub(crate) fn parse_success<T: DeserializeOwned + ReportsError>(
+    status: u16,
+    body: &[u8],
+) -> Result<T> {
+    if (200..300).contains(&status)
+        && let Ok(value) = serde_json::from_slice::<T>(body)
+        && !value.reports_error()
+    {
+        return Ok(value);
+    }
+    Answer::read(status, body)?.parse()
+}
+
 fn is_truthy(v: &Value) -> bool {
     !matches!(v, Value::Null | Value::Bool(false))
 }
 
-fn malformed(status: u16, reason: String, body: &[u8]) -> Error {
+pub(crate) fn malformed(status: u16, reason: String, body: &[u8]) -> Error {
     Error::MalformedResponse {
         status,
         reason,

@@ -121,9 +121,8 @@ impl From<reqwest::Error> for Error {
         if e.is_timeout() {
             return Error::Timeout { seconds: 0 };
         }
-        // reqwest's Display hides the cause ("error sending request for url (...)"): lead with
-        // the innermost cause, which says what happened, and keep the outer text after it.
-        let e = e.without_url();
+        // reqwest's Display hides the cause ("error sending request"): lead with the innermost
+        // cause, which says what happened, and keep the outer text after it.
         let mut root = None;
         let mut source = std::error::Error::source(&e);
         while let Some(s) = source {

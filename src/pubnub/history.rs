@@ -8,7 +8,7 @@ use percent_encoding::percent_decode_str;
 use reqwest::Method;
 use serde_json::Value;
 
-use super::answer::Answer;
+use super::answer::parse_success;
 use super::client::{
     Client, Endpoint, Request, channel_list, channels_setters, check_range, executable,
     range_setters,
@@ -148,8 +148,7 @@ executable!(FetchMessages => HistoryPage);
 /// Reads a history answer: every channel's messages flattened, each channel oldest first, a
 /// requested-but-absent `meta` (sent as `""`) as `None`, actions empty when there are none.
 pub fn decode(status: u16, body: &[u8]) -> Result<HistoryPage> {
-    let answer = Answer::read(status, body)?;
-    let envelope: HistoryEnvelope = answer.parse()?;
+    let envelope: HistoryEnvelope = parse_success(status, body)?;
     if envelope.error {
         return Err(Error::from_status(
             envelope.status,

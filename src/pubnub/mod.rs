@@ -51,7 +51,7 @@
 //! and [`time`] read an answer (status and body) exactly as the client does.
 
 pub mod actions;
-mod answer;
+pub(crate) mod answer;
 mod client;
 mod config;
 pub mod error;

@@ -95,6 +95,12 @@ pub struct ActionsEnvelope<T> {
     pub error: Option<ServiceError>,
 }
 
+impl<T> crate::pubnub::answer::ReportsError for ActionsEnvelope<T> {
+    fn reports_error(&self) -> bool {
+        self.status >= 400 && self.error.is_some()
+    }
+}
+
 /// `more`: where the next page starts. Actions use `limit`, history uses `max`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct WireMore {
@@ -161,6 +167,12 @@ pub struct HistoryEnvelope {
     pub channels: BTreeMap<String, Vec<WireHistoryItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub more: Option<WireMore>,
+}
+
+impl crate::pubnub::answer::ReportsError for HistoryEnvelope {
+    fn reports_error(&self) -> bool {
+        self.error || self.status >= 400
+    }
 }
 
 /// One message in a v3 history answer.

@@ -1,0 +1,275 @@
+//! Target 6: the server near its own limit. A load generator of our own (tokio + reqwest, 32
+//! concurrent keep-alive connections) against a real `reactions serve` process, phase by phase
+//! in one run: `/time/0` (the server's own ceiling), add-action (every acknowledged add durable:
+//! SQLite WAL with synchronous=FULL, group commit), a 100-action page of get-actions, and
+//! history-with-actions of 25 messages; reads both as the same newest page (answer cache) and
+//! as pages at random starts. Reports requests/s, p50 and p99 latency and the ratio to /time/0.
+//!
+//! Run: `cargo bench --bench server_load` (set LOAD_SECONDS to change the 5 s per phase).
+
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use reactions::pubnub::{Client, Config, Timetoken};
+
+const CONNECTIONS: usize = 32;
+const SUB: &str = "sub-load";
+const PUB: &str = "pub-load";
+const HISTORY_CHANNEL: &str = "load.history";
+const ACTIONS_CHANNEL: &str = "load.actions";
+const HISTORY_MESSAGES: usize = 2_000;
+const ACTIONS_PER_MESSAGE: usize = 5;
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// Results of one phase.
+struct Phase {
+    name: &'static str,
+    requests: u64,
+    errors: u64,
+    seconds: f64,
+    latencies_us: Vec<u32>,
+}
+
+impl Phase {
+    fn rate(&self) -> f64 {
+        self.requests as f64 / self.seconds
+    }
+    fn percentile(&self, p: f64) -> f64 {
+        let mut v = self.latencies_us.clone();
+        v.sort_unstable();
+        let i = ((v.len() as f64 - 1.0) * p).round() as usize;
+        v.get(i).copied().unwrap_or(0) as f64 / 1000.0
+    }
+}
+
+/// Runs `CONNECTIONS` workers for `seconds`, each sending `make(worker, n)` requests in turn.
+async fn phase<F>(name: &'static str, seconds: f64, make: F) -> Phase
+where
+    F: Fn(&reqwest::Client, usize, u64) -> reqwest::RequestBuilder + Send + Sync + 'static,
+{
+    let make = Arc::new(make);
+    let errors = Arc::new(AtomicU64::new(0));
+    let deadline = Instant::now() + Duration::from_secs_f64(seconds);
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for worker in 0..CONNECTIONS {
+        let (make, errors) = (make.clone(), errors.clone());
+        tasks.push(tokio::spawn(async move {
+            // One client per worker: one keep-alive connection each.
+            let http = reqwest::Client::builder()
+                .pool_max_idle_per_host(1)
+                .build()
+                .expect("http client");
+            let mut latencies = Vec::with_capacity(50_000);
+            let mut n = 0u64;
+            while Instant::now() < deadline {
+                let t = Instant::now();
+                let ok = match make(&http, worker, n).send().await {
+                    Ok(answer) => {
+                        let ok = answer.status().is_success();
+                        ok && answer.bytes().await.is_ok()
+                    }
+                    Err(_) => false,
+                };
+                latencies.push(t.elapsed().as_micros().min(u32::MAX as u128) as u32);
+                if !ok {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                }
+                n += 1;
+            }
+            latencies
+        }));
+    }
+    let mut latencies_us = Vec::new();
+    for t in tasks {
+        latencies_us.extend(t.await.expect("worker"));
+    }
+    Phase {
+        name,
+        requests: latencies_us.len() as u64,
+        errors: errors.load(Ordering::Relaxed),
+        seconds: started.elapsed().as_secs_f64(),
+        latencies_us,
+    }
+}
+
+/// A deterministic spread of values for request `n` of `worker`.
+fn spread(worker: usize, n: u64, modulo: u64) -> u64 {
+    (worker as u64 * 7_919 + n * 104_729) % modulo
+}
+
+fn main() {
+    let seconds: f64 = std::env::var("LOAD_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5.0);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let port = free_port();
+    let origin = format!("http://127.0.0.1:{port}");
+    let _server = Server(
+        Command::new(env!("CARGO_BIN_EXE_reactions"))
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--db"])
+            .arg(dir.path().join("load.sqlite3"))
+            .env("REACTIONS_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("reactions serve"),
+    );
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let client = Client::new(Config::new(PUB, SUB, "load").with_origin(&origin)).expect("client");
+    runtime.block_on(async {
+        let up = Instant::now() + Duration::from_secs(20);
+        while client.time().execute().await.is_err() {
+            assert!(Instant::now() < up, "the server did not start");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    });
+
+    // Data: messages with actions for history; the same actions listed by get-actions.
+    let history_tts: Vec<Timetoken> = runtime.block_on(async {
+        let mut tts = Vec::new();
+        for chunk in (0..HISTORY_MESSAGES).collect::<Vec<_>>().chunks(64) {
+            let sent = futures::future::join_all(chunk.iter().map(|i| {
+                client
+                    .publish()
+                    .channel(HISTORY_CHANNEL)
+                    .message(serde_json::json!({"text": format!("load message {i}")}))
+                    .execute()
+            }))
+            .await;
+            tts.extend(sent.into_iter().map(|r| r.expect("publish")));
+        }
+        tts.sort();
+        tts
+    });
+    runtime.block_on(async {
+        let adds: Vec<(Timetoken, usize)> = history_tts
+            .iter()
+            .flat_map(|tt| (0..ACTIONS_PER_MESSAGE).map(move |k| (*tt, k)))
+            .collect();
+        for chunk in adds.chunks(128) {
+            futures::future::join_all(chunk.iter().flat_map(|(tt, k)| {
+                [HISTORY_CHANNEL, ACTIONS_CHANNEL].map(|channel| {
+                    let mut c = Config::new(PUB, SUB, format!("user{k}")).with_origin(&origin);
+                    c.request_timeout = Duration::from_secs(30);
+                    let client = Client::new(c).expect("client");
+                    async move {
+                        client
+                            .add_message_action()
+                            .channel(channel)
+                            .message_action(reactions::pubnub::MessageAction {
+                                action_type: "reaction".into(),
+                                value: "👍".into(),
+                                message_timetoken: *tt,
+                            })
+                            .execute()
+                            .await
+                            .expect("seed action")
+                    }
+                })
+            }))
+            .await;
+        }
+    });
+    let listed = runtime
+        .block_on(
+            client
+                .get_message_actions()
+                .channel(ACTIONS_CHANNEL)
+                .pager()
+                .collect_all(),
+        )
+        .expect("list");
+    let action_tts: Arc<Vec<u64>> =
+        Arc::new(listed.iter().map(|a| a.action_timetoken.get()).collect());
+    let message_tts: Arc<Vec<u64>> = Arc::new(history_tts.iter().map(|t| t.get()).collect());
+
+    let base = origin.clone();
+    let time = runtime.block_on(phase("/time/0", seconds, move |h, _, _| {
+        h.get(format!("{base}/time/0"))
+    }));
+    let base = origin.clone();
+    let mtts = message_tts.clone();
+    let add = runtime.block_on(phase("add action (durable)", seconds, move |h, w, n| {
+        let tt = mtts[spread(w, n, mtts.len() as u64) as usize];
+        h.post(format!("{base}/v1/message-actions/{SUB}/channel/{HISTORY_CHANNEL}/message/{tt}?uuid=load-{w}-{n}"))
+            .header("Content-Type", "application/json")
+            .body(r#"{"type":"reaction","value":"🔥"}"#)
+    }));
+    let base = origin.clone();
+    let actions_newest = runtime.block_on(phase(
+        "get actions, newest page of 100",
+        seconds,
+        move |h, w, _| {
+            h.get(format!(
+                "{base}/v1/message-actions/{SUB}/channel/{ACTIONS_CHANNEL}?limit=100&uuid=r{w}"
+            ))
+        },
+    ));
+    let base = origin.clone();
+    let atts = action_tts.clone();
+    let actions_random = runtime.block_on(phase("get actions, page of 100 at a random start", seconds, move |h, w, n| {
+        let start = atts[100 + spread(w, n, atts.len() as u64 - 100) as usize];
+        h.get(format!("{base}/v1/message-actions/{SUB}/channel/{ACTIONS_CHANNEL}?limit=100&start={start}&uuid=r{w}"))
+    }));
+    let base = origin.clone();
+    let history_newest = runtime.block_on(phase("history with actions, newest 25", seconds, move |h, w, _| {
+        h.get(format!("{base}/v3/history-with-actions/sub-key/{SUB}/channel/{HISTORY_CHANNEL}?max=25&include_uuid=true&uuid=r{w}"))
+    }));
+    let base = origin.clone();
+    let mtts = message_tts.clone();
+    let history_random = runtime.block_on(phase("history with actions, 25 at a random start", seconds, move |h, w, n| {
+        let start = mtts[25 + spread(w, n, mtts.len() as u64 - 25) as usize];
+        h.get(format!("{base}/v3/history-with-actions/sub-key/{SUB}/channel/{HISTORY_CHANNEL}?max=25&start={start}&include_uuid=true&uuid=r{w}"))
+    }));
+    let base = origin.clone();
+    let time_after = runtime.block_on(phase("/time/0 (again, after)", seconds, move |h, _, _| {
+        h.get(format!("{base}/time/0"))
+    }));
+
+    let ceiling = time.rate();
+    println!(
+        "\n{CONNECTIONS} connections, {seconds} s per phase, server and load generator on this 2-core machine:"
+    );
+    println!(
+        "{:<46} {:>10} {:>9} {:>9} {:>8} {:>7}",
+        "phase", "req/s", "p50 ms", "p99 ms", "vs time", "errors"
+    );
+    for p in [
+        &time,
+        &add,
+        &actions_newest,
+        &actions_random,
+        &history_newest,
+        &history_random,
+        &time_after,
+    ] {
+        println!(
+            "{:<46} {:>10.0} {:>9.2} {:>9.2} {:>7.0}% {:>7}",
+            p.name,
+            p.rate(),
+            p.percentile(0.50),
+            p.percentile(0.99),
+            100.0 * p.rate() / ceiling,
+            p.errors
+        );
+    }
+}
