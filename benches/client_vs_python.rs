@@ -56,7 +56,7 @@ fn main() {
                 .map(|a| server.store().insert_action_at(SUB, CHANNEL, a)),
         ))
         .expect("seed");
-    let client = Client::new(Config::new(PUB, SUB, "bench-rust").with_origin(&server.origin()))
+    let client = Client::new(Config::new(PUB, SUB, "bench-rust").with_origin(server.origin()))
         .expect("client");
     let script =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/python/list_actions.py");
