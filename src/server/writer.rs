@@ -163,7 +163,7 @@ fn run(conn: Connection, mut rx: mpsc::Receiver<Job>, shared: &Shared) {
             }
         }
         if !ops.is_empty() {
-            let results = commit_batch(&conn, shared, &ops);
+            let results = commit_or_recover(&conn, shared, &ops);
             for (reply, result) in replies.into_iter().zip(results) {
                 let _ = reply.send(result);
             }
@@ -177,6 +177,29 @@ fn run(conn: Connection, mut rx: mpsc::Receiver<Job>, shared: &Shared) {
         let _ = reply.send(());
     }
     tracing::debug!("writer stopped");
+}
+
+/// [`commit_batch`], surviving a panic in it: the batch is rolled back and fails, the clock is
+/// settled (or subscribe cursors would stop), and the writer goes on.
+fn commit_or_recover(
+    conn: &Connection,
+    shared: &Shared,
+    ops: &[WriteOp],
+) -> Vec<Result<WriteDone, StoreError>> {
+    let run = std::panic::AssertUnwindSafe(|| commit_batch(conn, shared, ops));
+    std::panic::catch_unwind(run).unwrap_or_else(|_| {
+        tracing::error!(
+            "a write batch of {} panicked; it was rolled back",
+            ops.len()
+        );
+        if !conn.is_autocommit() {
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+        shared.clock.settle();
+        ops.iter()
+            .map(|_| Err(StoreError::Database("internal error".into())))
+            .collect()
+    })
 }
 
 /// Runs `ops` in one transaction; returns each op's result in order.
