@@ -1,11 +1,11 @@
 //! The single writer thread and its group commit.
 //!
 //! It blocks for one write, drains whatever else is queued (up to [`MAX_BATCH`]; under load it
-//! waits a little for more, see [`Pace`]), runs them all
-//! in one transaction (each op's own outcome decided on its own: conflict, nothing to delete,
-//! wrong uuid), commits once (one fsync for the batch), then hands the committed events to the
-//! subscribe hub in timetoken order and answers each waiter. Timetokens are taken here, so commit
-//! order is timetoken order.
+//! waits a little for more, see [`Pace`]), runs them all in one transaction (each op's outcome
+//! decided on its own: conflict, nothing to delete, wrong uuid), commits once (one fsync for the
+//! batch), drops the cached reads of the channels written, hands the committed events to the
+//! subscribe hub in timetoken order, and only then answers each waiter. Timetokens are taken
+//! here, so commit order is timetoken order.
 
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
