@@ -8,7 +8,7 @@ use super::App;
 use super::errors::{Fail, Handled, Reply};
 use super::json::{Pieces, push_str, push_tt};
 use super::params::{self, InputError, Query};
-use super::queries::{self, ActionRow, Range};
+use super::queries::{self, ActionRow, Range, Slice};
 use super::store::StoreError;
 use super::writer::{WriteDone, WriteOp};
 use crate::pubnub::sign::pam_encode;
@@ -144,7 +144,8 @@ pub async fn list(app: &App, sub_key: &str, channel: &str, q: &Query) -> Handled
         .store
         .read_cached(&sub_key, &channel, query, move |conn| {
             let mut rows = Pieces::with_capacity(limit as usize + 1, 160);
-            queries::visit_newest_actions(conn, &t.sub_key, &t.channel, range, limit + 1, |a| {
+            let page = Slice::newest(&t.sub_key, &t.channel, range, limit + 1);
+            queries::visit_newest_actions(conn, page, |a| {
                 rows.begin(a.action_tt);
                 push_action(rows.buf(), a);
                 rows.end();

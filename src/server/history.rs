@@ -11,7 +11,7 @@ use super::App;
 use super::errors::{Handled, Reply};
 use super::json::{Pieces, push_key, push_str, push_tt, push_u64};
 use super::params::{self, InputError, Query};
-use super::queries::{self, MessageRow, Range};
+use super::queries::{self, MessageRow, Range, Slice};
 use super::store::StoreError;
 use crate::pubnub::sign::pam_encode;
 
@@ -114,7 +114,8 @@ pub async fn fetch(
 /// `actions` can follow).
 fn newest_items(conn: &Connection, f: &Fetch, channel: &str) -> Result<Pieces, StoreError> {
     let mut items = Pieces::with_capacity(f.max as usize, 128);
-    queries::visit_newest_messages(conn, &f.sub_key, channel, f.range, f.max, |m| {
+    let page = Slice::newest(&f.sub_key, channel, f.range, f.max);
+    queries::visit_newest_messages(conn, page, |m| {
         items.begin(m.timetoken);
         push_item_open(items.buf(), m, f.include);
         items.end();
@@ -161,7 +162,8 @@ fn page_with_actions(conn: &Connection, f: &Fetch) -> Result<String, StoreError>
         close_envelope(&mut out, None);
         return Ok(out);
     };
-    let counts = queries::action_counts(conn, &f.sub_key, channel, oldest, newest)?;
+    let span = |lowest, highest| Slice::between(&f.sub_key, channel, lowest, highest);
+    let counts = queries::action_counts(conn, span(oldest, newest))?;
     let per_message: Vec<usize> = (0..items.len())
         .filter_map(|i| items.get(i))
         .map(|(tt, _)| {
@@ -172,7 +174,7 @@ fn page_with_actions(conn: &Connection, f: &Fetch) -> Result<String, StoreError>
         .collect();
     let keep = whole_messages_within(&per_message, MAX_ACTIONS_PER_PAGE);
     let oldest_kept = items.get(keep - 1).map_or(newest, |(tt, _)| tt);
-    let actions = grouped_actions(conn, &f.sub_key, channel, oldest_kept, newest)?;
+    let actions = grouped_actions(conn, span(oldest_kept, newest))?;
     push_channel(&mut out, &mut true, channel, &items, keep, Some(&actions));
     let more = (keep < items.len()).then(|| {
         more_json(
@@ -202,17 +204,11 @@ fn whole_messages_within(counts_newest_first: &[usize], cap: usize) -> usize {
 
 /// Each message's actions as `{"type":{"value":[{"uuid","actionTimetoken"},..]}}`, keyed by
 /// message timetoken (ascending); authors of a value in uuid order (the service promises none).
-fn grouped_actions(
-    conn: &Connection,
-    sub_key: &str,
-    channel: &str,
-    lowest: u64,
-    highest: u64,
-) -> Result<Pieces, StoreError> {
+fn grouped_actions(conn: &Connection, span: Slice<'_>) -> Result<Pieces, StoreError> {
     let mut out = Pieces::with_capacity(MAX_SEVERAL_OR_WITH_ACTIONS as usize, 256);
     let mut current: Option<u64> = None;
     let (mut last_type, mut last_value) = (String::new(), String::new());
-    queries::visit_message_actions(conn, sub_key, channel, lowest, highest, |a| {
+    queries::visit_message_actions(conn, span, |a| {
         let buf = match current {
             Some(tt) if tt == a.message_tt => {
                 let buf = out.buf();

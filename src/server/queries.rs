@@ -104,90 +104,107 @@ fn each_row(
     Ok(())
 }
 
-/// Calls `f` for each of the newest `limit` actions of a channel within `range`, newest first.
+/// Rows of one channel with `from <= timetoken < below`, at most `limit` of them.
+#[derive(Debug, Clone, Copy)]
+pub struct Slice<'a> {
+    pub sub_key: &'a str,
+    pub channel: &'a str,
+    below: i64,
+    from: i64,
+    limit: u32,
+}
+
+impl<'a> Slice<'a> {
+    /// The newest `limit` rows within `range`.
+    pub fn newest(sub_key: &'a str, channel: &'a str, range: Range, limit: u32) -> Self {
+        let (below, from) = range.sql_bounds();
+        Slice {
+            sub_key,
+            channel,
+            below,
+            from,
+            limit,
+        }
+    }
+
+    /// Everything from `lowest` to `highest`, both included.
+    pub fn between(sub_key: &'a str, channel: &'a str, lowest: u64, highest: u64) -> Self {
+        Slice {
+            sub_key,
+            channel,
+            below: to_i64(highest).saturating_add(1),
+            from: to_i64(lowest),
+            limit: u32::MAX,
+        }
+    }
+
+    /// Runs `sql` (parameters: sub key, channel, below, from, limit) and hands each row to `f`.
+    fn visit(
+        &self,
+        conn: &Connection,
+        sql: &str,
+        f: impl FnMut(&Row<'_>) -> rusqlite::Result<()>,
+    ) -> Result<(), StoreError> {
+        let p = params![
+            self.sub_key,
+            self.channel,
+            self.below,
+            self.from,
+            self.limit
+        ];
+        each_row(conn, sql, p, f)
+    }
+}
+
+/// Calls `f` for each of the newest actions of a channel, newest first.
 pub fn visit_newest_actions(
     conn: &Connection,
-    sub_key: &str,
-    channel: &str,
-    range: Range,
-    limit: u32,
+    page: Slice<'_>,
     mut f: impl FnMut(&ActionRow<'_>),
 ) -> Result<(), StoreError> {
-    let (below, from) = range.sql_bounds();
-    each_row(
-        conn,
-        "SELECT message_tt, action_tt, type, value, uuid FROM actions
+    let sql = "SELECT message_tt, action_tt, type, value, uuid FROM actions
          WHERE sub_key = ?1 AND channel = ?2 AND action_tt < ?3 AND action_tt >= ?4
-         ORDER BY action_tt DESC LIMIT ?5",
-        params![sub_key, channel, below, from, limit],
-        |r| action_row(r).map(|a| f(&a)),
-    )
+         ORDER BY action_tt DESC LIMIT ?5";
+    page.visit(conn, sql, |r| action_row(r).map(|a| f(&a)))
 }
 
-/// Calls `f` for each of the newest `max` messages of a channel within `range`, newest first.
+/// Calls `f` for each of the newest messages of a channel, newest first.
 pub fn visit_newest_messages(
     conn: &Connection,
-    sub_key: &str,
-    channel: &str,
-    range: Range,
-    max: u32,
+    page: Slice<'_>,
     mut f: impl FnMut(&MessageRow<'_>),
 ) -> Result<(), StoreError> {
-    let (below, from) = range.sql_bounds();
-    each_row(
-        conn,
-        "SELECT timetoken, publisher, payload, meta, custom_message_type FROM messages
+    let sql = "SELECT timetoken, publisher, payload, meta, custom_message_type FROM messages
          WHERE sub_key = ?1 AND channel = ?2 AND timetoken < ?3 AND timetoken >= ?4
-         ORDER BY timetoken DESC LIMIT ?5",
-        params![sub_key, channel, below, from, max],
-        |r| message_row(r).map(|m| f(&m)),
-    )
+         ORDER BY timetoken DESC LIMIT ?5";
+    page.visit(conn, sql, |r| message_row(r).map(|m| f(&m)))
 }
 
-/// `(message timetoken, number of actions)` for messages with `lowest <= tt <= highest`,
-/// oldest first.
-pub fn action_counts(
-    conn: &Connection,
-    sub_key: &str,
-    channel: &str,
-    lowest: u64,
-    highest: u64,
-) -> Result<Vec<(u64, usize)>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT message_tt, COUNT(*) FROM actions
-         WHERE sub_key = ?1 AND channel = ?2 AND message_tt >= ?3 AND message_tt <= ?4
-         GROUP BY message_tt ORDER BY message_tt",
-    )?;
-    let rows = stmt.query_map(
-        params![sub_key, channel, to_i64(lowest), to_i64(highest)],
-        |r| {
-            Ok((
-                to_u64(r.get(0)?),
-                usize::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
-            ))
-        },
-    )?;
-    Ok(rows.collect::<Result<_, _>>()?)
+/// `(message timetoken, number of actions)` for the messages of `span`, oldest first.
+pub fn action_counts(conn: &Connection, span: Slice<'_>) -> Result<Vec<(u64, usize)>, StoreError> {
+    let sql = "SELECT message_tt, COUNT(*) FROM actions
+         WHERE sub_key = ?1 AND channel = ?2 AND message_tt < ?3 AND message_tt >= ?4
+         GROUP BY message_tt ORDER BY message_tt LIMIT ?5";
+    let mut counts = Vec::new();
+    span.visit(conn, sql, |r| {
+        let n = usize::try_from(r.get::<_, i64>(1)?).unwrap_or(0);
+        counts.push((to_u64(r.get(0)?), n));
+        Ok(())
+    })?;
+    Ok(counts)
 }
 
-/// Calls `f` for each action on messages with `lowest <= tt <= highest`, in key order: by
-/// message, type, value and author (so each group is contiguous).
+/// Calls `f` for each action on the messages of `span`, in key order: by message, type, value
+/// and author (so each group is contiguous).
 pub fn visit_message_actions(
     conn: &Connection,
-    sub_key: &str,
-    channel: &str,
-    lowest: u64,
-    highest: u64,
+    span: Slice<'_>,
     mut f: impl FnMut(&ActionRow<'_>),
 ) -> Result<(), StoreError> {
-    each_row(
-        conn,
-        "SELECT message_tt, action_tt, type, value, uuid FROM actions
-         WHERE sub_key = ?1 AND channel = ?2 AND message_tt >= ?3 AND message_tt <= ?4
-         ORDER BY message_tt, type, value, uuid",
-        params![sub_key, channel, to_i64(lowest), to_i64(highest)],
-        |r| action_row(r).map(|a| f(&a)),
-    )
+    let sql = "SELECT message_tt, action_tt, type, value, uuid FROM actions
+         WHERE sub_key = ?1 AND channel = ?2 AND message_tt < ?3 AND message_tt >= ?4
+         ORDER BY message_tt, type, value, uuid LIMIT ?5";
+    span.visit(conn, sql, |r| action_row(r).map(|a| f(&a)))
 }
 
 /// One row of `messages`.

@@ -15,7 +15,7 @@ use axum::body::Bytes;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 use serde_json::Value;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 
 use super::cache::ReadCache;
 use super::clock::Clock;
@@ -88,7 +88,7 @@ type ReadJob = Box<dyn FnOnce(&Connection) + Send>;
 
 struct Inner {
     path: PathBuf,
-    writes: mpsc::Sender<Job>,
+    writes: std_mpsc::Sender<Job>,
     reads: std_mpsc::Sender<ReadJob>,
     clock: Arc<Clock>,
     hub: Arc<Hub>,
@@ -260,7 +260,6 @@ impl Store {
         self.inner
             .writes
             .send(Job::Write(op, tx))
-            .await
             .map_err(|_| StoreError::Closed)?;
         rx.await.map_err(|_| StoreError::Closed)?
     }
@@ -365,7 +364,7 @@ impl Store {
     /// with [`StoreError::Closed`].
     pub(crate) async fn close(&self) {
         let (tx, rx) = oneshot::channel();
-        if self.inner.writes.send(Job::Close(tx)).await.is_ok() {
+        if self.inner.writes.send(Job::Close(tx)).is_ok() {
             let _ = rx.await;
         }
         let handle = self

@@ -3,6 +3,9 @@
 //!
 //! Items are rendered once, on the writer thread, when their write commits; a poll only
 //! concatenates them, so many subscribers cost little.
+//!
+//! Not served (accepted and ignored): channel groups, `filter-expr`, presence state and
+//! presence events; `tr` is ignored and every cursor has region 1.
 
 use tokio::time::Instant;
 

@@ -1,16 +1,19 @@
 //! The single writer thread and its group commit.
 //!
-//! It blocks for one write, drains whatever else is queued (up to [`MAX_BATCH`]), runs them all
-//! in one transaction (each op's own outcome decided on its own: conflict, nothing to delete,
-//! wrong uuid), commits once (one fsync for the batch), then hands the committed events to the
-//! subscribe hub in timetoken order and answers each waiter. Timetokens are taken here, so commit
-//! order is timetoken order.
+//! It blocks for one write, drains whatever else is queued (up to [`MAX_BATCH`]; under load it
+//! waits a little for more, see [`Pace`]), runs them all in one transaction (each op's outcome
+//! decided on its own: conflict, nothing to delete, wrong uuid), commits once (one fsync for the
+//! batch), drops the cached reads of the channels written, hands the committed events to the
+//! subscribe hub in timetoken order, and only then answers each waiter. Timetokens are taken
+//! here, so commit order is timetoken order.
 
 use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 
 use super::cache::ReadCache;
 use super::clock::Clock;
@@ -22,8 +25,8 @@ use crate::pubnub::{ActionEventKind, StoredAction, Timetoken};
 
 /// Most writes committed together.
 pub const MAX_BATCH: usize = 512;
-/// Writes queued before senders wait.
-const QUEUE: usize = 4096;
+/// Longest a batch waits for more writes (see [`Pace`]).
+const MAX_COMMIT_DELAY: Duration = Duration::from_millis(1);
 
 /// A message to publish.
 #[derive(Debug, Clone)]
@@ -119,8 +122,11 @@ pub enum WriteDone {
 }
 
 /// What the writer thread is asked to do.
+/// Where one write's result goes.
+pub type Waiter = oneshot::Sender<Result<WriteDone, StoreError>>;
+
 pub enum Job {
-    Write(WriteOp, oneshot::Sender<Result<WriteDone, StoreError>>),
+    Write(WriteOp, Waiter),
     /// Finish what is queued before this, checkpoint and stop.
     Close(oneshot::Sender<()>),
 }
@@ -129,43 +135,85 @@ pub enum Job {
 pub fn spawn(
     conn: Connection,
     shared: Shared,
-) -> Result<(mpsc::Sender<Job>, JoinHandle<()>), StoreError> {
-    let (tx, rx) = mpsc::channel(QUEUE);
+) -> Result<(Sender<Job>, JoinHandle<()>), StoreError> {
+    let (tx, rx) = channel();
     let handle = std::thread::Builder::new()
         .name("reactions-db-write".into())
-        .spawn(move || run(conn, rx, &shared))
+        .spawn(move || run(conn, &rx, &shared))
         .map_err(|e| StoreError::Database(format!("cannot start the writer thread: {e}")))?;
     Ok((tx, handle))
 }
 
-fn run(conn: Connection, mut rx: mpsc::Receiver<Job>, shared: &Shared) {
+/// How the last batch went, to decide how long the next one waits for company.
+#[derive(Debug, Default, Clone, Copy)]
+struct Pace {
+    size: usize,
+    commit: Duration,
+}
+
+impl Pace {
+    /// Group commit delay, as PostgreSQL's `commit_delay`: a commit (its fsync) costs about the
+    /// same for one write as for fifty, so while a batch is smaller than the last one (whose
+    /// writers are likely on their way back), wait up to one commit's duration for them.
+    fn wait_for_more(self, collected: usize) -> bool {
+        collected < self.size
+    }
+
+    fn deadline(self, from: Instant) -> Instant {
+        from + self.commit.min(MAX_COMMIT_DELAY)
+    }
+}
+
+/// The writes of one batch and whom to answer.
+#[derive(Default)]
+struct Batch {
+    ops: Vec<WriteOp>,
+    waiters: Vec<Waiter>,
+}
+
+fn run(conn: Connection, rx: &Receiver<Job>, shared: &Shared) {
     let mut close_reply = None;
+    let mut pace = Pace::default();
     while close_reply.is_none() {
-        let Some(first) = rx.blocking_recv() else {
+        let Ok(mut job) = rx.recv() else {
             break;
         };
-        let mut ops = Vec::new();
-        let mut replies = Vec::new();
-        let mut next = Some(first);
-        while let Some(job) = next.take() {
+        let deadline = pace.deadline(Instant::now());
+        let mut batch = Batch::default();
+        loop {
             match job {
-                Job::Write(op, reply) => {
-                    ops.push(op);
-                    replies.push(reply);
+                Job::Write(op, waiter) => {
+                    batch.ops.push(op);
+                    batch.waiters.push(waiter);
                 }
                 Job::Close(reply) => {
                     close_reply = Some(reply);
                     break;
                 }
             }
-            if ops.len() < MAX_BATCH {
-                next = rx.try_recv().ok();
+            if batch.ops.len() >= MAX_BATCH {
+                break;
             }
+            job = match rx.try_recv() {
+                Ok(next) => next,
+                Err(TryRecvError::Empty) if pace.wait_for_more(batch.ops.len()) => {
+                    match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                        Ok(next) => next,
+                        Err(_) => break,
+                    }
+                }
+                Err(_) => break,
+            };
         }
-        if !ops.is_empty() {
-            let results = commit_batch(&conn, shared, &ops);
-            for (reply, result) in replies.into_iter().zip(results) {
-                let _ = reply.send(result);
+        if !batch.ops.is_empty() {
+            let started = Instant::now();
+            let results = commit_or_recover(&conn, shared, &batch.ops);
+            pace = Pace {
+                size: batch.ops.len(),
+                commit: started.elapsed(),
+            };
+            for (waiter, result) in batch.waiters.into_iter().zip(results) {
+                let _ = waiter.send(result);
             }
         }
     }
@@ -177,6 +225,29 @@ fn run(conn: Connection, mut rx: mpsc::Receiver<Job>, shared: &Shared) {
         let _ = reply.send(());
     }
     tracing::debug!("writer stopped");
+}
+
+/// [`commit_batch`], surviving a panic in it: the batch is rolled back and fails, the clock is
+/// settled (or subscribe cursors would stop), and the writer goes on.
+fn commit_or_recover(
+    conn: &Connection,
+    shared: &Shared,
+    ops: &[WriteOp],
+) -> Vec<Result<WriteDone, StoreError>> {
+    let run = std::panic::AssertUnwindSafe(|| commit_batch(conn, shared, ops));
+    std::panic::catch_unwind(run).unwrap_or_else(|_| {
+        tracing::error!(
+            "a write batch of {} panicked; it was rolled back",
+            ops.len()
+        );
+        if !conn.is_autocommit() {
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+        shared.clock.settle();
+        ops.iter()
+            .map(|_| Err(StoreError::Database("internal error".into())))
+            .collect()
+    })
 }
 
 /// Runs `ops` in one transaction; returns each op's result in order.
