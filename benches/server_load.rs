@@ -19,6 +19,8 @@ const SUB: &str = "sub-load";
 const PUB: &str = "pub-load";
 const HISTORY_CHANNEL: &str = "load.history";
 const ACTIONS_CHANNEL: &str = "load.actions";
+/// Adds go to their own channel so the read workloads keep their shape.
+const ADD_CHANNEL: &str = "load.adds";
 const HISTORY_MESSAGES: usize = 2_000;
 const ACTIONS_PER_MESSAGE: usize = 5;
 
@@ -202,74 +204,80 @@ fn main() {
         Arc::new(listed.iter().map(|a| a.action_timetoken.get()).collect());
     let message_tts: Arc<Vec<u64>> = Arc::new(history_tts.iter().map(|t| t.get()).collect());
 
-    let base = origin.clone();
-    let time = runtime.block_on(phase("/time/0", seconds, move |h, _, _| {
-        h.get(format!("{base}/time/0"))
-    }));
+    // Each workload runs right after its own /time/0 phase, so the ratio compares two
+    // measurements taken side by side under the same machine load.
+    let time_phase = |origin: String| {
+        runtime.block_on(phase("/time/0", seconds, move |h, _, _| {
+            h.get(format!("{origin}/time/0"))
+        }))
+    };
+    let mut rows: Vec<(Phase, Phase)> = Vec::new();
+
     let base = origin.clone();
     let mtts = message_tts.clone();
-    let add = runtime.block_on(phase("add action (durable)", seconds, move |h, w, n| {
+    let ceiling = time_phase(origin.clone());
+    rows.push((ceiling, runtime.block_on(phase("add action (durable)", seconds, move |h, w, n| {
         let tt = mtts[spread(w, n, mtts.len() as u64) as usize];
-        h.post(format!("{base}/v1/message-actions/{SUB}/channel/{HISTORY_CHANNEL}/message/{tt}?uuid=load-{w}-{n}"))
+        h.post(format!("{base}/v1/message-actions/{SUB}/channel/{ADD_CHANNEL}/message/{tt}?uuid=load-{w}-{n}"))
             .header("Content-Type", "application/json")
             .body(r#"{"type":"reaction","value":"🔥"}"#)
-    }));
+    }))));
+
     let base = origin.clone();
-    let actions_newest = runtime.block_on(phase(
-        "get actions, newest page of 100",
-        seconds,
-        move |h, w, _| {
-            h.get(format!(
-                "{base}/v1/message-actions/{SUB}/channel/{ACTIONS_CHANNEL}?limit=100&uuid=r{w}"
-            ))
-        },
+    let ceiling = time_phase(origin.clone());
+    rows.push((
+        ceiling,
+        runtime.block_on(phase(
+            "get actions, newest 100 (same page)",
+            seconds,
+            move |h, w, _| {
+                h.get(format!(
+                    "{base}/v1/message-actions/{SUB}/channel/{ACTIONS_CHANNEL}?limit=100&uuid=r{w}"
+                ))
+            },
+        )),
     ));
+
     let base = origin.clone();
     let atts = action_tts.clone();
-    let actions_random = runtime.block_on(phase("get actions, page of 100 at a random start", seconds, move |h, w, n| {
+    let ceiling = time_phase(origin.clone());
+    rows.push((ceiling, runtime.block_on(phase("get actions, 100 at random starts", seconds, move |h, w, n| {
         let start = atts[100 + spread(w, n, atts.len() as u64 - 100) as usize];
         h.get(format!("{base}/v1/message-actions/{SUB}/channel/{ACTIONS_CHANNEL}?limit=100&start={start}&uuid=r{w}"))
-    }));
+    }))));
+
     let base = origin.clone();
-    let history_newest = runtime.block_on(phase("history with actions, newest 25", seconds, move |h, w, _| {
+    let ceiling = time_phase(origin.clone());
+    rows.push((ceiling, runtime.block_on(phase("history with actions, newest 25 (same page)", seconds, move |h, w, _| {
         h.get(format!("{base}/v3/history-with-actions/sub-key/{SUB}/channel/{HISTORY_CHANNEL}?max=25&include_uuid=true&uuid=r{w}"))
-    }));
+    }))));
+
     let base = origin.clone();
     let mtts = message_tts.clone();
-    let history_random = runtime.block_on(phase("history with actions, 25 at a random start", seconds, move |h, w, n| {
+    let ceiling = time_phase(origin.clone());
+    rows.push((ceiling, runtime.block_on(phase("history with actions, 25 at random starts", seconds, move |h, w, n| {
         let start = mtts[25 + spread(w, n, mtts.len() as u64 - 25) as usize];
         h.get(format!("{base}/v3/history-with-actions/sub-key/{SUB}/channel/{HISTORY_CHANNEL}?max=25&start={start}&include_uuid=true&uuid=r{w}"))
-    }));
-    let base = origin.clone();
-    let time_after = runtime.block_on(phase("/time/0 (again, after)", seconds, move |h, _, _| {
-        h.get(format!("{base}/time/0"))
-    }));
+    }))));
 
-    let ceiling = time.rate();
     println!(
-        "\n{CONNECTIONS} connections, {seconds} s per phase, server and load generator on this 2-core machine:"
+        "\n{CONNECTIONS} connections, {seconds} s per phase, server and load generator on this 2-core machine;"
     );
+    println!("each workload is compared with the /time/0 phase run just before it:");
     println!(
-        "{:<46} {:>10} {:>9} {:>9} {:>8} {:>7}",
-        "phase", "req/s", "p50 ms", "p99 ms", "vs time", "errors"
+        "{:<44} {:>9} {:>8} {:>8} {:>10} {:>8} {:>7}",
+        "workload", "req/s", "p50 ms", "p99 ms", "time req/s", "vs time", "errors"
     );
-    for p in [
-        &time,
-        &add,
-        &actions_newest,
-        &actions_random,
-        &history_newest,
-        &history_random,
-        &time_after,
-    ] {
+    for (ceiling, p) in &rows {
         println!(
-            "{:<46} {:>10.0} {:>9.2} {:>9.2} {:>7.0}% {:>7}",
+            "{:<44} {:>9.0} {:>8.2} {:>8.2} {:>10.0} {:>7.0}% {:>7}",
             p.name,
             p.rate(),
             p.percentile(0.50),
             p.percentile(0.99),
-            100.0 * p.rate() / ceiling,
-            p.errors
+            ceiling.rate(),
+            100.0 * p.rate() / ceiling.rate(),
+            p.errors + ceiling.errors
         );
     }
 }
