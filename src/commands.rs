@@ -126,13 +126,11 @@ async fn run_with_client(
             if let Some(max) = max {
                 request = request.max(max);
             }
-            if let Some(start) = start {
-                request = request.start(start);
-            }
-            if let Some(end) = end {
-                request = request.end(end);
-            }
-            let page = request.execute().await.map_err(api("history"))?;
+            let page = request
+                .bounds(start, end)
+                .execute()
+                .await
+                .map_err(api("history"))?;
             if json {
                 println!("{}", history_json(&page.messages));
             } else {
@@ -168,13 +166,10 @@ async fn run_actions(command: ActionsCommand, client: &Client) -> Result<(), Com
             all,
             json,
         } => {
-            let mut request = client.get_message_actions().channel(&channel);
-            if let Some(start) = start {
-                request = request.start(start);
-            }
-            if let Some(end) = end {
-                request = request.end(end);
-            }
+            let mut request = client
+                .get_message_actions()
+                .channel(&channel)
+                .bounds(start, end);
             if let Some(limit) = limit {
                 request = request.limit(limit);
             }

@@ -70,28 +70,24 @@ pub async fn execute(
             end,
             max,
         } => {
-            let mut request = client
+            let request = client
                 .fetch_messages()
                 .channel(channel)
                 .include_actions(true)
                 .include_uuid(true)
-                .max(max);
-            if let Some(start) = start {
-                request = request.start(start);
-            }
-            if let Some(end) = end {
-                request = request.end(end);
-            }
+                .max(max)
+                .bounds(start, end);
             Some((op, ApiOutcome::History(request.execute().await)))
         }
         Command::RefreshHistory { op, end } => {
             Some((op, ApiOutcome::History(refresh(client, channel, end).await)))
         }
         Command::FetchActions { op, start, limit } => {
-            let mut request = client.get_message_actions().channel(channel).limit(limit);
-            if let Some(start) = start {
-                request = request.start(start);
-            }
+            let request = client
+                .get_message_actions()
+                .channel(channel)
+                .limit(limit)
+                .bounds(start, None);
             Some((op, ApiOutcome::Actions(request.execute().await)))
         }
         Command::AddAction {

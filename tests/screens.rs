@@ -5,9 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use reactions::app::keymap::Keymap;
 use reactions::app::{ApiOutcome, App, Command, ConnectionEvent, Event, Options, update};
-use reactions::config::ReactionValueStyle;
 use reactions::demo::{Conversation, as_history};
 use reactions::pubnub::{ActionsPage, Error, HistoryPage, MoreBounds, StoredAction, Timetoken};
 use reactions::ui::{self, UiState};
@@ -25,15 +23,10 @@ struct Screen {
 impl Screen {
     fn new(user: &str, moderator: bool) -> Self {
         let options = Options {
-            channel: CH.into(),
-            user_id: user.into(),
             moderator,
-            reaction_type: "reaction".into(),
-            reaction_value: ReactionValueStyle::Emoji,
-            keymap: Keymap::default(),
-            utc_offset_secs: 0,
             audit_log_path: "~/.local/share/reactions/moderation-audit.jsonl".into(),
             recent_reactions: vec!["🎉".into(), "👍".into()],
+            ..Options::new(CH, user)
         };
         let mut app = App::new(options);
         let op = fetch_op(&app.start());
@@ -89,10 +82,7 @@ impl Screen {
 fn fetch_op(commands: &[Command]) -> u32 {
     commands
         .iter()
-        .find_map(|c| match c {
-            Command::FetchHistory { op, .. } | Command::FetchActions { op, .. } => Some(*op),
-            _ => None,
-        })
+        .find_map(Command::fetch_op)
         .expect("a fetch command")
 }
 

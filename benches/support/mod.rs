@@ -2,42 +2,23 @@
 //! exactly as the UI loads it.
 #![allow(dead_code)]
 
-use reactions::app::keymap::Keymap;
 use reactions::app::{ApiOutcome, App, Command, Event, Options, update};
-use reactions::config::ReactionValueStyle;
 use reactions::pubnub::{ActionsPage, HistoryPage, MoreBounds};
 use reactions::synthetic;
 
 pub const CHANNEL: &str = "bench.room";
 
-pub fn options() -> Options {
-    Options {
-        channel: CHANNEL.into(),
-        user_id: "user00".into(),
-        moderator: false,
-        reaction_type: "reaction".into(),
-        reaction_value: ReactionValueStyle::Emoji,
-        keymap: Keymap::default(),
-        utc_offset_secs: 0,
-        audit_log_path: String::new(),
-        recent_reactions: vec![],
-    }
-}
-
 fn op_of(commands: &[Command]) -> u32 {
     commands
         .iter()
-        .find_map(|c| match c {
-            Command::FetchHistory { op, .. } | Command::FetchActions { op, .. } => Some(*op),
-            _ => None,
-        })
+        .find_map(Command::fetch_op)
         .expect("a fetch command")
 }
 
 /// An app with `messages` loaded (newest page first, then older pages, 25 at a time), each
 /// message with `per_message` actions.
 pub fn timeline(messages: usize, per_message: usize) -> App {
-    let mut app = App::new(options());
+    let mut app = App::new(Options::new(CHANNEL, "user00"));
     let mut op = op_of(&app.start());
     let mut to = messages;
     while to > 0 {

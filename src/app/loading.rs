@@ -2,7 +2,7 @@
 //! live events and connection changes. Results of add/remove requests go to `reacting`.
 
 use super::actions_view::ActionRow;
-use super::reacting::{self, RemovedOp};
+use super::reacting;
 use super::timeline::{EntryState, Message};
 use super::{
     ACTIONS_PAGE, ApiOutcome, App, Command, Connection, ConnectionEvent, HISTORY_PAGE, Op, Screen,
@@ -198,26 +198,8 @@ pub(super) fn on_result(
         ) => {
             reacting::on_added(app, id, message_tt, value, result, commands);
         }
-        (
-            Op::Remove {
-                message_tt,
-                action_tt,
-                kind,
-                value,
-                owner,
-                moderated,
-            },
-            ApiOutcome::Removed(result),
-        ) => {
-            let removed = RemovedOp {
-                message_tt,
-                action_tt,
-                kind,
-                value,
-                owner,
-                moderated,
-            };
-            reacting::on_removed(app, id, removed, result, commands);
+        (Op::Remove(request), ApiOutcome::Removed(result)) => {
+            reacting::on_removed(app, id, request, result, commands);
         }
         (Op::Audit, ApiOutcome::AuditFailed(reason)) => {
             app.error(format!(

@@ -58,6 +58,24 @@ pub struct Options {
     pub recent_reactions: Vec<String>,
 }
 
+impl Options {
+    /// Defaults for everything but the channel and the user: reactions stored as type
+    /// `reaction` with the emoji as value, the default keymap, times in UTC, no audit path.
+    pub fn new(channel: impl Into<String>, user_id: impl Into<String>) -> Self {
+        Self {
+            channel: channel.into(),
+            user_id: user_id.into(),
+            moderator: false,
+            reaction_type: "reaction".into(),
+            reaction_value: ReactionValueStyle::Emoji,
+            keymap: Keymap::default(),
+            utc_offset_secs: 0,
+            audit_log_path: String::new(),
+            recent_reactions: Vec::new(),
+        }
+    }
+}
+
 /// Which screen fills the main area.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -221,6 +239,16 @@ pub enum Command {
     Quit,
 }
 
+impl Command {
+    /// The op id of a history or actions fetch.
+    pub fn fetch_op(&self) -> Option<OpId> {
+        match self {
+            Command::FetchHistory { op, .. } | Command::FetchActions { op, .. } => Some(*op),
+            _ => None,
+        }
+    }
+}
+
 /// Why a request was made, so its result lands in the right place.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Op {
@@ -234,14 +262,7 @@ enum Op {
         kind: Sym,
         value: Sym,
     },
-    Remove {
-        message_tt: Timetoken,
-        action_tt: Timetoken,
-        kind: Sym,
-        value: Sym,
-        owner: Sym,
-        moderated: bool,
-    },
+    Remove(reacting::RemoveRequest),
     Audit,
 }
 
@@ -338,7 +359,7 @@ impl App {
     pub fn pending_count(&self) -> usize {
         self.ops
             .values()
-            .filter(|op| matches!(op, Op::Add { .. } | Op::Remove { .. }))
+            .filter(|op| matches!(op, Op::Add { .. } | Op::Remove(_)))
             .count()
     }
 

@@ -224,14 +224,14 @@ pub(super) fn start_remove(
     moderated: bool,
     commands: &mut Vec<Command>,
 ) {
-    let op = app.begin(Op::Remove {
+    let op = app.begin(Op::Remove(RemoveRequest {
         message_tt,
         action_tt: entry.action_tt,
         kind: entry.kind,
         value: entry.value,
         owner: entry.uuid,
         moderated,
-    });
+    }));
     if let Some(message) = app.timeline.get_mut(message_tt)
         && let Some(e) = message
             .actions
@@ -307,11 +307,11 @@ pub(super) fn on_added(
 pub(super) fn on_removed(
     app: &mut App,
     op: u32,
-    removed: RemovedOp,
+    removed: RemoveRequest,
     result: pubnub::Result<Option<String>>,
     commands: &mut Vec<Command>,
 ) {
-    let RemovedOp {
+    let RemoveRequest {
         message_tt,
         action_tt,
         kind,
@@ -385,8 +385,9 @@ pub(super) fn on_removed(
     }
 }
 
-/// What a finished removal was about.
-pub(super) struct RemovedOp {
+/// A removal in flight: what the result applies to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct RemoveRequest {
     pub message_tt: Timetoken,
     pub action_tt: Timetoken,
     pub kind: super::Sym,

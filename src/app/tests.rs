@@ -11,15 +11,9 @@ const NOW: Timetoken = Timetoken(17_646_000_000_000_000);
 
 fn options(user: &str, moderator: bool) -> Options {
     Options {
-        channel: CH.into(),
-        user_id: user.into(),
         moderator,
-        reaction_type: "reaction".into(),
-        reaction_value: ReactionValueStyle::Emoji,
-        keymap: Keymap::default(),
-        utc_offset_secs: 0,
         audit_log_path: "/tmp/audit.jsonl".into(),
-        recent_reactions: vec![],
+        ..Options::new(CH, user)
     }
 }
 

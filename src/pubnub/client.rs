@@ -265,6 +265,18 @@ macro_rules! range_setters {
             self.end = Some(timetoken.into());
             self
         }
+
+        /// Both bounds at once, for callers that hold them as options (`None` leaves that
+        /// side open).
+        pub fn bounds(
+            mut self,
+            start: Option<$crate::pubnub::Timetoken>,
+            end: Option<$crate::pubnub::Timetoken>,
+        ) -> Self {
+            self.start = start;
+            self.end = end;
+            self
+        }
     };
 }
 pub(crate) use range_setters;
