@@ -611,25 +611,29 @@ fn tab_opens_the_actions_screen_which_pages_as_the_user_scrolls() {
     assert_eq!(app.screen, Screen::Timeline);
 }
 
+/// Opens the Actions screen with the newest 40 demo actions and filters them by `text`.
+fn actions_filtered_by(app: &mut App, text: &str) {
+    let Some(Command::FetchActions { op, .. }) = key(app, KeyCode::Tab).commands.first().cloned()
+    else {
+        panic!("Tab must load the actions")
+    };
+    update(
+        app,
+        Event::Api(op, ApiOutcome::Actions(Ok(actions_page(40)))),
+    );
+    ch(app, '/');
+    assert!(app.actions.editing_filter);
+    for c in text.chars() {
+        ch(app, c);
+    }
+    key(app, KeyCode::Enter);
+    assert!(!app.actions.editing_filter);
+}
+
 #[test]
 fn slash_filters_actions_by_user_type_or_value() {
     let mut app = loaded("carol", false);
-    let Some(Command::FetchActions { op, .. }) =
-        key(&mut app, KeyCode::Tab).commands.first().cloned()
-    else {
-        panic!()
-    };
-    update(
-        &mut app,
-        Event::Api(op, ApiOutcome::Actions(Ok(actions_page(40)))),
-    );
-    ch(&mut app, '/');
-    assert!(app.actions.editing_filter);
-    for c in "erin".chars() {
-        ch(&mut app, c);
-    }
-    key(&mut app, KeyCode::Enter);
-    assert!(!app.actions.editing_filter);
+    actions_filtered_by(&mut app, "erin");
     let shown: Vec<&str> = app
         .actions
         .display_from(None, &app.symbols)
@@ -649,20 +653,7 @@ fn slash_filters_actions_by_user_type_or_value() {
 #[test]
 fn d_in_actions_removes_my_own_action() {
     let mut app = loaded("alice", false);
-    let Some(Command::FetchActions { op, .. }) =
-        key(&mut app, KeyCode::Tab).commands.first().cloned()
-    else {
-        panic!()
-    };
-    update(
-        &mut app,
-        Event::Api(op, ApiOutcome::Actions(Ok(actions_page(40)))),
-    );
-    ch(&mut app, '/');
-    for c in "alice".chars() {
-        ch(&mut app, c);
-    }
-    key(&mut app, KeyCode::Enter);
+    actions_filtered_by(&mut app, "alice");
     let selected = app.actions.selected.unwrap();
     let (_, action_tt, as_uuid) = remove_command(&ch(&mut app, 'd'));
     assert_eq!((action_tt, as_uuid), (selected, None));
