@@ -54,12 +54,12 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
             }
         }
         Action::Reload => loading::reload(app, commands),
-        Action::Down => move_selection(app, 1, commands),
-        Action::Up => move_selection(app, -1, commands),
-        Action::PageDown => move_selection(app, app.page_size.max(1) as isize, commands),
-        Action::PageUp => move_selection(app, -(app.page_size.max(1) as isize), commands),
-        Action::First => move_selection(app, isize::MIN / 2, commands),
-        Action::Last => move_selection(app, isize::MAX / 2, commands),
+        Action::Down => move_selection(app, Step::By(1), commands),
+        Action::Up => move_selection(app, Step::By(-1), commands),
+        Action::PageDown => move_selection(app, Step::By(app.page_size.max(1) as isize), commands),
+        Action::PageUp => move_selection(app, Step::By(-(app.page_size.max(1) as isize)), commands),
+        Action::First => move_selection(app, Step::First, commands),
+        Action::Last => move_selection(app, Step::Last, commands),
         Action::Details => open_details(app, commands),
         Action::Picker => match target_message(app) {
             Some(tt) => app.overlay = Some(Overlay::Picker(Picker::open(tt, &app.emoji))),
@@ -118,32 +118,45 @@ fn open_details(app: &mut App, commands: &mut Vec<Command>) {
     app.screen = Screen::Details(view);
 }
 
-/// Moves the selection of the current screen by `delta` items (huge values mean the ends).
-fn move_selection(app: &mut App, delta: isize, commands: &mut Vec<Command>) {
+/// How far the selection moves: by some items in screen order (negative = up), or to an end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    By(isize),
+    First,
+    Last,
+}
+
+/// Moves the selection of the current screen.
+fn move_selection(app: &mut App, step: Step, commands: &mut Vec<Command>) {
     match app.screen {
-        Screen::Timeline => move_timeline(app, delta, commands),
+        Screen::Timeline => move_timeline(app, step, commands),
         Screen::Details(mut view) => {
             if let Some(message) = app.timeline.get(view.message_tt) {
                 let rows = detail_rows(message, &app.kinds);
+                let delta = match step {
+                    Step::By(delta) => delta,
+                    Step::First => -(rows.len() as isize),
+                    Step::Last => rows.len() as isize,
+                };
                 view.move_by(&rows, delta);
                 app.screen = Screen::Details(view);
             }
         }
         Screen::Actions => {
-            let Some(current) = app
-                .actions
-                .selected
-                .or_else(|| app.actions.newest(&app.symbols))
-            else {
-                return;
+            let symbols = &app.symbols;
+            let view = &app.actions;
+            app.actions.selected = match (step, view.selected.or_else(|| view.newest(symbols))) {
+                (_, None) => None,
+                (Step::First, _) => view.newest(symbols),
+                (Step::Last, _) => view.oldest(symbols),
+                (Step::By(delta), Some(current)) => view.step(current, delta, symbols),
             };
-            app.actions.selected = app.actions.step(current, delta, &app.symbols);
             loading::prefetch_actions(app, commands);
         }
     }
 }
 
-fn move_timeline(app: &mut App, delta: isize, commands: &mut Vec<Command>) {
+fn move_timeline(app: &mut App, step: Step, commands: &mut Vec<Command>) {
     let len = app.timeline.len();
     if len == 0 {
         return;
@@ -152,12 +165,17 @@ fn move_timeline(app: &mut App, delta: isize, commands: &mut Vec<Command>) {
         .selected
         .and_then(|tt| app.timeline.position(tt).ok())
         .unwrap_or(len - 1);
-    let target = (current as isize)
-        .saturating_add(delta)
-        .clamp(0, len as isize - 1) as usize;
+    let target = match step {
+        Step::By(delta) => (current as isize)
+            .saturating_add(delta)
+            .clamp(0, len as isize - 1) as usize,
+        Step::First => 0,
+        Step::Last => len - 1,
+    };
     app.selected = app.timeline.at(target).map(|m| m.timetoken);
     app.follow = target == len - 1;
-    app.jump_to_start = delta <= isize::MIN / 4;
+    // `g` keeps loading older pages until the channel's start.
+    app.jump_to_start = step == Step::First;
     if target < PREFETCH_MARGIN || app.jump_to_start {
         loading::load_older(app, commands);
     }
@@ -302,8 +320,8 @@ pub(super) fn on_mouse(app: &mut App, target: MouseTarget, commands: &mut Vec<Co
         return false;
     }
     match target {
-        MouseTarget::ScrollUp => move_selection(app, -3, commands),
-        MouseTarget::ScrollDown => move_selection(app, 3, commands),
+        MouseTarget::ScrollUp => move_selection(app, Step::By(-3), commands),
+        MouseTarget::ScrollDown => move_selection(app, Step::By(3), commands),
         MouseTarget::Message(tt) => {
             if app.timeline.get(tt).is_some() {
                 app.selected = Some(tt);
