@@ -316,3 +316,41 @@ fn fifty_different_reactions_wrap_onto_several_lines() {
         screen.join("\n")
     );
 }
+
+#[test]
+fn a_click_lands_on_the_chip_or_message_drawn_there() {
+    let mut s = Screen::new("carol", false);
+    s.draw();
+    let screen = rows(&s.terminal);
+    let newest = s.app.timeline.last().expect("loaded").timetoken;
+    // The pizza chip of the newest message, found where it was drawn.
+    let (y, row) = screen
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, r)| r.contains("🍕 1"))
+        .expect("the chip is on screen");
+    let column: usize = row[..row.find("🍕").expect("chip")]
+        .chars()
+        .map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0))
+        .sum();
+    let pizza = s.app.symbols.lookup("🍕").expect("interned");
+    assert_eq!(
+        s.state.hits.at(column as u16, y as u16),
+        Some(reactions::app::MouseTarget::Chip {
+            message_tt: newest,
+            value: pizza
+        })
+    );
+    // Elsewhere on the message: the message itself.
+    let (text_y, _) = screen
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, r)| r.contains("lunch at noon?"))
+        .expect("the text is on screen");
+    assert_eq!(
+        s.state.hits.at(30, text_y as u16),
+        Some(reactions::app::MouseTarget::Message(newest))
+    );
+}
