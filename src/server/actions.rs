@@ -142,7 +142,7 @@ pub async fn list(app: &App, sub_key: &str, channel: &str, q: &Query) -> Handled
     let query = format!("actions {:?} {:?} {limit}", range.start, range.end);
     let body = app
         .store
-        .read_cached(&sub_key, &channel, query, move |conn| {
+        .read_cached(&sub_key, &channel, query, |conn| {
             let mut rows = Pieces::with_capacity(limit as usize + 1, 160);
             let page = Slice::newest(&t.sub_key, &t.channel, range, limit + 1);
             queries::visit_newest_actions(conn, page, |a| {
@@ -174,8 +174,7 @@ pub async fn list(app: &App, sub_key: &str, channel: &str, q: &Query) -> Handled
             }
             out.push('}');
             Ok(out)
-        })
-        .await?;
+        })?;
     Ok(Reply::ok(body))
 }
 

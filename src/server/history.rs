@@ -94,19 +94,16 @@ pub async fn fetch(
 ) -> Handled {
     let f = parse(sub_key, channels, q, with_actions)?;
     let cached = single_channel_query(&f, with_actions);
-    let render = move |conn: &Connection| match with_actions {
+    let render = |conn: &Connection| match with_actions {
         true => page_with_actions(conn, &f),
         false => page(conn, &f),
     };
     match cached {
         Some((sub_key, channel, query)) => {
-            let body = app
-                .store
-                .read_cached(&sub_key, &channel, query, render)
-                .await?;
+            let body = app.store.read_cached(&sub_key, &channel, query, render)?;
             Ok(Reply::ok(body))
         }
-        None => Ok(Reply::ok(app.store.read(render).await?)),
+        None => Ok(Reply::ok(app.store.read(render)?)),
     }
 }
 
