@@ -5,7 +5,9 @@
 //! history-with-actions of 25 messages; reads both as the same newest page (answer cache) and
 //! as pages at random starts. Reports requests/s, p50 and p99 latency and the ratio to /time/0.
 //!
-//! Run: `cargo bench --bench server_load` (set LOAD_SECONDS to change the 5 s per phase).
+//! Run: `cargo bench --bench server_load` (set LOAD_SECONDS to change the 5 s per phase;
+//! LOAD_ONLY=add,actions,history runs only the workloads whose names contain one of those words,
+//! for profiling one of them).
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -62,11 +64,10 @@ impl Phase {
 }
 
 /// Runs `CONNECTIONS` workers for `seconds`, each sending `make(worker, n)` requests in turn.
-async fn phase<F>(name: &'static str, seconds: f64, make: F) -> Phase
-where
-    F: Fn(&reqwest::Client, usize, u64) -> reqwest::RequestBuilder + Send + Sync + 'static,
-{
-    let make = Arc::new(make);
+/// Makes request `n` of worker `w`.
+type Make = Arc<dyn Fn(&reqwest::Client, usize, u64) -> reqwest::RequestBuilder + Send + Sync>;
+
+async fn phase(name: &'static str, seconds: f64, make: Make) -> Phase {
     let errors = Arc::new(AtomicU64::new(0));
     let deadline = Instant::now() + Duration::from_secs_f64(seconds);
     let started = Instant::now();
@@ -204,61 +205,78 @@ fn main() {
         Arc::new(listed.iter().map(|a| a.action_timetoken.get()).collect());
     let message_tts: Arc<Vec<u64>> = Arc::new(history_tts.iter().map(|t| t.get()).collect());
 
+    let base = origin.clone();
+    let (mtts, atts) = (message_tts.clone(), action_tts.clone());
+    let history = move |start: &str| {
+        format!(
+            "{base}/v3/history-with-actions/sub-key/{SUB}/channel/{HISTORY_CHANNEL}?max=25{start}&include_uuid=true"
+        )
+    };
+    let base = origin.clone();
+    let actions = move |start: &str| {
+        format!("{base}/v1/message-actions/{SUB}/channel/{ACTIONS_CHANNEL}?limit=100{start}")
+    };
+    let base = origin.clone();
+    let workloads: Vec<(&'static str, Make)> = vec![
+        (
+            "add action (durable)",
+            Arc::new(move |h, w, n| {
+                let tt = mtts[spread(w, n, mtts.len() as u64) as usize];
+                h.post(format!("{base}/v1/message-actions/{SUB}/channel/{ADD_CHANNEL}/message/{tt}?uuid=load-{w}-{n}"))
+                .header("Content-Type", "application/json")
+                .body(r#"{"type":"reaction","value":"🔥"}"#)
+            }),
+        ),
+        ("get actions, newest 100 (same page)", {
+            let actions = actions.clone();
+            Arc::new(move |h, w, _| h.get(format!("{}&uuid=r{w}", actions(""))))
+        }),
+        (
+            "get actions, 100 at random starts",
+            Arc::new(move |h, w, n| {
+                let start = atts[100 + spread(w, n, atts.len() as u64 - 100) as usize];
+                h.get(format!("{}&uuid=r{w}", actions(&format!("&start={start}"))))
+            }),
+        ),
+        ("history with actions, newest 25 (same page)", {
+            let history = history.clone();
+            Arc::new(move |h, w, _| h.get(format!("{}&uuid=r{w}", history(""))))
+        }),
+        ("history with actions, 25 at random starts", {
+            let mtts = message_tts.clone();
+            Arc::new(move |h, w, n| {
+                let start = mtts[25 + spread(w, n, mtts.len() as u64 - 25) as usize];
+                h.get(format!("{}&uuid=r{w}", history(&format!("&start={start}"))))
+            })
+        }),
+    ];
+    let only: Vec<String> = std::env::var("LOAD_ONLY")
+        .map(|s| s.split(',').map(str::to_string).collect())
+        .unwrap_or_default();
+    let rounds: usize = std::env::var("LOAD_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
+
     // Each workload runs right after its own /time/0 phase, so the ratio compares two
     // measurements taken side by side under the same machine load.
-    let time_phase = |origin: String| {
-        runtime.block_on(phase("/time/0", seconds, move |h, _, _| {
-            h.get(format!("{origin}/time/0"))
-        }))
+    let time: Make = {
+        let origin = origin.clone();
+        Arc::new(move |h, _, _| h.get(format!("{origin}/time/0")))
     };
     let mut rows: Vec<(Phase, Phase)> = Vec::new();
-
-    let base = origin.clone();
-    let mtts = message_tts.clone();
-    let ceiling = time_phase(origin.clone());
-    rows.push((ceiling, runtime.block_on(phase("add action (durable)", seconds, move |h, w, n| {
-        let tt = mtts[spread(w, n, mtts.len() as u64) as usize];
-        h.post(format!("{base}/v1/message-actions/{SUB}/channel/{ADD_CHANNEL}/message/{tt}?uuid=load-{w}-{n}"))
-            .header("Content-Type", "application/json")
-            .body(r#"{"type":"reaction","value":"🔥"}"#)
-    }))));
-
-    let base = origin.clone();
-    let ceiling = time_phase(origin.clone());
-    rows.push((
-        ceiling,
-        runtime.block_on(phase(
-            "get actions, newest 100 (same page)",
-            seconds,
-            move |h, w, _| {
-                h.get(format!(
-                    "{base}/v1/message-actions/{SUB}/channel/{ACTIONS_CHANNEL}?limit=100&uuid=r{w}"
-                ))
-            },
-        )),
-    ));
-
-    let base = origin.clone();
-    let atts = action_tts.clone();
-    let ceiling = time_phase(origin.clone());
-    rows.push((ceiling, runtime.block_on(phase("get actions, 100 at random starts", seconds, move |h, w, n| {
-        let start = atts[100 + spread(w, n, atts.len() as u64 - 100) as usize];
-        h.get(format!("{base}/v1/message-actions/{SUB}/channel/{ACTIONS_CHANNEL}?limit=100&start={start}&uuid=r{w}"))
-    }))));
-
-    let base = origin.clone();
-    let ceiling = time_phase(origin.clone());
-    rows.push((ceiling, runtime.block_on(phase("history with actions, newest 25 (same page)", seconds, move |h, w, _| {
-        h.get(format!("{base}/v3/history-with-actions/sub-key/{SUB}/channel/{HISTORY_CHANNEL}?max=25&include_uuid=true&uuid=r{w}"))
-    }))));
-
-    let base = origin.clone();
-    let mtts = message_tts.clone();
-    let ceiling = time_phase(origin.clone());
-    rows.push((ceiling, runtime.block_on(phase("history with actions, 25 at random starts", seconds, move |h, w, n| {
-        let start = mtts[25 + spread(w, n, mtts.len() as u64 - 25) as usize];
-        h.get(format!("{base}/v3/history-with-actions/sub-key/{SUB}/channel/{HISTORY_CHANNEL}?max=25&start={start}&include_uuid=true&uuid=r{w}"))
-    }))));
+    for _ in 0..rounds {
+        for (name, make) in &workloads {
+            if !only.is_empty() && !only.iter().any(|w| name.contains(w.as_str())) {
+                continue;
+            }
+            let ceiling = runtime.block_on(phase("/time/0", seconds, time.clone()));
+            rows.push((
+                ceiling,
+                runtime.block_on(phase(name, seconds, make.clone())),
+            ));
+        }
+    }
 
     println!(
         "\n{CONNECTIONS} connections, {seconds} s per phase, server and load generator on this 2-core machine;"
@@ -279,5 +297,31 @@ fn main() {
             100.0 * p.rate() / ceiling.rate(),
             p.errors + ceiling.errors
         );
+    }
+    if rounds > 1 {
+        println!("\nmedians over {rounds} rounds (each column on its own):");
+        for (name, _) in &workloads {
+            let of = |f: &dyn Fn(&Phase, &Phase) -> f64| {
+                let mut v: Vec<f64> = rows
+                    .iter()
+                    .filter(|(_, p)| p.name == *name)
+                    .map(|(c, p)| f(c, p))
+                    .collect();
+                v.sort_by(f64::total_cmp);
+                v.get(v.len() / 2).copied()
+            };
+            let Some(rate) = of(&|_, p| p.rate()) else {
+                continue;
+            };
+            println!(
+                "{:<44} {:>9.0} {:>8.2} {:>8.2} {:>10.0} {:>7.0}%",
+                name,
+                rate,
+                of(&|_, p| p.percentile(0.50)).unwrap_or(0.0),
+                of(&|_, p| p.percentile(0.99)).unwrap_or(0.0),
+                of(&|c, _| c.rate()).unwrap_or(0.0),
+                of(&|c, p| 100.0 * p.rate() / c.rate()).unwrap_or(0.0),
+            );
+        }
     }
 }

@@ -160,18 +160,27 @@ fn page_with_actions(conn: &Connection, f: &Fetch) -> Result<String, StoreError>
         return Ok(out);
     };
     let span = |lowest, highest| Slice::between(&f.sub_key, channel, lowest, highest);
-    let counts = queries::action_counts(conn, span(oldest, newest))?;
-    let per_message: Vec<usize> = (0..items.len())
-        .filter_map(|i| items.get(i))
-        .map(|(tt, _)| {
-            counts
-                .binary_search_by_key(&tt, |c| c.0)
-                .map_or(0, |at| counts[at].1)
-        })
-        .collect();
-    let keep = whole_messages_within(&per_message, MAX_ACTIONS_PER_PAGE);
+    // Usually every action of the page fits: one scan. Only past the cap are the messages
+    // counted, to keep the newest whole ones.
+    let cap = MAX_ACTIONS_PER_PAGE;
+    let all = span(oldest, newest).limited(u32::try_from(cap + 1).unwrap_or(u32::MAX));
+    let (mut actions, seen) = grouped_actions(conn, all)?;
+    let mut keep = items.len();
+    if seen > cap {
+        let counts = queries::action_counts(conn, span(oldest, newest))?;
+        let per_message: Vec<usize> = (0..items.len())
+            .filter_map(|i| items.get(i))
+            .map(|(tt, _)| {
+                counts
+                    .binary_search_by_key(&tt, |c| c.0)
+                    .map_or(0, |at| counts[at].1)
+            })
+            .collect();
+        keep = whole_messages_within(&per_message, cap);
+        let oldest_kept = items.get(keep - 1).map_or(newest, |(tt, _)| tt);
+        actions = grouped_actions(conn, span(oldest_kept, newest))?.0;
+    }
     let oldest_kept = items.get(keep - 1).map_or(newest, |(tt, _)| tt);
-    let actions = grouped_actions(conn, span(oldest_kept, newest))?;
     push_channel(&mut out, &mut true, channel, &items, keep, Some(&actions));
     let more = (keep < items.len()).then(|| {
         more_json(
@@ -201,11 +210,14 @@ fn whole_messages_within(counts_newest_first: &[usize], cap: usize) -> usize {
 
 /// Each message's actions as `{"type":{"value":[{"uuid","actionTimetoken"},..]}}`, keyed by
 /// message timetoken (ascending); authors of a value in uuid order (the service promises none).
-fn grouped_actions(conn: &Connection, span: Slice<'_>) -> Result<Pieces, StoreError> {
+/// Also says how many actions were read.
+fn grouped_actions(conn: &Connection, span: Slice<'_>) -> Result<(Pieces, usize), StoreError> {
     let mut out = Pieces::with_capacity(MAX_SEVERAL_OR_WITH_ACTIONS as usize, 256);
+    let mut seen = 0usize;
     let mut current: Option<u64> = None;
     let (mut last_type, mut last_value) = (String::new(), String::new());
     queries::visit_message_actions(conn, span, |a| {
+        seen += 1;
         let buf = match current {
             Some(tt) if tt == a.message_tt => {
                 let buf = out.buf();
@@ -254,7 +266,7 @@ fn grouped_actions(conn: &Connection, span: Slice<'_>) -> Result<Pieces, StoreEr
         out.buf().push_str("]}}");
         out.end();
     }
-    Ok(out)
+    Ok((out, seen))
 }
 
 fn open_envelope() -> String {

@@ -138,6 +138,11 @@ impl<'a> Slice<'a> {
         }
     }
 
+    /// The same rows, at most `limit` of them.
+    pub fn limited(self, limit: u32) -> Self {
+        Slice { limit, ..self }
+    }
+
     /// Runs `sql` (parameters: sub key, channel, below, from, limit) and hands each row to `f`.
     fn visit(
         &self,
