@@ -140,41 +140,36 @@ pub async fn list(app: &App, sub_key: &str, channel: &str, q: &Query) -> Handled
     let limit = q.page_size("limit", MAX_LIMIT, MAX_LIMIT)?;
     let (sub_key, channel) = (t.sub_key.clone(), t.channel.clone());
     let query = format!("actions {:?} {:?} {limit}", range.start, range.end);
-    let body = app
-        .store
-        .read_cached(&sub_key, &channel, query, |conn| {
-            let mut rows = Pieces::with_capacity(limit as usize + 1, 160);
-            let page = Slice::newest(&t.sub_key, &t.channel, range, limit + 1);
-            queries::visit_newest_actions(conn, page, |a| {
-                rows.begin(a.action_tt);
-                push_action(rows.buf(), a);
-                rows.end();
-            })?;
-            let shown = rows.len().min(limit as usize);
-            let mut out = String::with_capacity(rows.bytes() + 256);
-            out.push_str("{\"status\":200,\"data\":[");
-            for i in (0..shown).rev() {
-                if let Some((_, row)) = rows.get(i) {
-                    out.push_str(row);
-                    out.push(if i > 0 { ',' } else { ']' });
-                }
-            }
-            if shown == 0 {
-                out.push(']');
-            }
-            if let (true, Some((oldest, _))) =
-                (rows.len() > shown, rows.get(shown.saturating_sub(1)))
-            {
-                let more = more_bounds(&t, oldest, range.end, limit);
-                out.push_str(",\"more\":");
-                out.push_str(
-                    &serde_json::to_string(&more)
-                        .map_err(|e| StoreError::Database(e.to_string()))?,
-                );
-            }
-            out.push('}');
-            Ok(out)
+    let body = app.store.read_cached(&sub_key, &channel, query, |conn| {
+        let mut rows = Pieces::with_capacity(limit as usize + 1, 160);
+        let page = Slice::newest(&t.sub_key, &t.channel, range, limit + 1);
+        queries::visit_newest_actions(conn, page, |a| {
+            rows.begin(a.action_tt);
+            push_action(rows.buf(), a);
+            rows.end();
         })?;
+        let shown = rows.len().min(limit as usize);
+        let mut out = String::with_capacity(rows.bytes() + 256);
+        out.push_str("{\"status\":200,\"data\":[");
+        for i in (0..shown).rev() {
+            if let Some((_, row)) = rows.get(i) {
+                out.push_str(row);
+                out.push(if i > 0 { ',' } else { ']' });
+            }
+        }
+        if shown == 0 {
+            out.push(']');
+        }
+        if let (true, Some((oldest, _))) = (rows.len() > shown, rows.get(shown.saturating_sub(1))) {
+            let more = more_bounds(&t, oldest, range.end, limit);
+            out.push_str(",\"more\":");
+            out.push_str(
+                &serde_json::to_string(&more).map_err(|e| StoreError::Database(e.to_string()))?,
+            );
+        }
+        out.push('}');
+        Ok(out)
+    })?;
     Ok(Reply::ok(body))
 }
 
