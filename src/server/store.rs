@@ -94,6 +94,7 @@ struct Inner {
     path: PathBuf,
     writes: std::sync::mpsc::Sender<Job>,
     readers: Readers,
+    changes: ChangeProbe,
     clock: Arc<Clock>,
     hub: Arc<Hub>,
     cache: Arc<ReadCache>,
@@ -209,7 +210,10 @@ impl Readers {
 
     /// Runs `f` here on an idle connection. A panic in `f` fails this read only (its connection
     /// is dropped, not reused).
-    fn run<R>(&self, f: impl FnOnce(&Connection) -> Result<R, StoreError>) -> Result<R, StoreError> {
+    fn run<R>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
         if self.closed.load(Ordering::Acquire) {
             return Err(StoreError::Closed);
         }
@@ -239,6 +243,45 @@ impl Readers {
     }
 }
 
+/// Notices commits made by any other connection to the database file, this process's writer
+/// or another process (a CLI command, a second UI): SQLite's `PRAGMA data_version` on a
+/// connection of its own changes whenever someone else committed since it last looked.
+struct ChangeProbe {
+    /// The probe's connection and the last `data_version` it read.
+    state: Mutex<(Connection, i64)>,
+}
+
+impl ChangeProbe {
+    fn new(path: &Path) -> Result<ChangeProbe, StoreError> {
+        let conn = open_reader(path)?;
+        let seen = data_version(&conn)?;
+        Ok(ChangeProbe {
+            state: Mutex::new((conn, seen)),
+        })
+    }
+
+    /// Whether anything was committed since the last call. It cannot tell this process's
+    /// writes (whose channels the writer invalidates itself) from another process's, so a
+    /// change means "maybe another process". An error counts as a change.
+    fn changed(&self) -> bool {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let (conn, seen) = &mut *state;
+        match data_version(conn) {
+            Ok(now) => std::mem::replace(seen, now) != now,
+            Err(e) => {
+                tracing::warn!("cannot read the database's data version: {e}");
+                true
+            }
+        }
+    }
+}
+
+fn data_version(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn
+        .prepare_cached("PRAGMA data_version")?
+        .query_row([], |r| r.get(0))?)
+}
+
 impl Store {
     /// Opens (or creates) the database, starts the writer thread.
     pub(crate) fn open(path: &Path) -> Result<Store, StoreError> {
@@ -248,6 +291,7 @@ impl Store {
         let hub = Arc::new(Hub::new(RING_CAPACITY));
         let cache = Arc::new(ReadCache::default());
         let readers = Readers::new(path)?;
+        let changes = ChangeProbe::new(path)?;
         let (writes, writer_thread) = writer::spawn(
             conn,
             writer::Shared {
@@ -261,6 +305,7 @@ impl Store {
                 path: path.to_path_buf(),
                 writes,
                 readers,
+                changes,
                 clock,
                 hub,
                 cache,
@@ -303,6 +348,10 @@ impl Store {
     /// Like [`Store::read`] for a rendered answer about one channel, served from the read
     /// cache when no write to the channel committed since it was computed. `query` must say
     /// everything the answer depends on besides the channel.
+    ///
+    /// Another process may write to the same file (a command run without `--origin` next to a
+    /// running server): before answering from the cache, a commit by anyone since the last
+    /// look (one `PRAGMA data_version`, about a microsecond) drops every cached answer.
     pub(crate) fn read_cached<F>(
         &self,
         sub_key: &str,
@@ -314,6 +363,9 @@ impl Store {
         F: FnOnce(&Connection) -> Result<String, StoreError>,
     {
         let cache = &self.inner.cache;
+        if self.inner.changes.changed() {
+            cache.clear();
+        }
         let ticket = match cache.lookup(sub_key, channel, &query) {
             Ok(hit) => return Ok(hit),
             Err(ticket) => ticket,
