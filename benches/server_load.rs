@@ -7,7 +7,8 @@
 //!
 //! Run: `cargo bench --bench server_load` (set LOAD_SECONDS to change the 5 s per phase;
 //! LOAD_ONLY=add,actions,history runs only the workloads whose names contain one of those words,
-//! for profiling one of them).
+//! for profiling one of them; LOAD_ROUNDS=N repeats every workload N times and adds medians;
+//! LOAD_SERVER=PATH runs another build of `reactions` as the server, for before/after runs).
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -49,11 +50,19 @@ struct Phase {
     errors: u64,
     seconds: f64,
     latencies_us: Vec<u32>,
+    /// CPU time the server process used during the phase (Linux), seconds.
+    server_cpu: Option<f64>,
 }
 
 impl Phase {
     fn rate(&self) -> f64 {
         self.requests as f64 / self.seconds
+    }
+    /// Server CPU per request, microseconds: the server's own cost, which other processes on a
+    /// shared machine disturb far less than throughput.
+    fn cpu_us(&self) -> f64 {
+        self.server_cpu
+            .map_or(f64::NAN, |s| s * 1e6 / self.requests.max(1) as f64)
     }
     fn percentile(&self, p: f64) -> f64 {
         let mut v = self.latencies_us.clone();
@@ -110,7 +119,33 @@ async fn phase(name: &'static str, seconds: f64, make: Make) -> Phase {
         errors: errors.load(Ordering::Relaxed),
         seconds: started.elapsed().as_secs_f64(),
         latencies_us,
+        server_cpu: None,
     }
+}
+
+/// User plus system CPU time of a process so far, from /proc (Linux only), seconds.
+fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may hold spaces) closed by ')'.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    // USER_HZ is 100 on every Linux this runs on.
+    Some(ticks / 100.0)
+}
+
+/// Runs one phase and measures the server's CPU time during it.
+fn measured(
+    runtime: &tokio::runtime::Runtime,
+    pid: u32,
+    name: &'static str,
+    seconds: f64,
+    make: Make,
+) -> Phase {
+    let before = cpu_seconds(pid);
+    let mut p = runtime.block_on(phase(name, seconds, make));
+    p.server_cpu = before.zip(cpu_seconds(pid)).map(|(a, b)| b - a);
+    p
 }
 
 /// A deterministic spread of values for request `n` of `worker`.
@@ -127,15 +162,19 @@ fn main() {
     let port = free_port();
     let origin = format!("http://127.0.0.1:{port}");
     let _server = Server(
-        Command::new(env!("CARGO_BIN_EXE_reactions"))
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--db"])
-            .arg(dir.path().join("load.sqlite3"))
-            .env("REACTIONS_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("reactions serve"),
+        Command::new(
+            std::env::var_os("LOAD_SERVER")
+                .unwrap_or_else(|| env!("CARGO_BIN_EXE_reactions").into()),
+        )
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--db"])
+        .arg(dir.path().join("load.sqlite3"))
+        .env("REACTIONS_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("reactions serve"),
     );
+    let pid = _server.0.id();
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let client = Client::new(Config::new(PUB, SUB, "load").with_origin(&origin)).expect("client");
     runtime.block_on(async {
@@ -270,10 +309,10 @@ fn main() {
             if !only.is_empty() && !only.iter().any(|w| name.contains(w.as_str())) {
                 continue;
             }
-            let ceiling = runtime.block_on(phase("/time/0", seconds, time.clone()));
+            let ceiling = measured(&runtime, pid, "/time/0", seconds, time.clone());
             rows.push((
                 ceiling,
-                runtime.block_on(phase(name, seconds, make.clone())),
+                measured(&runtime, pid, name, seconds, make.clone()),
             ));
         }
     }
@@ -282,20 +321,31 @@ fn main() {
         "\n{CONNECTIONS} connections, {seconds} s per phase, server and load generator on this 2-core machine;"
     );
     println!("each workload is compared with the /time/0 phase run just before it:");
+    println!("(server us/req: the server process's CPU time per request, time's for /time/0)");
     println!(
-        "{:<44} {:>9} {:>8} {:>8} {:>10} {:>8} {:>7}",
-        "workload", "req/s", "p50 ms", "p99 ms", "time req/s", "vs time", "errors"
+        "{:<44} {:>9} {:>8} {:>8} {:>10} {:>8} {:>7} {:>8} {:>8}",
+        "workload",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "time req/s",
+        "vs time",
+        "errors",
+        "us/req",
+        "time's"
     );
     for (ceiling, p) in &rows {
         println!(
-            "{:<44} {:>9.0} {:>8.2} {:>8.2} {:>10.0} {:>7.0}% {:>7}",
+            "{:<44} {:>9.0} {:>8.2} {:>8.2} {:>10.0} {:>7.0}% {:>7} {:>8.1} {:>8.1}",
             p.name,
             p.rate(),
             p.percentile(0.50),
             p.percentile(0.99),
             ceiling.rate(),
             100.0 * p.rate() / ceiling.rate(),
-            p.errors + ceiling.errors
+            p.errors + ceiling.errors,
+            p.cpu_us(),
+            ceiling.cpu_us()
         );
     }
     if rounds > 1 {
@@ -314,13 +364,16 @@ fn main() {
                 continue;
             };
             println!(
-                "{:<44} {:>9.0} {:>8.2} {:>8.2} {:>10.0} {:>7.0}%",
+                "{:<44} {:>9.0} {:>8.2} {:>8.2} {:>10.0} {:>7.0}% {:>7} {:>8.1} {:>8.1}",
                 name,
                 rate,
                 of(&|_, p| p.percentile(0.50)).unwrap_or(0.0),
                 of(&|_, p| p.percentile(0.99)).unwrap_or(0.0),
                 of(&|c, _| c.rate()).unwrap_or(0.0),
                 of(&|c, p| 100.0 * p.rate() / c.rate()).unwrap_or(0.0),
+                "",
+                of(&|_, p| p.cpu_us()).unwrap_or(0.0),
+                of(&|c, _| c.cpu_us()).unwrap_or(0.0),
             );
         }
     }

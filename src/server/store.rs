@@ -360,7 +360,7 @@ impl Store {
         render: F,
     ) -> Result<Bytes, StoreError>
     where
-        F: FnOnce(&Connection) -> Result<String, StoreError>,
+        F: FnOnce(&Connection) -> Result<Vec<u8>, StoreError>,
     {
         let cache = &self.inner.cache;
         if self.inner.changes.changed() {
