@@ -5,7 +5,10 @@
 //! history-with-actions of 25 messages; reads both as the same newest page (answer cache) and
 //! as pages at random starts. Reports requests/s, p50 and p99 latency and the ratio to /time/0.
 //!
-//! Run: `cargo bench --bench server_load` (set LOAD_SECONDS to change the 5 s per phase).
+//! Run: `cargo bench --bench server_load` (set LOAD_SECONDS to change the 5 s per phase;
+//! LOAD_ONLY=add,actions,history runs only the workloads whose names contain one of those words,
+//! for profiling one of them; LOAD_ROUNDS=N repeats every workload N times and adds medians;
+//! LOAD_SERVER=PATH runs another build of `reactions` as the server, for before/after runs).
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -47,11 +50,19 @@ struct Phase {
     errors: u64,
     seconds: f64,
     latencies_us: Vec<u32>,
+    /// CPU time the server process used during the phase (Linux), seconds.
+    server_cpu: Option<f64>,
 }
 
 impl Phase {
     fn rate(&self) -> f64 {
         self.requests as f64 / self.seconds
+    }
+    /// Server CPU per request, microseconds: the server's own cost, which other processes on a
+    /// shared machine disturb far less than throughput.
+    fn cpu_us(&self) -> f64 {
+        self.server_cpu
+            .map_or(f64::NAN, |s| s * 1e6 / self.requests.max(1) as f64)
     }
     fn percentile(&self, p: f64) -> f64 {
         let mut v = self.latencies_us.clone();
@@ -62,11 +73,10 @@ impl Phase {
 }
 
 /// Runs `CONNECTIONS` workers for `seconds`, each sending `make(worker, n)` requests in turn.
-async fn phase<F>(name: &'static str, seconds: f64, make: F) -> Phase
-where
-    F: Fn(&reqwest::Client, usize, u64) -> reqwest::RequestBuilder + Send + Sync + 'static,
-{
-    let make = Arc::new(make);
+/// Makes request `n` of worker `w`.
+type Make = Arc<dyn Fn(&reqwest::Client, usize, u64) -> reqwest::RequestBuilder + Send + Sync>;
+
+async fn phase(name: &'static str, seconds: f64, make: Make) -> Phase {
     let errors = Arc::new(AtomicU64::new(0));
     let deadline = Instant::now() + Duration::from_secs_f64(seconds);
     let started = Instant::now();
@@ -109,7 +119,33 @@ where
         errors: errors.load(Ordering::Relaxed),
         seconds: started.elapsed().as_secs_f64(),
         latencies_us,
+        server_cpu: None,
     }
+}
+
+/// User plus system CPU time of a process so far, from /proc (Linux only), seconds.
+fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may hold spaces) closed by ')'.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    // USER_HZ is 100 on every Linux this runs on.
+    Some(ticks / 100.0)
+}
+
+/// Runs one phase and measures the server's CPU time during it.
+fn measured(
+    runtime: &tokio::runtime::Runtime,
+    pid: u32,
+    name: &'static str,
+    seconds: f64,
+    make: Make,
+) -> Phase {
+    let before = cpu_seconds(pid);
+    let mut p = runtime.block_on(phase(name, seconds, make));
+    p.server_cpu = before.zip(cpu_seconds(pid)).map(|(a, b)| b - a);
+    p
 }
 
 /// A deterministic spread of values for request `n` of `worker`.
@@ -126,15 +162,19 @@ fn main() {
     let port = free_port();
     let origin = format!("http://127.0.0.1:{port}");
     let _server = Server(
-        Command::new(env!("CARGO_BIN_EXE_reactions"))
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--db"])
-            .arg(dir.path().join("load.sqlite3"))
-            .env("REACTIONS_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("reactions serve"),
+        Command::new(
+            std::env::var_os("LOAD_SERVER")
+                .unwrap_or_else(|| env!("CARGO_BIN_EXE_reactions").into()),
+        )
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--db"])
+        .arg(dir.path().join("load.sqlite3"))
+        .env("REACTIONS_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("reactions serve"),
     );
+    let pid = _server.0.id();
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let client = Client::new(Config::new(PUB, SUB, "load").with_origin(&origin)).expect("client");
     runtime.block_on(async {
@@ -204,80 +244,137 @@ fn main() {
         Arc::new(listed.iter().map(|a| a.action_timetoken.get()).collect());
     let message_tts: Arc<Vec<u64>> = Arc::new(history_tts.iter().map(|t| t.get()).collect());
 
+    let base = origin.clone();
+    let (mtts, atts) = (message_tts.clone(), action_tts.clone());
+    let history = move |start: &str| {
+        format!(
+            "{base}/v3/history-with-actions/sub-key/{SUB}/channel/{HISTORY_CHANNEL}?max=25{start}&include_uuid=true"
+        )
+    };
+    let base = origin.clone();
+    let actions = move |start: &str| {
+        format!("{base}/v1/message-actions/{SUB}/channel/{ACTIONS_CHANNEL}?limit=100{start}")
+    };
+    let base = origin.clone();
+    let workloads: Vec<(&'static str, Make)> = vec![
+        (
+            "add action (durable)",
+            Arc::new(move |h, w, n| {
+                let tt = mtts[spread(w, n, mtts.len() as u64) as usize];
+                h.post(format!("{base}/v1/message-actions/{SUB}/channel/{ADD_CHANNEL}/message/{tt}?uuid=load-{w}-{n}"))
+                .header("Content-Type", "application/json")
+                .body(r#"{"type":"reaction","value":"🔥"}"#)
+            }),
+        ),
+        ("get actions, newest 100 (same page)", {
+            let actions = actions.clone();
+            Arc::new(move |h, w, _| h.get(format!("{}&uuid=r{w}", actions(""))))
+        }),
+        (
+            "get actions, 100 at random starts",
+            Arc::new(move |h, w, n| {
+                let start = atts[100 + spread(w, n, atts.len() as u64 - 100) as usize];
+                h.get(format!("{}&uuid=r{w}", actions(&format!("&start={start}"))))
+            }),
+        ),
+        ("history with actions, newest 25 (same page)", {
+            let history = history.clone();
+            Arc::new(move |h, w, _| h.get(format!("{}&uuid=r{w}", history(""))))
+        }),
+        ("history with actions, 25 at random starts", {
+            let mtts = message_tts.clone();
+            Arc::new(move |h, w, n| {
+                let start = mtts[25 + spread(w, n, mtts.len() as u64 - 25) as usize];
+                h.get(format!("{}&uuid=r{w}", history(&format!("&start={start}"))))
+            })
+        }),
+    ];
+    let only: Vec<String> = std::env::var("LOAD_ONLY")
+        .map(|s| s.split(',').map(str::to_string).collect())
+        .unwrap_or_default();
+    let rounds: usize = std::env::var("LOAD_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
+
     // Each workload runs right after its own /time/0 phase, so the ratio compares two
     // measurements taken side by side under the same machine load.
-    let time_phase = |origin: String| {
-        runtime.block_on(phase("/time/0", seconds, move |h, _, _| {
-            h.get(format!("{origin}/time/0"))
-        }))
+    let time: Make = {
+        let origin = origin.clone();
+        Arc::new(move |h, _, _| h.get(format!("{origin}/time/0")))
     };
     let mut rows: Vec<(Phase, Phase)> = Vec::new();
-
-    let base = origin.clone();
-    let mtts = message_tts.clone();
-    let ceiling = time_phase(origin.clone());
-    rows.push((ceiling, runtime.block_on(phase("add action (durable)", seconds, move |h, w, n| {
-        let tt = mtts[spread(w, n, mtts.len() as u64) as usize];
-        h.post(format!("{base}/v1/message-actions/{SUB}/channel/{ADD_CHANNEL}/message/{tt}?uuid=load-{w}-{n}"))
-            .header("Content-Type", "application/json")
-            .body(r#"{"type":"reaction","value":"🔥"}"#)
-    }))));
-
-    let base = origin.clone();
-    let ceiling = time_phase(origin.clone());
-    rows.push((
-        ceiling,
-        runtime.block_on(phase(
-            "get actions, newest 100 (same page)",
-            seconds,
-            move |h, w, _| {
-                h.get(format!(
-                    "{base}/v1/message-actions/{SUB}/channel/{ACTIONS_CHANNEL}?limit=100&uuid=r{w}"
-                ))
-            },
-        )),
-    ));
-
-    let base = origin.clone();
-    let atts = action_tts.clone();
-    let ceiling = time_phase(origin.clone());
-    rows.push((ceiling, runtime.block_on(phase("get actions, 100 at random starts", seconds, move |h, w, n| {
-        let start = atts[100 + spread(w, n, atts.len() as u64 - 100) as usize];
-        h.get(format!("{base}/v1/message-actions/{SUB}/channel/{ACTIONS_CHANNEL}?limit=100&start={start}&uuid=r{w}"))
-    }))));
-
-    let base = origin.clone();
-    let ceiling = time_phase(origin.clone());
-    rows.push((ceiling, runtime.block_on(phase("history with actions, newest 25 (same page)", seconds, move |h, w, _| {
-        h.get(format!("{base}/v3/history-with-actions/sub-key/{SUB}/channel/{HISTORY_CHANNEL}?max=25&include_uuid=true&uuid=r{w}"))
-    }))));
-
-    let base = origin.clone();
-    let mtts = message_tts.clone();
-    let ceiling = time_phase(origin.clone());
-    rows.push((ceiling, runtime.block_on(phase("history with actions, 25 at random starts", seconds, move |h, w, n| {
-        let start = mtts[25 + spread(w, n, mtts.len() as u64 - 25) as usize];
-        h.get(format!("{base}/v3/history-with-actions/sub-key/{SUB}/channel/{HISTORY_CHANNEL}?max=25&start={start}&include_uuid=true&uuid=r{w}"))
-    }))));
+    for _ in 0..rounds {
+        for (name, make) in &workloads {
+            if !only.is_empty() && !only.iter().any(|w| name.contains(w.as_str())) {
+                continue;
+            }
+            let ceiling = measured(&runtime, pid, "/time/0", seconds, time.clone());
+            rows.push((
+                ceiling,
+                measured(&runtime, pid, name, seconds, make.clone()),
+            ));
+        }
+    }
 
     println!(
         "\n{CONNECTIONS} connections, {seconds} s per phase, server and load generator on this 2-core machine;"
     );
     println!("each workload is compared with the /time/0 phase run just before it:");
+    println!("(server us/req: the server process's CPU time per request, time's for /time/0)");
     println!(
-        "{:<44} {:>9} {:>8} {:>8} {:>10} {:>8} {:>7}",
-        "workload", "req/s", "p50 ms", "p99 ms", "time req/s", "vs time", "errors"
+        "{:<44} {:>9} {:>8} {:>8} {:>10} {:>8} {:>7} {:>8} {:>8}",
+        "workload",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "time req/s",
+        "vs time",
+        "errors",
+        "us/req",
+        "time's"
     );
     for (ceiling, p) in &rows {
         println!(
-            "{:<44} {:>9.0} {:>8.2} {:>8.2} {:>10.0} {:>7.0}% {:>7}",
+            "{:<44} {:>9.0} {:>8.2} {:>8.2} {:>10.0} {:>7.0}% {:>7} {:>8.1} {:>8.1}",
             p.name,
             p.rate(),
             p.percentile(0.50),
             p.percentile(0.99),
             ceiling.rate(),
             100.0 * p.rate() / ceiling.rate(),
-            p.errors + ceiling.errors
+            p.errors + ceiling.errors,
+            p.cpu_us(),
+            ceiling.cpu_us()
         );
+    }
+    if rounds > 1 {
+        println!("\nmedians over {rounds} rounds (each column on its own):");
+        for (name, _) in &workloads {
+            let of = |f: &dyn Fn(&Phase, &Phase) -> f64| {
+                let mut v: Vec<f64> = rows
+                    .iter()
+                    .filter(|(_, p)| p.name == *name)
+                    .map(|(c, p)| f(c, p))
+                    .collect();
+                v.sort_by(f64::total_cmp);
+                v.get(v.len() / 2).copied()
+            };
+            let Some(rate) = of(&|_, p| p.rate()) else {
+                continue;
+            };
+            println!(
+                "{:<44} {:>9.0} {:>8.2} {:>8.2} {:>10.0} {:>7.0}% {:>7} {:>8.1} {:>8.1}",
+                name,
+                rate,
+                of(&|_, p| p.percentile(0.50)).unwrap_or(0.0),
+                of(&|_, p| p.percentile(0.99)).unwrap_or(0.0),
+                of(&|c, _| c.rate()).unwrap_or(0.0),
+                of(&|c, p| 100.0 * p.rate() / c.rate()).unwrap_or(0.0),
+                "",
+                of(&|_, p| p.cpu_us()).unwrap_or(0.0),
+                of(&|c, _| c.cpu_us()).unwrap_or(0.0),
+            );
+        }
     }
 }

@@ -685,8 +685,6 @@ fn without_origin_or_keys_commands_share_the_embedded_database_in_the_data_dir()
 }
 
 #[test]
-#[ignore = "server bug: the read cache of a running server misses writes made by another process \
-            on the same database (a CLI command, or the UI's embedded server); see the report"]
 fn a_running_server_sees_what_a_command_without_origin_wrote_to_its_database() {
     let f = Fixture::on_the_embedded_database();
     let ch = "cli.shared";

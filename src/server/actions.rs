@@ -88,19 +88,19 @@ pub async fn add(
             "unexpected write result".into(),
         )));
     };
-    let mut out = String::with_capacity(192);
-    out.push_str("{\"status\":200,\"data\":");
+    let mut out = Vec::with_capacity(192);
+    out.extend_from_slice(b"{\"status\":200,\"data\":");
     push_action(
         &mut out,
         &ActionRow {
             message_tt: a.message_timetoken.get(),
             action_tt: a.action_timetoken.get(),
-            action_type: &a.action_type,
-            value: &a.value,
-            uuid: &a.uuid,
+            action_type: a.action_type.as_bytes(),
+            value: a.value.as_bytes(),
+            uuid: a.uuid.as_bytes(),
         },
     );
-    out.push('}');
+    out.push(b'}');
     Ok(Reply::ok(out))
 }
 
@@ -140,58 +140,51 @@ pub async fn list(app: &App, sub_key: &str, channel: &str, q: &Query) -> Handled
     let limit = q.page_size("limit", MAX_LIMIT, MAX_LIMIT)?;
     let (sub_key, channel) = (t.sub_key.clone(), t.channel.clone());
     let query = format!("actions {:?} {:?} {limit}", range.start, range.end);
-    let body = app
-        .store
-        .read_cached(&sub_key, &channel, query, move |conn| {
-            let mut rows = Pieces::with_capacity(limit as usize + 1, 160);
-            let page = Slice::newest(&t.sub_key, &t.channel, range, limit + 1);
-            queries::visit_newest_actions(conn, page, |a| {
-                rows.begin(a.action_tt);
-                push_action(rows.buf(), a);
-                rows.end();
-            })?;
-            let shown = rows.len().min(limit as usize);
-            let mut out = String::with_capacity(rows.bytes() + 256);
-            out.push_str("{\"status\":200,\"data\":[");
-            for i in (0..shown).rev() {
-                if let Some((_, row)) = rows.get(i) {
-                    out.push_str(row);
-                    out.push(if i > 0 { ',' } else { ']' });
-                }
+    let body = app.store.read_cached(&sub_key, &channel, query, |conn| {
+        let mut rows = Pieces::with_capacity(limit as usize + 1, 160);
+        let page = Slice::newest(&t.sub_key, &t.channel, range, limit + 1);
+        queries::visit_newest_actions(conn, page, |a| {
+            rows.begin(a.action_tt);
+            push_action(rows.buf(), a);
+            rows.end();
+        })?;
+        let shown = rows.len().min(limit as usize);
+        let mut out = Vec::with_capacity(rows.bytes() + 256);
+        out.extend_from_slice(b"{\"status\":200,\"data\":[");
+        for i in (0..shown).rev() {
+            if let Some((_, row)) = rows.get(i) {
+                out.extend_from_slice(row);
+                out.push(if i > 0 { b',' } else { b']' });
             }
-            if shown == 0 {
-                out.push(']');
-            }
-            if let (true, Some((oldest, _))) =
-                (rows.len() > shown, rows.get(shown.saturating_sub(1)))
-            {
-                let more = more_bounds(&t, oldest, range.end, limit);
-                out.push_str(",\"more\":");
-                out.push_str(
-                    &serde_json::to_string(&more)
-                        .map_err(|e| StoreError::Database(e.to_string()))?,
-                );
-            }
-            out.push('}');
-            Ok(out)
-        })
-        .await?;
+        }
+        if shown == 0 {
+            out.push(b']');
+        }
+        if let (true, Some((oldest, _))) = (rows.len() > shown, rows.get(shown.saturating_sub(1))) {
+            let more = more_bounds(&t, oldest, range.end, limit);
+            out.extend_from_slice(b",\"more\":");
+            serde_json::to_writer(&mut out, &more)
+                .map_err(|e| StoreError::Database(e.to_string()))?;
+        }
+        out.push(b'}');
+        Ok(out)
+    })?;
     Ok(Reply::ok(body))
 }
 
 /// One action as add and list answer it.
-fn push_action(out: &mut String, a: &ActionRow<'_>) {
-    out.push_str("{\"type\":");
+fn push_action(out: &mut Vec<u8>, a: &ActionRow<'_>) {
+    out.extend_from_slice(b"{\"type\":");
     push_str(out, a.action_type);
-    out.push_str(",\"value\":");
+    out.extend_from_slice(b",\"value\":");
     push_str(out, a.value);
-    out.push_str(",\"uuid\":");
+    out.extend_from_slice(b",\"uuid\":");
     push_str(out, a.uuid);
-    out.push_str(",\"actionTimetoken\":");
+    out.extend_from_slice(b",\"actionTimetoken\":");
     push_tt(out, a.action_tt);
-    out.push_str(",\"messageTimetoken\":");
+    out.extend_from_slice(b",\"messageTimetoken\":");
     push_tt(out, a.message_tt);
-    out.push('}');
+    out.push(b'}');
 }
 
 fn more_bounds(t: &Target, start: u64, end: Option<u64>, limit: u32) -> WireMore {

@@ -5,6 +5,7 @@
 //! Correctness rests on two orders: a reader takes its [`Ticket`] before its query starts, and
 //! the writer drops a channel's answers after its commit and before it acknowledges. An answer
 //! computed across a commit carries an old generation and is never stored, or is dropped.
+//! Commits by other processes are noticed by the store, which then clears everything.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -46,6 +47,11 @@ impl Inner {
         self.next_generation
     }
 
+    fn clear(&mut self) {
+        self.slots.clear();
+        self.answers = 0;
+    }
+
     fn slot(&mut self, sub_key: &str, channel: &str) -> Option<&mut Slot> {
         self.slots.get_mut(sub_key).and_then(|c| c.get_mut(channel))
     }
@@ -83,8 +89,7 @@ impl ReadCache {
         }
         let mut inner = self.lock();
         if inner.answers >= MAX_ANSWERS {
-            inner.slots.clear();
-            inner.answers = 0;
+            inner.clear();
             return;
         }
         let Some(slot) = inner.slot(sub_key, channel) else {
@@ -93,6 +98,11 @@ impl ReadCache {
         if slot.generation == ticket.0 && slot.answers.insert(query, body).is_none() {
             inner.answers += 1;
         }
+    }
+
+    /// Drops every answer; answers being computed will not be stored.
+    pub fn clear(&self) {
+        self.lock().clear();
     }
 
     /// Drops the answers of channels whose writes just committed.
@@ -139,6 +149,18 @@ mod tests {
         c.invalidate([("sk", "a")]);
         c.store("sk", "a", "q".into(), before, Bytes::from_static(b"stale"));
         assert!(c.lookup("sk", "a", "q").is_err());
+    }
+
+    #[test]
+    fn clearing_drops_everything_and_refuses_answers_computed_before() {
+        let c = ReadCache::default();
+        let t = c.lookup("sk", "a", "q").unwrap_err();
+        c.store("sk", "a", "q".into(), t, Bytes::from_static(b"one"));
+        let before = c.lookup("sk", "b", "q").unwrap_err();
+        c.clear();
+        assert!(c.lookup("sk", "a", "q").is_err());
+        c.store("sk", "b", "q".into(), before, Bytes::from_static(b"stale"));
+        assert!(c.lookup("sk", "b", "q").is_err());
     }
 
     #[test]

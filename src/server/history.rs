@@ -94,19 +94,16 @@ pub async fn fetch(
 ) -> Handled {
     let f = parse(sub_key, channels, q, with_actions)?;
     let cached = single_channel_query(&f, with_actions);
-    let render = move |conn: &Connection| match with_actions {
+    let render = |conn: &Connection| match with_actions {
         true => page_with_actions(conn, &f),
         false => page(conn, &f),
     };
     match cached {
         Some((sub_key, channel, query)) => {
-            let body = app
-                .store
-                .read_cached(&sub_key, &channel, query, render)
-                .await?;
+            let body = app.store.read_cached(&sub_key, &channel, query, render)?;
             Ok(Reply::ok(body))
         }
-        None => Ok(Reply::ok(app.store.read(render).await?)),
+        None => Ok(Reply::ok(app.store.read(render)?)),
     }
 }
 
@@ -136,7 +133,7 @@ fn single_channel_query(f: &Fetch, with_actions: bool) -> Option<(String, String
     Some((f.sub_key.clone(), channel.clone(), query))
 }
 
-fn page(conn: &Connection, f: &Fetch) -> Result<String, StoreError> {
+fn page(conn: &Connection, f: &Fetch) -> Result<Vec<u8>, StoreError> {
     let mut out = open_envelope();
     let mut first = true;
     for channel in &f.channels {
@@ -149,7 +146,7 @@ fn page(conn: &Connection, f: &Fetch) -> Result<String, StoreError> {
     Ok(out)
 }
 
-fn page_with_actions(conn: &Connection, f: &Fetch) -> Result<String, StoreError> {
+fn page_with_actions(conn: &Connection, f: &Fetch) -> Result<Vec<u8>, StoreError> {
     let mut out = open_envelope();
     let Some(channel) = f.channels.first() else {
         close_envelope(&mut out, None);
@@ -163,18 +160,27 @@ fn page_with_actions(conn: &Connection, f: &Fetch) -> Result<String, StoreError>
         return Ok(out);
     };
     let span = |lowest, highest| Slice::between(&f.sub_key, channel, lowest, highest);
-    let counts = queries::action_counts(conn, span(oldest, newest))?;
-    let per_message: Vec<usize> = (0..items.len())
-        .filter_map(|i| items.get(i))
-        .map(|(tt, _)| {
-            counts
-                .binary_search_by_key(&tt, |c| c.0)
-                .map_or(0, |at| counts[at].1)
-        })
-        .collect();
-    let keep = whole_messages_within(&per_message, MAX_ACTIONS_PER_PAGE);
+    // Usually every action of the page fits: one scan. Only past the cap are the messages
+    // counted, to keep the newest whole ones.
+    let cap = MAX_ACTIONS_PER_PAGE;
+    let all = span(oldest, newest).limited(u32::try_from(cap + 1).unwrap_or(u32::MAX));
+    let (mut actions, seen) = grouped_actions(conn, all)?;
+    let mut keep = items.len();
+    if seen > cap {
+        let counts = queries::action_counts(conn, span(oldest, newest))?;
+        let per_message: Vec<usize> = (0..items.len())
+            .filter_map(|i| items.get(i))
+            .map(|(tt, _)| {
+                counts
+                    .binary_search_by_key(&tt, |c| c.0)
+                    .map_or(0, |at| counts[at].1)
+            })
+            .collect();
+        keep = whole_messages_within(&per_message, cap);
+        let oldest_kept = items.get(keep - 1).map_or(newest, |(tt, _)| tt);
+        actions = grouped_actions(conn, span(oldest_kept, newest))?.0;
+    }
     let oldest_kept = items.get(keep - 1).map_or(newest, |(tt, _)| tt);
-    let actions = grouped_actions(conn, span(oldest_kept, newest))?;
     push_channel(&mut out, &mut true, channel, &items, keep, Some(&actions));
     let more = (keep < items.len()).then(|| {
         more_json(
@@ -204,76 +210,81 @@ fn whole_messages_within(counts_newest_first: &[usize], cap: usize) -> usize {
 
 /// Each message's actions as `{"type":{"value":[{"uuid","actionTimetoken"},..]}}`, keyed by
 /// message timetoken (ascending); authors of a value in uuid order (the service promises none).
-fn grouped_actions(conn: &Connection, span: Slice<'_>) -> Result<Pieces, StoreError> {
+/// Also says how many actions were read.
+fn grouped_actions(conn: &Connection, span: Slice<'_>) -> Result<(Pieces, usize), StoreError> {
     let mut out = Pieces::with_capacity(MAX_SEVERAL_OR_WITH_ACTIONS as usize, 256);
+    let mut seen = 0usize;
     let mut current: Option<u64> = None;
-    let (mut last_type, mut last_value) = (String::new(), String::new());
+    let (mut last_type, mut last_value) = (Vec::new(), Vec::new());
     queries::visit_message_actions(conn, span, |a| {
+        seen += 1;
         let buf = match current {
             Some(tt) if tt == a.message_tt => {
                 let buf = out.buf();
-                if a.action_type != last_type {
-                    buf.push_str("]},");
+                if a.action_type != last_type.as_slice() {
+                    buf.extend_from_slice(b"]},");
                     push_key(buf, a.action_type);
-                    buf.push('{');
+                    buf.push(b'{');
                     push_key(buf, a.value);
-                    buf.push('[');
-                } else if a.value != last_value {
-                    buf.push_str("],");
+                    buf.push(b'[');
+                } else if a.value != last_value.as_slice() {
+                    buf.extend_from_slice(b"],");
                     push_key(buf, a.value);
-                    buf.push('[');
+                    buf.push(b'[');
                 } else {
-                    buf.push(',');
+                    buf.push(b',');
                 }
                 buf
             }
             _ => {
                 if current.is_some() {
-                    out.buf().push_str("]}}");
+                    out.buf().extend_from_slice(b"]}}");
                     out.end();
                 }
                 current = Some(a.message_tt);
                 out.begin(a.message_tt);
                 let buf = out.buf();
-                buf.push('{');
+                buf.push(b'{');
                 push_key(buf, a.action_type);
-                buf.push('{');
+                buf.push(b'{');
                 push_key(buf, a.value);
-                buf.push('[');
+                buf.push(b'[');
                 buf
             }
         };
-        buf.push_str("{\"uuid\":");
+        buf.extend_from_slice(b"{\"uuid\":");
         push_str(buf, a.uuid);
-        buf.push_str(",\"actionTimetoken\":");
+        buf.extend_from_slice(b",\"actionTimetoken\":");
         push_tt(buf, a.action_tt);
-        buf.push('}');
+        buf.push(b'}');
         last_type.clear();
-        last_type.push_str(a.action_type);
+        last_type.extend_from_slice(a.action_type);
         last_value.clear();
-        last_value.push_str(a.value);
+        last_value.extend_from_slice(a.value);
     })?;
     if current.is_some() {
-        out.buf().push_str("]}}");
+        out.buf().extend_from_slice(b"]}}");
         out.end();
     }
-    Ok(out)
+    Ok((out, seen))
 }
 
-fn open_envelope() -> String {
-    String::from("{\"status\":200,\"error\":false,\"error_message\":\"\",\"channels\":{")
+fn open_envelope() -> Vec<u8> {
+    let mut out = Vec::with_capacity(16 * 1024);
+    out.extend_from_slice(b"{\"status\":200,\"error\":false,\"error_message\":\"\",\"channels\":{");
+    out
 }
 
-fn close_envelope(out: &mut String, more: Option<&str>) {
-    out.push('}');
+fn close_envelope(out: &mut Vec<u8>, more: Option<&[u8]>) {
+    out.push(b'}');
     if let Some(more) = more {
-        out.push_str(",\"more\":");
-        out.push_str(more);
+        out.extend_from_slice(b",\"more\":");
+        out.extend_from_slice(more);
     }
-    out.push('}');
+    out.push(b'}');
 }
 
-fn more_json(sub_key: &str, channel: &str, start: u64, end: Option<u64>, max: u32) -> String {
+fn more_json(sub_key: &str, channel: &str, start: u64, end: Option<u64>, max: u32) -> Vec<u8> {
     let mut url = format!(
         "/v3/history-with-actions/sub-key/{}/channel/{}?start={start}",
         pam_encode(sub_key),
@@ -283,23 +294,23 @@ fn more_json(sub_key: &str, channel: &str, start: u64, end: Option<u64>, max: u3
         url.push_str(&format!("&end={end}"));
     }
     url.push_str(&format!("&max={max}"));
-    let mut out = String::from("{\"url\":");
+    let mut out = b"{\"url\":".to_vec();
     push_str(&mut out, &url);
-    out.push_str(",\"start\":");
+    out.extend_from_slice(b",\"start\":");
     push_tt(&mut out, start);
     if let Some(end) = end {
-        out.push_str(",\"end\":");
+        out.extend_from_slice(b",\"end\":");
         push_tt(&mut out, end);
     }
-    out.push_str(",\"max\":");
+    out.extend_from_slice(b",\"max\":");
     push_u64(&mut out, u64::from(max));
-    out.push('}');
+    out.push(b'}');
     out
 }
 
 /// `"channel":[items..]` with the `keep` newest of `items` (given newest first), oldest first.
 fn push_channel(
-    out: &mut String,
+    out: &mut Vec<u8>,
     first: &mut bool,
     channel: &str,
     items: &Pieces,
@@ -307,47 +318,47 @@ fn push_channel(
     actions: Option<&Pieces>,
 ) {
     if !std::mem::take(first) {
-        out.push(',');
+        out.push(b',');
     }
     out.reserve(items.bytes() + actions.map_or(0, Pieces::bytes) + 32);
     push_key(out, channel);
-    out.push('[');
+    out.push(b'[');
     for i in (0..keep.min(items.len())).rev() {
         let Some((tt, item)) = items.get(i) else {
             continue;
         };
-        out.push_str(item);
+        out.extend_from_slice(item);
         if let Some(grouped) = actions.and_then(|a| a.find_sorted(tt)) {
-            out.push_str(",\"actions\":");
-            out.push_str(grouped);
+            out.extend_from_slice(b",\"actions\":");
+            out.extend_from_slice(grouped);
         }
-        out.push('}');
+        out.push(b'}');
         if i > 0 {
-            out.push(',');
+            out.push(b',');
         }
     }
-    out.push(']');
+    out.push(b']');
 }
 
 /// A message item without its closing brace.
-fn push_item_open(out: &mut String, row: &MessageRow<'_>, include: Include) {
-    out.push_str("{\"message\":");
-    out.push_str(row.payload);
-    out.push_str(",\"timetoken\":");
+fn push_item_open(out: &mut Vec<u8>, row: &MessageRow<'_>, include: Include) {
+    out.extend_from_slice(b"{\"message\":");
+    out.extend_from_slice(row.payload);
+    out.extend_from_slice(b",\"timetoken\":");
     push_tt(out, row.timetoken);
     if include.meta {
-        out.push_str(",\"meta\":");
-        out.push_str(row.meta.unwrap_or("\"\""));
+        out.extend_from_slice(b",\"meta\":");
+        out.extend_from_slice(row.meta.unwrap_or(b"\"\""));
     }
     if include.uuid {
-        out.push_str(",\"uuid\":");
+        out.extend_from_slice(b",\"uuid\":");
         push_str(out, row.publisher);
     }
     if include.message_type {
-        out.push_str(",\"message_type\":null");
+        out.extend_from_slice(b",\"message_type\":null");
     }
     if let (true, Some(cmt)) = (include.custom_message_type, row.custom_message_type) {
-        out.push_str(",\"custom_message_type\":");
+        out.extend_from_slice(b",\"custom_message_type\":");
         push_str(out, cmt);
     }
 }
@@ -380,7 +391,7 @@ mod tests {
     #[test]
     fn the_more_object_says_where_to_continue() {
         let more: serde_json::Value =
-            serde_json::from_str(&more_json("sk", "a#1", 17, Some(3), 20)).unwrap();
+            serde_json::from_slice(&more_json("sk", "a#1", 17, Some(3), 20)).unwrap();
         assert_eq!(
             more,
             serde_json::json!({"url": "/v3/history-with-actions/sub-key/sk/channel/a%231?start=17&end=3&max=20",

@@ -1,6 +1,7 @@
 //! Every SQL statement the server runs after opening the database: the typed reads (rows are
-//! visited with borrowed strings, so rendering an answer allocates nothing per row) and the
-//! writes of the writer thread. All go through each connection's statement cache.
+//! visited with borrowed bytes, so rendering an answer allocates nothing per row, and stored
+//! text is copied out as it is, not checked as UTF-8 again) and the writes of the writer thread.
+//! All go through each connection's statement cache.
 
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, Params, Row, params};
@@ -42,50 +43,51 @@ impl Range {
     }
 }
 
-/// One stored action, borrowed from the row being read.
+/// One stored action, borrowed from the row being read (text as stored bytes).
 #[derive(Debug, Clone, Copy)]
 pub struct ActionRow<'a> {
     pub message_tt: u64,
     pub action_tt: u64,
-    pub action_type: &'a str,
-    pub value: &'a str,
-    pub uuid: &'a str,
+    pub action_type: &'a [u8],
+    pub value: &'a [u8],
+    pub uuid: &'a [u8],
 }
 
 fn action_row<'a>(r: &'a Row<'a>) -> rusqlite::Result<ActionRow<'a>> {
     Ok(ActionRow {
         message_tt: to_u64(r.get(0)?),
         action_tt: to_u64(r.get(1)?),
-        action_type: r.get_ref(2)?.as_str()?,
-        value: r.get_ref(3)?.as_str()?,
-        uuid: r.get_ref(4)?.as_str()?,
+        action_type: r.get_ref(2)?.as_bytes()?,
+        value: r.get_ref(3)?.as_bytes()?,
+        uuid: r.get_ref(4)?.as_bytes()?,
     })
 }
 
-/// One stored message, borrowed from the row being read. Payload and meta are compact JSON.
+/// One stored message, borrowed from the row being read (text as stored bytes). Payload and
+/// meta are compact JSON.
 #[derive(Debug, Clone, Copy)]
 pub struct MessageRow<'a> {
     pub timetoken: u64,
-    pub publisher: &'a str,
-    pub payload: &'a str,
-    pub meta: Option<&'a str>,
-    pub custom_message_type: Option<&'a str>,
+    pub publisher: &'a [u8],
+    pub payload: &'a [u8],
+    pub meta: Option<&'a [u8]>,
+    pub custom_message_type: Option<&'a [u8]>,
 }
 
 fn message_row<'a>(r: &'a Row<'a>) -> rusqlite::Result<MessageRow<'a>> {
     Ok(MessageRow {
         timetoken: to_u64(r.get(0)?),
-        publisher: r.get_ref(1)?.as_str()?,
-        payload: r.get_ref(2)?.as_str()?,
+        publisher: r.get_ref(1)?.as_bytes()?,
+        payload: r.get_ref(2)?.as_bytes()?,
         meta: opt_str(r, 3)?,
         custom_message_type: opt_str(r, 4)?,
     })
 }
 
-fn opt_str<'a>(r: &'a Row<'a>, i: usize) -> rusqlite::Result<Option<&'a str>> {
+fn opt_str<'a>(r: &'a Row<'a>, i: usize) -> rusqlite::Result<Option<&'a [u8]>> {
     match r.get_ref(i)? {
         ValueRef::Null => Ok(None),
-        v => Ok(Some(v.as_str()?)),
+        v => Ok(Some(v.as_bytes()?)),
     }
 }
 
@@ -136,6 +138,11 @@ impl<'a> Slice<'a> {
             from: to_i64(lowest),
             limit: u32::MAX,
         }
+    }
+
+    /// The same rows, at most `limit` of them.
+    pub fn limited(self, limit: u32) -> Self {
+        Slice { limit, ..self }
     }
 
     /// Runs `sql` (parameters: sub key, channel, below, from, limit) and hands each row to `f`.

@@ -1,12 +1,18 @@
 //! Durable storage in SQLite: the [`Store`] handle, the schema and its version, opening, and the
-//! pool of read-only reader threads. Writes go through the single writer thread in
+//! pool of read-only connections. Writes go through the single writer thread in
 //! [`super::writer`] (group commit); the statements are in [`super::queries`]. This file never
 //! writes except to create the schema.
+//!
+//! Reads run in place, on the thread that asks (a tokio worker), on a connection taken from the
+//! pool: every read is one bounded range scan (at most a page of rows, tens of microseconds;
+//! the largest, a with-actions page of 10,000 actions, a few milliseconds), cheaper than the
+//! hand-over to a reader thread and back that it replaced (a channel send, two thread wake-ups
+//! and a task wake-up per request). WAL readers never wait for the writer.
 //!
 //! Everything is keyed by subscribe key first: keysets are namespaces.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc as std_mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -84,12 +90,11 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
-type ReadJob = Box<dyn FnOnce(&Connection) + Send>;
-
 struct Inner {
     path: PathBuf,
-    writes: std_mpsc::Sender<Job>,
-    reads: std_mpsc::Sender<ReadJob>,
+    writes: std::sync::mpsc::Sender<Job>,
+    readers: Readers,
+    changes: ChangeProbe,
     clock: Arc<Clock>,
     hub: Arc<Hub>,
     cache: Arc<ReadCache>,
@@ -180,46 +185,113 @@ fn tune(conn: &Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn spawn_readers(path: &Path) -> Result<std_mpsc::Sender<ReadJob>, StoreError> {
-    let count = std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
-        .clamp(2, 4);
-    let (tx, rx) = std_mpsc::channel::<ReadJob>();
-    let rx = Arc::new(Mutex::new(rx));
-    for i in 0..count {
-        let conn = open_reader(path)?;
-        let rx = Arc::clone(&rx);
-        std::thread::Builder::new()
-            .name(format!("reactions-db-read-{i}"))
-            .spawn(move || reader_loop(&conn, &rx))
-            .map_err(|e| StoreError::Database(format!("cannot start a reader thread: {e}")))?;
-    }
-    Ok(tx)
+/// Idle read-only connections; a read takes one (opening another when none is idle, so there
+/// are as many as reads ever ran at once, about one per runtime worker) and puts it back.
+struct Readers {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+    closed: AtomicBool,
 }
 
-fn reader_loop(conn: &Connection, jobs: &Mutex<std_mpsc::Receiver<ReadJob>>) {
-    loop {
-        let job = match jobs.lock() {
-            Ok(rx) => rx.recv(),
-            Err(poisoned) => poisoned.into_inner().recv(),
+impl Readers {
+    fn new(path: &Path) -> Result<Readers, StoreError> {
+        // Open one now, so that a database that cannot be read fails at start.
+        let first = open_reader(path)?;
+        Ok(Readers {
+            path: path.to_path_buf(),
+            idle: Mutex::new(vec![first]),
+            closed: AtomicBool::new(false),
+        })
+    }
+
+    fn idle(&self) -> std::sync::MutexGuard<'_, Vec<Connection>> {
+        self.idle.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs `f` here on an idle connection. A panic in `f` fails this read only (its connection
+    /// is dropped, not reused).
+    fn run<R>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<R, StoreError>,
+    ) -> Result<R, StoreError> {
+        if self.closed.load(Ordering::Acquire) {
+            return Err(StoreError::Closed);
+        }
+        let taken = self.idle().pop();
+        let conn = match taken {
+            Some(conn) => conn,
+            None => open_reader(&self.path)?,
         };
-        let Ok(job) = job else { return };
-        // A panicking query loses only its own answer (the caller sees the store as closed).
-        if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(conn))).is_err() {
-            tracing::error!("a read query panicked");
+        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&conn)));
+        match ran {
+            Ok(result) => {
+                if !self.closed.load(Ordering::Acquire) {
+                    self.idle().push(conn);
+                }
+                result
+            }
+            Err(_) => {
+                tracing::error!("a read query panicked");
+                Err(StoreError::Database("internal error".into()))
+            }
+        }
+    }
+
+    fn close(&self) {
+        self.closed.store(true, Ordering::Release);
+        self.idle().clear();
+    }
+}
+
+/// Notices commits made by any other connection to the database file, this process's writer
+/// or another process (a CLI command, a second UI): SQLite's `PRAGMA data_version` on a
+/// connection of its own changes whenever someone else committed since it last looked.
+struct ChangeProbe {
+    /// The probe's connection and the last `data_version` it read.
+    state: Mutex<(Connection, i64)>,
+}
+
+impl ChangeProbe {
+    fn new(path: &Path) -> Result<ChangeProbe, StoreError> {
+        let conn = open_reader(path)?;
+        let seen = data_version(&conn)?;
+        Ok(ChangeProbe {
+            state: Mutex::new((conn, seen)),
+        })
+    }
+
+    /// Whether anything was committed since the last call. It cannot tell this process's
+    /// writes (whose channels the writer invalidates itself) from another process's, so a
+    /// change means "maybe another process". An error counts as a change.
+    fn changed(&self) -> bool {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let (conn, seen) = &mut *state;
+        match data_version(conn) {
+            Ok(now) => std::mem::replace(seen, now) != now,
+            Err(e) => {
+                tracing::warn!("cannot read the database's data version: {e}");
+                true
+            }
         }
     }
 }
 
+fn data_version(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn
+        .prepare_cached("PRAGMA data_version")?
+        .query_row([], |r| r.get(0))?)
+}
+
 impl Store {
-    /// Opens (or creates) the database, starts the writer and reader threads.
+    /// Opens (or creates) the database, starts the writer thread.
     pub(crate) fn open(path: &Path) -> Result<Store, StoreError> {
         let conn = open_writer(path)?;
         let floor = max_stored_timetoken(&conn)?.max(Timetoken::now().get());
         let clock = Arc::new(Clock::new(floor));
         let hub = Arc::new(Hub::new(RING_CAPACITY));
         let cache = Arc::new(ReadCache::default());
-        let reads = spawn_readers(path)?;
+        let readers = Readers::new(path)?;
+        let changes = ChangeProbe::new(path)?;
         let (writes, writer_thread) = writer::spawn(
             conn,
             writer::Shared {
@@ -232,7 +304,8 @@ impl Store {
             inner: Arc::new(Inner {
                 path: path.to_path_buf(),
                 writes,
-                reads,
+                readers,
+                changes,
                 clock,
                 hub,
                 cache,
@@ -264,24 +337,22 @@ impl Store {
         rx.await.map_err(|_| StoreError::Closed)?
     }
 
-    /// Runs `f` on a read-only connection of the reader pool.
-    pub(crate) async fn read<R, F>(&self, f: F) -> Result<R, StoreError>
+    /// Runs `f` on a read-only connection of the pool, on this thread.
+    pub(crate) fn read<R, F>(&self, f: F) -> Result<R, StoreError>
     where
-        R: Send + 'static,
-        F: FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<R, StoreError>,
     {
-        let (tx, rx) = oneshot::channel();
-        let job: ReadJob = Box::new(move |conn| {
-            let _ = tx.send(f(conn));
-        });
-        self.inner.reads.send(job).map_err(|_| StoreError::Closed)?;
-        rx.await.map_err(|_| StoreError::Closed)?
+        self.inner.readers.run(f)
     }
 
     /// Like [`Store::read`] for a rendered answer about one channel, served from the read
     /// cache when no write to the channel committed since it was computed. `query` must say
     /// everything the answer depends on besides the channel.
-    pub(crate) async fn read_cached<F>(
+    ///
+    /// Another process may write to the same file (a command run without `--origin` next to a
+    /// running server): before answering from the cache, a commit by anyone since the last
+    /// look (one `PRAGMA data_version`, about a microsecond) drops every cached answer.
+    pub(crate) fn read_cached<F>(
         &self,
         sub_key: &str,
         channel: &str,
@@ -289,14 +360,17 @@ impl Store {
         render: F,
     ) -> Result<Bytes, StoreError>
     where
-        F: FnOnce(&Connection) -> Result<String, StoreError> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<Vec<u8>, StoreError>,
     {
         let cache = &self.inner.cache;
+        if self.inner.changes.changed() {
+            cache.clear();
+        }
         let ticket = match cache.lookup(sub_key, channel, &query) {
             Ok(hit) => return Ok(hit),
             Err(ticket) => ticket,
         };
-        let body = Bytes::from(self.read(render).await?);
+        let body = Bytes::from(self.read(render)?);
         cache.store(sub_key, channel, query, ticket, body.clone());
         Ok(body)
     }
@@ -355,14 +429,14 @@ impl Store {
 
     /// Whether the channel has neither messages nor actions.
     pub async fn is_empty_channel(&self, sub_key: &str, channel: &str) -> Result<bool, StoreError> {
-        let (sub_key, channel) = (sub_key.to_string(), channel.to_string());
-        self.read(move |conn| Ok(queries::is_empty_channel(conn, &sub_key, &channel)?))
-            .await
+        self.read(|conn| Ok(queries::is_empty_channel(conn, sub_key, channel)?))
     }
 
     /// Finishes every queued write, checkpoints the log and stops the writer. Later writes fail
     /// with [`StoreError::Closed`].
     pub(crate) async fn close(&self) {
+        // Readers first, so that the writer's connection is the last and removes the log.
+        self.inner.readers.close();
         let (tx, rx) = oneshot::channel();
         if self.inner.writes.send(Job::Close(tx)).is_ok() {
             let _ = rx.await;

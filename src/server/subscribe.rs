@@ -12,7 +12,7 @@ use tokio::time::Instant;
 use super::App;
 use super::errors::{Handled, Reply};
 use super::hub::Woken;
-use super::json::{push_key, push_str, push_tt, push_u64};
+use super::json::{into_text, push_key, push_str, push_tt, push_u64};
 use super::params::{self, Query};
 use super::writer::NewMessage;
 use crate::pubnub::wire::EVENT_MESSAGE_ACTION;
@@ -23,54 +23,54 @@ pub const REGION: u32 = 1;
 /// Most items in one answer; the cursor then stops at the last one returned.
 pub const MAX_ITEMS: usize = 100;
 
-fn push_cursor(out: &mut String, tt: u64) {
-    out.push_str("{\"t\":");
+fn push_cursor(out: &mut Vec<u8>, tt: u64) {
+    out.extend_from_slice(b"{\"t\":");
     push_tt(out, tt);
-    out.push_str(",\"r\":");
+    out.extend_from_slice(b",\"r\":");
     push_u64(out, u64::from(REGION));
-    out.push('}');
+    out.push(b'}');
 }
 
 /// The common head of an item: `{"a":"1","c":<channel>,"d":` (the payload follows).
-fn push_item_head(out: &mut String, channel: &str) {
-    out.push_str("{\"a\":\"1\",\"c\":");
+fn push_item_head(out: &mut Vec<u8>, channel: &str) {
+    out.extend_from_slice(b"{\"a\":\"1\",\"c\":");
     push_str(out, channel);
-    out.push_str(",\"d\":");
+    out.extend_from_slice(b",\"d\":");
 }
 
 /// The common tail: `,"f":0,"i":<uuid>,"k":<sub key>,"p":{..}` (the object stays open).
-fn push_item_tail(out: &mut String, uuid: &str, sub_key: &str, tt: u64) {
-    out.push_str(",\"f\":0");
+fn push_item_tail(out: &mut Vec<u8>, uuid: &str, sub_key: &str, tt: u64) {
+    out.extend_from_slice(b",\"f\":0");
     if !uuid.is_empty() {
-        out.push_str(",\"i\":");
+        out.extend_from_slice(b",\"i\":");
         push_str(out, uuid);
     }
-    out.push_str(",\"k\":");
+    out.extend_from_slice(b",\"k\":");
     push_str(out, sub_key);
-    out.push_str(",\"p\":");
+    out.extend_from_slice(b",\"p\":");
     push_cursor(out, tt);
 }
 
 /// The envelope item of a published message (no `e`: a regular message).
 pub fn message_item(m: &NewMessage, tt: u64) -> String {
-    let mut out = String::with_capacity(96 + m.payload.len() + m.channel.len());
+    let mut out = Vec::with_capacity(96 + m.payload.len() + m.channel.len());
     push_item_head(&mut out, &m.channel);
-    out.push_str(&m.payload);
+    out.extend_from_slice(m.payload.as_bytes());
     push_item_tail(&mut out, &m.publisher, &m.sub_key, tt);
     if let Some(seqn) = m.seqn {
-        out.push_str(",\"s\":");
+        out.extend_from_slice(b",\"s\":");
         push_u64(&mut out, seqn);
     }
     if let Some(meta) = &m.meta {
-        out.push_str(",\"u\":");
-        out.push_str(meta);
+        out.extend_from_slice(b",\"u\":");
+        out.extend_from_slice(meta.as_bytes());
     }
     if let Some(cmt) = &m.custom_message_type {
-        out.push_str(",\"cmt\":");
+        out.extend_from_slice(b",\"cmt\":");
         push_str(&mut out, cmt);
     }
-    out.push('}');
-    out
+    out.push(b'}');
+    into_text(out)
 }
 
 /// The envelope item of an action event; `i` is the acting uuid.
@@ -81,21 +81,21 @@ pub fn action_item(
     a: &StoredAction,
     kind: ActionEventKind,
 ) -> String {
-    let mut out = String::with_capacity(256);
+    let mut out = Vec::with_capacity(256);
     push_item_head(&mut out, channel);
-    out.push_str("{\"source\":\"actions\",\"version\":\"1.0\",\"data\":{");
+    out.extend_from_slice(b"{\"source\":\"actions\",\"version\":\"1.0\",\"data\":{");
     push_key(&mut out, "messageTimetoken");
     push_tt(&mut out, a.message_timetoken.get());
-    out.push(',');
+    out.push(b',');
     push_key(&mut out, "type");
     push_str(&mut out, &a.action_type);
-    out.push(',');
+    out.push(b',');
     push_key(&mut out, "value");
     push_str(&mut out, &a.value);
-    out.push(',');
+    out.push(b',');
     push_key(&mut out, "actionTimetoken");
     push_tt(&mut out, a.action_timetoken.get());
-    out.push_str("},\"event\":");
+    out.extend_from_slice(b"},\"event\":");
     push_str(
         &mut out,
         match kind {
@@ -103,26 +103,26 @@ pub fn action_item(
             ActionEventKind::Removed => "removed",
         },
     );
-    out.push_str("},\"e\":");
+    out.extend_from_slice(b"},\"e\":");
     push_u64(&mut out, u64::from(EVENT_MESSAGE_ACTION));
     push_item_tail(&mut out, &a.uuid, sub_key, tt);
-    out.push('}');
-    out
+    out.push(b'}');
+    into_text(out)
 }
 
 fn envelope(cursor: u64, items: &[String]) -> Reply {
     let len: usize = items.iter().map(|i| i.len() + 1).sum();
-    let mut out = String::with_capacity(48 + len);
-    out.push_str("{\"t\":");
+    let mut out = Vec::with_capacity(48 + len);
+    out.extend_from_slice(b"{\"t\":");
     push_cursor(&mut out, cursor);
-    out.push_str(",\"m\":[");
+    out.extend_from_slice(b",\"m\":[");
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
-            out.push(',');
+            out.push(b',');
         }
-        out.push_str(item);
+        out.extend_from_slice(item.as_bytes());
     }
-    out.push_str("]}");
+    out.extend_from_slice(b"]}");
     Reply::ok(out)
 }
 

@@ -2,10 +2,11 @@
 //! cap and `more`.
 
 use reactions::pubnub::{StoredAction, Timetoken};
+use reactions::server;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::common::{TestServer, assert_service_headers, tt};
+use crate::common::{TestServer, assert_service_headers, options, tt};
 
 fn timetokens(v: &Value, channel: &str) -> Vec<u64> {
     v["channels"][channel]
@@ -276,5 +277,59 @@ async fn repeated_reads_see_every_acknowledged_write() {
     );
     let v = s.get(hwa).await.json();
     assert!(v["channels"]["room"][0].get("actions").is_none(), "{v}");
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn reads_see_writes_made_through_another_store_on_the_same_file() {
+    // Another process writing to the same database (a command run without --origin next to a
+    // running server) is a second store on the file: here a second server on it.
+    let s = TestServer::start().await;
+    let other = server::start(options(s.db_path()))
+        .await
+        .expect("a second server on the same file");
+    let list = "/v1/message-actions/sk/channel/shared?limit=100";
+    let hwa = "/v3/history-with-actions/sub-key/sk/channel/shared?max=25";
+    let history = "/v3/history/sub-key/sk/channel/shared";
+    let count = |v: &Value, key: &str| v[key].as_array().map_or(0, Vec::len);
+    let mt = s.publish("sk", "shared", "\"here\"", "").await;
+    for _ in 0..2 {
+        // Twice: the second answer may come from the read cache.
+        assert_eq!(timetokens(&s.get(history).await.json(), "shared"), [mt]);
+        assert_eq!(count(&s.get(list).await.json(), "data"), 0);
+        let v = s.get(hwa).await.json();
+        assert!(v["channels"]["shared"][0].get("actions").is_none(), "{v}");
+    }
+
+    let past = Timetoken(mt - 1);
+    other
+        .store()
+        .insert_message_at("sk", "shared", past, "bob", json!("there"), None)
+        .await
+        .expect("written by the other store");
+    let action = StoredAction {
+        action_timetoken: Timetoken(mt + 1),
+        message_timetoken: Timetoken(mt),
+        action_type: "reaction".into(),
+        uuid: "bob".into(),
+        value: "👍".into(),
+    };
+    other
+        .store()
+        .insert_action_at("sk", "shared", &action)
+        .await
+        .expect("written by the other store");
+
+    assert_eq!(
+        timetokens(&s.get(history).await.json(), "shared"),
+        [past.get(), mt]
+    );
+    assert_eq!(count(&s.get(list).await.json(), "data"), 1);
+    let v = s.get(hwa).await.json();
+    assert_eq!(
+        v["channels"]["shared"][1]["actions"],
+        json!({"reaction":{"👍":[{"uuid":"bob","actionTimetoken":(mt + 1).to_string()}]}})
+    );
+    other.shutdown().await;
     s.stop().await;
 }
