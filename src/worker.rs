@@ -79,6 +79,19 @@ pub async fn execute(
                 .bounds(start, end);
             Some((op, ApiOutcome::History(request.execute().await)))
         }
+        Command::FetchMessageTexts {
+            op,
+            start,
+            end,
+            max,
+        } => {
+            let request = client
+                .fetch_messages()
+                .channel(channel)
+                .max(max)
+                .bounds(Some(start), Some(end));
+            Some((op, ApiOutcome::History(request.execute().await)))
+        }
         Command::RefreshHistory { op, end } => {
             Some((op, ApiOutcome::History(refresh(client, channel, end).await)))
         }

@@ -48,6 +48,8 @@ pub struct DetailsView {
     pub selected: usize,
     /// A refresh of this message's actions is in flight.
     pub refreshing: bool,
+    /// Opened from the Actions screen (going back returns there).
+    pub from_actions: bool,
 }
 
 impl DetailsView {
@@ -56,6 +58,7 @@ impl DetailsView {
             message_tt,
             selected: 1,
             refreshing: false,
+            from_actions: false,
         }
     }
 

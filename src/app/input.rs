@@ -32,11 +32,11 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent, commands: &mut Vec<Command>) 
 fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool {
     match action {
         Action::Quit => match app.screen {
-            Screen::Details(_) => app.screen = Screen::Timeline,
+            Screen::Details(view) => app.screen = view.back(),
             _ => app.quit = true,
         },
         Action::Back => match app.screen {
-            Screen::Details(_) => app.screen = Screen::Timeline,
+            Screen::Details(view) => app.screen = view.back(),
             Screen::Actions if !app.actions.filter.is_empty() => {
                 app.actions.filter.clear();
                 app.actions.reselect(&app.symbols);
@@ -112,6 +112,7 @@ fn open_details(app: &mut App, commands: &mut Vec<Command>) {
     commands.push(loading::refresh_message_command(op, tt));
     let mut view = DetailsView::new(tt);
     view.refreshing = true;
+    view.from_actions = app.screen == Screen::Actions;
     if let Some(message) = app.timeline.get(tt) {
         view.move_by(&detail_rows(message, &app.kinds), 0);
     }

@@ -7,7 +7,7 @@ use super::timeline::{EntryState, Message};
 use super::{
     ACTIONS_PAGE, ApiOutcome, App, Command, Connection, ConnectionEvent, HISTORY_PAGE, Op, Screen,
 };
-use crate::pubnub::{ActionEventKind, HistoryPage, LiveEvent, Timetoken};
+use crate::pubnub::{ActionEventKind, HistoryPage, LiveEvent, StoredAction, Timetoken};
 
 /// The command that re-reads one message with all its actions.
 pub(super) fn refresh_message_command(op: u32, tt: Timetoken) -> Command {
@@ -16,6 +16,33 @@ pub(super) fn refresh_message_command(op: u32, tt: Timetoken) -> Command {
         start: Some(Timetoken(tt.get().saturating_add(1))),
         end: Some(tt),
         max: 1,
+    }
+}
+
+/// Asks once for the texts of the messages a page of actions refers to that neither the
+/// Timeline nor an earlier fetch has: the newest 100 messages of their time span.
+fn fetch_missing_texts(app: &mut App, actions: &[StoredAction], commands: &mut Vec<Command>) {
+    let missing = actions
+        .iter()
+        .map(|a| a.message_timetoken)
+        .filter(|tt| app.message_text(*tt).is_none());
+    let (low, high) = missing.fold(
+        (None, None),
+        |(lo, hi): (Option<Timetoken>, Option<Timetoken>), tt| {
+            (
+                Some(lo.map_or(tt, |l| l.min(tt))),
+                Some(hi.map_or(tt, |h| h.max(tt))),
+            )
+        },
+    );
+    if let (Some(end), Some(high)) = (low, high) {
+        let op = app.begin(Op::MessageTexts);
+        commands.push(Command::FetchMessageTexts {
+            op,
+            start: Timetoken(high.get().saturating_add(1)),
+            end,
+            max: 100,
+        });
     }
 }
 
@@ -186,10 +213,26 @@ pub(super) fn on_result(
                         .collect();
                     let more = page.more.and_then(|m| m.start);
                     app.actions.merge_page(rows, more);
+                    fetch_missing_texts(app, &page.actions, commands);
                 }
                 Err(e) => app.error(format!("Could not load actions: {e}")),
             }
         }
+        (Op::MessageTexts, ApiOutcome::History(result)) => match result {
+            Ok(page) => {
+                for m in page
+                    .messages
+                    .iter()
+                    .filter(|m| m.channel == app.options.channel)
+                {
+                    if app.timeline.get(m.timetoken).is_none() {
+                        let text = crate::text::sanitize(&m.text()).into();
+                        app.message_texts.insert(m.timetoken, text);
+                    }
+                }
+            }
+            Err(e) => tracing::warn!("could not read the texts of listed actions' messages: {e}"),
+        },
         (
             Op::Add {
                 message_tt, value, ..

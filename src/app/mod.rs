@@ -84,6 +84,17 @@ pub enum Screen {
     Actions,
 }
 
+impl DetailsView {
+    /// The screen Details returns to.
+    pub fn back(&self) -> Screen {
+        if self.from_actions {
+            Screen::Actions
+        } else {
+            Screen::Timeline
+        }
+    }
+}
+
 /// A pop-up over the screen.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Overlay {
@@ -218,6 +229,14 @@ pub enum Command {
         start: Option<Timetoken>,
         limit: u32,
     },
+    /// The newest `max` messages from `end` up to `start` (exclusive), without actions: the
+    /// Actions screen shows their text.
+    FetchMessageTexts {
+        op: OpId,
+        start: Timetoken,
+        end: Timetoken,
+        max: u32,
+    },
     AddAction {
         op: OpId,
         message_tt: Timetoken,
@@ -256,6 +275,8 @@ enum Op {
     OlderPage,
     Refresh,
     RefreshMessage(Timetoken),
+    /// Texts of messages the Actions screen lists but the Timeline has not loaded.
+    MessageTexts,
     ActionsPage,
     Add {
         message_tt: Timetoken,
@@ -281,6 +302,8 @@ pub struct App {
     pub screen: Screen,
     pub overlay: Option<Overlay>,
     pub actions: ActionsView,
+    /// Texts of messages outside the loaded Timeline that the Actions screen refers to.
+    pub message_texts: HashMap<Timetoken, Box<str>>,
     pub emoji: EmojiIndex,
     pub connection: Connection,
     pub notice: Option<Notice>,
@@ -322,6 +345,7 @@ impl App {
             screen: Screen::Timeline,
             overlay: None,
             actions: ActionsView::default(),
+            message_texts: HashMap::new(),
             emoji,
             connection: Connection::Connecting,
             notice: None,
@@ -382,12 +406,21 @@ impl App {
         });
     }
 
+    /// The (sanitised) text of a message, from the Timeline or from texts fetched for the
+    /// Actions screen.
+    pub fn message_text(&self, tt: Timetoken) -> Option<&str> {
+        self.timeline
+            .get(tt)
+            .map(|m| &*m.text)
+            .or_else(|| self.message_texts.get(&tt).map(|t| &**t))
+    }
+
     /// Shown text of a message, cut to `max` characters for prompts and notices.
     pub fn message_excerpt(&self, tt: Timetoken, max: usize) -> String {
-        let Some(m) = self.timeline.get(tt) else {
+        let Some(text) = self.message_text(tt) else {
             return format!("message {tt}");
         };
-        let one_line = crate::text::single_line(&m.text);
+        let one_line = crate::text::single_line(text);
         if one_line.chars().count() <= max {
             one_line.into_owned()
         } else {

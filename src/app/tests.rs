@@ -822,3 +822,55 @@ fn a_failed_first_load_says_why_and_r_retries() {
             .any(|c| matches!(c, Command::FetchHistory { start: None, .. }))
     );
 }
+
+#[test]
+fn actions_of_messages_outside_the_timeline_get_their_texts_fetched() {
+    let mut app = loaded("carol", false);
+    let Some(Command::FetchActions { op, .. }) =
+        key(&mut app, KeyCode::Tab).commands.first().cloned()
+    else {
+        panic!("Tab loads actions")
+    };
+    let listed = actions_page(100);
+    let unloaded: Vec<Timetoken> = listed
+        .actions
+        .iter()
+        .map(|a| a.message_timetoken)
+        .filter(|tt| app.timeline.get(*tt).is_none())
+        .collect();
+    assert!(
+        !unloaded.is_empty(),
+        "the page reaches past the loaded messages"
+    );
+    let out = update(&mut app, Event::Api(op, ApiOutcome::Actions(Ok(listed))));
+    let Some(Command::FetchMessageTexts { op, start, end, .. }) = out.commands.first().cloned()
+    else {
+        panic!("expected a text fetch: {:?}", out.commands)
+    };
+    let (low, high) = (
+        unloaded.iter().min().copied().unwrap(),
+        unloaded.iter().max().copied().unwrap(),
+    );
+    assert_eq!(
+        (end, start),
+        (low, Timetoken(high.get() + 1)),
+        "exactly the unloaded span"
+    );
+    assert_eq!(app.message_text(low), None);
+    let texts: Vec<HistoryMessage> = demo_history()
+        .into_iter()
+        .filter(|m| m.timetoken >= low && m.timetoken <= high)
+        .collect();
+    update(
+        &mut app,
+        Event::Api(op, ApiOutcome::History(Ok(page(texts)))),
+    );
+    assert!(app.message_text(low).is_some_and(|t| !t.is_empty()));
+    assert_eq!(app.timeline.len(), 25, "the Timeline itself is unchanged");
+    // Details opened from Actions goes back to Actions.
+    app.actions.selected = app.actions.newest(&app.symbols);
+    key(&mut app, KeyCode::Enter);
+    assert!(matches!(app.screen, Screen::Details(_)));
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.screen, Screen::Actions);
+}

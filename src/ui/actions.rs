@@ -122,8 +122,8 @@ fn row_line(app: &App, row: &ActionRow, width: usize) -> Line<'static> {
     };
     let fixed = TIME_W + USER_W + TYPE_W + VALUE_W + 4;
     let rest = width.saturating_sub(fixed);
-    let message = match app.timeline.get(row.message_tt) {
-        Some(m) => Span::raw(wrap::truncate(&single_line(&m.text), rest)),
+    let message = match app.message_text(row.message_tt) {
+        Some(text) => Span::raw(wrap::truncate(&single_line(text), rest)),
         None => Span::styled(
             wrap::truncate(&format!("(message {} not loaded)", row.message_tt), rest),
             theme::dim(),
