@@ -100,7 +100,9 @@ pub async fn fetch(
     };
     match cached {
         Some((sub_key, channel, query)) => {
-            let body = app.store.read_cached(&sub_key, &channel, query, render)?;
+            let body = app
+                .store
+                .read_cached(&sub_key, &channel, query, |source| source.read(render))?;
             Ok(Reply::ok(body))
         }
         None => Ok(Reply::ok(app.store.read(render)?)),

@@ -13,6 +13,7 @@
 mod actions;
 mod auth;
 mod cache;
+mod changes;
 mod clock;
 mod errors;
 mod history;
@@ -26,6 +27,8 @@ mod router;
 mod store;
 mod subscribe;
 mod time;
+mod views;
+mod write_ops;
 mod writer;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};

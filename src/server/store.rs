@@ -13,7 +13,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -24,9 +24,11 @@ use serde_json::Value;
 use tokio::sync::oneshot;
 
 use super::cache::ReadCache;
+use super::changes::{ChangeProbe, Seen};
 use super::clock::Clock;
 use super::hub::{Hub, RING_CAPACITY};
-use super::queries;
+use super::queries::{self, Range, Slice};
+use super::views::{ActionViews, Lookup, View, render};
 use super::writer::{self, Job, WriteDone, WriteOp};
 use crate::pubnub::{StoredAction, Timetoken};
 
@@ -94,10 +96,11 @@ struct Inner {
     path: PathBuf,
     writes: std::sync::mpsc::Sender<Job>,
     readers: Readers,
-    changes: ChangeProbe,
+    changes: Arc<ChangeProbe>,
     clock: Arc<Clock>,
     hub: Arc<Hub>,
     cache: Arc<ReadCache>,
+    views: Arc<ActionViews>,
     writer_thread: Mutex<Option<JoinHandle<()>>>,
 }
 
@@ -166,7 +169,7 @@ fn max_stored_timetoken(conn: &Connection) -> Result<u64, StoreError> {
     Ok(u64::try_from(max).unwrap_or(0))
 }
 
-fn open_reader(path: &Path) -> Result<Connection, StoreError> {
+pub(super) fn open_reader(path: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -243,45 +246,6 @@ impl Readers {
     }
 }
 
-/// Notices commits made by any other connection to the database file, this process's writer
-/// or another process (a CLI command, a second UI): SQLite's `PRAGMA data_version` on a
-/// connection of its own changes whenever someone else committed since it last looked.
-struct ChangeProbe {
-    /// The probe's connection and the last `data_version` it read.
-    state: Mutex<(Connection, i64)>,
-}
-
-impl ChangeProbe {
-    fn new(path: &Path) -> Result<ChangeProbe, StoreError> {
-        let conn = open_reader(path)?;
-        let seen = data_version(&conn)?;
-        Ok(ChangeProbe {
-            state: Mutex::new((conn, seen)),
-        })
-    }
-
-    /// Whether anything was committed since the last call. It cannot tell this process's
-    /// writes (whose channels the writer invalidates itself) from another process's, so a
-    /// change means "maybe another process". An error counts as a change.
-    fn changed(&self) -> bool {
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        let (conn, seen) = &mut *state;
-        match data_version(conn) {
-            Ok(now) => std::mem::replace(seen, now) != now,
-            Err(e) => {
-                tracing::warn!("cannot read the database's data version: {e}");
-                true
-            }
-        }
-    }
-}
-
-fn data_version(conn: &Connection) -> Result<i64, StoreError> {
-    Ok(conn
-        .prepare_cached("PRAGMA data_version")?
-        .query_row([], |r| r.get(0))?)
-}
-
 impl Store {
     /// Opens (or creates) the database, starts the writer thread.
     pub(crate) fn open(path: &Path) -> Result<Store, StoreError> {
@@ -290,14 +254,17 @@ impl Store {
         let clock = Arc::new(Clock::new(floor));
         let hub = Arc::new(Hub::new(RING_CAPACITY));
         let cache = Arc::new(ReadCache::default());
+        let views = Arc::new(ActionViews::default());
         let readers = Readers::new(path)?;
-        let changes = ChangeProbe::new(path)?;
+        let changes = Arc::new(ChangeProbe::open(path, &conn)?);
         let (writes, writer_thread) = writer::spawn(
             conn,
             writer::Shared {
                 clock: Arc::clone(&clock),
                 hub: Arc::clone(&hub),
                 cache: Arc::clone(&cache),
+                views: Arc::clone(&views),
+                changes: Arc::clone(&changes),
             },
         )?;
         Ok(Store {
@@ -309,6 +276,7 @@ impl Store {
                 clock,
                 hub,
                 cache,
+                views,
                 writer_thread: Mutex::new(Some(writer_thread)),
             }),
         })
@@ -347,11 +315,14 @@ impl Store {
 
     /// Like [`Store::read`] for a rendered answer about one channel, served from the read
     /// cache when no write to the channel committed since it was computed. `query` must say
-    /// everything the answer depends on besides the channel.
+    /// everything the answer depends on besides the channel. `render` computes it on a miss,
+    /// reading through the [`Source`] it is given.
     ///
     /// Another process may write to the same file (a command run without `--origin` next to a
-    /// running server): before answering from the cache, a commit by anyone since the last
-    /// look (one `PRAGMA data_version`, about a microsecond) drops every cached answer.
+    /// running server): before answering from the cache, a commit by another process since the
+    /// last look (one `PRAGMA data_version`, about a microsecond) drops every cached answer and
+    /// view. While this process's writer is committing, whose commit it was is unknown: the
+    /// answer is then read from SQLite and not kept.
     pub(crate) fn read_cached<F>(
         &self,
         sub_key: &str,
@@ -360,19 +331,36 @@ impl Store {
         render: F,
     ) -> Result<Bytes, StoreError>
     where
-        F: FnOnce(&Connection) -> Result<Vec<u8>, StoreError>,
+        F: FnOnce(&Source<'_>) -> Result<Vec<u8>, StoreError>,
     {
-        let cache = &self.inner.cache;
-        if self.inner.changes.changed() {
+        let Inner { cache, views, .. } = &*self.inner;
+        let seen = self.inner.changes.check(|| {
             cache.clear();
+            views.clear();
+        });
+        let source = Source {
+            store: self,
+            views: seen == Seen::Current,
+        };
+        if !source.views {
+            return Ok(Bytes::from(render(&source)?));
         }
         let ticket = match cache.lookup(sub_key, channel, &query) {
             Ok(hit) => return Ok(hit),
             Err(ticket) => ticket,
         };
-        let body = Bytes::from(self.read(render)?);
+        let body = Bytes::from(render(&source)?);
         cache.store(sub_key, channel, query, ticket, body.clone());
         Ok(body)
+    }
+
+    /// A source with the views, for tests.
+    #[cfg(test)]
+    pub(crate) fn source(&self) -> Source<'_> {
+        Source {
+            store: self,
+            views: true,
+        }
     }
 
     /// Stores a message with a given (for example back-dated) timetoken, for seeding a demo
@@ -461,4 +449,55 @@ fn check_seed(channel: &str, tts: &[Timetoken]) -> Result<(), StoreError> {
         return Err(StoreError::Invalid("timetoken too large".into()));
     }
     Ok(())
+}
+
+/// Where a cached read's answer comes from: SQLite, or a channel's action view.
+pub(crate) struct Source<'a> {
+    store: &'a Store,
+    /// Whether the views hold every commit.
+    views: bool,
+}
+
+impl Source<'_> {
+    /// See [`Store::read`].
+    pub(crate) fn read<R, F>(&self, f: F) -> Result<R, StoreError>
+    where
+        F: FnOnce(&Connection) -> Result<R, StoreError>,
+    {
+        self.store.read(f)
+    }
+
+    /// The channel's action view (built now by one scan when missing), or `None` when the
+    /// actions must be read from SQLite: too many of them, another reader building the view,
+    /// or a commit being noticed.
+    pub(crate) fn action_view(
+        &self,
+        sub_key: &str,
+        channel: &str,
+    ) -> Result<Option<Arc<RwLock<View>>>, StoreError> {
+        if !self.views {
+            return Ok(None);
+        }
+        let views = &self.store.inner.views;
+        let ticket = match views.lookup(sub_key, channel) {
+            Lookup::Ready(view) => return Ok(Some(view)),
+            Lookup::Uncached => return Ok(None),
+            Lookup::Build(ticket) => ticket,
+        };
+        let cap = views.max_actions();
+        let built = self.read(|conn| {
+            let mut rows = Vec::new();
+            let scan = u32::try_from(cap + 1).unwrap_or(u32::MAX);
+            let all = Slice::newest(sub_key, channel, Range::default(), scan);
+            queries::visit_newest_actions(conn, all, |a| rows.push((a.action_tt, render(a))))?;
+            Ok((rows.len() <= cap).then(|| View::new(rows)))
+        });
+        match built {
+            Ok(built) => Ok(views.install(sub_key, channel, ticket, built)),
+            Err(e) => {
+                views.abandon(sub_key, channel, ticket);
+                Err(e)
+            }
+        }
+    }
 }

@@ -16,115 +16,40 @@ use rusqlite::Connection;
 use tokio::sync::oneshot;
 
 use super::cache::ReadCache;
+use super::changes::ChangeProbe;
 use super::clock::Clock;
-use super::hub::{Hub, HubEvent};
-use super::queries::{MessageRecord, delete_action, find_action, insert_action, insert_message};
+use super::hub::Hub;
 use super::store::StoreError;
-use super::subscribe::{action_item, message_item};
-use crate::pubnub::{ActionEventKind, StoredAction, Timetoken};
+use super::views::{ActionViews, Committed};
+pub use super::write_ops::{NewMessage, WriteDone, WriteOp};
+use super::write_ops::{Outcome, apply};
 
 /// Most writes committed together.
 pub const MAX_BATCH: usize = 512;
 /// Longest a batch waits for more writes (see [`Pace`]).
 const MAX_COMMIT_DELAY: Duration = Duration::from_millis(1);
 
-/// A message to publish.
-#[derive(Debug, Clone)]
-pub struct NewMessage {
-    pub sub_key: String,
-    pub channel: String,
-    pub publisher: String,
-    /// Compact JSON text.
-    pub payload: String,
-    /// Compact JSON text.
-    pub meta: Option<String>,
-    pub custom_message_type: Option<String>,
-    pub seqn: Option<u64>,
-    /// `store=0` delivers live only.
-    pub store: bool,
-}
-
-/// One write.
-#[derive(Debug, Clone)]
-pub enum WriteOp {
-    Publish(NewMessage),
-    AddAction {
-        sub_key: String,
-        channel: String,
-        message_tt: u64,
-        action_type: String,
-        value: String,
-        uuid: String,
-    },
-    RemoveAction {
-        sub_key: String,
-        channel: String,
-        message_tt: u64,
-        action_tt: u64,
-        uuid: String,
-    },
-    /// Seeding: a message with its own timetoken, no live event.
-    InsertMessage {
-        sub_key: String,
-        channel: String,
-        timetoken: u64,
-        publisher: String,
-        payload: String,
-        meta: Option<String>,
-    },
-    /// Seeding: an action as given, no live event.
-    InsertAction {
-        sub_key: String,
-        channel: String,
-        action: StoredAction,
-    },
-}
-
-impl WriteOp {
-    fn touches_db(&self) -> bool {
-        !matches!(self, WriteOp::Publish(m) if !m.store)
-    }
-
-    /// `(sub key, channel)` written to.
-    fn channel(&self) -> (&str, &str) {
-        match self {
-            WriteOp::Publish(m) => (&m.sub_key, &m.channel),
-            WriteOp::AddAction {
-                sub_key, channel, ..
-            }
-            | WriteOp::RemoveAction {
-                sub_key, channel, ..
-            }
-            | WriteOp::InsertMessage {
-                sub_key, channel, ..
-            }
-            | WriteOp::InsertAction {
-                sub_key, channel, ..
-            } => (sub_key, channel),
-        }
-    }
-}
-
 /// What the writer shares with the rest of the server.
 pub struct Shared {
     pub clock: Arc<Clock>,
     pub hub: Arc<Hub>,
     pub cache: Arc<ReadCache>,
+    pub views: Arc<ActionViews>,
+    pub changes: Arc<ChangeProbe>,
 }
 
-/// The result of a successful write.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WriteDone {
-    Published(Timetoken),
-    Added(StoredAction),
-    Removed,
-    Inserted,
+impl Shared {
+    /// Drops every cached answer and view (another process committed).
+    fn drop_caches(&self) {
+        self.cache.clear();
+        self.views.clear();
+    }
 }
 
-/// What the writer thread is asked to do.
 /// Where one write's result goes.
 pub type Waiter = oneshot::Sender<Result<WriteDone, StoreError>>;
 
+/// What the writer thread is asked to do.
 pub enum Job {
     Write(WriteOp, Waiter),
     /// Finish what is queued before this, checkpoint and stop.
@@ -243,6 +168,9 @@ fn commit_or_recover(
         if !conn.is_autocommit() {
             let _ = conn.execute_batch("ROLLBACK");
         }
+        // It may have panicked after its commit, before the caches learnt of it.
+        shared.drop_caches();
+        shared.changes.committed(conn, || shared.drop_caches());
         shared.clock.settle();
         ops.iter()
             .map(|_| Err(StoreError::Database("internal error".into())))
@@ -256,7 +184,13 @@ fn commit_batch(
     shared: &Shared,
     ops: &[WriteOp],
 ) -> Vec<Result<WriteDone, StoreError>> {
-    let Shared { clock, hub, cache } = shared;
+    let Shared {
+        clock,
+        hub,
+        cache,
+        views,
+        changes,
+    } = shared;
     let in_tx = ops.iter().any(WriteOp::touches_db);
     let mut results = Vec::with_capacity(ops.len());
     let mut events = Vec::new();
@@ -280,6 +214,7 @@ fn commit_batch(
         }
     }
     if in_tx && failure.is_none() {
+        changes.committing();
         failure = run_cached(conn, "COMMIT").err();
     }
     if let Some(e) = failure {
@@ -287,19 +222,30 @@ fn commit_batch(
         if in_tx && !conn.is_autocommit() {
             let _ = conn.execute_batch("ROLLBACK");
         }
+        changes.committed(conn, || shared.drop_caches());
         clock.settle();
         return ops
             .iter()
             .map(|_| Err(StoreError::Database(e.to_string())))
             .collect();
     }
-    // Before anyone is told: a read must not be served from before this commit.
+    // Before anyone is told: a read must not be served from before this commit. The views
+    // first: an answer rendered from a view before it holds this commit must find its cache
+    // ticket outdated.
+    views.apply(
+        ops.iter()
+            .zip(&results)
+            .filter_map(|(op, result)| committed_action(op, result.as_ref().ok()?)),
+    );
     cache.invalidate(
         ops.iter()
             .zip(&results)
             .filter(|(op, result)| result.is_ok() && op.touches_db())
             .map(|(op, _)| op.channel()),
     );
+    if in_tx {
+        changes.committed(conn, || shared.drop_caches());
+    }
     // Settle before waking: a woken poll takes a cursor, which must cover these events.
     let wakes = hub.append(events);
     clock.settle();
@@ -307,147 +253,26 @@ fn commit_batch(
     results
 }
 
+/// The change to a channel's actions that a committed write made, if any.
+fn committed_action<'a>(op: &'a WriteOp, done: &'a WriteDone) -> Option<Committed<'a>> {
+    let (sub_key, channel) = op.channel();
+    let (action_tt, added) = match (op, done) {
+        (WriteOp::AddAction { .. }, WriteDone::Added(a)) => (a.action_timetoken.get(), Some(a)),
+        (WriteOp::InsertAction { action, .. }, WriteDone::Inserted) => {
+            (action.action_timetoken.get(), Some(action))
+        }
+        (WriteOp::RemoveAction { action_tt, .. }, WriteDone::Removed) => (*action_tt, None),
+        _ => return None,
+    };
+    Some(Committed {
+        sub_key,
+        channel,
+        action_tt,
+        added,
+    })
+}
+
 /// Runs a statement without parameters through the statement cache.
 fn run_cached(conn: &Connection, sql: &str) -> rusqlite::Result<usize> {
     conn.prepare_cached(sql)?.execute([])
-}
-
-enum Outcome {
-    /// This op is refused; the batch goes on.
-    Refused(StoreError),
-    /// SQLite failed; the whole batch is rolled back.
-    Failed(rusqlite::Error),
-}
-
-impl From<rusqlite::Error> for Outcome {
-    fn from(e: rusqlite::Error) -> Self {
-        Outcome::Failed(e)
-    }
-}
-
-fn refused<T>(e: StoreError) -> Result<T, Outcome> {
-    Err(Outcome::Refused(e))
-}
-
-type Applied = (WriteDone, Option<HubEvent>);
-
-fn apply(conn: &Connection, clock: &Clock, op: &WriteOp) -> Result<Applied, Outcome> {
-    match op {
-        WriteOp::Publish(m) => {
-            let tt = clock.tick();
-            if m.store {
-                insert_message(
-                    conn,
-                    &MessageRecord {
-                        sub_key: &m.sub_key,
-                        channel: &m.channel,
-                        tt: tt.get(),
-                        publisher: &m.publisher,
-                        payload: &m.payload,
-                        meta: m.meta.as_deref(),
-                        custom_message_type: m.custom_message_type.as_deref(),
-                    },
-                )?;
-            }
-            let item = message_item(m, tt.get());
-            Ok((
-                WriteDone::Published(tt),
-                Some(event(&m.sub_key, &m.channel, tt.get(), item)),
-            ))
-        }
-        WriteOp::AddAction {
-            sub_key,
-            channel,
-            message_tt,
-            action_type,
-            value,
-            uuid,
-        } => {
-            let action = StoredAction {
-                action_timetoken: clock.tick(),
-                message_timetoken: Timetoken(*message_tt),
-                action_type: action_type.clone(),
-                uuid: uuid.clone(),
-                value: value.clone(),
-            };
-            if !insert_action(conn, sub_key, channel, &action)? {
-                return refused(StoreError::Conflict);
-            }
-            let tt = action.action_timetoken.get();
-            let item = action_item(sub_key, channel, tt, &action, ActionEventKind::Added);
-            Ok((
-                WriteDone::Added(action),
-                Some(event(sub_key, channel, tt, item)),
-            ))
-        }
-        WriteOp::RemoveAction {
-            sub_key,
-            channel,
-            message_tt,
-            action_tt,
-            uuid,
-        } => {
-            let found = find_action(conn, sub_key, channel, *message_tt, *action_tt)?;
-            let Some((author, action_type, value)) = found else {
-                return refused(StoreError::NothingToDelete);
-            };
-            if author != *uuid {
-                return refused(StoreError::WrongUuid);
-            }
-            delete_action(conn, sub_key, channel, *action_tt)?;
-            let action = StoredAction {
-                action_timetoken: Timetoken(*action_tt),
-                message_timetoken: Timetoken(*message_tt),
-                action_type,
-                uuid: author,
-                value,
-            };
-            let tt = clock.tick().get();
-            let item = action_item(sub_key, channel, tt, &action, ActionEventKind::Removed);
-            Ok((WriteDone::Removed, Some(event(sub_key, channel, tt, item))))
-        }
-        WriteOp::InsertMessage {
-            sub_key,
-            channel,
-            timetoken,
-            publisher,
-            payload,
-            meta,
-        } => {
-            clock.observe(Timetoken(*timetoken));
-            let record = MessageRecord {
-                sub_key,
-                channel,
-                tt: *timetoken,
-                publisher,
-                payload,
-                meta: meta.as_deref(),
-                custom_message_type: None,
-            };
-            match insert_message(conn, &record)? {
-                true => Ok((WriteDone::Inserted, None)),
-                false => refused(StoreError::Conflict),
-            }
-        }
-        WriteOp::InsertAction {
-            sub_key,
-            channel,
-            action,
-        } => {
-            clock.observe(action.action_timetoken.max(action.message_timetoken));
-            match insert_action(conn, sub_key, channel, action)? {
-                true => Ok((WriteDone::Inserted, None)),
-                false => refused(StoreError::Conflict),
-            }
-        }
-    }
-}
-
-fn event(sub_key: &str, channel: &str, tt: u64, item: String) -> HubEvent {
-    HubEvent {
-        tt,
-        sub_key: sub_key.to_string(),
-        channel: channel.to_string(),
-        item,
-    }
 }
