@@ -2,9 +2,8 @@
 //! under `/v1/message-actions/{sub_key}/channel/{channel}`. The author is the `uuid` query
 //! parameter; bodies and errors are exactly the service's.
 
-use serde_json::Value;
-
 use super::App;
+use super::add_body::AddBody;
 use super::errors::{Fail, Handled, Reply};
 use super::json::{Pieces, push_str, push_tt};
 use super::params::{self, InputError, Query};
@@ -46,17 +45,12 @@ fn path_timetoken(raw: &str, field: &str) -> Result<u64, InputError> {
 
 /// `{"type","value"}`, both non-empty strings (JSON escapes decoded).
 fn parse_add_body(body: &[u8]) -> Result<(String, String), InputError> {
-    let v: Value =
+    let parsed: AddBody<'_> =
         serde_json::from_slice(body).map_err(|_| InputError::new("Invalid JSON", "", "body"))?;
-    let Value::Object(map) = v else {
+    let AddBody::Object { action_type, value } = parsed else {
         return Err(InputError::new("Expected a JSON object", "", "body"));
     };
-    let field = |name: &str| match map.get(name) {
-        None | Some(Value::Null) => Err(InputError::new("Missing field", name, "body")),
-        Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
-        Some(_) => Err(InputError::new("Must be a non-empty string", name, "body")),
-    };
-    Ok((field("type")?, field("value")?))
+    Ok((action_type.text("type")?, value.text("value")?))
 }
 
 /// `POST .../message/{message_tt}` with `{"type","value"}`.

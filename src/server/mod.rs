@@ -11,6 +11,7 @@
 //! This module must not print to stdout: it logs through `tracing`.
 
 mod actions;
+mod add_body;
 mod auth;
 mod cache;
 mod changes;
