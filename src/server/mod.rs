@@ -10,6 +10,7 @@
 //!
 //! This module must not print to stdout: it logs through `tracing`.
 
+mod action_view;
 mod actions;
 mod add_body;
 mod auth;
@@ -18,13 +19,16 @@ mod changes;
 mod clock;
 mod errors;
 mod history;
+mod history_view;
 mod hub;
 mod json;
 mod params;
 mod presence;
 mod publish;
 mod queries;
+mod readers;
 mod router;
+mod source;
 mod store;
 mod subscribe;
 mod time;

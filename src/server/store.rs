@@ -1,34 +1,34 @@
-//! Durable storage in SQLite: the [`Store`] handle, the schema and its version, opening, and the
-//! pool of read-only connections. Writes go through the single writer thread in
+//! Durable storage in SQLite: the [`Store`] handle, the schema and its version, and opening.
+//! Writes go through the single writer thread in
 //! [`super::writer`] (group commit); the statements are in [`super::queries`]. This file never
 //! writes except to create the schema.
 //!
 //! Reads run in place, on the thread that asks (a tokio worker), on a connection taken from the
-//! pool: every read is one bounded range scan (at most a page of rows, tens of microseconds;
-//! the largest, a with-actions page of 10,000 actions, a few milliseconds), cheaper than the
-//! hand-over to a reader thread and back that it replaced (a channel send, two thread wake-ups
-//! and a task wake-up per request). WAL readers never wait for the writer.
+//! pool ([`super::readers`]): every read is one bounded range scan (at most a page of rows, tens
+//! of microseconds; the largest, a with-actions page of 10,000 actions, a few milliseconds),
+//! cheaper than the hand-over to a reader thread and back that it replaced (a channel send, two
+//! thread wake-ups and a task wake-up per request). WAL readers never wait for the writer. The
+//! exception is the first read of a channel with a view ([`super::source`]): one scan of the
+//! whole channel, up to 200,000 rows.
 //!
 //! Everything is keyed by subscribe key first: keysets are namespaces.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use axum::body::Bytes;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 use serde_json::Value;
 use tokio::sync::oneshot;
 
-use super::cache::ReadCache;
-use super::changes::{ChangeProbe, Seen};
+use super::changes::ChangeProbe;
 use super::clock::Clock;
 use super::hub::{Hub, RING_CAPACITY};
-use super::queries::{self, Range, Slice};
-use super::views::{ActionViews, Lookup, View, render};
+use super::queries;
+use super::readers::Readers;
+use super::source::Caches;
 use super::writer::{self, Job, WriteDone, WriteOp};
 use crate::pubnub::{StoredAction, Timetoken};
 
@@ -102,8 +102,7 @@ struct Inner {
     changes: Arc<ChangeProbe>,
     clock: Arc<Clock>,
     hub: Arc<Hub>,
-    cache: Arc<ReadCache>,
-    views: Arc<ActionViews>,
+    caches: Arc<Caches>,
     writer_thread: Mutex<Option<JoinHandle<()>>>,
 }
 
@@ -196,64 +195,6 @@ fn tune(conn: &Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Idle read-only connections; a read takes one (opening another when none is idle, so there
-/// are as many as reads ever ran at once, about one per runtime worker) and puts it back.
-struct Readers {
-    path: PathBuf,
-    idle: Mutex<Vec<Connection>>,
-    closed: AtomicBool,
-}
-
-impl Readers {
-    fn new(path: &Path) -> Result<Readers, StoreError> {
-        // Open one now, so that a database that cannot be read fails at start.
-        let first = open_reader(path)?;
-        Ok(Readers {
-            path: path.to_path_buf(),
-            idle: Mutex::new(vec![first]),
-            closed: AtomicBool::new(false),
-        })
-    }
-
-    fn idle(&self) -> std::sync::MutexGuard<'_, Vec<Connection>> {
-        self.idle.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Runs `f` here on an idle connection. A panic in `f` fails this read only (its connection
-    /// is dropped, not reused).
-    fn run<R>(
-        &self,
-        f: impl FnOnce(&Connection) -> Result<R, StoreError>,
-    ) -> Result<R, StoreError> {
-        if self.closed.load(Ordering::Acquire) {
-            return Err(StoreError::Closed);
-        }
-        let taken = self.idle().pop();
-        let conn = match taken {
-            Some(conn) => conn,
-            None => open_reader(&self.path)?,
-        };
-        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&conn)));
-        match ran {
-            Ok(result) => {
-                if !self.closed.load(Ordering::Acquire) {
-                    self.idle().push(conn);
-                }
-                result
-            }
-            Err(_) => {
-                tracing::error!("a read query panicked");
-                Err(StoreError::Database("internal error".into()))
-            }
-        }
-    }
-
-    fn close(&self) {
-        self.closed.store(true, Ordering::Release);
-        self.idle().clear();
-    }
-}
-
 impl Store {
     /// Opens (or creates) the database, starts the writer thread.
     pub(crate) fn open(path: &Path) -> Result<Store, StoreError> {
@@ -261,8 +202,7 @@ impl Store {
         let floor = max_stored_timetoken(&conn)?.max(Timetoken::now().get());
         let clock = Arc::new(Clock::new(floor));
         let hub = Arc::new(Hub::new(RING_CAPACITY));
-        let cache = Arc::new(ReadCache::default());
-        let views = Arc::new(ActionViews::default());
+        let caches = Arc::new(Caches::default());
         let readers = Readers::new(path)?;
         let changes = Arc::new(ChangeProbe::open(path, &conn)?);
         let (writes, writer_thread) = writer::spawn(
@@ -270,8 +210,7 @@ impl Store {
             writer::Shared {
                 clock: Arc::clone(&clock),
                 hub: Arc::clone(&hub),
-                cache: Arc::clone(&cache),
-                views: Arc::clone(&views),
+                caches: Arc::clone(&caches),
                 changes: Arc::clone(&changes),
             },
         )?;
@@ -283,8 +222,7 @@ impl Store {
                 changes,
                 clock,
                 hub,
-                cache,
-                views,
+                caches,
                 writer_thread: Mutex::new(Some(writer_thread)),
             }),
         })
@@ -303,6 +241,15 @@ impl Store {
         &self.inner.hub
     }
 
+    /// The read cache and the views.
+    pub(super) fn caches(&self) -> &Caches {
+        &self.inner.caches
+    }
+
+    pub(super) fn changes(&self) -> &ChangeProbe {
+        &self.inner.changes
+    }
+
     /// Runs one write through the writer's group commit; returns once it is durable.
     pub(crate) async fn write(&self, op: WriteOp) -> Result<WriteDone, StoreError> {
         let (tx, rx) = oneshot::channel();
@@ -319,56 +266,6 @@ impl Store {
         F: FnOnce(&Connection) -> Result<R, StoreError>,
     {
         self.inner.readers.run(f)
-    }
-
-    /// Like [`Store::read`] for a rendered answer about one channel, served from the read
-    /// cache when no write to the channel committed since it was computed. `query` must say
-    /// everything the answer depends on besides the channel. `render` computes it on a miss,
-    /// reading through the [`Source`] it is given.
-    ///
-    /// Another process may write to the same file (a command run without `--origin` next to a
-    /// running server): before answering from the cache, a commit by another process since the
-    /// last look (one `PRAGMA data_version`, about a microsecond) drops every cached answer and
-    /// view. While this process's writer is committing, whose commit it was is unknown: the
-    /// answer is then read from SQLite and not kept.
-    pub(crate) fn read_cached<F>(
-        &self,
-        sub_key: &str,
-        channel: &str,
-        query: String,
-        render: F,
-    ) -> Result<Bytes, StoreError>
-    where
-        F: FnOnce(&Source<'_>) -> Result<Vec<u8>, StoreError>,
-    {
-        let Inner { cache, views, .. } = &*self.inner;
-        let seen = self.inner.changes.check(|| {
-            cache.clear();
-            views.clear();
-        });
-        let source = Source {
-            store: self,
-            views: seen == Seen::Current,
-        };
-        if !source.views {
-            return Ok(Bytes::from(render(&source)?));
-        }
-        let ticket = match cache.lookup(sub_key, channel, &query) {
-            Ok(hit) => return Ok(hit),
-            Err(ticket) => ticket,
-        };
-        let body = Bytes::from(render(&source)?);
-        cache.store(sub_key, channel, query, ticket, body.clone());
-        Ok(body)
-    }
-
-    /// A source with the views, for tests.
-    #[cfg(test)]
-    pub(crate) fn source(&self) -> Source<'_> {
-        Source {
-            store: self,
-            views: true,
-        }
     }
 
     /// Stores a message with a given (for example back-dated) timetoken, for seeding a demo
@@ -457,55 +354,4 @@ fn check_seed(channel: &str, tts: &[Timetoken]) -> Result<(), StoreError> {
         return Err(StoreError::Invalid("timetoken too large".into()));
     }
     Ok(())
-}
-
-/// Where a cached read's answer comes from: SQLite, or a channel's action view.
-pub(crate) struct Source<'a> {
-    store: &'a Store,
-    /// Whether the views hold every commit.
-    views: bool,
-}
-
-impl Source<'_> {
-    /// See [`Store::read`].
-    pub(crate) fn read<R, F>(&self, f: F) -> Result<R, StoreError>
-    where
-        F: FnOnce(&Connection) -> Result<R, StoreError>,
-    {
-        self.store.read(f)
-    }
-
-    /// The channel's action view (built now by one scan when missing), or `None` when the
-    /// actions must be read from SQLite: too many of them, another reader building the view,
-    /// or a commit being noticed.
-    pub(crate) fn action_view(
-        &self,
-        sub_key: &str,
-        channel: &str,
-    ) -> Result<Option<Arc<RwLock<View>>>, StoreError> {
-        if !self.views {
-            return Ok(None);
-        }
-        let views = &self.store.inner.views;
-        let ticket = match views.lookup(sub_key, channel) {
-            Lookup::Ready(view) => return Ok(Some(view)),
-            Lookup::Uncached => return Ok(None),
-            Lookup::Build(ticket) => ticket,
-        };
-        let cap = views.max_actions();
-        let built = self.read(|conn| {
-            let mut rows = Vec::new();
-            let scan = u32::try_from(cap + 1).unwrap_or(u32::MAX);
-            let all = Slice::newest(sub_key, channel, Range::default(), scan);
-            queries::visit_newest_actions(conn, all, |a| rows.push((a.action_tt, render(a))))?;
-            Ok((rows.len() <= cap).then(|| View::new(rows)))
-        });
-        match built {
-            Ok(built) => Ok(views.install(sub_key, channel, ticket, built)),
-            Err(e) => {
-                views.abandon(sub_key, channel, ticket);
-                Err(e)
-            }
-        }
-    }
 }

@@ -1,129 +1,98 @@
-//! Per-channel views of rendered actions, so that a page of get-actions at any start is a range
-//! walk over ready JSON fragments instead of an SQLite scan and a render.
+//! Per-channel views kept in memory and current, so that reads of a channel answer from
+//! ready JSON fragments instead of an SQLite scan and a render: the rendered actions of a
+//! channel for get-actions ([`super::action_view`]), its messages with their grouped actions
+//! for history-with-actions ([`super::history_view`]). This is what they share: building,
+//! keeping current, bounding memory.
 //!
-//! A view holds every action of one channel, keyed by action timetoken, each rendered exactly as
-//! the list answer writes it. It is built lazily by the first read of the channel (one scan) and
-//! kept current by the writer thread, which applies each committed add and remove after its
-//! commit and before it acknowledges, so a read never misses an acknowledged write.
+//! A view is built lazily by the first read of the channel (a scan) and kept current by the
+//! writer thread, which applies each committed write after its commit and before it
+//! acknowledges, so a read never misses an acknowledged write.
 //!
 //! A build races with commits: its snapshot may or may not hold a commit made while it scans.
 //! While a channel is being built, the writer logs the channel's changes instead; the builder
-//! replays the log over its scan before installing. Each change sets one timetoken's state
-//! (present with this text, or absent), so replaying a change the snapshot already holds is
-//! harmless, and replay in commit order leaves every timetoken as its last commit left it.
+//! replays the log over its scan before installing. Each change sets the state of one key
+//! (present with this content, or absent), so replaying a change the snapshot already holds is
+//! harmless, and replay in commit order leaves every key as its last commit left it.
 //!
-//! Memory is bounded: channels with more than [`MAX_VIEW_ACTIONS`] actions get no view (their
-//! reads stay on SQLite), and past [`MAX_VIEW_BYTES`] in all the least recently used views are
-//! dropped. Commits by another process drop everything ([`ActionViews::clear`]).
+//! Memory is bounded: channels with more than a cap of rows get no view (their reads stay on
+//! SQLite), and past a cap of bytes in all the least recently used views are dropped. Commits
+//! by another process drop everything ([`Views::clear`]).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
-use super::actions::push_action;
-use super::queries::{ActionRow, Range, to_i64};
+use super::queries::MessageRecord;
 use crate::pubnub::StoredAction;
 
-/// Channels with more actions than this are read from SQLite.
-const MAX_VIEW_ACTIONS: usize = 200_000;
-/// Bytes of all views together (fragments plus an estimate of the map's own cost).
-const MAX_VIEW_BYTES: usize = 64 * 1024 * 1024;
-/// What one entry costs besides its text: the key, the box, and the map's nodes.
-const ENTRY_OVERHEAD: usize = 48;
+/// Channels with more rows than this get no view.
+pub const MAX_VIEW_ROWS: usize = 200_000;
+/// Bytes of all views of one kind together (an estimate).
+pub const MAX_VIEW_BYTES: usize = 64 * 1024 * 1024;
 
-/// The rendered actions of one channel.
-#[derive(Debug, Default)]
-pub struct View {
-    actions: BTreeMap<u64, Box<[u8]>>,
-    bytes: usize,
+/// A write the writer committed, as the views see it.
+pub enum Committed<'a> {
+    Message(MessageRecord<'a>),
+    ActionAdded {
+        sub_key: &'a str,
+        channel: &'a str,
+        action: &'a StoredAction,
+    },
+    ActionRemoved {
+        sub_key: &'a str,
+        channel: &'a str,
+        message_tt: u64,
+        action_tt: u64,
+    },
 }
 
-fn cost(text: &[u8]) -> usize {
-    text.len() + ENTRY_OVERHEAD
+impl Committed<'_> {
+    fn channel(&self) -> (&str, &str) {
+        match self {
+            Committed::Message(m) => (m.sub_key, m.channel),
+            Committed::ActionAdded {
+                sub_key, channel, ..
+            }
+            | Committed::ActionRemoved {
+                sub_key, channel, ..
+            } => (sub_key, channel),
+        }
+    }
 }
 
-impl View {
-    /// A view of `actions` (any order).
-    pub fn new(actions: impl IntoIterator<Item = (u64, Box<[u8]>)>) -> View {
-        let actions: BTreeMap<u64, Box<[u8]>> = actions.into_iter().collect();
-        let bytes = actions.values().map(|t| cost(t)).sum();
-        View { actions, bytes }
-    }
-
-    /// The newest `limit` actions within `range` (`end <= tt < start`, bounds clamped as
-    /// SQLite compares them), newest first.
-    pub fn newest(&self, range: Range, limit: usize) -> impl Iterator<Item = (u64, &[u8])> {
-        let below = range.start.map_or(i64::MAX, to_i64).max(0) as u64;
-        let from = range.end.map_or(0, to_i64).max(0) as u64;
-        self.actions
-            .range(from..below.max(from))
-            .rev()
-            .take(limit)
-            .map(|(tt, text)| (*tt, &text[..]))
-    }
-
-    fn len(&self) -> usize {
-        self.actions.len()
-    }
-
+/// What one kind of view holds for a channel.
+pub trait ViewData {
+    /// One committed change to the channel, as this view applies it.
+    type Change;
+    /// The change a committed write makes to this kind of view, if any.
+    fn change(committed: &Committed<'_>) -> Option<Self::Change>;
     /// Applies one change; returns the change in bytes.
-    fn apply(&mut self, change: &Change) -> isize {
-        let old = match &change.text {
-            Some(text) => self.actions.insert(change.action_tt, text.clone()),
-            None => self.actions.remove(&change.action_tt),
-        };
-        let delta = change.text.as_deref().map_or(0, cost) as isize
-            - old.as_deref().map_or(0, cost) as isize;
-        self.bytes = self.bytes.saturating_add_signed(delta);
-        delta
-    }
+    fn apply(&mut self, change: &Self::Change) -> isize;
+    /// Bytes held (an estimate).
+    fn bytes(&self) -> usize;
+    /// Rows held, compared with the cap.
+    fn rows(&self) -> usize;
 }
 
-/// Renders one action as the list answer writes it.
-pub fn render(a: &ActionRow<'_>) -> Box<[u8]> {
-    let mut out = Vec::with_capacity(160);
-    push_action(&mut out, a);
-    out.into_boxed_slice()
-}
-
-/// One committed change to a channel's actions.
-#[derive(Debug, Clone)]
-struct Change {
-    action_tt: u64,
-    /// The rendered action when added, `None` when removed.
-    text: Option<Box<[u8]>>,
-}
-
-/// A committed add (`Some`) or remove (`None`) the writer reports.
-pub struct Committed<'a> {
-    pub sub_key: &'a str,
-    pub channel: &'a str,
-    pub action_tt: u64,
-    pub added: Option<&'a StoredAction>,
-}
-
-#[derive(Debug)]
-enum State {
+enum State<D: ViewData> {
     /// A reader is scanning the channel; changes committed meanwhile, in order.
     Building {
         id: u64,
-        log: Vec<Change>,
+        log: Vec<D::Change>,
     },
-    Ready(Arc<RwLock<View>>),
-    /// Too many actions: read from SQLite.
+    Ready(Arc<RwLock<D>>),
+    /// Too many rows: read from SQLite.
     TooBig,
 }
 
-#[derive(Debug)]
-struct Entry {
-    state: State,
+struct Entry<D: ViewData> {
+    state: State<D>,
     /// When last read, for eviction.
     used: u64,
 }
 
-#[derive(Debug, Default)]
-struct Inner {
+struct Inner<D: ViewData> {
     /// sub key -> channel -> entry
-    channels: HashMap<String, HashMap<String, Entry>>,
+    channels: HashMap<String, HashMap<String, Entry<D>>>,
     /// Bytes of the ready views.
     bytes: usize,
     /// Source of build ids and use times.
@@ -131,10 +100,10 @@ struct Inner {
 }
 
 /// What a reader should do for a channel.
-pub enum Lookup {
-    Ready(Arc<RwLock<View>>),
-    /// Scan the channel (at most [`ActionViews::max_actions`] + 1 actions) and call
-    /// [`ActionViews::install`] or [`ActionViews::abandon`] with this ticket.
+pub enum Lookup<D> {
+    Ready(Arc<RwLock<D>>),
+    /// Scan the channel (at most [`Views::max_rows`] + 1 rows) and call [`Views::install`] or
+    /// [`Views::abandon`] with this ticket.
     Build(BuildTicket),
     /// Read from SQLite (too big, or another reader is building the view).
     Uncached,
@@ -144,29 +113,28 @@ pub enum Lookup {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BuildTicket(u64);
 
-/// The views of every channel read lately.
-#[derive(Debug)]
-pub struct ActionViews {
-    inner: Mutex<Inner>,
-    /// Most actions of a channel with a view.
-    max_actions: usize,
+/// The views of one kind of every channel read lately.
+pub struct Views<D: ViewData> {
+    inner: Mutex<Inner<D>>,
+    /// Most rows of a channel with a view.
+    max_rows: usize,
     /// Most bytes of all views.
     max_bytes: usize,
 }
 
-impl Default for ActionViews {
+impl<D: ViewData> Default for Views<D> {
     fn default() -> Self {
-        ActionViews::with_caps(MAX_VIEW_ACTIONS, MAX_VIEW_BYTES)
+        Views::with_caps(MAX_VIEW_ROWS, MAX_VIEW_BYTES)
     }
 }
 
-impl Inner {
+impl<D: ViewData> Inner<D> {
     fn tick(&mut self) -> u64 {
         self.counter += 1;
         self.counter
     }
 
-    fn entry(&mut self, sub_key: &str, channel: &str) -> Option<&mut Entry> {
+    fn entry(&mut self, sub_key: &str, channel: &str) -> Option<&mut Entry<D>> {
         self.channels.get_mut(sub_key)?.get_mut(channel)
     }
 
@@ -202,31 +170,35 @@ impl Inner {
     }
 }
 
-fn view_bytes(view: &RwLock<View>) -> usize {
-    view.read().unwrap_or_else(|p| p.into_inner()).bytes
+fn view_bytes<D: ViewData>(view: &RwLock<D>) -> usize {
+    view.read().unwrap_or_else(|p| p.into_inner()).bytes()
 }
 
-impl ActionViews {
-    /// Views of channels with at most `max_actions` actions, `max_bytes` in all.
-    pub fn with_caps(max_actions: usize, max_bytes: usize) -> Self {
-        ActionViews {
-            inner: Mutex::default(),
-            max_actions,
+impl<D: ViewData> Views<D> {
+    /// Views of channels with at most `max_rows` rows, `max_bytes` in all.
+    pub fn with_caps(max_rows: usize, max_bytes: usize) -> Self {
+        Views {
+            inner: Mutex::new(Inner {
+                channels: HashMap::new(),
+                bytes: 0,
+                counter: 0,
+            }),
+            max_rows,
             max_bytes,
         }
     }
 
-    /// Most actions of a channel with a view: a build scans one more.
-    pub fn max_actions(&self) -> usize {
-        self.max_actions
+    /// Most rows of a channel with a view: a build scans one more.
+    pub fn max_rows(&self) -> usize {
+        self.max_rows
     }
 
-    fn lock(&self) -> MutexGuard<'_, Inner> {
+    fn lock(&self) -> MutexGuard<'_, Inner<D>> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The channel's view, or what to do without one.
-    pub fn lookup(&self, sub_key: &str, channel: &str) -> Lookup {
+    pub fn lookup(&self, sub_key: &str, channel: &str) -> Lookup<D> {
         let mut inner = self.lock();
         let now = inner.tick();
         if let Some(entry) = inner.entry(sub_key, channel) {
@@ -252,15 +224,15 @@ impl ActionViews {
     }
 
     /// Installs a view built from a scan that started after `ticket` was taken (`None`: the
-    /// channel has too many actions), with the changes committed since replayed over it.
+    /// channel has too many rows), with the changes committed since replayed over it.
     /// Returns the view, unless everything was dropped meanwhile.
     pub fn install(
         &self,
         sub_key: &str,
         channel: &str,
         ticket: BuildTicket,
-        built: Option<View>,
-    ) -> Option<Arc<RwLock<View>>> {
+        built: Option<D>,
+    ) -> Option<Arc<RwLock<D>>> {
         let mut inner = self.lock();
         let entry = inner.entry(sub_key, channel)?;
         let State::Building { id, log } = &mut entry.state else {
@@ -276,11 +248,11 @@ impl ActionViews {
         for change in log.drain(..) {
             view.apply(&change);
         }
-        if view.len() > self.max_actions || view.bytes > self.max_bytes {
+        if view.rows() > self.max_rows || view.bytes() > self.max_bytes {
             entry.state = State::TooBig;
             return None;
         }
-        let bytes = view.bytes;
+        let bytes = view.bytes();
         let view = Arc::new(RwLock::new(view));
         entry.state = State::Ready(Arc::clone(&view));
         inner.bytes += bytes;
@@ -299,28 +271,20 @@ impl ActionViews {
         }
     }
 
-    /// Applies committed adds and removes, in commit order, to the views they touch.
-    pub fn apply<'a>(&self, committed: impl IntoIterator<Item = Committed<'a>>) {
+    /// Applies committed writes, in commit order, to the views they touch.
+    pub fn apply(&self, committed: &[Committed<'_>]) {
         let mut inner = self.lock();
         let mut grown = false;
         for c in committed {
-            let Some(entry) = inner.entry(c.sub_key, c.channel) else {
+            let (sub_key, channel) = c.channel();
+            let Some(entry) = inner.entry(sub_key, channel) else {
                 continue;
             };
             if matches!(entry.state, State::TooBig) {
                 continue;
             }
-            let change = Change {
-                action_tt: c.action_tt,
-                text: c.added.map(|a| {
-                    render(&ActionRow {
-                        message_tt: a.message_timetoken.get(),
-                        action_tt: a.action_timetoken.get(),
-                        action_type: a.action_type.as_bytes(),
-                        value: a.value.as_bytes(),
-                        uuid: a.uuid.as_bytes(),
-                    })
-                }),
+            let Some(change) = D::change(c) else {
+                continue;
             };
             let delta = match &mut entry.state {
                 State::Building { log, .. } => {
@@ -331,8 +295,8 @@ impl ActionViews {
                 State::Ready(view) => {
                     let mut view = view.write().unwrap_or_else(|p| p.into_inner());
                     let delta = view.apply(&change);
-                    if view.len() > self.max_actions {
-                        let bytes = view.bytes as isize;
+                    if view.rows() > self.max_rows {
+                        let bytes = view.bytes() as isize;
                         drop(view);
                         entry.state = State::TooBig;
                         delta - bytes
@@ -359,4 +323,4 @@ impl ActionViews {
 
 #[cfg(test)]
 #[path = "views_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -3,12 +3,17 @@
 
 use super::*;
 use crate::pubnub::Timetoken;
+use crate::server::action_view::{ActionView, render};
+use crate::server::queries::Range;
 
-/// A small deterministic generator (xorshift).
-struct Rng(u64);
+type ActionViews = Views<ActionView>;
+type View = ActionView;
+
+/// A small deterministic generator (xorshift), for tests.
+pub(crate) struct Rng(pub u64);
 
 impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
@@ -30,21 +35,20 @@ fn text(tt: u64) -> Box<[u8]> {
     tt.to_string().into_bytes().into_boxed_slice()
 }
 
-fn add<'a>(channel: &'a str, a: &'a StoredAction) -> Committed<'a> {
-    Committed {
+fn add<'a>(channel: &'a str, action: &'a StoredAction) -> Committed<'a> {
+    Committed::ActionAdded {
         sub_key: "sk",
         channel,
-        action_tt: a.action_timetoken.get(),
-        added: Some(a),
+        action,
     }
 }
 
 fn remove(channel: &str, tt: u64) -> Committed<'_> {
-    Committed {
+    Committed::ActionRemoved {
         sub_key: "sk",
         channel,
+        message_tt: tt / 10,
         action_tt: tt,
-        added: None,
     }
 }
 
@@ -98,11 +102,11 @@ fn a_build_replays_what_was_committed_while_it_scanned() {
     let (a5, a6) = (action(5, "x"), action(6, "y"));
     // Committed during the scan: 5 added then removed (the scan saw the add), 6 added (unseen),
     // 2 removed (the scan saw it still there).
-    views.apply([add("c", &a5), remove("c", 5), add("c", &a6), remove("c", 2)]);
+    views.apply(&[add("c", &a5), remove("c", 5), add("c", &a6), remove("c", 2)]);
     let scanned = View::new([(2, text(2)), (3, text(3)), (5, text(5))]);
     let view = views.install("sk", "c", ticket, Some(scanned)).unwrap();
     assert_eq!(tts(&view, Range::default(), 10), [6, 3]);
-    views.apply([add("c", &action(7, "z")), remove("c", 3)]);
+    views.apply(&[add("c", &action(7, "z")), remove("c", 3)]);
     assert_eq!(tts(&view, Range::default(), 10), [7, 6]);
     let ready = ready(&views, "c").unwrap();
     assert_eq!(tts(&ready, Range::default(), 10), [7, 6]);
@@ -146,14 +150,14 @@ fn channels_past_the_cap_stay_on_sqlite() {
     };
     let two = View::new([(1, text(1)), (2, text(2))]);
     assert!(views.install("sk", "grows", t, Some(two)).is_some());
-    views.apply([add("grows", &action(3, "a"))]);
+    views.apply(&[add("grows", &action(3, "a"))]);
     assert!(matches!(views.lookup("sk", "grows"), Lookup::Uncached));
     assert_eq!(views.lock().bytes, 0, "its bytes are given back");
 }
 
 #[test]
 fn least_recently_used_views_go_first() {
-    let one = cost(&text(10));
+    let one = View::new([(10, text(10))]).bytes();
     let views = ActionViews::with_caps(100, 2 * one);
     for channel in ["a", "b", "c"] {
         let Lookup::Build(t) = views.lookup("sk", channel) else {
@@ -173,15 +177,31 @@ fn least_recently_used_views_go_first() {
     assert!(views.lock().bytes <= 2 * one);
 }
 
+/// A store on a new file in a temporary folder (kept while the folder is).
+pub(crate) fn open_store() -> (tempfile::TempDir, crate::server::store::Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = crate::server::store::Store::open(&dir.path().join("db")).unwrap();
+    (dir, store)
+}
+
+/// Removing `a` from channel `c` of keyset `sk`, as its author.
+pub(crate) fn remove_op(a: &StoredAction) -> crate::server::writer::WriteOp {
+    crate::server::writer::WriteOp::RemoveAction {
+        sub_key: "sk".into(),
+        channel: "c".into(),
+        message_tt: a.message_timetoken.get(),
+        action_tt: a.action_timetoken.get(),
+        uuid: a.uuid.clone(),
+    }
+}
+
 /// Through a real store: views built and then kept by the writer answer exactly as SQLite does.
 #[tokio::test]
 async fn views_answer_as_sqlite_does() {
     use super::super::queries::{self, Slice};
     use super::super::store::Store;
-    use super::super::writer::WriteOp;
 
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("db")).unwrap();
+    let (_dir, store) = open_store();
     let mut rng = Rng(0x2545_f491_4f6c_dd1d);
     let mut stored = Vec::new();
     let change = |store: Store, rng: &mut Rng, stored: &mut Vec<StoredAction>| {
@@ -190,16 +210,7 @@ async fn views_answer_as_sqlite_does() {
             .then(|| stored.swap_remove(rng.below(stored.len() as u64) as usize));
         async move {
             match remove {
-                Some(r) => {
-                    let op = WriteOp::RemoveAction {
-                        sub_key: "sk".into(),
-                        channel: "c".into(),
-                        message_tt: r.message_timetoken.get(),
-                        action_tt: r.action_timetoken.get(),
-                        uuid: r.uuid.clone(),
-                    };
-                    store.write(op).await.map(|_| None)
-                }
+                Some(r) => store.write(remove_op(&r)).await.map(|_| None),
                 None => store.insert_action_at("sk", "c", &a).await.map(|_| Some(a)),
             }
         }

@@ -9,6 +9,7 @@ use super::hub::HubEvent;
 use super::queries::{MessageRecord, delete_action, find_action, insert_action, insert_message};
 use super::store::StoreError;
 use super::subscribe::{action_item, message_item};
+use super::views::Committed;
 use crate::pubnub::{ActionEventKind, StoredAction, Timetoken};
 
 /// A message to publish.
@@ -68,6 +69,39 @@ impl WriteOp {
         !matches!(self, WriteOp::Publish(m) if !m.store)
     }
 
+    /// The row a message write stores: a stored publish at `tt`, or a seeded message at its
+    /// own timetoken.
+    pub fn stored_message(&self, tt: u64) -> Option<MessageRecord<'_>> {
+        let (sub_key, channel) = self.channel();
+        match self {
+            WriteOp::Publish(m) if m.store => Some(MessageRecord {
+                sub_key,
+                channel,
+                tt,
+                publisher: &m.publisher,
+                payload: &m.payload,
+                meta: m.meta.as_deref(),
+                custom_message_type: m.custom_message_type.as_deref(),
+            }),
+            WriteOp::InsertMessage {
+                timetoken,
+                publisher,
+                payload,
+                meta,
+                ..
+            } => Some(MessageRecord {
+                sub_key,
+                channel,
+                tt: *timetoken,
+                publisher,
+                payload,
+                meta: meta.as_deref(),
+                custom_message_type: None,
+            }),
+            _ => None,
+        }
+    }
+
     /// `(sub key, channel)` written to.
     pub fn channel(&self) -> (&str, &str) {
         match self {
@@ -120,19 +154,8 @@ pub fn apply(conn: &Connection, clock: &Clock, op: &WriteOp) -> Result<Applied, 
     match op {
         WriteOp::Publish(m) => {
             let tt = clock.tick();
-            if m.store {
-                insert_message(
-                    conn,
-                    &MessageRecord {
-                        sub_key: &m.sub_key,
-                        channel: &m.channel,
-                        tt: tt.get(),
-                        publisher: &m.publisher,
-                        payload: &m.payload,
-                        meta: m.meta.as_deref(),
-                        custom_message_type: m.custom_message_type.as_deref(),
-                    },
-                )?;
+            if let Some(record) = op.stored_message(tt.get()) {
+                insert_message(conn, &record)?;
             }
             let item = message_item(m, tt.get());
             Ok((
@@ -191,23 +214,12 @@ pub fn apply(conn: &Connection, clock: &Clock, op: &WriteOp) -> Result<Applied, 
             let item = action_item(sub_key, channel, tt, &action, ActionEventKind::Removed);
             Ok((WriteDone::Removed, Some(event(sub_key, channel, tt, item))))
         }
-        WriteOp::InsertMessage {
-            sub_key,
-            channel,
-            timetoken,
-            publisher,
-            payload,
-            meta,
-        } => {
+        WriteOp::InsertMessage { timetoken, .. } => {
             clock.observe(Timetoken(*timetoken));
-            let record = MessageRecord {
-                sub_key,
-                channel,
-                tt: *timetoken,
-                publisher,
-                payload,
-                meta: meta.as_deref(),
-                custom_message_type: None,
+            let Some(record) = op.stored_message(*timetoken) else {
+                return Err(Outcome::Refused(StoreError::Invalid(
+                    "not a message".into(),
+                )));
             };
             match insert_message(conn, &record)? {
                 true => Ok((WriteDone::Inserted, None)),
@@ -235,4 +247,37 @@ fn event(sub_key: &str, channel: &str, tt: u64, item: String) -> HubEvent {
         channel: channel.to_string(),
         item,
     }
+}
+
+/// What a committed write changed, as the views see it; `None` for live-only messages.
+pub fn committed<'a>(op: &'a WriteOp, done: &'a WriteDone) -> Option<Committed<'a>> {
+    let (sub_key, channel) = op.channel();
+    Some(match (op, done) {
+        (WriteOp::Publish(_), WriteDone::Published(tt)) => {
+            Committed::Message(op.stored_message(tt.get())?)
+        }
+        (WriteOp::InsertMessage { timetoken, .. }, WriteDone::Inserted) => {
+            Committed::Message(op.stored_message(*timetoken)?)
+        }
+        (WriteOp::AddAction { .. }, WriteDone::Added(action))
+        | (WriteOp::InsertAction { action, .. }, WriteDone::Inserted) => Committed::ActionAdded {
+            sub_key,
+            channel,
+            action,
+        },
+        (
+            WriteOp::RemoveAction {
+                message_tt,
+                action_tt,
+                ..
+            },
+            WriteDone::Removed,
+        ) => Committed::ActionRemoved {
+            sub_key,
+            channel,
+            message_tt: *message_tt,
+            action_tt: *action_tt,
+        },
+        _ => return None,
+    })
 }

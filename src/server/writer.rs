@@ -17,14 +17,13 @@ use std::thread::JoinHandle;
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
-use super::cache::ReadCache;
 use super::changes::ChangeProbe;
 use super::clock::Clock;
 use super::hub::Hub;
+use super::source::Caches;
 use super::store::StoreError;
-use super::views::{ActionViews, Committed};
 pub use super::write_ops::{NewMessage, WriteDone, WriteOp};
-use super::write_ops::{Outcome, apply};
+use super::write_ops::{Outcome, apply, committed};
 
 /// Most writes committed together.
 pub const MAX_BATCH: usize = 512;
@@ -33,16 +32,14 @@ pub const MAX_BATCH: usize = 512;
 pub struct Shared {
     pub clock: Arc<Clock>,
     pub hub: Arc<Hub>,
-    pub cache: Arc<ReadCache>,
-    pub views: Arc<ActionViews>,
+    pub caches: Arc<Caches>,
     pub changes: Arc<ChangeProbe>,
 }
 
 impl Shared {
     /// Drops every cached answer and view (another process committed).
     fn drop_caches(&self) {
-        self.cache.clear();
-        self.views.clear();
+        self.caches.clear();
     }
 }
 
@@ -154,8 +151,7 @@ fn commit_batch(
     let Shared {
         clock,
         hub,
-        cache,
-        views,
+        caches,
         changes,
     } = shared;
     let in_tx = ops.iter().any(WriteOp::touches_db);
@@ -196,15 +192,14 @@ fn commit_batch(
             .map(|_| Err(StoreError::Database(e.to_string())))
             .collect();
     }
-    // Before anyone is told: a read must not be served from before this commit. The views
-    // first: an answer rendered from a view before it holds this commit must find its cache
-    // ticket outdated.
-    views.apply(
-        ops.iter()
-            .zip(&results)
-            .filter_map(|(op, result)| committed_action(op, result.as_ref().ok()?)),
-    );
-    cache.invalidate(
+    // Before anyone is told: a read must not be served from before this commit.
+    let done: Vec<_> = ops
+        .iter()
+        .zip(&results)
+        .filter_map(|(op, result)| committed(op, result.as_ref().ok()?))
+        .collect();
+    caches.committed(
+        &done,
         ops.iter()
             .zip(&results)
             .filter(|(op, result)| result.is_ok() && op.touches_db())
@@ -218,25 +213,6 @@ fn commit_batch(
     clock.settle();
     hub.wake(wakes);
     results
-}
-
-/// The change to a channel's actions that a committed write made, if any.
-fn committed_action<'a>(op: &'a WriteOp, done: &'a WriteDone) -> Option<Committed<'a>> {
-    let (sub_key, channel) = op.channel();
-    let (action_tt, added) = match (op, done) {
-        (WriteOp::AddAction { .. }, WriteDone::Added(a)) => (a.action_timetoken.get(), Some(a)),
-        (WriteOp::InsertAction { action, .. }, WriteDone::Inserted) => {
-            (action.action_timetoken.get(), Some(action))
-        }
-        (WriteOp::RemoveAction { action_tt, .. }, WriteDone::Removed) => (*action_tt, None),
-        _ => return None,
-    };
-    Some(Committed {
-        sub_key,
-        channel,
-        action_tt,
-        added,
-    })
 }
 
 /// Runs a statement without parameters through the statement cache.
