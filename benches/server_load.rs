@@ -26,6 +26,8 @@ const ACTIONS_CHANNEL: &str = "load.actions";
 const ADD_CHANNEL: &str = "load.adds";
 const HISTORY_MESSAGES: usize = 2_000;
 const ACTIONS_PER_MESSAGE: usize = 5;
+/// Adds sent so far, for authors that never repeat.
+static ADDS: AtomicU64 = AtomicU64::new(0);
 
 struct Server(Child);
 
@@ -261,7 +263,9 @@ fn main() {
             "add action (durable)",
             Arc::new(move |h, w, n| {
                 let tt = mtts[spread(w, n, mtts.len() as u64) as usize];
-                h.post(format!("{base}/v1/message-actions/{SUB}/channel/{ADD_CHANNEL}/message/{tt}?uuid=load-{w}-{n}"))
+                // An author never used before, also across rounds (a repeat would be a conflict).
+                let author = ADDS.fetch_add(1, Ordering::Relaxed);
+                h.post(format!("{base}/v1/message-actions/{SUB}/channel/{ADD_CHANNEL}/message/{tt}?uuid=load-{author}"))
                 .header("Content-Type", "application/json")
                 .body(r#"{"type":"reaction","value":"🔥"}"#)
             }),

@@ -2,9 +2,8 @@
 //! under `/v1/message-actions/{sub_key}/channel/{channel}`. The author is the `uuid` query
 //! parameter; bodies and errors are exactly the service's.
 
-use serde_json::Value;
-
 use super::App;
+use super::add_body::AddBody;
 use super::errors::{Fail, Handled, Reply};
 use super::json::{Pieces, push_str, push_tt};
 use super::params::{self, InputError, Query};
@@ -46,17 +45,12 @@ fn path_timetoken(raw: &str, field: &str) -> Result<u64, InputError> {
 
 /// `{"type","value"}`, both non-empty strings (JSON escapes decoded).
 fn parse_add_body(body: &[u8]) -> Result<(String, String), InputError> {
-    let v: Value =
+    let parsed: AddBody<'_> =
         serde_json::from_slice(body).map_err(|_| InputError::new("Invalid JSON", "", "body"))?;
-    let Value::Object(map) = v else {
+    let AddBody::Object { action_type, value } = parsed else {
         return Err(InputError::new("Expected a JSON object", "", "body"));
     };
-    let field = |name: &str| match map.get(name) {
-        None | Some(Value::Null) => Err(InputError::new("Missing field", name, "body")),
-        Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
-        Some(_) => Err(InputError::new("Must be a non-empty string", name, "body")),
-    };
-    Ok((field("type")?, field("value")?))
+    Ok((action_type.text("type")?, value.text("value")?))
 }
 
 /// `POST .../message/{message_tt}` with `{"type","value"}`.
@@ -138,42 +132,62 @@ pub async fn list(app: &App, sub_key: &str, channel: &str, q: &Query) -> Handled
         end: q.timetoken("end")?,
     };
     let limit = q.page_size("limit", MAX_LIMIT, MAX_LIMIT)?;
-    let (sub_key, channel) = (t.sub_key.clone(), t.channel.clone());
     let query = format!("actions {:?} {:?} {limit}", range.start, range.end);
-    let body = app.store.read_cached(&sub_key, &channel, query, |conn| {
-        let mut rows = Pieces::with_capacity(limit as usize + 1, 160);
-        let page = Slice::newest(&t.sub_key, &t.channel, range, limit + 1);
-        queries::visit_newest_actions(conn, page, |a| {
-            rows.begin(a.action_tt);
-            push_action(rows.buf(), a);
-            rows.end();
-        })?;
-        let shown = rows.len().min(limit as usize);
-        let mut out = Vec::with_capacity(rows.bytes() + 256);
-        out.extend_from_slice(b"{\"status\":200,\"data\":[");
-        for i in (0..shown).rev() {
-            if let Some((_, row)) = rows.get(i) {
-                out.extend_from_slice(row);
-                out.push(if i > 0 { b',' } else { b']' });
+    let body = app
+        .store
+        .read_cached(&t.sub_key, &t.channel, query, |source| {
+            let wanted = limit as usize + 1;
+            // From the channel's view when it has one, else from SQLite.
+            if let Some(view) = source.action_view(&t.sub_key, &t.channel)? {
+                let view = view.read().unwrap_or_else(|p| p.into_inner());
+                let rows: Vec<_> = view.newest(range, wanted).collect();
+                return render_list(&t, range, limit, &rows);
             }
-        }
-        if shown == 0 {
-            out.push(b']');
-        }
-        if let (true, Some((oldest, _))) = (rows.len() > shown, rows.get(shown.saturating_sub(1))) {
-            let more = more_bounds(&t, oldest, range.end, limit);
-            out.extend_from_slice(b",\"more\":");
-            serde_json::to_writer(&mut out, &more)
-                .map_err(|e| StoreError::Database(e.to_string()))?;
-        }
-        out.push(b'}');
-        Ok(out)
-    })?;
+            let mut pieces = Pieces::with_capacity(wanted, 160);
+            source.read(|conn| {
+                let page = Slice::newest(&t.sub_key, &t.channel, range, limit + 1);
+                queries::visit_newest_actions(conn, page, |a| {
+                    pieces.begin(a.action_tt);
+                    push_action(pieces.buf(), a);
+                    pieces.end();
+                })
+            })?;
+            let rows: Vec<_> = (0..pieces.len()).filter_map(|i| pieces.get(i)).collect();
+            render_list(&t, range, limit, &rows)
+        })?;
     Ok(Reply::ok(body))
 }
 
+/// A list answer from `rows` (rendered actions, newest first, one more than `limit` when
+/// older ones remain).
+fn render_list(
+    t: &Target,
+    range: Range,
+    limit: u32,
+    rows: &[(u64, &[u8])],
+) -> Result<Vec<u8>, StoreError> {
+    let shown = rows.len().min(limit as usize);
+    let bytes: usize = rows.iter().map(|(_, text)| text.len() + 1).sum();
+    let mut out = Vec::with_capacity(bytes + 256);
+    out.extend_from_slice(b"{\"status\":200,\"data\":[");
+    for (i, (_, row)) in rows[..shown].iter().enumerate().rev() {
+        out.extend_from_slice(row);
+        out.push(if i > 0 { b',' } else { b']' });
+    }
+    if shown == 0 {
+        out.push(b']');
+    }
+    if let (true, Some((oldest, _))) = (rows.len() > shown, rows.get(shown.saturating_sub(1))) {
+        let more = more_bounds(t, *oldest, range.end, limit);
+        out.extend_from_slice(b",\"more\":");
+        serde_json::to_writer(&mut out, &more).map_err(|e| StoreError::Database(e.to_string()))?;
+    }
+    out.push(b'}');
+    Ok(out)
+}
+
 /// One action as add and list answer it.
-fn push_action(out: &mut Vec<u8>, a: &ActionRow<'_>) {
+pub(super) fn push_action(out: &mut Vec<u8>, a: &ActionRow<'_>) {
     out.extend_from_slice(b"{\"type\":");
     push_str(out, a.action_type);
     out.extend_from_slice(b",\"value\":");

@@ -9,6 +9,7 @@ use rusqlite::Connection;
 
 use super::App;
 use super::errors::{Handled, Reply};
+use super::history_view::{Groups, HistoryView};
 use super::json::{Pieces, push_key, push_str, push_tt, push_u64};
 use super::params::{self, InputError, Query};
 use super::queries::{self, MessageRow, Range, Slice};
@@ -100,7 +101,13 @@ pub async fn fetch(
     };
     match cached {
         Some((sub_key, channel, query)) => {
-            let body = app.store.read_cached(&sub_key, &channel, query, render)?;
+            let body = app.store.read_cached(&sub_key, &channel, query, |source| {
+                if with_actions && let Some(view) = source.history_view(&sub_key, &channel)? {
+                    let view = view.read().unwrap_or_else(|p| p.into_inner());
+                    return Ok(page_from_view(&view, &f, &channel));
+                }
+                source.read(render)
+            })?;
             Ok(Reply::ok(body))
         }
         None => Ok(Reply::ok(app.store.read(render)?)),
@@ -147,17 +154,26 @@ fn page(conn: &Connection, f: &Fetch) -> Result<Vec<u8>, StoreError> {
 }
 
 fn page_with_actions(conn: &Connection, f: &Fetch) -> Result<Vec<u8>, StoreError> {
-    let mut out = open_envelope();
     let Some(channel) = f.channels.first() else {
-        close_envelope(&mut out, None);
-        return Ok(out);
+        return Ok(with_actions_answer(
+            f,
+            "",
+            &Pieces::default(),
+            0,
+            &Pieces::default(),
+        ));
     };
     let items = newest_items(conn, f, channel)?;
     let (Some((newest, _)), Some((oldest, _))) =
         (items.get(0), items.get(items.len().saturating_sub(1)))
     else {
-        close_envelope(&mut out, None);
-        return Ok(out);
+        return Ok(with_actions_answer(
+            f,
+            channel,
+            &items,
+            0,
+            &Pieces::default(),
+        ));
     };
     let span = |lowest, highest| Slice::between(&f.sub_key, channel, lowest, highest);
     // Usually every action of the page fits: one scan. Only past the cap are the messages
@@ -180,9 +196,55 @@ fn page_with_actions(conn: &Connection, f: &Fetch) -> Result<Vec<u8>, StoreError
         let oldest_kept = items.get(keep - 1).map_or(newest, |(tt, _)| tt);
         actions = grouped_actions(conn, span(oldest_kept, newest))?.0;
     }
-    let oldest_kept = items.get(keep - 1).map_or(newest, |(tt, _)| tt);
-    push_channel(&mut out, &mut true, channel, &items, keep, Some(&actions));
+    Ok(with_actions_answer(f, channel, &items, keep, &actions))
+}
+
+/// The same page from the channel's view.
+fn page_from_view(view: &HistoryView, f: &Fetch, channel: &str) -> Vec<u8> {
+    let page: Vec<_> = view
+        .newest(f.range.start, f.range.end, f.max as usize)
+        .collect();
+    let mut items = Pieces::with_capacity(page.len(), 128);
+    for m in &page {
+        items.begin(m.row.timetoken);
+        push_item_open(items.buf(), &m.row, f.include);
+        items.end();
+    }
+    let (Some(newest), Some(oldest)) = (page.first(), page.last()) else {
+        return with_actions_answer(f, channel, &items, 0, &Pieces::default());
+    };
+    let (newest, oldest) = (newest.row.timetoken, oldest.row.timetoken);
+    let mut keep = page.len();
+    if view.actions_between(oldest, newest) > MAX_ACTIONS_PER_PAGE {
+        let counts: Vec<usize> = page.iter().map(|m| m.actions).collect();
+        keep = whole_messages_within(&counts, MAX_ACTIONS_PER_PAGE);
+    }
+    let mut actions = Pieces::with_capacity(keep, 256);
+    for m in page[..keep].iter().rev().filter(|m| m.actions > 0) {
+        actions.begin(m.row.timetoken);
+        actions.buf().extend_from_slice(m.grouped);
+        actions.end();
+    }
+    with_actions_answer(f, channel, &items, keep, &actions)
+}
+
+/// A with-actions answer: the `keep` newest of `items` (newest first) with their grouped
+/// `actions` (by ascending message timetoken), and `more` when items were left out.
+fn with_actions_answer(
+    f: &Fetch,
+    channel: &str,
+    items: &Pieces,
+    keep: usize,
+    actions: &Pieces,
+) -> Vec<u8> {
+    let mut out = open_envelope();
+    if items.is_empty() {
+        close_envelope(&mut out, None);
+        return out;
+    }
+    push_channel(&mut out, &mut true, channel, items, keep, Some(actions));
     let more = (keep < items.len()).then(|| {
+        let oldest_kept = items.get(keep.saturating_sub(1)).map_or(0, |(tt, _)| tt);
         more_json(
             &f.sub_key,
             channel,
@@ -192,7 +254,7 @@ fn page_with_actions(conn: &Connection, f: &Fetch) -> Result<Vec<u8>, StoreError
         )
     });
     close_envelope(&mut out, more.as_deref());
-    Ok(out)
+    out
 }
 
 /// How many of the newest messages (their action counts given newest first) to return so that
@@ -215,55 +277,21 @@ fn grouped_actions(conn: &Connection, span: Slice<'_>) -> Result<(Pieces, usize)
     let mut out = Pieces::with_capacity(MAX_SEVERAL_OR_WITH_ACTIONS as usize, 256);
     let mut seen = 0usize;
     let mut current: Option<u64> = None;
-    let (mut last_type, mut last_value) = (Vec::new(), Vec::new());
+    let mut groups = Groups::default();
     queries::visit_message_actions(conn, span, |a| {
         seen += 1;
-        let buf = match current {
-            Some(tt) if tt == a.message_tt => {
-                let buf = out.buf();
-                if a.action_type != last_type.as_slice() {
-                    buf.extend_from_slice(b"]},");
-                    push_key(buf, a.action_type);
-                    buf.push(b'{');
-                    push_key(buf, a.value);
-                    buf.push(b'[');
-                } else if a.value != last_value.as_slice() {
-                    buf.extend_from_slice(b"],");
-                    push_key(buf, a.value);
-                    buf.push(b'[');
-                } else {
-                    buf.push(b',');
-                }
-                buf
+        if current != Some(a.message_tt) {
+            if current.is_some() {
+                groups.close(out.buf());
+                out.end();
             }
-            _ => {
-                if current.is_some() {
-                    out.buf().extend_from_slice(b"]}}");
-                    out.end();
-                }
-                current = Some(a.message_tt);
-                out.begin(a.message_tt);
-                let buf = out.buf();
-                buf.push(b'{');
-                push_key(buf, a.action_type);
-                buf.push(b'{');
-                push_key(buf, a.value);
-                buf.push(b'[');
-                buf
-            }
-        };
-        buf.extend_from_slice(b"{\"uuid\":");
-        push_str(buf, a.uuid);
-        buf.extend_from_slice(b",\"actionTimetoken\":");
-        push_tt(buf, a.action_tt);
-        buf.push(b'}');
-        last_type.clear();
-        last_type.extend_from_slice(a.action_type);
-        last_value.clear();
-        last_value.extend_from_slice(a.value);
+            current = Some(a.message_tt);
+            out.begin(a.message_tt);
+        }
+        groups.push(out.buf(), a);
     })?;
     if current.is_some() {
-        out.buf().extend_from_slice(b"]}}");
+        groups.close(out.buf());
         out.end();
     }
     Ok((out, seen))
@@ -364,38 +392,5 @@ fn push_item_open(out: &mut Vec<u8>, row: &MessageRow<'_>, include: Include) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pages_keep_whole_messages_within_the_action_cap() {
-        assert_eq!(whole_messages_within(&[2, 0, 1], 5), 3, "everything fits");
-        assert_eq!(
-            whole_messages_within(&[2, 2, 2], 5),
-            2,
-            "the third would make 6"
-        );
-        assert_eq!(
-            whole_messages_within(&[2, 3, 1], 5),
-            2,
-            "exactly the cap fits"
-        );
-        assert_eq!(
-            whole_messages_within(&[9, 1], 5),
-            1,
-            "the newest comes whole even over the cap"
-        );
-        assert_eq!(whole_messages_within(&[], 5), 0);
-    }
-
-    #[test]
-    fn the_more_object_says_where_to_continue() {
-        let more: serde_json::Value =
-            serde_json::from_slice(&more_json("sk", "a#1", 17, Some(3), 20)).unwrap();
-        assert_eq!(
-            more,
-            serde_json::json!({"url": "/v3/history-with-actions/sub-key/sk/channel/a%231?start=17&end=3&max=20",
-                               "start": "17", "end": "3", "max": 20})
-        );
-    }
-}
+#[path = "history_tests.rs"]
+mod tests;

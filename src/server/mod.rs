@@ -10,22 +10,30 @@
 //!
 //! This module must not print to stdout: it logs through `tracing`.
 
+mod action_view;
 mod actions;
+mod add_body;
 mod auth;
 mod cache;
+mod changes;
 mod clock;
 mod errors;
 mod history;
+mod history_view;
 mod hub;
 mod json;
 mod params;
 mod presence;
 mod publish;
 mod queries;
+mod readers;
 mod router;
+mod source;
 mod store;
 mod subscribe;
 mod time;
+mod views;
+mod write_ops;
 mod writer;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};

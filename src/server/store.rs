@@ -1,34 +1,39 @@
-//! Durable storage in SQLite: the [`Store`] handle, the schema and its version, opening, and the
-//! pool of read-only connections. Writes go through the single writer thread in
+//! Durable storage in SQLite: the [`Store`] handle, the schema and its version, and opening.
+//! Writes go through the single writer thread in
 //! [`super::writer`] (group commit); the statements are in [`super::queries`]. This file never
 //! writes except to create the schema.
 //!
 //! Reads run in place, on the thread that asks (a tokio worker), on a connection taken from the
-//! pool: every read is one bounded range scan (at most a page of rows, tens of microseconds;
-//! the largest, a with-actions page of 10,000 actions, a few milliseconds), cheaper than the
-//! hand-over to a reader thread and back that it replaced (a channel send, two thread wake-ups
-//! and a task wake-up per request). WAL readers never wait for the writer.
+//! pool ([`super::readers`]): every read is one bounded range scan (at most a page of rows, tens
+//! of microseconds; the largest, a with-actions page of 10,000 actions, a few milliseconds),
+//! cheaper than the hand-over to a reader thread and back that it replaced (a channel send, two
+//! thread wake-ups and a task wake-up per request). WAL readers never wait for the writer. The
+//! exception is the first read of a channel with a view ([`super::source`]): one scan of the
+//! whole channel, up to 200,000 rows.
 //!
 //! Everything is keyed by subscribe key first: keysets are namespaces.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use axum::body::Bytes;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 use serde_json::Value;
 use tokio::sync::oneshot;
 
-use super::cache::ReadCache;
+use super::changes::ChangeProbe;
 use super::clock::Clock;
 use super::hub::{Hub, RING_CAPACITY};
 use super::queries;
+use super::readers::Readers;
+use super::source::Caches;
 use super::writer::{self, Job, WriteDone, WriteOp};
 use crate::pubnub::{StoredAction, Timetoken};
+
+/// Pages of write-ahead log after which the writer checkpoints.
+const WAL_CHECKPOINT_PAGES: i64 = 10_000;
 
 /// The schema version this program writes (`PRAGMA user_version`).
 const SCHEMA_VERSION: i64 = 1;
@@ -94,10 +99,10 @@ struct Inner {
     path: PathBuf,
     writes: std::sync::mpsc::Sender<Job>,
     readers: Readers,
-    changes: ChangeProbe,
+    changes: Arc<ChangeProbe>,
     clock: Arc<Clock>,
     hub: Arc<Hub>,
-    cache: Arc<ReadCache>,
+    caches: Arc<Caches>,
     writer_thread: Mutex<Option<JoinHandle<()>>>,
 }
 
@@ -134,6 +139,11 @@ fn open_writer(path: &Path) -> Result<Connection, StoreError> {
     }
     // An acknowledged write must be on disk when the answer leaves.
     conn.pragma_update(None, "synchronous", "FULL")?;
+    // Checkpoint after 10,000 pages of log rather than SQLite's 1,000: the checkpoint runs
+    // inside the commit that crosses the mark, delaying its batch's answers, and a page that
+    // many commits rewrote (a busy channel's leaf) is copied back once per checkpoint. The
+    // log is at most about 40 MB and is emptied when the server stops.
+    conn.pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES)?;
     tune(&conn)?;
     migrate(&conn)?;
     Ok(conn)
@@ -166,7 +176,7 @@ fn max_stored_timetoken(conn: &Connection) -> Result<u64, StoreError> {
     Ok(u64::try_from(max).unwrap_or(0))
 }
 
-fn open_reader(path: &Path) -> Result<Connection, StoreError> {
+pub(super) fn open_reader(path: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -185,103 +195,6 @@ fn tune(conn: &Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Idle read-only connections; a read takes one (opening another when none is idle, so there
-/// are as many as reads ever ran at once, about one per runtime worker) and puts it back.
-struct Readers {
-    path: PathBuf,
-    idle: Mutex<Vec<Connection>>,
-    closed: AtomicBool,
-}
-
-impl Readers {
-    fn new(path: &Path) -> Result<Readers, StoreError> {
-        // Open one now, so that a database that cannot be read fails at start.
-        let first = open_reader(path)?;
-        Ok(Readers {
-            path: path.to_path_buf(),
-            idle: Mutex::new(vec![first]),
-            closed: AtomicBool::new(false),
-        })
-    }
-
-    fn idle(&self) -> std::sync::MutexGuard<'_, Vec<Connection>> {
-        self.idle.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Runs `f` here on an idle connection. A panic in `f` fails this read only (its connection
-    /// is dropped, not reused).
-    fn run<R>(
-        &self,
-        f: impl FnOnce(&Connection) -> Result<R, StoreError>,
-    ) -> Result<R, StoreError> {
-        if self.closed.load(Ordering::Acquire) {
-            return Err(StoreError::Closed);
-        }
-        let taken = self.idle().pop();
-        let conn = match taken {
-            Some(conn) => conn,
-            None => open_reader(&self.path)?,
-        };
-        let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&conn)));
-        match ran {
-            Ok(result) => {
-                if !self.closed.load(Ordering::Acquire) {
-                    self.idle().push(conn);
-                }
-                result
-            }
-            Err(_) => {
-                tracing::error!("a read query panicked");
-                Err(StoreError::Database("internal error".into()))
-            }
-        }
-    }
-
-    fn close(&self) {
-        self.closed.store(true, Ordering::Release);
-        self.idle().clear();
-    }
-}
-
-/// Notices commits made by any other connection to the database file, this process's writer
-/// or another process (a CLI command, a second UI): SQLite's `PRAGMA data_version` on a
-/// connection of its own changes whenever someone else committed since it last looked.
-struct ChangeProbe {
-    /// The probe's connection and the last `data_version` it read.
-    state: Mutex<(Connection, i64)>,
-}
-
-impl ChangeProbe {
-    fn new(path: &Path) -> Result<ChangeProbe, StoreError> {
-        let conn = open_reader(path)?;
-        let seen = data_version(&conn)?;
-        Ok(ChangeProbe {
-            state: Mutex::new((conn, seen)),
-        })
-    }
-
-    /// Whether anything was committed since the last call. It cannot tell this process's
-    /// writes (whose channels the writer invalidates itself) from another process's, so a
-    /// change means "maybe another process". An error counts as a change.
-    fn changed(&self) -> bool {
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        let (conn, seen) = &mut *state;
-        match data_version(conn) {
-            Ok(now) => std::mem::replace(seen, now) != now,
-            Err(e) => {
-                tracing::warn!("cannot read the database's data version: {e}");
-                true
-            }
-        }
-    }
-}
-
-fn data_version(conn: &Connection) -> Result<i64, StoreError> {
-    Ok(conn
-        .prepare_cached("PRAGMA data_version")?
-        .query_row([], |r| r.get(0))?)
-}
-
 impl Store {
     /// Opens (or creates) the database, starts the writer thread.
     pub(crate) fn open(path: &Path) -> Result<Store, StoreError> {
@@ -289,15 +202,16 @@ impl Store {
         let floor = max_stored_timetoken(&conn)?.max(Timetoken::now().get());
         let clock = Arc::new(Clock::new(floor));
         let hub = Arc::new(Hub::new(RING_CAPACITY));
-        let cache = Arc::new(ReadCache::default());
+        let caches = Arc::new(Caches::default());
         let readers = Readers::new(path)?;
-        let changes = ChangeProbe::new(path)?;
+        let changes = Arc::new(ChangeProbe::open(path, &conn)?);
         let (writes, writer_thread) = writer::spawn(
             conn,
             writer::Shared {
                 clock: Arc::clone(&clock),
                 hub: Arc::clone(&hub),
-                cache: Arc::clone(&cache),
+                caches: Arc::clone(&caches),
+                changes: Arc::clone(&changes),
             },
         )?;
         Ok(Store {
@@ -308,7 +222,7 @@ impl Store {
                 changes,
                 clock,
                 hub,
-                cache,
+                caches,
                 writer_thread: Mutex::new(Some(writer_thread)),
             }),
         })
@@ -327,6 +241,15 @@ impl Store {
         &self.inner.hub
     }
 
+    /// The read cache and the views.
+    pub(super) fn caches(&self) -> &Caches {
+        &self.inner.caches
+    }
+
+    pub(super) fn changes(&self) -> &ChangeProbe {
+        &self.inner.changes
+    }
+
     /// Runs one write through the writer's group commit; returns once it is durable.
     pub(crate) async fn write(&self, op: WriteOp) -> Result<WriteDone, StoreError> {
         let (tx, rx) = oneshot::channel();
@@ -343,36 +266,6 @@ impl Store {
         F: FnOnce(&Connection) -> Result<R, StoreError>,
     {
         self.inner.readers.run(f)
-    }
-
-    /// Like [`Store::read`] for a rendered answer about one channel, served from the read
-    /// cache when no write to the channel committed since it was computed. `query` must say
-    /// everything the answer depends on besides the channel.
-    ///
-    /// Another process may write to the same file (a command run without `--origin` next to a
-    /// running server): before answering from the cache, a commit by anyone since the last
-    /// look (one `PRAGMA data_version`, about a microsecond) drops every cached answer.
-    pub(crate) fn read_cached<F>(
-        &self,
-        sub_key: &str,
-        channel: &str,
-        query: String,
-        render: F,
-    ) -> Result<Bytes, StoreError>
-    where
-        F: FnOnce(&Connection) -> Result<Vec<u8>, StoreError>,
-    {
-        let cache = &self.inner.cache;
-        if self.inner.changes.changed() {
-            cache.clear();
-        }
-        let ticket = match cache.lookup(sub_key, channel, &query) {
-            Ok(hit) => return Ok(hit),
-            Err(ticket) => ticket,
-        };
-        let body = Bytes::from(self.read(render)?);
-        cache.store(sub_key, channel, query, ticket, body.clone());
-        Ok(body)
     }
 
     /// Stores a message with a given (for example back-dated) timetoken, for seeding a demo

@@ -298,3 +298,81 @@ async fn an_add_body_over_the_limit_is_a_413_in_the_actions_shape() {
     assert_eq!(s.get(PATH).await.json(), json!({"status":200,"data":[]}));
     s.stop().await;
 }
+
+/// What a page must be: the newest `limit` of `all` (ascending) with `end <= tt < start`,
+/// ascending, and the start of `more` when older ones remain.
+fn model_page(
+    all: &[u64],
+    start: Option<u64>,
+    end: Option<u64>,
+    limit: usize,
+) -> (Vec<u64>, Option<u64>) {
+    let within: Vec<u64> = all
+        .iter()
+        .copied()
+        .filter(|&t| start.is_none_or(|s| t < s) && end.is_none_or(|e| t >= e))
+        .collect();
+    let shown = within[within.len().saturating_sub(limit)..].to_vec();
+    let more = (within.len() > limit).then(|| shown[0]);
+    (shown, more)
+}
+
+#[tokio::test]
+async fn every_read_sees_every_acknowledged_add_and_remove() {
+    // The first read builds the channel's view; from then on each acknowledged write must show
+    // in the very next read, at any start, end and limit.
+    let s = TestServer::start().await;
+    let mt = s.publish("sk", "chats.room1", "\"m\"", "").await;
+    let mut all: Vec<(u64, String)> = Vec::new();
+    let mut seed = 0x853c_49e6_748f_ea9b_u64;
+    let mut next = |n: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % n
+    };
+    for step in 0..120 {
+        if next(4) == 0 && !all.is_empty() {
+            let (at, author) = all.remove(next(all.len() as u64) as usize);
+            let a = s
+                .delete(&format!("{PATH}/message/{mt}/action/{at}?uuid={author}"))
+                .await;
+            assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+        } else {
+            let author = format!("u{step}");
+            let added = s
+                .add_action("sk", "chats.room1", mt, "reaction", "x", &author)
+                .await;
+            all.push((tt(&added["actionTimetoken"]), author));
+        }
+        let tts: Vec<u64> = all.iter().map(|(t, _)| *t).collect();
+        let pick = |i: u64| tts.get(i as usize).copied();
+        let start = if next(3) == 0 {
+            None
+        } else {
+            pick(next(tts.len() as u64 + 1))
+        };
+        let end = if next(2) == 0 {
+            None
+        } else {
+            pick(next(tts.len() as u64 + 1))
+        };
+        let limit = 1 + next(12) as usize;
+        let mut query = format!("?limit={limit}");
+        query.extend(start.map(|t| format!("&start={t}")));
+        query.extend(end.map(|t| format!("&end={t}")));
+        let v = s.get(&format!("{PATH}{query}")).await.json();
+        let (want, more) = model_page(&tts, start, end, limit);
+        assert_eq!(action_tts(&v), want, "step {step}: {query}");
+        assert_eq!(
+            v.get("more").map(|m| tt(&m["start"])),
+            more,
+            "step {step}: {query}"
+        );
+        assert_eq!(
+            action_tts(&s.get(PATH).await.json()),
+            model_page(&tts, None, None, 100).0
+        );
+    }
+    s.stop().await;
+}
