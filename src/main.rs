@@ -52,9 +52,14 @@ fn run(cli: Cli) -> Result<(), String> {
             // Only warnings: a command's stderr is its one-line error, not the embedded
             // server's start and stop notices.
             init_stderr_logging("warn");
-            runtime
-                .block_on(commands::run(command, &connection, &paths))
-                .map_err(|e| e.to_string())
+            // Run the command as a task on the runtime, next to the HTTP connection it drives:
+            // polled from this thread instead, every request would cross threads twice.
+            let task =
+                runtime.spawn(async move { commands::run(command, &connection, &paths).await });
+            match runtime.block_on(task) {
+                Ok(result) => result.map_err(|e| e.to_string()),
+                Err(e) => Err(format!("the command ended abnormally: {e}")),
+            }
         }
     }
 }

@@ -5,7 +5,7 @@
 use futures::future::BoxFuture;
 
 use super::Timetoken;
-use super::client::{Client, Endpoint, block_on};
+use super::client::{Client, Endpoint, block_on, block_on_task};
 use super::error::Result;
 
 /// The paging logic of one listing.
@@ -105,8 +105,12 @@ impl<T: Send + 'static> Pager<T> {
     }
 
     /// [`collect_all`](Pager::collect_all) for code that is not async (not inside a runtime).
-    pub fn collect_all_blocking(self) -> Result<Vec<T>> {
-        block_on(self.collect_all())
+    pub fn collect_all_blocking(self) -> Result<Vec<T>>
+    where
+        Self: Send + 'static,
+        T: Send + 'static,
+    {
+        block_on_task(self.collect_all())
     }
 }
 
