@@ -3,7 +3,9 @@
 //! in one run: `/time/0` (the server's own ceiling), add-action (every acknowledged add durable:
 //! SQLite WAL with synchronous=FULL, group commit), a 100-action page of get-actions, and
 //! history-with-actions of 25 messages; reads both as the same newest page (answer cache) and
-//! as pages at random starts. Reports requests/s, p50 and p99 latency and the ratio to /time/0.
+//! as pages at random starts. Reports requests/s, p50 and p99 latency and the ratio to /time/0,
+//! and where the CPU went: the server's per request (and of it, its database writer thread's),
+//! the generator's, and how many of the two cores both kept busy.
 //!
 //! Run: `cargo bench --bench server_load` (set LOAD_SECONDS to change the 5 s per phase;
 //! LOAD_ONLY=add,actions,history runs only the workloads whose names contain one of those words,
@@ -54,6 +56,10 @@ struct Phase {
     latencies_us: Vec<u32>,
     /// CPU time the server process used during the phase (Linux), seconds.
     server_cpu: Option<f64>,
+    /// Of that, the time of the server's database writer thread, seconds.
+    writer_cpu: Option<f64>,
+    /// CPU time this load generator used during the phase, seconds.
+    generator_cpu: Option<f64>,
 }
 
 impl Phase {
@@ -63,8 +69,16 @@ impl Phase {
     /// Server CPU per request, microseconds: the server's own cost, which other processes on a
     /// shared machine disturb far less than throughput.
     fn cpu_us(&self) -> f64 {
+        self.per_request_us(self.server_cpu)
+    }
+    fn per_request_us(&self, cpu: Option<f64>) -> f64 {
+        cpu.map_or(f64::NAN, |s| s * 1e6 / self.requests.max(1) as f64)
+    }
+    /// Cores kept busy by the server and the generator together.
+    fn cores_busy(&self) -> f64 {
         self.server_cpu
-            .map_or(f64::NAN, |s| s * 1e6 / self.requests.max(1) as f64)
+            .zip(self.generator_cpu)
+            .map_or(f64::NAN, |(s, g)| (s + g) / self.seconds)
     }
     fn percentile(&self, p: f64) -> f64 {
         let mut v = self.latencies_us.clone();
@@ -122,12 +136,32 @@ async fn phase(name: &'static str, seconds: f64, make: Make) -> Phase {
         seconds: started.elapsed().as_secs_f64(),
         latencies_us,
         server_cpu: None,
+        writer_cpu: None,
+        generator_cpu: None,
     }
 }
 
 /// User plus system CPU time of a process so far, from /proc (Linux only), seconds.
 fn cpu_seconds(pid: u32) -> Option<f64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat_cpu_seconds(&format!("/proc/{pid}/stat"))
+}
+
+/// CPU time so far of the server's database writer thread (named `reactions-db-write`, which
+/// the kernel cuts to 15 bytes), seconds.
+fn writer_cpu_seconds(pid: u32) -> Option<f64> {
+    std::fs::read_dir(format!("/proc/{pid}/task"))
+        .ok()?
+        .flatten()
+        .find(|task| {
+            std::fs::read_to_string(task.path().join("comm"))
+                .is_ok_and(|comm| comm.trim() == "reactions-db-wr")
+        })
+        .and_then(|task| stat_cpu_seconds(&task.path().join("stat").to_string_lossy()))
+}
+
+/// User plus system CPU time in a `/proc/.../stat` file, seconds.
+fn stat_cpu_seconds(path: &str) -> Option<f64> {
+    let stat = std::fs::read_to_string(path).ok()?;
     // Fields after the command name (which may hold spaces) closed by ')'.
     let rest = stat.rsplit_once(')')?.1;
     let fields: Vec<&str> = rest.split_whitespace().collect();
@@ -144,9 +178,13 @@ fn measured(
     seconds: f64,
     make: Make,
 ) -> Phase {
-    let before = cpu_seconds(pid);
+    let me = std::process::id();
+    let before = (cpu_seconds(pid), writer_cpu_seconds(pid), cpu_seconds(me));
     let mut p = runtime.block_on(phase(name, seconds, make));
-    p.server_cpu = before.zip(cpu_seconds(pid)).map(|(a, b)| b - a);
+    let spent = |a: Option<f64>, b: Option<f64>| a.zip(b).map(|(a, b)| b - a);
+    p.server_cpu = spent(before.0, cpu_seconds(pid));
+    p.writer_cpu = spent(before.1, writer_cpu_seconds(pid));
+    p.generator_cpu = spent(before.2, cpu_seconds(me));
     p
 }
 
@@ -324,61 +362,91 @@ fn main() {
     println!(
         "\n{CONNECTIONS} connections, {seconds} s per phase, server and load generator on this 2-core machine;"
     );
-    println!("each workload is compared with the /time/0 phase run just before it:");
-    println!("(server us/req: the server process's CPU time per request, time's for /time/0)");
-    println!(
-        "{:<44} {:>9} {:>8} {:>8} {:>10} {:>8} {:>7} {:>8} {:>8}",
-        "workload",
-        "req/s",
-        "p50 ms",
-        "p99 ms",
-        "time req/s",
-        "vs time",
-        "errors",
-        "us/req",
-        "time's"
-    );
+    println!("each workload is compared with the /time/0 phase run just before it.");
+    println!("CPU per request (us): the server process (of it, the database writer thread), the");
+    println!("load generator; cores: both processes' CPU time over the phase's wall time;");
+    println!("time's: the same for the /time/0 phase.");
+    print_header();
     for (ceiling, p) in &rows {
-        println!(
-            "{:<44} {:>9.0} {:>8.2} {:>8.2} {:>10.0} {:>7.0}% {:>7} {:>8.1} {:>8.1}",
-            p.name,
+        print_row(p.name, &Columns::of(ceiling, p));
+    }
+    if rounds > 1 {
+        println!("\nmedians over {rounds} rounds (each column on its own):");
+        for (name, _) in &workloads {
+            let measured: Vec<Columns> = rows
+                .iter()
+                .filter(|(_, p)| p.name == *name)
+                .map(|(c, p)| Columns::of(c, p))
+                .collect();
+            if let Some(medians) = Columns::medians(&measured) {
+                print_row(name, &medians);
+            }
+        }
+    }
+}
+
+/// The figures printed for one workload next to its /time/0 phase.
+#[derive(Clone, Copy)]
+struct Columns([f64; 12]);
+
+/// Each column's heading and decimals.
+const HEADINGS: [(&str, usize); 12] = [
+    ("req/s", 0),
+    ("p50 ms", 2),
+    ("p99 ms", 2),
+    ("time/0", 0),
+    ("vs time %", 0),
+    ("errors", 0),
+    ("server", 1),
+    ("writer", 1),
+    ("generator", 1),
+    ("cores", 2),
+    ("time's", 1),
+    ("time's cores", 2),
+];
+
+impl Columns {
+    fn of(ceiling: &Phase, p: &Phase) -> Columns {
+        Columns([
             p.rate(),
             p.percentile(0.50),
             p.percentile(0.99),
             ceiling.rate(),
             100.0 * p.rate() / ceiling.rate(),
-            p.errors + ceiling.errors,
+            (p.errors + ceiling.errors) as f64,
             p.cpu_us(),
-            ceiling.cpu_us()
-        );
+            p.per_request_us(p.writer_cpu),
+            p.per_request_us(p.generator_cpu),
+            p.cores_busy(),
+            ceiling.cpu_us(),
+            ceiling.cores_busy(),
+        ])
     }
-    if rounds > 1 {
-        println!("\nmedians over {rounds} rounds (each column on its own):");
-        for (name, _) in &workloads {
-            let of = |f: &dyn Fn(&Phase, &Phase) -> f64| {
-                let mut v: Vec<f64> = rows
-                    .iter()
-                    .filter(|(_, p)| p.name == *name)
-                    .map(|(c, p)| f(c, p))
-                    .collect();
-                v.sort_by(f64::total_cmp);
-                v.get(v.len() / 2).copied()
-            };
-            let Some(rate) = of(&|_, p| p.rate()) else {
-                continue;
-            };
-            println!(
-                "{:<44} {:>9.0} {:>8.2} {:>8.2} {:>10.0} {:>7.0}% {:>7} {:>8.1} {:>8.1}",
-                name,
-                rate,
-                of(&|_, p| p.percentile(0.50)).unwrap_or(0.0),
-                of(&|_, p| p.percentile(0.99)).unwrap_or(0.0),
-                of(&|c, _| c.rate()).unwrap_or(0.0),
-                of(&|c, p| 100.0 * p.rate() / c.rate()).unwrap_or(0.0),
-                "",
-                of(&|_, p| p.cpu_us()).unwrap_or(0.0),
-                of(&|c, _| c.cpu_us()).unwrap_or(0.0),
-            );
+
+    /// Each column's median on its own.
+    fn medians(rows: &[Columns]) -> Option<Columns> {
+        let mut out = *rows.first()?;
+        for (k, cell) in out.0.iter_mut().enumerate() {
+            let mut v: Vec<f64> = rows.iter().map(|r| r.0[k]).collect();
+            v.sort_by(f64::total_cmp);
+            *cell = v[v.len() / 2];
         }
+        Some(out)
     }
+}
+
+fn print_header() {
+    print!("{:<44}", "workload");
+    for (heading, _) in HEADINGS {
+        print!(" {heading:>w$}", w = heading.len().max(9));
+    }
+    println!();
+}
+
+fn print_row(name: &str, c: &Columns) {
+    print!("{name:<44}");
+    for (v, (heading, decimals)) in c.0.iter().zip(HEADINGS) {
+        print!(" {v:>w$.decimals$}", w = heading.len().max(9));
+    }
+    println!();
 }
