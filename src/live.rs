@@ -46,9 +46,11 @@ fn connection_event(status: SubscriptionStatus) -> ConnectionEvent {
             error,
         } => {
             let units = retry_in.as_nanos() / 100;
+            let now = Timetoken::now();
             ConnectionEvent::Reconnecting {
                 attempt,
-                retry_at: Timetoken(Timetoken::now().get().saturating_add(units as u64)),
+                now,
+                retry_at: Timetoken(now.get().saturating_add(units as u64)),
                 error: error.to_string(),
             }
         }

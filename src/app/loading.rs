@@ -318,13 +318,17 @@ pub(super) fn on_connection(
         ConnectionEvent::Connected => Connection::Live,
         ConnectionEvent::Reconnecting {
             attempt,
+            now,
             retry_at,
             error,
-        } => Connection::Reconnecting {
-            attempt,
-            retry_at,
-            error,
-        },
+        } => {
+            app.now = now;
+            Connection::Reconnecting {
+                attempt,
+                retry_at,
+                error,
+            }
+        }
         ConnectionEvent::Reconnected => {
             reload(app, commands);
             Connection::Live

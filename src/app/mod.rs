@@ -142,6 +142,8 @@ pub enum ConnectionEvent {
     Connected,
     Reconnecting {
         attempt: u32,
+        /// When the failure was reported (the countdown starts from it).
+        now: Timetoken,
         /// When the next attempt happens.
         retry_at: Timetoken,
         error: String,
@@ -387,9 +389,10 @@ impl App {
             .count()
     }
 
-    /// Whether the loop should send ticks (only while something counts down).
+    /// Whether the loop should send ticks (only while something counts down: a reconnect's
+    /// countdown until its attempt is due).
     pub fn wants_ticks(&self) -> bool {
-        matches!(self.connection, Connection::Reconnecting { .. })
+        matches!(self.connection, Connection::Reconnecting { retry_at, .. } if retry_at > self.now)
     }
 
     fn error(&mut self, text: impl Into<String>) {
@@ -443,8 +446,10 @@ pub fn update(app: &mut App, event: Event) -> Outcome {
         Event::Mouse(target) => input::on_mouse(app, target, &mut commands),
         Event::Resize => true,
         Event::Tick(now) => {
+            // Redraw while counting, including the tick that ends the count.
+            let counting = app.wants_ticks();
             app.now = now;
-            app.wants_ticks()
+            counting
         }
         Event::Api(op, outcome) => loading::on_result(app, op, outcome, &mut commands),
         Event::Live(event) => loading::on_live(app, event),

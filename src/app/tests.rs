@@ -734,13 +734,22 @@ fn connection_states_show_and_a_reconnect_refreshes_what_is_loaded() {
         &mut app,
         Event::Connection(ConnectionEvent::Reconnecting {
             attempt: 1,
+            now: NOW,
             retry_at,
             error: "network error: refused".into(),
         }),
     );
     assert!(app.wants_ticks());
+    assert_eq!(app.now, NOW, "the countdown starts from the report");
     update(&mut app, Event::Tick(Timetoken(NOW.get() + 2 * 10_000_000)));
     assert_eq!(app.now, Timetoken(NOW.get() + 2 * 10_000_000));
+    assert!(app.wants_ticks(), "3 s still to count");
+    let last = update(&mut app, Event::Tick(Timetoken(NOW.get() + 5 * 10_000_000)));
+    assert!(last.redraw, "the count's end is drawn");
+    assert!(
+        !app.wants_ticks(),
+        "no ticks once the attempt is due: it may take long"
+    );
     let out = update(&mut app, Event::Connection(ConnectionEvent::Reconnected));
     assert_eq!(app.connection, Connection::Live);
     let oldest = app.timeline.first().unwrap().timetoken;

@@ -195,8 +195,11 @@ impl Drop for Subscription {
 }
 
 /// The subscribe loop: handshake with `tt=0`, then long-poll from the returned cursor (or from
-/// `timetoken` when given, with the handshake's region). A failure is reported with its delay
-/// and retried from the same cursor. Ends when the receiving side is gone.
+/// `timetoken` when given, with the handshake's region). A failure is reported with its delay;
+/// the retry is a handshake, which the service answers at once, so being back is known (and
+/// reported) right away rather than when the next long poll ends, up to minutes later on a quiet
+/// channel; long polls then resume from the cursor held before the failure, so nothing published
+/// meanwhile is skipped. Ends when the receiving side is gone.
 pub(crate) async fn run<P, F>(
     mut poll: P,
     timetoken: Option<Timetoken>,
@@ -211,7 +214,12 @@ pub(crate) async fn run<P, F>(
     let mut failures = 0u32;
     let send = |event| events.send(event);
     loop {
-        match poll(tt, tr).await {
+        let probing = !handshake && failures > 0;
+        let cursor = match probing {
+            true => (Timetoken(0), None),
+            false => (tt, tr),
+        };
+        match poll(cursor.0, cursor.1).await {
             Ok(answer) => {
                 let status = match (handshake, failures) {
                     (true, _) => Some(SubscriptionStatus::Connected),
@@ -220,6 +228,7 @@ pub(crate) async fn run<P, F>(
                 };
                 tt = match (handshake, timetoken) {
                     (true, Some(from)) => from,
+                    _ if probing => tt,
                     _ => answer.cursor.t,
                 };
                 tr = Some(answer.cursor.r);

@@ -31,7 +31,11 @@ fn left(app: &App) -> Vec<Span<'static>> {
                 .get()
                 .saturating_sub(app.now.get())
                 .div_ceil(10_000_000);
-            Span::styled(format!("◌ reconnecting in {secs} s"), theme::warn())
+            let text = match secs {
+                0 => "◌ reconnecting…".to_string(),
+                _ => format!("◌ reconnecting in {secs} s"),
+            };
+            Span::styled(text, theme::warn())
         }
         Connection::Offline(_) => Span::styled("✕ offline", theme::error()),
     });

@@ -97,7 +97,10 @@ async fn handshake_then_events_then_an_outage_resumed_from_the_same_cursor() {
         answer(100, 7, vec![]),
         answer(200, 7, vec![message(140), action.clone()]),
         Err(network.clone()),
+        // The retries are handshakes: answered at once when the service is back.
         Err(timeout.clone()),
+        answer(900, 8, vec![]),
+        // Then the long poll resumes from the cursor held before the outage.
         answer(300, 8, vec![message(250)]),
     ];
     let (events, calls) = run_script(script, None, 7).await;
@@ -127,8 +130,9 @@ async fn handshake_then_events_then_an_outage_resumed_from_the_same_cursor() {
             (0, None),
             (100, Some(7)),
             (200, Some(7)),
-            (200, Some(7)),
-            (200, Some(7)),
+            (0, None),
+            (0, None),
+            (200, Some(8)),
             (300, Some(8)),
         ]
     );
