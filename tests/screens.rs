@@ -7,7 +7,10 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use reactions::app::{ApiOutcome, App, Command, ConnectionEvent, Event, Options, update};
 use reactions::demo::{Conversation, as_history};
-use reactions::pubnub::{ActionsPage, Error, HistoryPage, MoreBounds, StoredAction, Timetoken};
+use reactions::pubnub::{
+    ActionEventKind, ActionsPage, Error, HistoryPage, LiveEvent, MoreBounds, StoredAction,
+    Timetoken,
+};
 use reactions::ui::{self, UiState};
 
 const CH: &str = "chats.room1";
@@ -22,12 +25,13 @@ struct Screen {
 
 impl Screen {
     fn new(user: &str, moderator: bool) -> Self {
-        let options = Options {
+        Self::with_options(Options {
             moderator,
-            audit_log_path: "~/.local/share/reactions/moderation-audit.jsonl".into(),
-            recent_reactions: vec!["🎉".into(), "👍".into()],
-            ..Options::new(CH, user)
-        };
+            ..options(user)
+        })
+    }
+
+    fn with_options(options: Options) -> Self {
         let mut app = App::new(options);
         let op = fetch_op(&app.start());
         let all = as_history(&Conversation::bundled().plan(NOW), CH);
@@ -77,6 +81,77 @@ impl Screen {
         self.draw();
         format!("{}", self.terminal.backend())
     }
+
+    fn resize(&mut self, w: u16, h: u16) {
+        self.terminal.backend_mut().resize(w, h);
+        self.terminal
+            .resize(ratatui::layout::Rect::new(0, 0, w, h))
+            .expect("resize");
+    }
+
+    /// The newest loaded message.
+    fn newest(&self) -> Timetoken {
+        self.app.timeline.last().expect("loaded").timetoken
+    }
+
+    /// `uuid`'s reaction `value` on message `tt` arriving live, `n` ticks after the message.
+    fn live_action(&mut self, tt: Timetoken, n: u64, uuid: &str, value: &str) -> StoredAction {
+        let action = StoredAction {
+            action_timetoken: Timetoken(tt.get() + 1000 + n),
+            message_timetoken: tt,
+            action_type: "reaction".into(),
+            uuid: uuid.into(),
+            value: value.into(),
+        };
+        update(
+            &mut self.app,
+            Event::Live(LiveEvent::Action {
+                channel: CH.into(),
+                kind: ActionEventKind::Added,
+                action: action.clone(),
+            }),
+        );
+        self.draw();
+        action
+    }
+
+    /// `Tab`, answered with the channel's newest 100 demo actions and `extra`.
+    fn open_actions(&mut self, extra: Vec<StoredAction>) {
+        let op = fetch_op(&self.press(KeyCode::Tab));
+        let mut all: Vec<StoredAction> = as_history(&Conversation::bundled().plan(NOW), CH)
+            .iter()
+            .flat_map(|m| m.stored_actions())
+            .collect();
+        all.sort_by_key(|a| a.action_timetoken);
+        let mut page = all[all.len() - 100..].to_vec();
+        page.extend(extra);
+        page.sort_by_key(|a| a.action_timetoken);
+        let more = MoreBounds {
+            start: Some(page[0].action_timetoken),
+            end: None,
+            limit: Some(100),
+        };
+        update(
+            &mut self.app,
+            Event::Api(
+                op,
+                ApiOutcome::Actions(Ok(ActionsPage {
+                    actions: page,
+                    more: Some(more),
+                })),
+            ),
+        );
+        self.draw();
+    }
+}
+
+/// The options every screen starts from: a user, an audit path and two recent reactions.
+fn options(user: &str) -> Options {
+    Options {
+        audit_log_path: "~/.local/share/reactions/moderation-audit.jsonl".into(),
+        recent_reactions: vec!["🎉".into(), "👍".into()],
+        ..Options::new(CH, user)
+    }
 }
 
 fn fetch_op(commands: &[Command]) -> u32 {
@@ -116,28 +191,7 @@ fn details() {
 #[test]
 fn actions_screen_with_a_filter() {
     let mut s = Screen::new("carol", false);
-    let op = fetch_op(&s.press(KeyCode::Tab));
-    let mut all: Vec<StoredAction> = as_history(&Conversation::bundled().plan(NOW), CH)
-        .iter()
-        .flat_map(|m| m.stored_actions())
-        .collect();
-    all.sort_by_key(|a| a.action_timetoken);
-    let page = all[all.len() - 100..].to_vec();
-    let more = MoreBounds {
-        start: Some(page[0].action_timetoken),
-        end: None,
-        limit: Some(100),
-    };
-    update(
-        &mut s.app,
-        Event::Api(
-            op,
-            ApiOutcome::Actions(Ok(ActionsPage {
-                actions: page,
-                more: Some(more),
-            })),
-        ),
-    );
+    s.open_actions(Vec::new());
     insta::assert_snapshot!("actions", s.text());
     s.press(KeyCode::Char('/'));
     s.keys("dave");
@@ -215,10 +269,7 @@ fn rows(terminal: &Terminal<TestBackend>) -> Vec<String> {
 
 fn resized(user: &str, w: u16, h: u16) -> Screen {
     let mut s = Screen::new(user, false);
-    s.terminal.backend_mut().resize(w, h);
-    s.terminal
-        .resize(ratatui::layout::Rect::new(0, 0, w, h))
-        .expect("resize");
+    s.resize(w, h);
     s
 }
 
@@ -353,4 +404,59 @@ fn a_click_lands_on_the_chip_or_message_drawn_there() {
         s.state.hits.at(30, text_y as u16),
         Some(reactions::app::MouseTarget::Message(newest))
     );
+}
+
+/// Every visible cell drawn with the selection's background has a different foreground.
+fn assert_selection_readable(s: &Screen, what: &str) {
+    let bg = ui::theme::selected_row()
+        .bg
+        .expect("the selection has a background");
+    let buffer = s.terminal.backend().buffer();
+    let area = buffer.area;
+    let mut checked = 0;
+    for y in 0..area.height {
+        for x in 0..area.width {
+            let cell = &buffer[(x, y)];
+            if cell.bg == bg && !cell.symbol().trim().is_empty() {
+                assert_ne!(
+                    cell.fg,
+                    bg,
+                    "{what}: {:?} at column {x} is invisible on row {y}: {}",
+                    cell.symbol(),
+                    rows(&s.terminal)[y as usize]
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0, "{what}: a selected row is on screen");
+}
+
+#[test]
+fn every_column_of_a_selected_row_is_readable() {
+    let mut s = Screen::new("zoe", false);
+    let tt = s.newest();
+    s.live_action(tt, 1, "zoe", "👍");
+    s.live_action(tt, 2, "zoe", "x");
+    s.press(KeyCode::Enter);
+    s.press(KeyCode::Char('j'));
+    assert_selection_readable(&s, "Details");
+    s.press(KeyCode::Esc);
+    s.press(KeyCode::Char('r'));
+    assert_selection_readable(&s, "picker");
+    s.press(KeyCode::Esc);
+    s.press(KeyCode::Char('x'));
+    assert_selection_readable(&s, "chooser");
+    s.press(KeyCode::Esc);
+    // An action whose message is not loaded: its dim "(not loaded)" text too.
+    let old = StoredAction {
+        action_timetoken: Timetoken(s.newest().get() + 5000),
+        message_timetoken: Timetoken(1),
+        action_type: "reaction".into(),
+        uuid: "bob".into(),
+        value: "👍".into(),
+    };
+    s.open_actions(vec![old]);
+    assert!(rows(&s.terminal).iter().any(|r| r.contains("not loaded")));
+    assert_selection_readable(&s, "Actions");
 }

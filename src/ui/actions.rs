@@ -79,7 +79,12 @@ impl ActionsTableView {
             };
             let line = row_line(app, row, area.width.saturating_sub(1) as usize);
             buf.set_style(Rect::new(area.x, y, area.width, 1), style);
-            buf.set_line(area.x + 1, y, &line.patch_style(style), area.width - 1);
+            buf.set_line(
+                area.x + 1,
+                y,
+                &theme::patch_row(line, style),
+                area.width - 1,
+            );
             hits.push(
                 Rect::new(area.x, y, area.width, 1),
                 MouseTarget::ActionRow(row.action_tt),

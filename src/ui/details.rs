@@ -125,7 +125,7 @@ pub(super) fn draw(app: &App, view: DetailsView, area: Rect, buf: &mut Buffer) {
         buf.set_line(
             area.x + 1,
             y,
-            &line.patch_style(style),
+            &theme::patch_row(line, style),
             area.width.saturating_sub(1),
         );
         y += 1;

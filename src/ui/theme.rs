@@ -2,6 +2,7 @@
 //! terminal theme.
 
 use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Line;
 
 pub fn dim() -> Style {
     Style::new().fg(Color::DarkGray)
@@ -17,6 +18,26 @@ pub fn title() -> Style {
 
 pub fn selected_row() -> Style {
     Style::new().bg(Color::DarkGray).fg(Color::White)
+}
+
+/// `line` patched with its row's `style`. When the row has a background (the selection), a
+/// span whose own foreground is that same colour (the grey of times and dim text on the grey
+/// selection) takes the row's foreground instead, so every column of the row stays readable.
+pub fn patch_row(line: Line<'_>, style: Style) -> Line<'_> {
+    let Some(bg) = style.bg else {
+        return line.patch_style(style);
+    };
+    let spans = line
+        .spans
+        .into_iter()
+        .map(|mut span| {
+            if span.style.fg == Some(bg) {
+                span.style.fg = style.fg;
+            }
+            span
+        })
+        .collect::<Vec<_>>();
+    Line { spans, ..line }.patch_style(style)
 }
 
 pub fn gutter() -> Style {
