@@ -460,3 +460,51 @@ fn every_column_of_a_selected_row_is_readable() {
     assert!(rows(&s.terminal).iter().any(|r| r.contains("not loaded")));
     assert_selection_readable(&s, "Actions");
 }
+
+/// The popup's right border, from its top corner down to its bottom corner, is intact.
+fn assert_popup_border_intact(s: &Screen, what: &str) {
+    let screen = rows(&s.terminal);
+    let buffer = s.terminal.backend().buffer();
+    let area = buffer.area;
+    let cells = |y: u16| (0..area.width).map(move |x| (x, y));
+    let (left, top) = (0..area.height)
+        .flat_map(cells)
+        .find(|&p| buffer[p].symbol() == "╭")
+        .unwrap_or_else(|| panic!("{what}: a popup is drawn:\n{}", screen.join("\n")));
+    let right = (left..area.width)
+        .find(|&x| buffer[(x, top)].symbol() == "╮")
+        .expect("top right corner");
+    let bottom = (top..area.height)
+        .find(|&y| buffer[(left, y)].symbol() == "╰")
+        .expect("bottom left corner");
+    for y in top + 1..bottom {
+        assert_eq!(
+            buffer[(right, y)].symbol(),
+            "│",
+            "{what}: row {y} runs over the border:\n{}",
+            screen.join("\n")
+        );
+    }
+    assert_eq!(buffer[(right, bottom)].symbol(), "╯", "{what}");
+}
+
+#[test]
+fn popup_hints_stay_inside_their_border_at_30_columns() {
+    let mut s = resized("zoe", 30, 20);
+    s.press(KeyCode::Char('r'));
+    assert_popup_border_intact(&s, "picker");
+    s.press(KeyCode::Esc);
+    s.press(KeyCode::Char('?'));
+    assert_popup_border_intact(&s, "help");
+    s.press(KeyCode::Esc);
+    let tt = s.newest();
+    s.live_action(tt, 1, "zoe", "👍");
+    s.live_action(tt, 2, "zoe", "🎉");
+    s.press(KeyCode::Char('x'));
+    assert_popup_border_intact(&s, "chooser");
+    let mut s = Screen::new("mod", true);
+    s.resize(30, 20);
+    s.press(KeyCode::Enter);
+    s.press(KeyCode::Char('d'));
+    assert_popup_border_intact(&s, "moderator confirmation");
+}

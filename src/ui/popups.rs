@@ -71,9 +71,10 @@ fn render_lines(lines: &[Line], inner: Rect, buf: &mut Buffer) {
     }
 }
 
-/// A dim hint on the last inside row.
+/// A dim hint on the last inside row, cut to the popup's width so it never covers the border.
 fn hint(text: &str, inner: Rect, buf: &mut Buffer) {
     if inner.height > 0 {
+        let text = wrap::truncate(text, inner.width as usize);
         buf.set_string(inner.x, inner.y + inner.height - 1, text, theme::dim());
     }
 }
@@ -104,7 +105,8 @@ fn draw_picker(app: &App, picker: &Picker, area: Rect, buf: &mut Buffer) {
     let list_height = inner.height.saturating_sub(2) as usize;
     let first = (picker.selected + 1).saturating_sub(list_height);
     if picker.results.is_empty() {
-        buf.set_string(inner.x, inner.y + 1, "no emoji matches", theme::dim());
+        let none = wrap::truncate("no emoji matches", inner.width as usize);
+        buf.set_string(inner.x, inner.y + 1, none, theme::dim());
     }
     for (row, &index) in picker
         .results
@@ -142,7 +144,7 @@ fn draw_picker(app: &App, picker: &Picker, area: Rect, buf: &mut Buffer) {
         };
         let y = inner.y + 1 + (row - first) as u16;
         buf.set_style(Rect::new(inner.x, y, inner.width, 1), style);
-        buf.set_string(inner.x, y, text, style);
+        buf.set_stringn(inner.x, y, text, inner.width as usize, style);
     }
     hint("↑/↓ choose · Enter toggle · Esc close", inner, buf);
 }
