@@ -58,7 +58,10 @@ pub fn shortcode(emoji: &str) -> Option<&'static str> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CatalogEntry {
     pub glyph: &'static str,
+    /// The main shortcode (`+1` for 👍), shown in the picker.
     pub shortcode: &'static str,
+    /// Every shortcode (`+1`, `thumbsup`), all searched.
+    pub shortcodes: Vec<&'static str>,
     pub name: &'static str,
 }
 
@@ -71,31 +74,37 @@ pub fn catalogue() -> Vec<CatalogEntry> {
             Some(CatalogEntry {
                 glyph: e.as_str(),
                 shortcode: e.shortcode()?,
+                shortcodes: e.shortcodes().collect(),
                 name: e.name(),
             })
         })
         .collect()
 }
 
-/// Ranks `entry` for `query` (lower is better), or `None` when it does not match. Prefix
-/// matches of a shortcode beat word-prefix matches of the name, which beat substrings.
+/// How well `entry` matches `query` (lower is better), or `None` when it does not: 0 when a
+/// shortcode or the name is the query, 1 when one starts with it, 2 when one of their words
+/// does (`heart` in `black_heart`), 3 when one contains it. Every entry matches an empty query.
 pub fn rank(entry: &CatalogEntry, query: &str) -> Option<u8> {
-    if query.is_empty() {
-        return Some(3);
+    let q = query.trim().to_lowercase();
+    if q.is_empty() {
+        return Some(0);
     }
-    let q = query.to_lowercase();
-    let any_shortcode = || {
-        emojis::get(entry.glyph)
-            .into_iter()
-            .flat_map(|e| e.shortcodes())
-            .any(|s| s.starts_with(&q))
+    let name = entry.name.to_lowercase();
+    let names = || {
+        entry
+            .shortcodes
+            .iter()
+            .copied()
+            .chain(std::iter::once(name.as_str()))
     };
-    if entry.shortcode.starts_with(&q) || any_shortcode() {
+    if names().any(|n| n == q) {
         Some(0)
-    } else if entry.name.split([' ', '-']).any(|w| w.starts_with(&q)) {
+    } else if names().any(|n| n.starts_with(&q)) {
         Some(1)
-    } else if entry.shortcode.contains(&q) || entry.name.contains(&q) {
+    } else if names().any(|n| n.split([' ', '-', '_']).any(|w| w.starts_with(&q))) {
         Some(2)
+    } else if names().any(|n| n.contains(&q)) {
+        Some(3)
     } else {
         None
     }

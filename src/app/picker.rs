@@ -33,21 +33,22 @@ impl EmojiIndex {
         self.entries.get(index)
     }
 
-    /// Catalogue indices matching `query`: recently used first (in recency order), then by
-    /// rank, then in catalogue order.
+    /// Catalogue indices matching `query`, best match first (see [`rank`]: the exact name, then
+    /// prefixes, word prefixes, substrings); within a rank recently used first (in recency
+    /// order), then in catalogue order. An empty query lists everything, recent first.
     pub fn search(&self, query: &str) -> Vec<usize> {
-        let mut hits: Vec<(usize, u8, usize)> = self
+        let mut hits: Vec<(u8, usize, usize)> = self
             .entries
             .iter()
             .enumerate()
             .filter_map(|(i, e)| {
-                let r = rank(e, query.trim())?;
+                let r = rank(e, query)?;
                 let recency = self
                     .recent
                     .iter()
                     .position(|g| g == e.glyph)
                     .unwrap_or(usize::MAX);
-                Some((recency, r, i))
+                Some((r, recency, i))
             })
             .collect();
         hits.sort_unstable();

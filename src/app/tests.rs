@@ -883,3 +883,43 @@ fn actions_of_messages_outside_the_timeline_get_their_texts_fetched() {
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.screen, Screen::Actions);
 }
+
+#[test]
+fn picker_ranks_the_exact_name_first_then_prefixes_recent_first() {
+    let glyph = |name: &str| emojis::get_by_shortcode(name).map(|e| e.as_str()).unwrap();
+    let mut app = loaded("zoe", false);
+    app.emoji.used(glyph("heartbeat"));
+    ch(&mut app, 'r');
+    for c in "heart".chars() {
+        ch(&mut app, c);
+    }
+    let Some(Overlay::Picker(p)) = &app.overlay else {
+        panic!("the picker is open")
+    };
+    let listed: Vec<&str> = p
+        .results
+        .iter()
+        .filter_map(|&i| app.emoji.entry(i).map(|e| e.glyph))
+        .collect();
+    let at = |name: &str| listed.iter().position(|g| *g == glyph(name)).unwrap();
+    assert_eq!(
+        listed[0],
+        glyph("heart"),
+        "the exact name first: {listed:?}"
+    );
+    assert_eq!(listed[1], glyph("heartbeat"), "then prefixes, recent first");
+    assert!(
+        at("heart_eyes") < at("black_heart"),
+        "prefix before word prefix"
+    );
+    // Typing `thu` still finds 👍 first.
+    key(&mut app, KeyCode::Esc);
+    ch(&mut app, 'r');
+    for c in "thu".chars() {
+        ch(&mut app, c);
+    }
+    let Some(Overlay::Picker(p)) = &app.overlay else {
+        panic!("the picker is open")
+    };
+    assert_eq!(p.current(&app.emoji).map(|e| e.glyph), Some("👍"));
+}
