@@ -508,3 +508,19 @@ fn popup_hints_stay_inside_their_border_at_30_columns() {
     s.press(KeyCode::Char('d'));
     assert_popup_border_intact(&s, "moderator confirmation");
 }
+
+#[test]
+fn the_remove_chooser_names_each_reaction_once() {
+    let mut s = Screen::new("zoe", false);
+    let tt = s.newest();
+    for (n, value) in ["👍", "x", "hello"].into_iter().enumerate() {
+        s.live_action(tt, n as u64, "zoe", value);
+    }
+    s.press(KeyCode::Char('x'));
+    let screen = rows(&s.terminal);
+    let row = |needle: &str| screen.iter().any(|r| r.contains(needle));
+    assert!(row("👍  thumbsup"), "{}", screen.join("\n"));
+    assert!(row("❌  x "), "{}", screen.join("\n"));
+    assert!(row("│ hello  ") && !row(":hello:  hello"), "{}", screen.join("\n"));
+    assert!(!row("👍  👍"), "{}", screen.join("\n"));
+}

@@ -37,6 +37,31 @@ pub fn by_name(name: &str) -> Option<&'static emojis::Emoji> {
     emojis::get_by_shortcode(canonical)
 }
 
+/// The emoji a value stands for when it is stored as a shortcode name (`x` -> ❌), not as the
+/// emoji itself.
+pub fn named(value: &str) -> Option<&'static emojis::Emoji> {
+    if is_name(value) { by_name(value) } else { None }
+}
+
+/// The emoji's first shortcode that is a plain word (`thumbsup` rather than `+1`), else its
+/// first.
+pub fn word_shortcode(emoji: &'static emojis::Emoji) -> Option<&'static str> {
+    emoji
+        .shortcodes()
+        .find(|s| s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        .or_else(|| emoji.shortcode())
+}
+
+/// The name of a reaction value, for choosing among values: the shortcode it is stored as
+/// (`x`), or the emoji's word-like shortcode (`👍` -> `thumbsup`); `None` when the value is no
+/// known emoji.
+pub fn name_of(value: &str) -> Option<&str> {
+    match named(value) {
+        Some(_) => Some(value),
+        None => emojis::get(value).and_then(word_shortcode),
+    }
+}
+
 /// How a reaction value is shown: emoji as is, known names as their emoji, unknown names as
 /// `:name:`, anything else as given.
 pub fn display(value: &str) -> Cow<'_, str> {
@@ -136,6 +161,16 @@ mod tests {
         hits.sort_by_key(|(r, _)| *r);
         assert!(hits.iter().take(3).any(|(_, e)| e.glyph == "👍"));
         assert!(cat.len() > 1000);
+    }
+
+    #[test]
+    fn values_are_named_by_their_stored_name_or_the_emojis_word() {
+        assert_eq!(name_of("👍"), Some("thumbsup"));
+        assert_eq!(name_of("x"), Some("x"));
+        assert_eq!(name_of("thumbs_up"), Some("thumbs_up"));
+        assert_eq!(name_of("hello"), None);
+        assert_eq!(name_of("+42"), None);
+        assert!(named("x").is_some() && named("❌").is_none());
     }
 
     #[test]

@@ -15,11 +15,7 @@ fn stored_value(app: &App, glyph: &str) -> String {
     match app.options.reaction_value {
         ReactionValueStyle::Emoji => glyph.to_string(),
         ReactionValueStyle::Shortcode => emojis::get(glyph)
-            .and_then(|e| {
-                e.shortcodes()
-                    .find(|s| s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
-                    .or_else(|| e.shortcode())
-            })
+            .and_then(emoji::word_shortcode)
             .map_or_else(|| glyph.to_string(), str::to_string),
     }
 }

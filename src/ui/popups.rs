@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Widget};
 
 use super::{centered, theme, wrap};
+use crate::app::emoji;
 use crate::app::picker::Picker;
 use crate::app::timeline::EntryState;
 use crate::app::{App, Overlay, Removal};
@@ -29,14 +30,11 @@ pub(super) fn draw(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
                     } else {
                         Style::new()
                     };
-                    Line::styled(
-                        format!(
-                            " {}  {} ",
-                            app.symbols.glyph(e.value),
-                            app.symbols.label(e.value)
-                        ),
-                        style,
-                    )
+                    let text = match emoji::name_of(app.symbols.raw(e.value)) {
+                        Some(name) => format!(" {}  {name} ", app.symbols.glyph(e.value)),
+                        None => format!(" {} ", app.symbols.label(e.value)),
+                    };
+                    Line::styled(text, style)
                 })
                 .collect();
             let inner = frame(
