@@ -521,6 +521,29 @@ fn the_remove_chooser_names_each_reaction_once() {
     let row = |needle: &str| screen.iter().any(|r| r.contains(needle));
     assert!(row("👍  thumbsup"), "{}", screen.join("\n"));
     assert!(row("❌  x "), "{}", screen.join("\n"));
-    assert!(row("│ hello  ") && !row(":hello:  hello"), "{}", screen.join("\n"));
+    assert!(
+        row("│ hello  ") && !row(":hello:  hello"),
+        "{}",
+        screen.join("\n")
+    );
     assert!(!row("👍  👍"), "{}", screen.join("\n"));
+}
+
+#[test]
+fn actions_screen_shows_a_shortcode_value_and_its_emoji() {
+    let mut s = Screen::new("carol", false);
+    let tt = s.newest();
+    let x = s.live_action(tt, 1, "anonymous", "x");
+    let screen = rows(&s.terminal);
+    assert!(
+        screen.iter().any(|r| r.contains("❌ 1")) && !screen.iter().any(|r| r.contains("❌ x")),
+        "chips show just the emoji"
+    );
+    s.open_actions(vec![x]);
+    let screen = rows(&s.terminal);
+    let row = screen
+        .iter()
+        .find(|r| r.contains("anonymous"))
+        .expect("the action is listed");
+    assert!(row.contains("❌ x "), "{row}");
 }

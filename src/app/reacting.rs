@@ -161,10 +161,14 @@ pub(super) fn delete_selected(app: &mut App, commands: &mut Vec<Command>) {
     }
 }
 
-/// `👍` for reactions, `receipt:read` for others.
+/// `👍` for reactions (`❌ (x)` when stored as the name `x`: the moderator removes exactly
+/// that), `receipt:read` for others.
 fn describe(app: &App, entry: &ActionEntry) -> String {
     if app.kinds.is_reaction(entry.kind) {
-        app.symbols.glyph(entry.value).to_string()
+        match app.symbols.spelled_name(entry.value) {
+            Some((glyph, name)) => format!("{glyph} ({name})"),
+            None => app.symbols.glyph(entry.value).to_string(),
+        }
     } else {
         format!(
             "{}:{}",

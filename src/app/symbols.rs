@@ -71,6 +71,15 @@ impl Symbols {
         self.entries.get(sym.0 as usize).map_or("", |e| &e.glyph)
     }
 
+    /// For a reaction value stored as a shortcode name (`x`) rather than as the emoji itself:
+    /// the emoji and the name (`❌`, `x`), so places where the stored value matters can show
+    /// both. `None` for emoji and for anything that names no emoji.
+    pub fn spelled_name(&self, sym: Sym) -> Option<(&str, &str)> {
+        let entry = self.entries.get(sym.0 as usize)?;
+        emoji::named(&entry.raw)?;
+        Some((&entry.glyph, &entry.label))
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -96,5 +105,8 @@ mod tests {
         assert_eq!(s.glyph(a), "👍");
         assert_eq!(s.label(a), "thumbsup");
         assert_eq!(s.lookup("nope"), None);
+        assert_eq!(s.spelled_name(a), Some(("👍", "thumbsup")));
+        let emoji = s.intern("👍");
+        assert_eq!(s.spelled_name(emoji), None);
     }
 }

@@ -923,3 +923,53 @@ fn picker_ranks_the_exact_name_first_then_prefixes_recent_first() {
     };
     assert_eq!(p.current(&app.emoji).map(|e| e.glyph), Some("👍"));
 }
+
+#[test]
+fn the_moderator_sees_a_shortcode_value_as_stored_next_to_its_emoji() {
+    let mut app = loaded("mod", true);
+    let tt = Timetoken(last_tt(&app).get() + 10);
+    update(
+        &mut app,
+        Event::Live(LiveEvent::Message {
+            channel: CH.into(),
+            timetoken: tt,
+            publisher: Some("alice".into()),
+            message: serde_json::json!({"text": "short note"}),
+            meta: None,
+        }),
+    );
+    update(
+        &mut app,
+        Event::Live(LiveEvent::Action {
+            channel: CH.into(),
+            kind: ActionEventKind::Added,
+            action: stored(tt, tt.get() + 1, "anonymous", "x"),
+        }),
+    );
+    assert_eq!(
+        chip_counts(&app, tt)[0].0,
+        "❌ 1",
+        "the chip shows just the emoji"
+    );
+    key(&mut app, KeyCode::Enter);
+    ch(&mut app, 'd');
+    let Some(Overlay::Confirm(removal)) = app.overlay.clone() else {
+        panic!("expected a confirmation")
+    };
+    assert_eq!(
+        removal.prompt,
+        "Remove anonymous's ❌ (x) from 'short note'? [y/N]"
+    );
+    let (op, _, _) = remove_command(&ch(&mut app, 'y'));
+    let out = update(&mut app, Event::Api(op, ApiOutcome::Removed(Ok(None))));
+    let Some(Command::AppendAudit { record, .. }) = out.commands.first().cloned() else {
+        panic!("audit: {:?}", out.commands)
+    };
+    assert_eq!(record.action.value, "x");
+    assert!(
+        app.notice
+            .unwrap()
+            .text
+            .contains("Removed anonymous's ❌ (x)")
+    );
+}

@@ -120,10 +120,10 @@ fn row_line(app: &App, row: &ActionRow, width: usize) -> Line<'static> {
     let when = local(row.action_tt, app.options.utc_offset_secs)
         .format("%m-%d %H:%M")
         .to_string();
-    let value = if app.kinds.is_reaction(row.kind) {
-        s.glyph(row.value)
-    } else {
-        s.label(row.value)
+    // The value as stored; a shortcode name also as its emoji (`❌ x`).
+    let value = match s.spelled_name(row.value) {
+        Some((glyph, name)) if app.kinds.is_reaction(row.kind) => format!("{glyph} {name}"),
+        _ => s.label(row.value).to_string(),
     };
     let fixed = TIME_W + USER_W + TYPE_W + VALUE_W + 4;
     let rest = width.saturating_sub(fixed);
@@ -141,7 +141,7 @@ fn row_line(app: &App, row: &ActionRow, width: usize) -> Line<'static> {
             theme::author(s.label(row.uuid)),
         ),
         Span::raw(cell(s.label(row.kind), TYPE_W)),
-        Span::raw(cell(value, VALUE_W)),
+        Span::raw(cell(&value, VALUE_W)),
         message,
     ])
 }
