@@ -1,5 +1,5 @@
 //! Making network text safe to show: no control characters, no escape sequences, no bidi
-//! overrides ever reach the terminal.
+//! overrides ever reach the terminal; for the UI, no flags either (see [`flags_as_text`]).
 
 use std::borrow::Cow;
 
@@ -65,6 +65,63 @@ pub fn single_line(input: &str) -> Cow<'_, str> {
     }
 }
 
+/// The letter a regional indicator stands for (🇶 -> `Q`), if `c` is one.
+fn regional_letter(c: char) -> Option<char> {
+    let n = u32::from(c).checked_sub(0x1F1E6)?;
+    (n < 26).then(|| char::from(b'A' + n as u8))
+}
+
+/// Flags (pairs of regional indicators) written as text: `:qatar:` for a known flag, else the
+/// two letters; a lone indicator as its letter. Terminals disagree on how many cells a flag
+/// takes, so one drawn as is leaves stray cells on screen until a full redraw.
+pub fn flags_as_text(input: &str) -> Cow<'_, str> {
+    if !input.chars().any(|c| regional_letter(c).is_some()) {
+        return Cow::Borrowed(input);
+    }
+    let mut out = String::with_capacity(input.len());
+    let mut chars = input.chars().peekable();
+    while let Some(c) = chars.next() {
+        let Some(first) = regional_letter(c) else {
+            out.push(c);
+            continue;
+        };
+        let Some((next, second)) = chars
+            .peek()
+            .and_then(|&n| regional_letter(n).map(|l| (n, l)))
+        else {
+            out.push(first);
+            continue;
+        };
+        chars.next();
+        match emojis::get(&format!("{c}{next}")).and_then(|e| e.shortcode()) {
+            Some(code) => {
+                out.push(':');
+                out.push_str(code);
+                out.push(':');
+            }
+            None => {
+                out.push(first);
+                out.push(second);
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Regional indicators as their letters (🇶🇦 -> `QA`): two cells, as wide as a flag is meant
+/// to be, for columns laid out for one emoji.
+pub fn flag_letters(input: &str) -> Cow<'_, str> {
+    if !input.chars().any(|c| regional_letter(c).is_some()) {
+        return Cow::Borrowed(input);
+    }
+    Cow::Owned(
+        input
+            .chars()
+            .map(|c| regional_letter(c).unwrap_or(c))
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,5 +141,13 @@ mod tests {
         assert_eq!(single_line("two\nlines"), "two lines");
         // Zero-width joiners inside emoji sequences are kept.
         assert_eq!(sanitize("👩‍💻"), "👩‍💻");
+    }
+
+    #[test]
+    fn flags_become_text() {
+        assert_eq!(flags_as_text("go 🇶🇦!"), "go :qatar:!");
+        assert_eq!(flags_as_text("🇶🇿 🇶"), "QZ Q");
+        assert!(matches!(flags_as_text("👍 plain"), Cow::Borrowed(_)));
+        assert_eq!(flag_letters("🇶🇦"), "QA");
     }
 }

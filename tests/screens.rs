@@ -547,3 +547,35 @@ fn actions_screen_shows_a_shortcode_value_and_its_emoji() {
         .expect("the action is listed");
     assert!(row.contains("❌ x "), "{row}");
 }
+
+/// No regional indicator (half of a flag) is in any cell: terminals disagree on their width.
+fn assert_no_flags(s: &Screen, what: &str) {
+    let screen = rows(&s.terminal);
+    let flagged: Vec<&String> = screen
+        .iter()
+        .filter(|r| r.chars().any(|c| ('\u{1F1E6}'..='\u{1F1FF}').contains(&c)))
+        .collect();
+    assert!(flagged.is_empty(), "{what}: {flagged:?}");
+}
+
+#[test]
+fn flags_are_drawn_as_text() {
+    let mut s = Screen::new("carol", false);
+    let tt = s.newest();
+    let flag = s.live_action(tt, 1, "bob", "🇶🇦");
+    let has = |s: &Screen, text: &str| rows(&s.terminal).iter().any(|r| r.contains(text));
+    assert_no_flags(&s, "Timeline");
+    assert!(has(&s, ":qatar: 1"), "the chip names the flag");
+    s.press(KeyCode::Enter);
+    assert_no_flags(&s, "Details");
+    assert!(has(&s, ":qatar:"));
+    s.press(KeyCode::Esc);
+    s.press(KeyCode::Char('r'));
+    s.keys("qata");
+    assert_no_flags(&s, "picker");
+    assert!(has(&s, "QA  :qatar:"), "{}", rows(&s.terminal).join("\n"));
+    s.press(KeyCode::Esc);
+    s.open_actions(vec![flag]);
+    assert_no_flags(&s, "Actions");
+    assert!(has(&s, ":qatar:"));
+}

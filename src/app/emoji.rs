@@ -74,6 +74,13 @@ pub fn display(value: &str) -> Cow<'_, str> {
     Cow::Borrowed(value)
 }
 
+/// How a reaction value is drawn: [`display`], on one line with nothing unsafe, and flags as
+/// text (`:qatar:`). Chips group by it and toggling compares it.
+pub fn shown(value: &str) -> String {
+    let line = crate::text::single_line(&display(value)).into_owned();
+    crate::text::flags_as_text(&line).into_owned()
+}
+
 /// The shortcode for an emoji (`👍` -> `+1`), when it has one.
 pub fn shortcode(emoji: &str) -> Option<&'static str> {
     emojis::get(emoji).and_then(|e| e.shortcode())

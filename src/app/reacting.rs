@@ -32,7 +32,7 @@ pub(super) fn toggle(
         app.error("That message is no longer loaded");
         return;
     };
-    let shown = emoji::display(value).into_owned();
+    let shown = emoji::shown(value);
     let mine = message.actions.iter().find(|a| {
         a.uuid == app.me && app.kinds.is_reaction(a.kind) && app.symbols.glyph(a.value) == shown
     });

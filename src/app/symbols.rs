@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use foldhash::fast::RandomState;
 
 use super::emoji;
-use crate::text::single_line;
+use crate::text::{flags_as_text, single_line};
 
 /// An interned string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -40,8 +40,8 @@ impl Symbols {
             return sym;
         }
         let sym = Sym(self.entries.len() as u32);
-        let label: Box<str> = single_line(s).into();
-        let glyph: Box<str> = single_line(&emoji::display(s)).into();
+        let label: Box<str> = flags_as_text(&single_line(s)).into();
+        let glyph: Box<str> = emoji::shown(s).into();
         self.entries.push(Entry {
             raw: s.into(),
             label,

@@ -973,3 +973,31 @@ fn the_moderator_sees_a_shortcode_value_as_stored_next_to_its_emoji() {
             .contains("Removed anonymous's ❌ (x)")
     );
 }
+
+#[test]
+fn a_flag_reaction_shows_as_text_and_toggles_off() {
+    let mut app = loaded("carol", false);
+    let tt = last_tt(&app);
+    update(
+        &mut app,
+        Event::Live(LiveEvent::Action {
+            channel: CH.into(),
+            kind: ActionEventKind::Added,
+            action: stored(tt, tt.get() + 1, "carol", "🇶🇦"),
+        }),
+    );
+    let flag = chip_counts(&app, tt)
+        .into_iter()
+        .find(|c| c.0.starts_with(":qatar:"));
+    assert_eq!(flag, Some((":qatar: 1".into(), 1, true, false)));
+    let value = app.symbols.lookup("🇶🇦").unwrap();
+    let out = update(
+        &mut app,
+        Event::Mouse(MouseTarget::Chip {
+            message_tt: tt,
+            value,
+        }),
+    );
+    let (_, action_tt, _) = remove_command(&out);
+    assert_eq!(action_tt, Timetoken(tt.get() + 1), "mine, so removed");
+}

@@ -9,7 +9,7 @@ use std::collections::VecDeque;
 
 use super::symbols::{Sym, Symbols};
 use crate::pubnub::{HistoryMessage, StoredAction, Timetoken, message_text};
-use crate::text::sanitize;
+use crate::text::{flags_as_text, sanitize};
 
 /// Identifies one of our own requests in flight.
 pub type OpId = u32;
@@ -40,12 +40,17 @@ pub struct ActionEntry {
 pub struct Message {
     pub timetoken: Timetoken,
     pub author: Option<Sym>,
-    /// Sanitised text (newlines kept).
+    /// Sanitised text (newlines kept, flags as text).
     pub text: Box<str>,
     /// Ordered by action timetoken, pending adds last.
     pub actions: Vec<ActionEntry>,
     /// Bumped on every change, so caches keyed by it stay right.
     pub revision: u32,
+}
+
+/// A payload's text as the UI draws it: sanitised, newlines kept, flags as text.
+fn shown_text(payload: &serde_json::Value) -> Box<str> {
+    flags_as_text(&sanitize(&message_text(payload))).into()
 }
 
 impl Message {
@@ -71,7 +76,7 @@ impl Message {
         Self {
             timetoken: m.timetoken,
             author: m.uuid.as_deref().map(|u| symbols.intern(u)),
-            text: sanitize(&message_text(&m.message)).into(),
+            text: shown_text(&m.message),
             actions,
             revision: 0,
         }
@@ -82,7 +87,7 @@ impl Message {
         Self {
             timetoken,
             author,
-            text: sanitize(&message_text(payload)).into(),
+            text: shown_text(payload),
             actions: Vec::new(),
             revision: 0,
         }

@@ -12,6 +12,7 @@ use crate::app::emoji;
 use crate::app::picker::Picker;
 use crate::app::timeline::EntryState;
 use crate::app::{App, Overlay, Removal};
+use crate::text;
 
 pub(super) fn draw(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
     match overlay {
@@ -88,6 +89,7 @@ fn draw_picker(app: &App, picker: &Picker, area: Rect, buf: &mut Buffer) {
         Span::styled("▏", theme::info()),
     ]);
     buf.set_line(inner.x, inner.y, &query, inner.width);
+    // Compared as drawn, so that every spelling of a reaction (and a flag) is found.
     let mine: Vec<&str> = app
         .timeline
         .get(picker.message_tt)
@@ -117,14 +119,15 @@ fn draw_picker(app: &App, picker: &Picker, area: Rect, buf: &mut Buffer) {
             continue;
         };
         let recent = app.emoji.recent.iter().any(|g| g == entry.glyph);
-        let check = if mine.contains(&entry.glyph) {
+        let check = if mine.contains(&emoji::shown(entry.glyph).as_str()) {
             "✓"
         } else {
             " "
         };
+        // A flag as its two letters: terminals disagree on a flag's width.
         let text = format!(
             "{check} {}  {}",
-            entry.glyph,
+            text::flag_letters(entry.glyph),
             wrap::truncate(
                 &format!(
                     ":{}: {}{}",
