@@ -16,14 +16,33 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
+        Err(Failure { message, status }) => {
             eprintln!("reactions: {message}");
-            ExitCode::FAILURE
+            ExitCode::from(status)
         }
     }
 }
 
-fn run(cli: Cli) -> Result<(), String> {
+/// Why the program stopped: the one line for stderr and the exit status (2 for usage errors,
+/// as for a bad command line, 1 for failures).
+struct Failure {
+    message: String,
+    status: u8,
+}
+
+impl Failure {
+    fn usage(message: String) -> Self {
+        Self { message, status: 2 }
+    }
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Self { message, status: 1 }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
     let paths = Paths::discover().map_err(|e| e.to_string())?;
     if let Some(Command::Config(ConfigCommand::Path)) = cli.command {
         println!("{}", paths.config_file.display());
@@ -44,9 +63,9 @@ fn run(cli: Cli) -> Result<(), String> {
             let mut options = ServerOptions::new(listen, db_path);
             options.secret_key = connection.secret_key.clone();
             options.publish_key = Some(connection.publish_key.clone());
-            runtime
+            Ok(runtime
                 .block_on(server::run(options))
-                .map_err(|e| e.to_string())
+                .map_err(|e| e.to_string())?)
         }
         Some(command) => {
             // Only warnings: a command's stderr is its one-line error, not the embedded
@@ -57,8 +76,8 @@ fn run(cli: Cli) -> Result<(), String> {
             let task =
                 runtime.spawn(async move { commands::run(command, &connection, &paths).await });
             match runtime.block_on(task) {
-                Ok(result) => result.map_err(|e| e.to_string()),
-                Err(e) => Err(format!("the command ended abnormally: {e}")),
+                Ok(result) => Ok(result.map_err(|e| e.to_string())?),
+                Err(e) => Err(format!("the command ended abnormally: {e}").into()),
             }
         }
     }
@@ -97,10 +116,11 @@ async fn run_tui(
     file: &FileConfig,
     connection: &Connection,
     paths: &Paths,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     let _log_guard = init_file_logging(paths);
+    // Before anything starts, and before the terminal switches to the UI.
     let keymap = app::keymap::Keymap::with_overrides(&file.keys)
-        .map_err(|e| format!("{}: {e}", paths.config_file.display()))?;
+        .map_err(|e| Failure::usage(format!("{}: {e}", paths.config_file.display())))?;
     let embedded = match connection.backend {
         Backend::Embedded => Some(
             embedded::start(paths, &connection.subscribe_key)
@@ -112,7 +132,9 @@ async fn run_tui(
     let origin = match (&connection.backend, &embedded) {
         (Backend::Remote { origin }, _) => origin.clone(),
         (Backend::Embedded, Some(server)) => server.origin(),
-        (Backend::Embedded, None) => return Err("internal: embedded server missing".into()),
+        (Backend::Embedded, None) => {
+            return Err(String::from("internal: embedded server missing").into());
+        }
     };
     let client =
         pubnub::Client::new(connection.client_config(&origin)).map_err(|e| e.to_string())?;
@@ -143,5 +165,5 @@ async fn run_tui(
     if let Some(server) = embedded {
         server.shutdown().await;
     }
-    result.map_err(|e| format!("terminal: {e}"))
+    Ok(result.map_err(|e| format!("terminal: {e}"))?)
 }

@@ -503,3 +503,50 @@ fn the_ui_starts_in_embedded_mode_with_the_demo_conversation() {
         "the embedded database is not in the temporary data directory"
     );
 }
+
+/// A process killed and reaped when dropped, whether the test passes or not.
+struct Reaped(ProcessChild);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn a_key_bound_to_two_actions_stops_the_ui_before_the_terminal_switches() {
+    let sandbox = Sandbox::new();
+    let config = sandbox.path("config/reactions");
+    std::fs::create_dir_all(&config).expect("config dir");
+    std::fs::write(
+        config.join("config.toml"),
+        "[keys]\nthumbs_up = \"t\"\nhelp = \"t\"\n",
+    )
+    .expect("config file");
+    let (out_path, err_path) = (sandbox.path("stdout"), sandbox.path("stderr"));
+    let mut child = Reaped(
+        sandbox
+            .command()
+            .stdin(Stdio::null())
+            .stdout(std::fs::File::create(&out_path).expect("stdout file"))
+            .stderr(std::fs::File::create(&err_path).expect("stderr file"))
+            .spawn()
+            .expect("spawn reactions"),
+    );
+    let status = poll("reactions to exit", Instant::now() + STEP, || {
+        child.0.try_wait().expect("wait for reactions")
+    });
+    let stdout = std::fs::read(&out_path).expect("stdout");
+    let stderr = std::fs::read_to_string(&err_path).expect("stderr");
+    assert_eq!(status.code(), Some(2), "a usage error: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(
+        stderr.contains("\"t\"") && stderr.contains("help") && stderr.contains("thumbs_up"),
+        "names the key and both actions: {stderr}"
+    );
+    assert!(
+        rfind(&stdout, ENTER_ALTERNATE_SCREEN).is_none(),
+        "the terminal never switched to the UI"
+    );
+}

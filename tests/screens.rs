@@ -579,3 +579,33 @@ fn flags_are_drawn_as_text() {
     assert_no_flags(&s, "Actions");
     assert!(has(&s, ":qatar:"));
 }
+
+#[test]
+fn hints_follow_a_remapped_keymap() {
+    use reactions::app::keymap::Keymap;
+    use reactions::config::KeySpecs;
+    let mut keys = std::collections::BTreeMap::new();
+    keys.insert("help".to_string(), KeySpecs::One("F1".into()));
+    keys.insert("switch_screen".to_string(), KeySpecs::One("s".into()));
+    keys.insert("delete".to_string(), KeySpecs::One("D".into()));
+    let keymap = Keymap::with_overrides(&keys).expect("a valid keymap");
+    let mut s = Screen::with_options(Options {
+        keymap,
+        ..options("carol")
+    });
+    s.draw();
+    let screen = rows(&s.terminal);
+    let (header, status) = (&screen[0], &screen[screen.len() - 1]);
+    assert!(header.contains("s switch · F1 help"), "{header}");
+    assert!(
+        !header.contains("Tab") && !header.contains("? help"),
+        "{header}"
+    );
+    assert!(
+        status.contains("F1 help") && !status.contains("? help"),
+        "{status}"
+    );
+    s.press(KeyCode::Enter);
+    let details = rows(&s.terminal).join("\n");
+    assert!(details.contains("D remove"), "{details}");
+}

@@ -232,9 +232,12 @@ impl Keymap {
     }
 
     /// The defaults with the config's `[keys]` applied: an action listed there gets exactly
-    /// the keys given, and those keys leave whatever action had them.
+    /// the keys given, and those keys leave whatever action had them by default. A key given
+    /// to two actions is refused, naming both: one table serves every screen, so one of them
+    /// would silently never be reachable.
     pub fn with_overrides(overrides: &BTreeMap<String, KeySpecs>) -> Result<Self, String> {
         let mut lists = Self::default().by_action;
+        let mut given: HashMap<Key, Action> = HashMap::new();
         for (name, specs) in overrides {
             let action = Action::ALL
                 .iter()
@@ -252,6 +255,16 @@ impl Keymap {
                 .iter()
                 .map(|s| Key::parse(s).map_err(|e| format!("[keys] {name}: {e}")))
                 .collect::<Result<Vec<Key>, String>>()?;
+            for key in &keys {
+                if let Some(other) = given.insert(*key, action).filter(|&o| o != action) {
+                    return Err(format!(
+                        "[keys]: key {:?} is bound to both {} and {}; give it to one of them",
+                        key.label(),
+                        other.name(),
+                        action.name()
+                    ));
+                }
+            }
             for (other, other_keys) in lists.iter_mut() {
                 if *other != action {
                     other_keys.retain(|k| !keys.contains(k));
@@ -283,6 +296,27 @@ impl Keymap {
         } else {
             labels.join("/")
         }
+    }
+
+    /// The first key bound to `action` as help writes it (`?`, `F1`), or `(unbound)`.
+    pub fn first_label(&self, action: Action) -> String {
+        self.keys(action)
+            .first()
+            .map_or_else(|| "(unbound)".into(), Key::label)
+    }
+
+    /// A hint line such as `j/k select · d remove`: for each item the first key of each of its
+    /// actions, then what they do. Items with an unbound action are left out.
+    pub fn hints(&self, items: &[(&[Action], &str)]) -> String {
+        items
+            .iter()
+            .filter(|(actions, _)| actions.iter().all(|&a| !self.keys(a).is_empty()))
+            .map(|(actions, what)| {
+                let keys: Vec<String> = actions.iter().map(|&a| self.first_label(a)).collect();
+                format!("{} {what}", keys.join("/"))
+            })
+            .collect::<Vec<_>>()
+            .join(" · ")
     }
 
     /// Help lines grouped by scope: (scope title, [(keys, description)]).
@@ -344,6 +378,45 @@ mod tests {
             rows.iter()
                 .any(|(k, d)| k == "F1/j" && *d == Action::Help.help())
         }));
+    }
+
+    #[test]
+    fn a_key_given_to_two_actions_is_refused_naming_both() {
+        let mut o = BTreeMap::new();
+        o.insert("thumbs_up".to_string(), KeySpecs::One("t".into()));
+        o.insert(
+            "help".to_string(),
+            KeySpecs::Many(vec!["F1".into(), "t".into()]),
+        );
+        let err = Keymap::with_overrides(&o).unwrap_err();
+        assert!(
+            err.contains("\"t\"") && err.contains("help") && err.contains("thumbs_up"),
+            "{err}"
+        );
+        assert!(!err.contains('\n'), "one line: {err}");
+        // Taking a default key from another action is a remap, not a conflict.
+        let mut o = BTreeMap::new();
+        o.insert("thumbs_up".to_string(), KeySpecs::One("t".into()));
+        o.insert("help".to_string(), KeySpecs::One("j".into()));
+        assert!(Keymap::with_overrides(&o).is_ok());
+    }
+
+    #[test]
+    fn hints_name_the_first_key_and_leave_out_unbound_actions() {
+        let mut o = BTreeMap::new();
+        o.insert(
+            "help".to_string(),
+            KeySpecs::Many(vec!["F1".into(), "h".into()]),
+        );
+        o.insert("reload".to_string(), KeySpecs::Many(vec![]));
+        let km = Keymap::with_overrides(&o).unwrap();
+        let items: &[(&[Action], &str)] = &[
+            (&[Action::Down, Action::Up], "select"),
+            (&[Action::Reload], "reload"),
+            (&[Action::Help], "help"),
+        ];
+        assert_eq!(km.hints(items), "j/k select · F1 help");
+        assert_eq!(km.first_label(Action::Reload), "(unbound)");
     }
 
     #[test]

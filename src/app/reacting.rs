@@ -5,6 +5,7 @@
 use super::actions_view::ActionRow;
 use super::details::detail_rows;
 use super::emoji;
+use super::keymap::Action;
 use super::timeline::{ActionEntry, EntryState};
 use super::{App, AuditRecord, Command, Op, Overlay, Removal, Screen};
 use crate::config::ReactionValueStyle;
@@ -70,7 +71,15 @@ pub(super) fn toggle_first(app: &mut App, commands: &mut Vec<Command>) {
         .map(|a| (message.timetoken, app.symbols.raw(a.value).to_string()));
     match first {
         Some((tt, value)) => toggle(app, tt, &value, commands),
-        None => app.info("No reactions on this message yet: + adds 👍, r opens the picker"),
+        None => {
+            let keymap = &app.options.keymap;
+            let text = format!(
+                "No reactions on this message yet: {} adds 👍, {} opens the picker",
+                keymap.first_label(Action::ThumbsUp),
+                keymap.first_label(Action::Picker)
+            );
+            app.info(text);
+        }
     }
 }
 
@@ -124,7 +133,14 @@ pub(super) fn delete_selected(app: &mut App, commands: &mut Vec<Command>) {
                 (r.message_tt, entry)
             }),
         Screen::Timeline => {
-            app.info("d removes the selected action in Details (Enter) or Actions (Tab)");
+            let keymap = &app.options.keymap;
+            let text = format!(
+                "{} removes the selected action in Details ({}) or Actions ({})",
+                keymap.first_label(Action::Delete),
+                keymap.first_label(Action::Details),
+                keymap.first_label(Action::SwitchScreen)
+            );
+            app.info(text);
             return;
         }
     };

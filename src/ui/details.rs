@@ -10,6 +10,7 @@ use super::timeline::local;
 use super::{theme, wrap};
 use crate::app::App;
 use crate::app::details::{DetailRow, DetailsView, detail_rows, user_label};
+use crate::app::keymap::Action;
 use crate::app::timeline::EntryState;
 
 /// Lines of the message text shown above the list at most.
@@ -63,10 +64,12 @@ pub(super) fn draw(app: &App, view: DetailsView, area: Rect, buf: &mut Buffer) {
         ""
     };
     if y < bottom {
-        let summary = format!(
-            "{hint}{} actions · j/k select · d remove · Esc back",
-            message.actions.len()
-        );
+        let keys = app.options.keymap.hints(&[
+            (&[Action::Down, Action::Up], "select"),
+            (&[Action::Delete], "remove"),
+            (&[Action::Back], "back"),
+        ]);
+        let summary = format!("{hint}{} actions · {keys}", message.actions.len());
         buf.set_string(area.x + 1, y, summary, theme::dim());
         y += 1;
     }

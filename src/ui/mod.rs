@@ -15,6 +15,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 
+use crate::app::keymap::Action;
 use crate::app::{App, MouseTarget, Overlay, Screen};
 
 /// Screen regions from the last frame that a click can hit.
@@ -101,7 +102,16 @@ fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
         tab("Timeline", !on_actions),
         Span::raw(" "),
         tab("Actions", on_actions),
-        Span::styled("   Tab switch · ? help", theme::dim()),
+        Span::styled(
+            format!(
+                "   {}",
+                app.options.keymap.hints(&[
+                    (&[Action::SwitchScreen], "switch"),
+                    (&[Action::Help], "help"),
+                ])
+            ),
+            theme::dim(),
+        ),
     ]);
     frame
         .buffer_mut()

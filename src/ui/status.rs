@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
 use super::{theme, wrap};
+use crate::app::keymap::Action;
 use crate::app::{App, Connection};
 use crate::text::single_line;
 
@@ -100,7 +101,10 @@ pub(super) fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     spans.push(Span::raw("  "));
     match notice {
         Some(n) => spans.push(n),
-        None => spans.push(Span::styled("? help", theme::dim())),
+        None => spans.push(Span::styled(
+            app.options.keymap.hints(&[(&[Action::Help], "help")]),
+            theme::dim(),
+        )),
     }
     buf.set_line(area.x, area.y, &Line::from(spans), area.width);
 }
