@@ -105,7 +105,7 @@ pub async fn run(mut app: App, client: Client, files: worker::WorkerFiles) -> st
     loop {
         if redraw {
             terminal.draw(|frame| ui::draw(frame, &app, &mut state))?;
-            app.page_size = state.visible_messages.max(1);
+            state.measured(&mut app);
             redraw = false;
         }
         let first = tokio::select! {

@@ -74,7 +74,7 @@ impl Screen {
         self.terminal
             .draw(|f| ui::draw(f, &self.app, &mut self.state))
             .expect("draw");
-        self.app.page_size = self.state.visible_messages.max(1);
+        self.state.measured(&mut self.app);
     }
 
     fn text(&mut self) -> String {
@@ -92,6 +92,21 @@ impl Screen {
     /// The newest loaded message.
     fn newest(&self) -> Timetoken {
         self.app.timeline.last().expect("loaded").timetoken
+    }
+
+    /// A message arriving live (the selection follows it).
+    fn live_message(&mut self, tt: Timetoken, author: &str, text: &str) {
+        update(
+            &mut self.app,
+            Event::Live(LiveEvent::Message {
+                channel: CH.into(),
+                timetoken: tt,
+                publisher: Some(author.into()),
+                message: serde_json::json!({ "text": text }),
+                meta: None,
+            }),
+        );
+        self.draw();
     }
 
     /// `uuid`'s reaction `value` on message `tt` arriving live, `n` ticks after the message.
@@ -608,4 +623,41 @@ fn hints_follow_a_remapped_keymap() {
     s.press(KeyCode::Enter);
     let details = rows(&s.terminal).join("\n");
     assert!(details.contains("D remove"), "{details}");
+}
+
+#[test]
+fn details_shows_every_line_of_a_message_taller_than_the_screen() {
+    let mut s = Screen::new("carol", false);
+    let tt = Timetoken(s.newest().get() + 10);
+    let text: Vec<String> = (1..=60)
+        .map(|n| format!("line {n:02} of the long message"))
+        .collect();
+    s.live_message(tt, "alice", &text.join("\n"));
+    s.live_action(tt, 1, "bob", "👍");
+    s.press(KeyCode::Enter);
+    let on_screen = |s: &Screen, n: usize| {
+        rows(&s.terminal)
+            .iter()
+            .any(|r| r.contains(&format!("line {n:02} of")))
+    };
+    assert!(
+        on_screen(&s, 1),
+        "Details opens on the message's first line"
+    );
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..100 {
+        seen.extend((1..=60).filter(|&n| on_screen(&s, n)));
+        s.press(KeyCode::Char('j'));
+    }
+    let missing: Vec<usize> = (1..=60).filter(|n| !seen.contains(n)).collect();
+    assert!(missing.is_empty(), "lines never shown: {missing:?}");
+    let screen = rows(&s.terminal).join("\n");
+    assert!(
+        on_screen(&s, 60) && screen.contains("bob"),
+        "the end of the text and the actions under it:\n{screen}"
+    );
+    s.press(KeyCode::Char('g'));
+    assert!(on_screen(&s, 1), "g goes back to the first line");
+    s.press(KeyCode::Char('G'));
+    assert!(on_screen(&s, 60), "G goes to the end");
 }

@@ -134,12 +134,11 @@ fn move_selection(app: &mut App, step: Step, commands: &mut Vec<Command>) {
         Screen::Details(mut view) => {
             if let Some(message) = app.timeline.get(view.message_tt) {
                 let rows = detail_rows(message, &app.kinds);
-                let delta = match step {
-                    Step::By(delta) => delta,
-                    Step::First => -(rows.len() as isize),
-                    Step::Last => rows.len() as isize,
-                };
-                view.move_by(&rows, delta);
+                match step {
+                    Step::By(delta) => view.move_by(&rows, delta),
+                    Step::First => view.first(&rows),
+                    Step::Last => view.last(&rows),
+                }
                 app.screen = Screen::Details(view);
             }
         }

@@ -315,7 +315,8 @@ pub struct App {
     pub loading_older: bool,
     /// `g` was pressed: keep loading older pages and selecting the first until the start.
     pub jump_to_start: bool,
-    /// Messages that fit on a page of the Timeline (set by the UI after drawing).
+    /// How far PgUp/PgDn move: messages on a page of the Timeline, lines of Details (set by
+    /// the UI after drawing).
     pub page_size: usize,
     pub now: Timetoken,
     pub quit: bool,

@@ -1001,3 +1001,57 @@ fn a_flag_reaction_shows_as_text_and_toggles_off() {
     let (_, action_tt, _) = remove_command(&out);
     assert_eq!(action_tt, Timetoken(tt.get() + 1), "mine, so removed");
 }
+
+#[test]
+fn details_reads_through_a_long_text_before_selecting_and_removes_only_what_is_on_screen() {
+    let mut app = loaded("bob", false);
+    let tt = Timetoken(last_tt(&app).get() + 10);
+    let text: Vec<String> = (1..=60).map(|n| format!("line {n}")).collect();
+    update(
+        &mut app,
+        Event::Live(LiveEvent::Message {
+            channel: CH.into(),
+            timetoken: tt,
+            publisher: Some("alice".into()),
+            message: serde_json::json!({ "text": text.join("\n") }),
+            meta: None,
+        }),
+    );
+    update(
+        &mut app,
+        Event::Live(LiveEvent::Action {
+            channel: CH.into(),
+            kind: ActionEventKind::Added,
+            action: stored(tt, tt.get() + 1, "bob", "👍"),
+        }),
+    );
+    key(&mut app, KeyCode::Enter);
+    // What the UI reports after drawing: 60 lines of text, 20 rows on screen.
+    let measured = |app: &mut App| {
+        if let Screen::Details(view) = &mut app.screen {
+            view.layout = details::DetailsLayout {
+                text_lines: 60,
+                height: 20,
+            };
+        }
+        app.page_size = 19;
+    };
+    let view = |app: &App| match app.screen {
+        Screen::Details(view) => view,
+        _ => panic!("in Details"),
+    };
+    measured(&mut app);
+    assert!(
+        ch(&mut app, 'd').commands.is_empty(),
+        "my 👍 is not on screen yet: nothing removed unseen"
+    );
+    ch(&mut app, 'j');
+    assert_eq!(view(&app).top, 1, "j reads on through the text");
+    key(&mut app, KeyCode::PageDown);
+    assert_eq!(view(&app).top, 20, "a page of lines");
+    ch(&mut app, 'G');
+    assert_eq!(view(&app).top, 43, "the end: 63 lines, 20 on screen");
+    remove_command(&ch(&mut app, 'd'));
+    ch(&mut app, 'g');
+    assert_eq!(view(&app).top, 0);
+}

@@ -15,6 +15,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 
+use crate::app::details::DetailsLayout;
 use crate::app::keymap::Action;
 use crate::app::{App, MouseTarget, Overlay, Screen};
 
@@ -60,6 +61,21 @@ pub struct UiState {
     pub hits: Hits,
     /// Messages visible on the Timeline in the last frame (the page size).
     pub visible_messages: usize,
+    /// The Details screen's layout in the last frame.
+    details: DetailsLayout,
+}
+
+impl UiState {
+    /// Tells the app what the last frame measured, which its movement keys need: how far a
+    /// page key moves (messages on the Timeline, lines or actions in Details) and the Details
+    /// screen's layout.
+    pub fn measured(&self, app: &mut App) {
+        app.page_size = self.visible_messages.max(1);
+        if let Screen::Details(view) = &mut app.screen {
+            view.layout = self.details;
+            app.page_size = self.details.height.saturating_sub(1).max(1);
+        }
+    }
 }
 
 /// Draws the whole screen.
@@ -79,7 +95,7 @@ pub fn draw(frame: &mut Frame, app: &App, state: &mut UiState) {
             state.visible_messages = state.timeline.draw(app, main, buf, &mut state.hits);
         }
         Screen::Actions => state.actions.draw(app, main, buf, &mut state.hits),
-        Screen::Details(view) => details::draw(app, view, main, buf),
+        Screen::Details(view) => state.details = details::draw(app, view, main, buf),
     }
     status::draw(app, bottom, frame.buffer_mut());
     if let Some(overlay) = &app.overlay {
