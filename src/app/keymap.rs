@@ -380,14 +380,20 @@ mod tests {
         }));
     }
 
+    /// A `[keys]` table: action name -> keys.
+    fn table(entries: &[(&str, &[&str])]) -> BTreeMap<String, KeySpecs> {
+        entries
+            .iter()
+            .map(|(name, keys)| {
+                let keys = keys.iter().map(|k| k.to_string()).collect();
+                (name.to_string(), KeySpecs::Many(keys))
+            })
+            .collect()
+    }
+
     #[test]
     fn a_key_given_to_two_actions_is_refused_naming_both() {
-        let mut o = BTreeMap::new();
-        o.insert("thumbs_up".to_string(), KeySpecs::One("t".into()));
-        o.insert(
-            "help".to_string(),
-            KeySpecs::Many(vec!["F1".into(), "t".into()]),
-        );
+        let o = table(&[("thumbs_up", &["t"]), ("help", &["F1", "t"])]);
         let err = Keymap::with_overrides(&o).unwrap_err();
         assert!(
             err.contains("\"t\"") && err.contains("help") && err.contains("thumbs_up"),
@@ -395,21 +401,14 @@ mod tests {
         );
         assert!(!err.contains('\n'), "one line: {err}");
         // Taking a default key from another action is a remap, not a conflict.
-        let mut o = BTreeMap::new();
-        o.insert("thumbs_up".to_string(), KeySpecs::One("t".into()));
-        o.insert("help".to_string(), KeySpecs::One("j".into()));
+        let o = table(&[("thumbs_up", &["t"]), ("help", &["j"])]);
         assert!(Keymap::with_overrides(&o).is_ok());
     }
 
     #[test]
     fn hints_name_the_first_key_and_leave_out_unbound_actions() {
-        let mut o = BTreeMap::new();
-        o.insert(
-            "help".to_string(),
-            KeySpecs::Many(vec!["F1".into(), "h".into()]),
-        );
-        o.insert("reload".to_string(), KeySpecs::Many(vec![]));
-        let km = Keymap::with_overrides(&o).unwrap();
+        let km =
+            Keymap::with_overrides(&table(&[("help", &["F1", "h"]), ("reload", &[])])).unwrap();
         let items: &[(&[Action], &str)] = &[
             (&[Action::Down, Action::Up], "select"),
             (&[Action::Reload], "reload"),

@@ -85,6 +85,30 @@ fn stored(mt: Timetoken, at: u64, uuid: &str, value: &str) -> StoredAction {
     }
 }
 
+/// Alice's message `text` arriving live at `tt`, then each of `actions` on it.
+fn live_message_with(app: &mut App, tt: Timetoken, text: &str, actions: &[StoredAction]) {
+    update(
+        app,
+        Event::Live(LiveEvent::Message {
+            channel: CH.into(),
+            timetoken: tt,
+            publisher: Some("alice".into()),
+            message: serde_json::json!({ "text": text }),
+            meta: None,
+        }),
+    );
+    for action in actions {
+        update(
+            app,
+            Event::Live(LiveEvent::Action {
+                channel: CH.into(),
+                kind: ActionEventKind::Added,
+                action: action.clone(),
+            }),
+        );
+    }
+}
+
 fn add_command(out: &Outcome) -> (OpId, Timetoken, String) {
     out.commands
         .iter()
@@ -928,24 +952,8 @@ fn picker_ranks_the_exact_name_first_then_prefixes_recent_first() {
 fn the_moderator_sees_a_shortcode_value_as_stored_next_to_its_emoji() {
     let mut app = loaded("mod", true);
     let tt = Timetoken(last_tt(&app).get() + 10);
-    update(
-        &mut app,
-        Event::Live(LiveEvent::Message {
-            channel: CH.into(),
-            timetoken: tt,
-            publisher: Some("alice".into()),
-            message: serde_json::json!({"text": "short note"}),
-            meta: None,
-        }),
-    );
-    update(
-        &mut app,
-        Event::Live(LiveEvent::Action {
-            channel: CH.into(),
-            kind: ActionEventKind::Added,
-            action: stored(tt, tt.get() + 1, "anonymous", "x"),
-        }),
-    );
+    let x = stored(tt, tt.get() + 1, "anonymous", "x");
+    live_message_with(&mut app, tt, "short note", &[x]);
     assert_eq!(
         chip_counts(&app, tt)[0].0,
         "❌ 1",
@@ -1007,24 +1015,8 @@ fn details_reads_through_a_long_text_before_selecting_and_removes_only_what_is_o
     let mut app = loaded("bob", false);
     let tt = Timetoken(last_tt(&app).get() + 10);
     let text: Vec<String> = (1..=60).map(|n| format!("line {n}")).collect();
-    update(
-        &mut app,
-        Event::Live(LiveEvent::Message {
-            channel: CH.into(),
-            timetoken: tt,
-            publisher: Some("alice".into()),
-            message: serde_json::json!({ "text": text.join("\n") }),
-            meta: None,
-        }),
-    );
-    update(
-        &mut app,
-        Event::Live(LiveEvent::Action {
-            channel: CH.into(),
-            kind: ActionEventKind::Added,
-            action: stored(tt, tt.get() + 1, "bob", "👍"),
-        }),
-    );
+    let mine = stored(tt, tt.get() + 1, "bob", "👍");
+    live_message_with(&mut app, tt, &text.join("\n"), &[mine]);
     key(&mut app, KeyCode::Enter);
     // What the UI reports after drawing: 60 lines of text, 20 rows on screen.
     let measured = |app: &mut App| {
