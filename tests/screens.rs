@@ -528,7 +528,7 @@ fn popup_hints_stay_inside_their_border_at_30_columns() {
 fn the_remove_chooser_names_each_reaction_once() {
     let mut s = Screen::new("zoe", false);
     let tt = s.newest();
-    for (n, value) in ["👍", "x", "hello"].into_iter().enumerate() {
+    for (n, value) in ["👍", "x", "hello", "🇶🇦"].into_iter().enumerate() {
         s.live_action(tt, n as u64, "zoe", value);
     }
     s.press(KeyCode::Char('x'));
@@ -541,6 +541,7 @@ fn the_remove_chooser_names_each_reaction_once() {
         "{}",
         screen.join("\n")
     );
+    assert!(row("QA  qatar"), "a flag as in the picker");
     assert!(!row("👍  👍"), "{}", screen.join("\n"));
 }
 

@@ -31,8 +31,13 @@ pub(super) fn draw(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
                     } else {
                         Style::new()
                     };
-                    let text = match emoji::name_of(app.symbols.raw(e.value)) {
-                        Some(name) => format!(" {}  {name} ", app.symbols.glyph(e.value)),
+                    // A known emoji, so safe to draw; a flag as its letters, as in the picker.
+                    let raw = app.symbols.raw(e.value);
+                    let text = match emoji::name_of(raw) {
+                        Some(name) => {
+                            let glyph = text::flag_letters(&emoji::display(raw)).into_owned();
+                            format!(" {glyph}  {name} ")
+                        }
                         None => format!(" {} ", app.symbols.label(e.value)),
                     };
                     Line::styled(text, style)
