@@ -45,7 +45,8 @@ pub(super) fn toggle(
             "{shown} is still being changed; try again in a moment"
         )),
         None => {
-            let glyph = shown.clone();
+            // Remembered as the emoji itself (a flag too), as the picker lists it.
+            let glyph = emoji::display(value).into_owned();
             let value = if emojis::get(value).is_some() {
                 stored_value(app, value)
             } else {

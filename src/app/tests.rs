@@ -1006,8 +1006,20 @@ fn a_flag_reaction_shows_as_text_and_toggles_off() {
             value,
         }),
     );
-    let (_, action_tt, _) = remove_command(&out);
+    let (op, action_tt, _) = remove_command(&out);
     assert_eq!(action_tt, Timetoken(tt.get() + 1), "mine, so removed");
+    update(&mut app, Event::Api(op, ApiOutcome::Removed(Ok(None))));
+    // Picked again, it is stored and remembered as the flag itself.
+    ch(&mut app, 'r');
+    for c in "qatar".chars() {
+        ch(&mut app, c);
+    }
+    let out = key(&mut app, KeyCode::Enter);
+    assert_eq!(add_command(&out).2, "🇶🇦");
+    assert!(
+        out.commands
+            .contains(&Command::SaveRecent(vec!["🇶🇦".into()]))
+    );
 }
 
 #[test]
