@@ -1,7 +1,8 @@
 //! End-to-end: the real `reactions` binary in a pseudo-terminal (100x30), its output parsed by a
 //! vt100 emulator. One test runs the UI against a `reactions serve` process seeded with the demo
 //! conversation: `+` reacts through the server, another user's reaction shows up live, `q` quits
-//! with status 0 and a restored terminal. A second test runs the UI in embedded mode.
+//! with status 0 and a restored terminal. A second test runs the UI in embedded mode; a third
+//! checks that a key given to two actions in `[keys]` stops it before the terminal switches.
 //!
 //! Every process gets temporary config, data and home directories (never the developer's) and is
 //! killed by a guard if the test fails. Waits poll the parsed screen or the server against
