@@ -113,9 +113,8 @@ fn details() {
     insta::assert_snapshot!(s.text());
 }
 
-#[test]
-fn actions_screen_with_a_filter() {
-    let mut s = Screen::new("carol", false);
+/// Opens the Actions screen and answers its first request with the newest 100 actions.
+fn open_actions(s: &mut Screen) {
     let op = fetch_op(&s.press(KeyCode::Tab));
     let mut all: Vec<StoredAction> = as_history(&Conversation::bundled().plan(NOW), CH)
         .iter()
@@ -138,6 +137,12 @@ fn actions_screen_with_a_filter() {
             })),
         ),
     );
+}
+
+#[test]
+fn actions_screen_with_a_filter() {
+    let mut s = Screen::new("carol", false);
+    open_actions(&mut s);
     insta::assert_snapshot!("actions", s.text());
     s.press(KeyCode::Char('/'));
     s.keys("dave");
@@ -352,5 +357,69 @@ fn a_click_lands_on_the_chip_or_message_drawn_there() {
     assert_eq!(
         s.state.hits.at(30, text_y as u16),
         Some(reactions::app::MouseTarget::Message(newest))
+    );
+}
+
+/// The first row of the Actions list (below its header).
+fn first_action_row(s: &mut Screen) -> String {
+    s.draw();
+    rows(&s.terminal)[2].clone()
+}
+
+#[test]
+fn actions_arriving_above_a_list_at_its_top_show_there() {
+    let mut s = Screen::new("mod", true);
+    open_actions(&mut s);
+    let top = first_action_row(&mut s);
+    // A live action newer than everything listed.
+    let newest = s.app.timeline.last().expect("messages").timetoken;
+    let live = StoredAction {
+        action_timetoken: Timetoken(NOW.get() + 10_000_000),
+        message_timetoken: newest,
+        action_type: "reaction".into(),
+        uuid: "frank".into(),
+        value: "🦄".into(),
+    };
+    update(
+        &mut s.app,
+        Event::Live(reactions::pubnub::LiveEvent::Action {
+            channel: CH.into(),
+            kind: reactions::pubnub::ActionEventKind::Added,
+            action: live,
+        }),
+    );
+    let shown = first_action_row(&mut s);
+    assert!(shown.contains("frank") && shown.contains("🦄"), "{shown}");
+    assert!(
+        rows(&s.terminal)[3] == top,
+        "the earlier top row moved down one"
+    );
+
+    // A moderator removal of it that fails brings it back where it can be seen.
+    s.press(KeyCode::Char('k'));
+    s.press(KeyCode::Char('d'));
+    let commands = s.press(KeyCode::Char('y'));
+    let op = commands
+        .iter()
+        .find_map(|c| match c {
+            Command::RemoveAction { op, .. } => Some(*op),
+            _ => None,
+        })
+        .expect("a removal");
+    assert!(
+        !first_action_row(&mut s).contains("frank"),
+        "removed at once"
+    );
+    let refused = Error::Network {
+        message: "connection refused".into(),
+    };
+    update(
+        &mut s.app,
+        Event::Api(op, ApiOutcome::Removed(Err(refused))),
+    );
+    let shown = first_action_row(&mut s);
+    assert!(
+        shown.contains("frank"),
+        "the failed removal is undone in view: {shown}"
     );
 }

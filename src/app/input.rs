@@ -17,15 +17,17 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent, commands: &mut Vec<Command>) 
         app.quit = true;
         return true;
     }
+    // A notice is about what came before this key; the key's own notice (if any) replaces it.
+    let cleared = app.notice.take().is_some();
     if app.overlay.is_some() {
-        return on_overlay_key(app, key, commands);
+        return on_overlay_key(app, key, commands) || cleared;
     }
     if app.screen == Screen::Actions && app.actions.editing_filter {
-        return on_filter_key(app, key);
+        return on_filter_key(app, key) || cleared;
     }
     match app.options.keymap.action(Key::from_event(&key)) {
-        Some(action) => on_action(app, action, commands),
-        None => false,
+        Some(action) => on_action(app, action, commands) || cleared,
+        None => cleared,
     }
 }
 

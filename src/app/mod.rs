@@ -159,6 +159,8 @@ pub enum ConnectionEvent {
 pub struct Notice {
     pub text: String,
     pub is_error: bool,
+    /// A failure to load data: it goes away by itself once a load succeeds.
+    pub about_loading: bool,
 }
 
 /// What a mouse event hit, resolved by the UI from the last frame's layout.
@@ -311,6 +313,8 @@ pub struct App {
     pub notice: Option<Notice>,
     /// The newest page is being loaded (first start or reload).
     pub loading_latest: bool,
+    /// Loading the newest page failed and nothing is loaded yet.
+    pub latest_failed: bool,
     /// An older page is being loaded.
     pub loading_older: bool,
     /// `g` was pressed: keep loading older pages and selecting the first until the start.
@@ -352,6 +356,7 @@ impl App {
             connection: Connection::Connecting,
             notice: None,
             loading_latest: false,
+            latest_failed: false,
             loading_older: false,
             jump_to_start: false,
             page_size: 10,
@@ -395,18 +400,32 @@ impl App {
         matches!(self.connection, Connection::Reconnecting { retry_at, .. } if retry_at > self.now)
     }
 
-    fn error(&mut self, text: impl Into<String>) {
+    fn notify(&mut self, text: impl Into<String>, is_error: bool, about_loading: bool) {
         self.notice = Some(Notice {
             text: text.into(),
-            is_error: true,
+            is_error,
+            about_loading,
         });
     }
 
+    fn error(&mut self, text: impl Into<String>) {
+        self.notify(text, true, false);
+    }
+
     fn info(&mut self, text: impl Into<String>) {
-        self.notice = Some(Notice {
-            text: text.into(),
-            is_error: false,
-        });
+        self.notify(text, false, false);
+    }
+
+    /// A failed load, said until a later load succeeds (or a key is pressed).
+    fn load_error(&mut self, text: impl Into<String>) {
+        self.notify(text, true, true);
+    }
+
+    /// A load succeeded: a failed load's notice no longer applies.
+    fn loaded(&mut self) {
+        if self.notice.as_ref().is_some_and(|n| n.about_loading) {
+            self.notice = None;
+        }
     }
 
     /// The (sanitised) text of a message, from the Timeline or from texts fetched for the
