@@ -23,7 +23,7 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent, commands: &mut Vec<Command>) 
         return on_overlay_key(app, key, commands) || cleared;
     }
     if app.screen == Screen::Actions && app.actions.editing_filter {
-        return on_filter_key(app, key) || cleared;
+        return on_filter_key(app, key, commands) || cleared;
     }
     match app.options.keymap.action(Key::from_event(&key)) {
         Some(action) => on_action(app, action, commands) || cleared,
@@ -294,7 +294,8 @@ fn on_overlay_key(app: &mut App, key: KeyEvent, commands: &mut Vec<Command>) -> 
     true
 }
 
-fn on_filter_key(app: &mut App, key: KeyEvent) -> bool {
+/// A key while the Actions filter is typed. Filtering searches further pages as needed.
+fn on_filter_key(app: &mut App, key: KeyEvent, commands: &mut Vec<Command>) -> bool {
     match key.code {
         KeyCode::Esc => {
             app.actions.filter.clear();
@@ -314,6 +315,7 @@ fn on_filter_key(app: &mut App, key: KeyEvent) -> bool {
         _ => return false,
     }
     app.actions.reselect(&app.symbols);
+    loading::prefetch_actions(app, commands);
     true
 }
 

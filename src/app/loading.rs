@@ -75,7 +75,8 @@ pub(super) fn load_actions(app: &mut App, start: Option<Timetoken>, commands: &m
     });
 }
 
-/// Loads the next Actions page when the selection nears the oldest loaded row.
+/// Loads the next Actions page when the selection nears the oldest loaded row (counting only
+/// rows that pass the filter).
 pub(super) fn prefetch_actions(app: &mut App, commands: &mut Vec<Command>) {
     let Some(next) = app.actions.next_start else {
         return;
@@ -220,6 +221,11 @@ pub(super) fn on_result(
                     let more = page.more.and_then(|m| m.start);
                     app.actions.merge_page(rows, more);
                     app.loaded();
+                    if !app.actions.filter.is_empty() {
+                        // A filter searches on, page after page, until it fills a screen.
+                        app.actions.reselect(&app.symbols);
+                        prefetch_actions(app, commands);
+                    }
                     fetch_missing_texts(app, &page.actions, commands);
                 }
                 Err(e) => {

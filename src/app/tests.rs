@@ -959,3 +959,82 @@ fn a_notice_lasts_until_the_next_key_which_may_bring_its_own() {
     ch(&mut app, 'x');
     assert!(app.notice.is_some(), "a key's own notice stays");
 }
+
+#[test]
+fn the_actions_filter_searches_older_pages_until_it_finds_enough() {
+    let mut app = loaded("carol", false);
+    let op = fetch_op(&key(&mut app, KeyCode::Tab).commands);
+    let mt = last_tt(&app);
+    let rows = |from: u64| -> Vec<StoredAction> {
+        (from..from + 100)
+            .map(|i| stored(mt, NOW.get() + i, "alice", "👍"))
+            .collect()
+    };
+    let more = |start: u64| {
+        Some(MoreBounds {
+            start: Some(Timetoken(NOW.get() + start)),
+            end: None,
+            limit: Some(100),
+        })
+    };
+    update(
+        &mut app,
+        Event::Api(
+            op,
+            ApiOutcome::Actions(Ok(ActionsPage {
+                actions: rows(1_000),
+                more: more(1_000),
+            })),
+        ),
+    );
+    ch(&mut app, '/');
+    let typed: Vec<Command> = "erin"
+        .chars()
+        .flat_map(|c| ch(&mut app, c).commands)
+        .collect();
+    let op = fetch_op(&typed);
+    assert!(
+        typed
+            .iter()
+            .any(|c| matches!(c, Command::FetchActions { start: Some(s), .. } if *s == Timetoken(NOW.get() + 1_000))),
+        "no loaded row matches: the next page is asked for: {typed:?}"
+    );
+    // Still nothing: on to the page after.
+    let out = update(
+        &mut app,
+        Event::Api(
+            op,
+            ApiOutcome::Actions(Ok(ActionsPage {
+                actions: rows(900),
+                more: more(900),
+            })),
+        ),
+    );
+    let op = fetch_op(&out.commands);
+    let mut found = rows(800);
+    for a in found.iter_mut().take(12) {
+        a.uuid = "erin".into();
+    }
+    let out = update(
+        &mut app,
+        Event::Api(
+            op,
+            ApiOutcome::Actions(Ok(ActionsPage {
+                actions: found,
+                more: more(800),
+            })),
+        ),
+    );
+    assert!(
+        !out.commands
+            .iter()
+            .any(|c| matches!(c, Command::FetchActions { .. })),
+        "a screenful found: the search stops"
+    );
+    let selected = app.actions.selected.and_then(|tt| app.actions.get(tt));
+    assert_eq!(
+        selected.map(|r| app.symbols.raw(r.uuid)),
+        Some("erin"),
+        "the first match is selected"
+    );
+}
