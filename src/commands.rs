@@ -1,5 +1,6 @@
 //! The scriptable subcommands: publish, history, actions list/add/remove, demo seed, config path.
-//! Each prints aligned columns, or with `--json` the field names of PubNub's SDK documentation.
+//! Each prints aligned columns, or with `--json` the field names of PubNub's SDK documentation,
+//! and fails with a [`CommandError`] that says which exit status it deserves.
 
 use std::collections::BTreeMap;
 
@@ -10,6 +11,7 @@ use crate::config::{Backend, Connection, Paths};
 use crate::output::{Table, truncate_cells};
 use crate::pubnub::{self, Client, HistoryMessage, MessageAction, StoredAction, Timetoken};
 use crate::server::{self, RunningServer, ServerOptions};
+use crate::stdout::{self, write, write_line};
 use crate::{demo, text};
 
 /// A failed command: which operation, and why. Displays as one line.
@@ -20,8 +22,27 @@ pub enum CommandError {
         operation: &'static str,
         source: pubnub::Error,
     },
+    /// Stdout could not be written.
+    #[error("cannot write the output: {0}")]
+    Output(#[from] std::io::Error),
     #[error("{0}")]
     Other(String),
+}
+
+impl CommandError {
+    /// The exit status: 0 when stdout's reader went away (the output is not wanted, which is
+    /// no failure); 1 for every failure.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CommandError::Output(e) if stdout::reader_gone(e) => 0,
+            _ => 1,
+        }
+    }
+
+    /// Whether the command should end without a word: stdout's reader went away.
+    pub fn is_quiet(&self) -> bool {
+        matches!(self, CommandError::Output(e) if stdout::reader_gone(e))
+    }
 }
 
 fn api(operation: &'static str) -> impl FnOnce(pubnub::Error) -> CommandError {
@@ -69,7 +90,7 @@ pub async fn run(
     paths: &Paths,
 ) -> Result<(), CommandError> {
     if let Command::Config(ConfigCommand::Path) = command {
-        println!("{}", paths.config_file.display());
+        write_line(paths.config_file.display())?;
         return Ok(());
     }
     let target = Target::open(connection, paths).await?;
@@ -104,9 +125,9 @@ async fn run_with_client(
             }
             let tt = request.execute().await.map_err(api("publish"))?;
             if json {
-                println!("{}", json!({ "timetoken": tt }));
+                write_line(json!({ "timetoken": tt }))?;
             } else {
-                println!("published {} ({})", tt, tt.local_string());
+                write_line(format_args!("published {} ({})", tt, tt.local_string()))?;
             }
         }
         Command::History {
@@ -132,9 +153,9 @@ async fn run_with_client(
                 .await
                 .map_err(api("history"))?;
             if json {
-                println!("{}", history_json(&page.messages));
+                write_line(history_json(&page.messages))?;
             } else {
-                print!("{}", history_table(&page.messages, actions));
+                write(&history_table(&page.messages, actions))?;
             }
         }
         Command::Actions(sub) => run_actions(sub, client).await?,
@@ -142,10 +163,10 @@ async fn run_with_client(
             let report = demo::seed_via_client(config, &channel)
                 .await
                 .map_err(api("demo seed"))?;
-            println!(
+            write_line(format_args!(
                 "seeded {}: {} messages, {} actions",
                 channel, report.messages, report.actions
-            );
+            ))?;
         }
         Command::Serve { .. } | Command::Config(_) => {
             return Err(CommandError::Other(
@@ -189,9 +210,9 @@ async fn run_actions(command: ActionsCommand, client: &Client) -> Result<(), Com
                     .actions
             };
             if json {
-                println!("{}", json!({ "actions": actions }));
+                write_line(json!({ "actions": actions }))?;
             } else {
-                print!("{}", actions_table(&actions));
+                write(&actions_table(&actions))?;
             }
         }
         ActionsCommand::Add {
@@ -216,9 +237,9 @@ async fn run_actions(command: ActionsCommand, client: &Client) -> Result<(), Com
                 eprintln!("warning: {warning}");
             }
             if json {
-                println!("{}", json!(added.action));
+                write_line(json!(added.action))?;
             } else {
-                print!("{}", actions_table(std::slice::from_ref(&added.action)));
+                write(&actions_table(std::slice::from_ref(&added.action)))?;
             }
         }
         ActionsCommand::Remove {
@@ -237,7 +258,9 @@ async fn run_actions(command: ActionsCommand, client: &Client) -> Result<(), Com
             if let Some(warning) = &removed.warning {
                 eprintln!("warning: {warning}");
             }
-            println!("removed action {action_tt} from message {message_tt}");
+            write_line(format_args!(
+                "removed action {action_tt} from message {message_tt}"
+            ))?;
         }
     }
     Ok(())

@@ -11,6 +11,7 @@ pub mod live;
 pub mod output;
 pub mod pubnub;
 pub mod server;
+pub mod stdout;
 pub mod synthetic;
 pub mod text;
 pub mod tui;

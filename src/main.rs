@@ -8,45 +8,51 @@ use clap::Parser;
 
 use reactions::app::{self, App};
 use reactions::cli::{Cli, Command, ConfigCommand};
+use reactions::commands::{self, CommandError};
 use reactions::config::{self, Backend, Connection, FileConfig, Paths};
 use reactions::server::{self, ServerOptions};
-use reactions::{commands, embedded, pubnub, tui, worker};
+use reactions::{embedded, pubnub, stdout, tui, worker};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("reactions: {message}");
-            ExitCode::FAILURE
+        Err(e) if e.is_quiet() => ExitCode::from(e.exit_code()),
+        Err(e) => {
+            eprintln!("reactions: {e}");
+            ExitCode::from(e.exit_code())
         }
     }
 }
 
-fn run(cli: Cli) -> Result<(), String> {
-    let paths = Paths::discover().map_err(|e| e.to_string())?;
+/// A failure that is neither a usage error nor a command's own.
+fn failure(e: impl std::fmt::Display) -> CommandError {
+    CommandError::Other(e.to_string())
+}
+
+fn run(cli: Cli) -> Result<(), CommandError> {
+    let paths = Paths::discover().map_err(failure)?;
     if let Some(Command::Config(ConfigCommand::Path)) = cli.command {
-        println!("{}", paths.config_file.display());
+        stdout::write_line(paths.config_file.display())?;
         return Ok(());
     }
-    let file = FileConfig::load(&paths.config_file).map_err(|e| e.to_string())?;
-    let connection =
-        Connection::resolve(&cli.connection.overrides(), &file).map_err(|e| e.to_string())?;
+    let file = FileConfig::load(&paths.config_file).map_err(failure)?;
+    let connection = Connection::resolve(&cli.connection.overrides(), &file).map_err(failure)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+        .map_err(|e| failure(format!("cannot start the async runtime: {e}")))?;
     match cli.command {
-        None => runtime.block_on(run_tui(&cli, &file, &connection, &paths)),
+        None => runtime
+            .block_on(run_tui(&cli, &file, &connection, &paths))
+            .map_err(failure),
         Some(Command::Serve { listen, db }) => {
             init_stderr_logging("info");
             let db_path = db.unwrap_or_else(|| paths.database());
             let mut options = ServerOptions::new(listen, db_path);
             options.secret_key = connection.secret_key.clone();
             options.publish_key = Some(connection.publish_key.clone());
-            runtime
-                .block_on(server::run(options))
-                .map_err(|e| e.to_string())
+            runtime.block_on(server::run(options)).map_err(failure)
         }
         Some(command) => {
             // Only warnings: a command's stderr is its one-line error, not the embedded
@@ -57,8 +63,8 @@ fn run(cli: Cli) -> Result<(), String> {
             let task =
                 runtime.spawn(async move { commands::run(command, &connection, &paths).await });
             match runtime.block_on(task) {
-                Ok(result) => result.map_err(|e| e.to_string()),
-                Err(e) => Err(format!("the command ended abnormally: {e}")),
+                Ok(result) => result,
+                Err(e) => Err(failure(format!("the command ended abnormally: {e}"))),
             }
         }
     }

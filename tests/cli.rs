@@ -703,3 +703,26 @@ fn a_running_server_sees_what_a_command_without_origin_wrote_to_its_database() {
         "the serve answers from a stale cache"
     );
 }
+
+#[test]
+fn a_reader_that_closes_stdout_early_ends_the_command_quietly() {
+    let f = Fixture::new();
+    let ch = "cli.pipe";
+    let m = published(f.cli(&["publish", ch, "piped away", "--json"]));
+    f.cli(&[
+        "actions", "add", ch, &m, "--type", "reaction", "--value", "👍",
+    ])
+    .ok();
+    for case in [
+        &["actions", "list", ch][..],
+        &["actions", "list", ch, "--json"],
+        &["history", ch, "--json"],
+        &["history", ch, "--actions"],
+        &["publish", ch, "one more"],
+    ] {
+        let run = f.env.run_with_stdout_closed(&f.with_origin(case));
+        assert!(!run.stderr.contains("panicked"), "{run:#?}");
+        assert_eq!(run.code, Some(0), "{run:#?}");
+        assert_eq!(run.stderr, "", "no message: {run:#?}");
+    }
+}

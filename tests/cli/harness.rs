@@ -1,7 +1,8 @@
 //! Running the real `reactions` binary: an isolated environment per test (its own config and
 //! data directories, no PUBNUB_*/REACTIONS_* variables of the developer's), a `reactions serve`
-//! on a free loopback port, and one CLI run at a time with a deadline. Every process spawned
-//! here is owned by a [`ChildGuard`], which kills and reaps it when the test ends, passes or not.
+//! on a free loopback port, and one CLI run at a time with a deadline (optionally with stdout
+//! closed before the program writes). Every process spawned here is owned by a [`ChildGuard`],
+//! which kills and reaps it when the test ends, passes or not.
 
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
@@ -120,6 +121,16 @@ impl Env {
 
     /// Runs `reactions ARGS` with extra environment variables.
     pub fn run_with(&self, vars: &[(&str, &str)], args: &[&str]) -> Run {
+        self.run_on_pipes(vars, args, true)
+    }
+
+    /// Runs `reactions ARGS` with a stdout whose reading end is closed before the program
+    /// writes, as `reactions ... | true` does. The run's stdout is empty.
+    pub fn run_with_stdout_closed(&self, args: &[&str]) -> Run {
+        self.run_on_pipes(&[], args, false)
+    }
+
+    fn run_on_pipes(&self, vars: &[(&str, &str)], args: &[&str], read_stdout: bool) -> Run {
         let mut cmd = self.command();
         cmd.args(args)
             .envs(vars.iter().copied())
@@ -127,7 +138,13 @@ impl Env {
             .stderr(Stdio::piped());
         let what = format!("reactions {}", args.join(" "));
         let mut child = ChildGuard(cmd.spawn().unwrap_or_else(|e| panic!("spawn {what}: {e}")));
-        let out = drain(child.0.stdout.take().expect("piped stdout"));
+        let stdout = child.0.stdout.take().expect("piped stdout");
+        let out = if read_stdout {
+            drain(stdout)
+        } else {
+            drop(stdout);
+            drain(std::io::empty())
+        };
         let err = drain(child.0.stderr.take().expect("piped stderr"));
         let deadline = Instant::now() + RUN_DEADLINE;
         let wait = |rx: &Receiver<String>| {
@@ -311,7 +328,11 @@ impl Fixture {
 
     /// `reactions --origin ORIGIN ARGS` with extra environment variables.
     pub fn cli_with(&self, vars: &[(&str, &str)], args: &[&str]) -> Run {
-        let flag = ["--origin", self.serve.origin.as_str()];
-        self.env.run_with(vars, &[&flag, args].concat())
+        self.env.run_with(vars, &self.with_origin(args))
+    }
+
+    /// `--origin ORIGIN ARGS`: the arguments of a command against this fixture's server.
+    pub fn with_origin<'a>(&'a self, args: &[&'a str]) -> Vec<&'a str> {
+        [&["--origin", self.serve.origin.as_str()], args].concat()
     }
 }
