@@ -131,6 +131,23 @@ pub enum Command {
     Config(ConfigCommand),
 }
 
+impl Command {
+    /// The channel the command works on, when it takes one.
+    pub fn channel(&self) -> Option<&str> {
+        match self {
+            Command::Publish { channel, .. }
+            | Command::History { channel, .. }
+            | Command::Actions(
+                ActionsCommand::List { channel, .. }
+                | ActionsCommand::Add { channel, .. }
+                | ActionsCommand::Remove { channel, .. },
+            )
+            | Command::Demo(DemoCommand::Seed { channel, .. }) => Some(channel),
+            Command::Serve { .. } | Command::Config(_) => None,
+        }
+    }
+}
+
 /// A JSON argument, checked while parsing so that bad JSON is a usage error.
 fn parse_json(text: &str) -> Result<serde_json::Value, String> {
     serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))

@@ -22,6 +22,9 @@ pub enum CommandError {
         operation: &'static str,
         source: pubnub::Error,
     },
+    /// The command line asks for something that cannot be done as given.
+    #[error("{0}")]
+    Usage(String),
     /// Stdout could not be written.
     #[error("cannot write the output: {0}")]
     Output(#[from] std::io::Error),
@@ -30,10 +33,16 @@ pub enum CommandError {
 }
 
 impl CommandError {
-    /// The exit status: 0 when stdout's reader went away (the output is not wanted, which is
-    /// no failure); 1 for every failure.
+    /// The exit status: 2 for usage errors, including requests the client refuses before
+    /// sending them (bad channel, empty value, empty range); 0 when stdout's reader went away
+    /// (the output is not wanted, which is no failure); 1 for every other failure.
     pub fn exit_code(&self) -> u8 {
         match self {
+            CommandError::Usage(_)
+            | CommandError::Api {
+                source: pubnub::Error::InvalidInput(_),
+                ..
+            } => 2,
             CommandError::Output(e) if stdout::reader_gone(e) => 0,
             _ => 1,
         }
@@ -47,6 +56,15 @@ impl CommandError {
 
 fn api(operation: &'static str) -> impl FnOnce(pubnub::Error) -> CommandError {
     move |source| CommandError::Api { operation, source }
+}
+
+/// Refuses a channel name the service would refuse, as a usage error that names the problem
+/// (the same line for every command and for the UI).
+pub fn check_channel(name: &str) -> Result<(), CommandError> {
+    pubnub::validate_channel(name).map_err(|e| match e {
+        pubnub::Error::InvalidInput(why) => CommandError::Usage(why),
+        other => CommandError::Usage(other.to_string()),
+    })
 }
 
 /// The server the command talks to: a remote origin, or an embedded one started for the command.
@@ -92,6 +110,9 @@ pub async fn run(
     if let Command::Config(ConfigCommand::Path) = command {
         write_line(paths.config_file.display())?;
         return Ok(());
+    }
+    if let Some(channel) = command.channel() {
+        check_channel(channel)?;
     }
     let target = Target::open(connection, paths).await?;
     let config = connection.client_config(&target.origin);

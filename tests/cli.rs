@@ -726,3 +726,53 @@ fn a_reader_that_closes_stdout_early_ends_the_command_quietly() {
         assert_eq!(run.stderr, "", "no message: {run:#?}");
     }
 }
+
+/// The one line a bad channel name gets, from any command and from the UI.
+const BAD_CHANNEL_LINE: &str =
+    "reactions: channel \"a,b\" contains ',', which channel names may not\n";
+
+#[test]
+fn client_side_checks_are_usage_errors_that_exit_2() {
+    // An origin that refuses connections: a command that got past its checks would exit 1.
+    let env = Env::new();
+    let origin = format!("http://127.0.0.1:{}", free_port());
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &[
+                "actions", "add", "c", "1", "--type", "reaction", "--value", "",
+            ],
+            "value",
+        ),
+        (
+            &["actions", "add", "c", "1", "--type", " ", "--value", "👍"],
+            "type",
+        ),
+        (&["actions", "remove", "c", "0", "1"], "message timetoken"),
+        (&["actions", "remove", "c", "1", "0"], "action timetoken"),
+        (&["history", "c", "--start", "5", "--end", "10"], "range"),
+        (
+            &["actions", "list", "c", "--start", "5", "--end", "5"],
+            "range",
+        ),
+    ];
+    for (case, needle) in cases {
+        let run = env.run(&args(&["--origin", &origin], case));
+        let stderr = run.fails(2);
+        assert_eq!(stderr.lines().count(), 1, "{run:#?}");
+        assert!(stderr.contains(needle), "{needle:?} in {run:#?}");
+    }
+    for case in [
+        &["actions", "list", "a,b"][..],
+        &["actions", "add", "a,b", "1", "--type", "t", "--value", "v"],
+        &["actions", "remove", "a,b", "1", "2"],
+        &["history", "a,b"],
+        &["publish", "a,b", "hi"],
+        &["demo", "seed", "a,b"],
+    ] {
+        let run = env.run(&args(&["--origin", &origin], case));
+        assert_eq!(run.fails(2), BAD_CHANNEL_LINE, "{run:#?}");
+    }
+    // Without an origin too (the embedded server).
+    let run = env.run(&["actions", "list", "a,b"]);
+    assert_eq!(run.fails(2), BAD_CHANNEL_LINE, "{run:#?}");
+}
