@@ -43,9 +43,19 @@ fn run(cli: Cli) -> Result<(), CommandError> {
         .build()
         .map_err(|e| failure(format!("cannot start the async runtime: {e}")))?;
     match cli.command {
-        None => runtime
-            .block_on(run_tui(&cli, &file, &connection, &paths))
-            .map_err(failure),
+        None => {
+            let channel = cli
+                .channel
+                .clone()
+                .or_else(|| file.channel.clone())
+                .unwrap_or_else(|| config::DEFAULT_CHANNEL.to_string());
+            // Before the embedded server starts and the terminal is taken: a bad channel is a
+            // usage error, not a failure to load messages later.
+            commands::check_channel(&channel)?;
+            runtime
+                .block_on(run_tui(channel, &cli, &file, &connection, &paths))
+                .map_err(failure)
+        }
         Some(Command::Serve { listen, db }) => {
             init_stderr_logging("info");
             let db_path = db.unwrap_or_else(|| paths.database());
@@ -98,7 +108,9 @@ fn init_file_logging(paths: &Paths) -> Option<tracing_appender::non_blocking::Wo
     Some(guard)
 }
 
+/// Opens the UI on `channel` (checked already).
 async fn run_tui(
+    channel: String,
     cli: &Cli,
     file: &FileConfig,
     connection: &Connection,
@@ -124,11 +136,7 @@ async fn run_tui(
         pubnub::Client::new(connection.client_config(&origin)).map_err(|e| e.to_string())?;
     let recent_path = paths.data_dir.join("recent-reactions.json");
     let options = app::Options {
-        channel: cli
-            .channel
-            .clone()
-            .or_else(|| file.channel.clone())
-            .unwrap_or_else(|| config::DEFAULT_CHANNEL.to_string()),
+        channel,
         user_id: connection.user_id.clone(),
         moderator: cli.moderator || file.moderator.unwrap_or(false),
         reaction_type: file

@@ -776,3 +776,24 @@ fn client_side_checks_are_usage_errors_that_exit_2() {
     let run = env.run(&["actions", "list", "a,b"]);
     assert_eq!(run.fails(2), BAD_CHANNEL_LINE, "{run:#?}");
 }
+
+#[test]
+fn the_ui_refuses_a_bad_channel_before_taking_the_terminal() {
+    let env = Env::new();
+    let run = env.run(&["--channel", "a,b"]);
+    assert_eq!(run.fails(2), BAD_CHANNEL_LINE, "{run:#?}");
+    let origin = format!("http://127.0.0.1:{}", free_port());
+    let run = env.run(&["--origin", &origin, "--channel", "a,b"]);
+    assert_eq!(run.fails(2), BAD_CHANNEL_LINE, "{run:#?}");
+    env.write_config("channel = \"a,b\"\n");
+    let run = env.run(&[]);
+    assert_eq!(
+        run.fails(2),
+        BAD_CHANNEL_LINE,
+        "from the config file: {run:#?}"
+    );
+    assert!(
+        !env.embedded_database().exists(),
+        "refused before the embedded server started"
+    );
+}
