@@ -203,6 +203,9 @@ pub enum DemoCommand {
     Seed {
         #[arg(default_value = crate::config::DEFAULT_CHANNEL)]
         channel: String,
+        /// Seed even when the channel already has messages (adds another copy).
+        #[arg(long)]
+        force: bool,
     },
 }
 

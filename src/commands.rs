@@ -180,7 +180,12 @@ async fn run_with_client(
             }
         }
         Command::Actions(sub) => run_actions(sub, client).await?,
-        Command::Demo(DemoCommand::Seed { channel }) => {
+        Command::Demo(DemoCommand::Seed { channel, force }) => {
+            if !force && has_messages(client, &channel).await? {
+                return Err(CommandError::Other(format!(
+                    "{channel} already has messages; use --force to seed again"
+                )));
+            }
             let report = demo::seed_via_client(config, &channel)
                 .await
                 .map_err(api("demo seed"))?;
@@ -196,6 +201,18 @@ async fn run_with_client(
         }
     }
     Ok(())
+}
+
+/// Whether `channel`'s history holds any message.
+async fn has_messages(client: &Client, channel: &str) -> Result<bool, CommandError> {
+    let newest = client
+        .fetch_messages()
+        .channel(channel)
+        .max(1)
+        .execute()
+        .await
+        .map_err(api("demo seed"))?;
+    Ok(!newest.messages.is_empty())
 }
 
 async fn run_actions(command: ActionsCommand, client: &Client) -> Result<(), CommandError> {

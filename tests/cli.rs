@@ -797,3 +797,24 @@ fn the_ui_refuses_a_bad_channel_before_taking_the_terminal() {
         "refused before the embedded server started"
     );
 }
+
+#[test]
+fn demo_seed_refuses_a_channel_with_messages_unless_forced() {
+    let f = Fixture::new();
+    let ch = "chats.room1";
+    published(f.cli(&["publish", ch, "already here", "--json"]));
+    let count = || history(f.cli(&["history", ch, "--max", "100", "--json"]), ch).len();
+
+    let run = f.cli(&["demo", "seed"]);
+    assert_eq!(
+        run.error_line(),
+        "reactions: chats.room1 already has messages; use --force to seed again"
+    );
+    assert_eq!(count(), 1, "nothing was written");
+
+    let (messages, _) = seeded(f.cli(&["demo", "seed", "--force"]), ch);
+    assert_eq!(count(), 1 + messages);
+    let line = f.cli(&["demo", "seed", ch]).error_line().to_string();
+    assert!(line.contains("--force"), "{line}");
+    assert_eq!(count(), 1 + messages, "a second seeding is refused too");
+}
