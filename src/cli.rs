@@ -188,11 +188,15 @@ pub enum ActionsCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Remove an action (yours, or, with a secret key, as its owner).
+    /// Remove an action: yours, or with --moderator anyone's (asked first, audited).
     Remove {
         channel: String,
         message_tt: Timetoken,
         action_tt: Timetoken,
+        /// With --moderator: remove another user's action without asking (needed when stdin
+        /// or stderr is not a terminal).
+        #[arg(long)]
+        yes: bool,
     },
 }
 

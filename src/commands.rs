@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use crate::cli::{ActionsCommand, Command, ConfigCommand, DemoCommand};
 use crate::config::{Backend, Connection, Paths};
+use crate::moderation::Moderator;
 use crate::output::{Table, truncate_cells};
 use crate::pubnub::{self, Client, HistoryMessage, MessageAction, StoredAction, Timetoken};
 use crate::server::{self, RunningServer, ServerOptions};
@@ -54,7 +55,7 @@ impl CommandError {
     }
 }
 
-fn api(operation: &'static str) -> impl FnOnce(pubnub::Error) -> CommandError {
+pub(crate) fn api(operation: &'static str) -> impl FnOnce(pubnub::Error) -> CommandError {
     move |source| CommandError::Api { operation, source }
 }
 
@@ -65,6 +66,15 @@ pub fn check_channel(name: &str) -> Result<(), CommandError> {
         pubnub::Error::InvalidInput(why) => CommandError::Usage(why),
         other => CommandError::Usage(other.to_string()),
     })
+}
+
+/// Settings of a command besides the connection (shared with the UI).
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Moderator mode (`--moderator` or the config's `moderator = true`).
+    pub moderator: bool,
+    /// The configured reaction type.
+    pub reaction_type: String,
 }
 
 /// The server the command talks to: a remote origin, or an embedded one started for the command.
@@ -106,6 +116,7 @@ pub async fn run(
     command: Command,
     connection: &Connection,
     paths: &Paths,
+    settings: &Settings,
 ) -> Result<(), CommandError> {
     if let Command::Config(ConfigCommand::Path) = command {
         write_line(paths.config_file.display())?;
@@ -114,10 +125,15 @@ pub async fn run(
     if let Some(channel) = command.channel() {
         check_channel(channel)?;
     }
+    let moderator = settings.moderator.then(|| Moderator {
+        user_id: connection.user_id.clone(),
+        audit_log: paths.audit_log(),
+        reaction_type: settings.reaction_type.clone(),
+    });
     let target = Target::open(connection, paths).await?;
     let config = connection.client_config(&target.origin);
     let result = match Client::new(config.clone()) {
-        Ok(client) => run_with_client(command, &client, &config).await,
+        Ok(client) => run_with_client(command, &client, &config, moderator.as_ref()).await,
         Err(e) => Err(CommandError::Api {
             operation: "connect",
             source: e,
@@ -131,6 +147,7 @@ async fn run_with_client(
     command: Command,
     client: &Client,
     config: &pubnub::Config,
+    moderator: Option<&Moderator>,
 ) -> Result<(), CommandError> {
     match command {
         Command::Publish {
@@ -179,7 +196,7 @@ async fn run_with_client(
                 write(&history_table(&page.messages, actions))?;
             }
         }
-        Command::Actions(sub) => run_actions(sub, client).await?,
+        Command::Actions(sub) => run_actions(sub, client, moderator).await?,
         Command::Demo(DemoCommand::Seed { channel, force }) => {
             if !force && has_messages(client, &channel).await? {
                 return Err(CommandError::Other(format!(
@@ -215,7 +232,18 @@ async fn has_messages(client: &Client, channel: &str) -> Result<bool, CommandErr
     Ok(!newest.messages.is_empty())
 }
 
-async fn run_actions(command: ActionsCommand, client: &Client) -> Result<(), CommandError> {
+/// Prints the service's warning (a 207 answer) on stderr.
+fn warn(warning: Option<&str>) {
+    if let Some(warning) = warning {
+        eprintln!("warning: {warning}");
+    }
+}
+
+async fn run_actions(
+    command: ActionsCommand,
+    client: &Client,
+    moderator: Option<&Moderator>,
+) -> Result<(), CommandError> {
     match command {
         ActionsCommand::List {
             channel,
@@ -271,9 +299,7 @@ async fn run_actions(command: ActionsCommand, client: &Client) -> Result<(), Com
                 .execute()
                 .await
                 .map_err(api("actions add"))?;
-            if let Some(warning) = &added.warning {
-                eprintln!("warning: {warning}");
-            }
+            warn(added.warning.as_deref());
             if json {
                 write_line(json!(added.action))?;
             } else {
@@ -284,21 +310,30 @@ async fn run_actions(command: ActionsCommand, client: &Client) -> Result<(), Com
             channel,
             message_tt,
             action_tt,
+            yes,
         } => {
-            let removed = client
-                .remove_message_action()
-                .channel(&channel)
-                .message_timetoken(message_tt)
-                .action_timetoken(action_tt)
-                .execute()
-                .await
-                .map_err(api("actions remove"))?;
-            if let Some(warning) = &removed.warning {
-                eprintln!("warning: {warning}");
+            let removed = format!("removed action {action_tt} from message {message_tt}");
+            if let Some(moderator) = moderator {
+                let done = moderator
+                    .remove(client, &channel, message_tt, action_tt, yes)
+                    .await?;
+                warn(done.warning.as_deref());
+                write_line(format_args!(
+                    "{removed}: {}",
+                    moderator.describe(&done.action)
+                ))?;
+            } else {
+                let done = client
+                    .remove_message_action()
+                    .channel(&channel)
+                    .message_timetoken(message_tt)
+                    .action_timetoken(action_tt)
+                    .execute()
+                    .await
+                    .map_err(api("actions remove"))?;
+                warn(done.warning.as_deref());
+                write_line(removed)?;
             }
-            write_line(format_args!(
-                "removed action {action_tt} from message {message_tt}"
-            ))?;
         }
     }
     Ok(())

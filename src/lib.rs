@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod embedded;
 pub mod live;
+pub mod moderation;
 pub mod output;
 pub mod pubnub;
 pub mod server;

@@ -38,6 +38,13 @@ fn run(cli: Cli) -> Result<(), CommandError> {
     }
     let file = FileConfig::load(&paths.config_file).map_err(failure)?;
     let connection = Connection::resolve(&cli.connection.overrides(), &file).map_err(failure)?;
+    let settings = commands::Settings {
+        moderator: cli.moderator || file.moderator.unwrap_or(false),
+        reaction_type: file
+            .reaction_type
+            .clone()
+            .unwrap_or_else(|| "reaction".into()),
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -53,7 +60,7 @@ fn run(cli: Cli) -> Result<(), CommandError> {
             // usage error, not a failure to load messages later.
             commands::check_channel(&channel)?;
             runtime
-                .block_on(run_tui(channel, &cli, &file, &connection, &paths))
+                .block_on(run_tui(channel, &settings, &file, &connection, &paths))
                 .map_err(failure)
         }
         Some(Command::Serve { listen, db }) => {
@@ -70,8 +77,8 @@ fn run(cli: Cli) -> Result<(), CommandError> {
             init_stderr_logging("warn");
             // Run the command as a task on the runtime, next to the HTTP connection it drives:
             // polled from this thread instead, every request would cross threads twice.
-            let task =
-                runtime.spawn(async move { commands::run(command, &connection, &paths).await });
+            let task = runtime
+                .spawn(async move { commands::run(command, &connection, &paths, &settings).await });
             match runtime.block_on(task) {
                 Ok(result) => result,
                 Err(e) => Err(failure(format!("the command ended abnormally: {e}"))),
@@ -111,7 +118,7 @@ fn init_file_logging(paths: &Paths) -> Option<tracing_appender::non_blocking::Wo
 /// Opens the UI on `channel` (checked already).
 async fn run_tui(
     channel: String,
-    cli: &Cli,
+    settings: &commands::Settings,
     file: &FileConfig,
     connection: &Connection,
     paths: &Paths,
@@ -138,11 +145,8 @@ async fn run_tui(
     let options = app::Options {
         channel,
         user_id: connection.user_id.clone(),
-        moderator: cli.moderator || file.moderator.unwrap_or(false),
-        reaction_type: file
-            .reaction_type
-            .clone()
-            .unwrap_or_else(|| "reaction".into()),
+        moderator: settings.moderator,
+        reaction_type: settings.reaction_type.clone(),
         reaction_value: file.reaction_value.unwrap_or_default(),
         keymap,
         utc_offset_secs: chrono::Local::now().offset().local_minus_utc(),

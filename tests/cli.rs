@@ -5,6 +5,8 @@
 
 #[path = "cli/harness.rs"]
 mod harness;
+#[path = "cli/moderation.rs"]
+mod moderation;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -64,6 +66,35 @@ fn listed(run: Run) -> Vec<Value> {
     let actions = v["actions"].as_array().expect("actions is a list").clone();
     actions.iter().for_each(assert_action_shape);
     actions
+}
+
+/// `reactions --user USER actions add CH MESSAGE --type TYPE --value VALUE --json`: the added
+/// action, checked for shape.
+#[track_caller]
+fn added(
+    f: &Fixture,
+    user: &str,
+    ch: &str,
+    message: &str,
+    action_type: &str,
+    value: &str,
+) -> Value {
+    let args = [
+        "--user",
+        user,
+        "actions",
+        "add",
+        ch,
+        message,
+        "--type",
+        action_type,
+        "--value",
+        value,
+        "--json",
+    ];
+    let action = f.cli(&args).ok().json();
+    assert_action_shape(&action);
+    action
 }
 
 /// `history --json` output: the messages of `channel`, each timetoken a string.
@@ -324,21 +355,7 @@ fn actions_add_list_history_and_remove_round_trip() {
     let ch = "cli.actions";
     let m = published(f.cli(&["publish", ch, r#"{"text":"react to me"}"#, "--json"]));
     let add = |user: &str, action_type: &str, value: &str| {
-        let args = [
-            "--user",
-            user,
-            "actions",
-            "add",
-            ch,
-            &m,
-            "--type",
-            action_type,
-            "--value",
-            value,
-            "--json",
-        ];
-        let added = f.cli(&args).ok().json();
-        assert_action_shape(&added);
+        let added = added(&f, user, ch, &m, action_type, value);
         assert_eq!(added["uuid"], user, "the uuid is --user");
         assert_eq!(added["type"], action_type);
         assert_eq!(added["value"], value);
