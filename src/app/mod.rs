@@ -34,6 +34,8 @@ use picker::{EmojiIndex, Picker};
 use symbols::{Sym, Symbols};
 use timeline::{OpId, Timeline};
 
+pub use reacting::{PROMPT_EXCERPT_CHARS, describe_action, removal_prompt};
+
 /// Messages per history page (history-with-actions serves at most 25).
 pub const HISTORY_PAGE: u32 = 25;
 /// Actions per page on the Actions screen.
@@ -439,15 +441,9 @@ impl App {
 
     /// Shown text of a message, cut to `max` characters for prompts and notices.
     pub fn message_excerpt(&self, tt: Timetoken, max: usize) -> String {
-        let Some(text) = self.message_text(tt) else {
-            return format!("message {tt}");
-        };
-        let one_line = crate::text::single_line(text);
-        if one_line.chars().count() <= max {
-            one_line.into_owned()
-        } else {
-            let cut: String = one_line.chars().take(max.saturating_sub(1)).collect();
-            format!("{cut}…")
+        match self.message_text(tt) {
+            Some(text) => crate::text::excerpt(text, max),
+            None => format!("message {tt}"),
         }
     }
 
