@@ -131,6 +131,23 @@ pub enum Command {
     Config(ConfigCommand),
 }
 
+impl Command {
+    /// The channel the command works on, when it takes one.
+    pub fn channel(&self) -> Option<&str> {
+        match self {
+            Command::Publish { channel, .. }
+            | Command::History { channel, .. }
+            | Command::Actions(
+                ActionsCommand::List { channel, .. }
+                | ActionsCommand::Add { channel, .. }
+                | ActionsCommand::Remove { channel, .. },
+            )
+            | Command::Demo(DemoCommand::Seed { channel, .. }) => Some(channel),
+            Command::Serve { .. } | Command::Config(_) => None,
+        }
+    }
+}
+
 /// A JSON argument, checked while parsing so that bad JSON is a usage error.
 fn parse_json(text: &str) -> Result<serde_json::Value, String> {
     serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))
@@ -171,11 +188,15 @@ pub enum ActionsCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Remove an action (yours, or, with a secret key, as its owner).
+    /// Remove an action: yours, or with --moderator anyone's (asked first, audited).
     Remove {
         channel: String,
         message_tt: Timetoken,
         action_tt: Timetoken,
+        /// With --moderator: remove another user's action without asking (needed when stdin
+        /// or stderr is not a terminal).
+        #[arg(long)]
+        yes: bool,
     },
 }
 
@@ -186,6 +207,9 @@ pub enum DemoCommand {
     Seed {
         #[arg(default_value = crate::config::DEFAULT_CHANNEL)]
         channel: String,
+        /// Seed even when the channel already has messages (adds another copy).
+        #[arg(long)]
+        force: bool,
     },
 }
 

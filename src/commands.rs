@@ -1,5 +1,6 @@
 //! The scriptable subcommands: publish, history, actions list/add/remove, demo seed, config path.
-//! Each prints aligned columns, or with `--json` the field names of PubNub's SDK documentation.
+//! Each prints aligned columns, or with `--json` the field names of PubNub's SDK documentation,
+//! and fails with a [`CommandError`] that says which exit status it deserves.
 
 use std::collections::BTreeMap;
 
@@ -7,9 +8,11 @@ use serde_json::{Value, json};
 
 use crate::cli::{ActionsCommand, Command, ConfigCommand, DemoCommand};
 use crate::config::{Backend, Connection, Paths};
+use crate::moderation::Moderator;
 use crate::output::{Table, truncate_cells};
 use crate::pubnub::{self, Client, HistoryMessage, MessageAction, StoredAction, Timetoken};
 use crate::server::{self, RunningServer, ServerOptions};
+use crate::stdout::{self, write, write_line};
 use crate::{demo, text};
 
 /// A failed command: which operation, and why. Displays as one line.
@@ -20,12 +23,58 @@ pub enum CommandError {
         operation: &'static str,
         source: pubnub::Error,
     },
+    /// The command line asks for something that cannot be done as given.
+    #[error("{0}")]
+    Usage(String),
+    /// Stdout could not be written.
+    #[error("cannot write the output: {0}")]
+    Output(#[from] std::io::Error),
     #[error("{0}")]
     Other(String),
 }
 
-fn api(operation: &'static str) -> impl FnOnce(pubnub::Error) -> CommandError {
+impl CommandError {
+    /// The exit status: 2 for usage errors, including requests the client refuses before
+    /// sending them (bad channel, empty value, empty range); 0 when stdout's reader went away
+    /// (the output is not wanted, which is no failure); 1 for every other failure.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CommandError::Usage(_)
+            | CommandError::Api {
+                source: pubnub::Error::InvalidInput(_),
+                ..
+            } => 2,
+            CommandError::Output(e) if stdout::reader_gone(e) => 0,
+            _ => 1,
+        }
+    }
+
+    /// Whether the command should end without a word: stdout's reader went away.
+    pub fn is_quiet(&self) -> bool {
+        matches!(self, CommandError::Output(e) if stdout::reader_gone(e))
+    }
+}
+
+pub(crate) fn api(operation: &'static str) -> impl FnOnce(pubnub::Error) -> CommandError {
     move |source| CommandError::Api { operation, source }
+}
+
+/// Refuses a channel name the service would refuse, as a usage error that names the problem
+/// (the same line for every command and for the UI).
+pub fn check_channel(name: &str) -> Result<(), CommandError> {
+    pubnub::validate_channel(name).map_err(|e| match e {
+        pubnub::Error::InvalidInput(why) => CommandError::Usage(why),
+        other => CommandError::Usage(other.to_string()),
+    })
+}
+
+/// Settings of a command besides the connection (shared with the UI).
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Moderator mode (`--moderator` or the config's `moderator = true`).
+    pub moderator: bool,
+    /// The configured reaction type.
+    pub reaction_type: String,
 }
 
 /// The server the command talks to: a remote origin, or an embedded one started for the command.
@@ -67,15 +116,24 @@ pub async fn run(
     command: Command,
     connection: &Connection,
     paths: &Paths,
+    settings: &Settings,
 ) -> Result<(), CommandError> {
     if let Command::Config(ConfigCommand::Path) = command {
-        println!("{}", paths.config_file.display());
+        write_line(paths.config_file.display())?;
         return Ok(());
     }
+    if let Some(channel) = command.channel() {
+        check_channel(channel)?;
+    }
+    let moderator = settings.moderator.then(|| Moderator {
+        user_id: connection.user_id.clone(),
+        audit_log: paths.audit_log(),
+        reaction_type: settings.reaction_type.clone(),
+    });
     let target = Target::open(connection, paths).await?;
     let config = connection.client_config(&target.origin);
     let result = match Client::new(config.clone()) {
-        Ok(client) => run_with_client(command, &client, &config).await,
+        Ok(client) => run_with_client(command, &client, &config, moderator.as_ref()).await,
         Err(e) => Err(CommandError::Api {
             operation: "connect",
             source: e,
@@ -89,6 +147,7 @@ async fn run_with_client(
     command: Command,
     client: &Client,
     config: &pubnub::Config,
+    moderator: Option<&Moderator>,
 ) -> Result<(), CommandError> {
     match command {
         Command::Publish {
@@ -104,9 +163,9 @@ async fn run_with_client(
             }
             let tt = request.execute().await.map_err(api("publish"))?;
             if json {
-                println!("{}", json!({ "timetoken": tt }));
+                write_line(json!({ "timetoken": tt }))?;
             } else {
-                println!("published {} ({})", tt, tt.local_string());
+                write_line(format_args!("published {} ({})", tt, tt.local_string()))?;
             }
         }
         Command::History {
@@ -132,20 +191,25 @@ async fn run_with_client(
                 .await
                 .map_err(api("history"))?;
             if json {
-                println!("{}", history_json(&page.messages));
+                write_line(history_json(&page.messages))?;
             } else {
-                print!("{}", history_table(&page.messages, actions));
+                write(&history_table(&page.messages, actions))?;
             }
         }
-        Command::Actions(sub) => run_actions(sub, client).await?,
-        Command::Demo(DemoCommand::Seed { channel }) => {
+        Command::Actions(sub) => run_actions(sub, client, moderator).await?,
+        Command::Demo(DemoCommand::Seed { channel, force }) => {
+            if !force && has_messages(client, &channel).await? {
+                return Err(CommandError::Other(format!(
+                    "{channel} already has messages; use --force to seed again"
+                )));
+            }
             let report = demo::seed_via_client(config, &channel)
                 .await
                 .map_err(api("demo seed"))?;
-            println!(
+            write_line(format_args!(
                 "seeded {}: {} messages, {} actions",
                 channel, report.messages, report.actions
-            );
+            ))?;
         }
         Command::Serve { .. } | Command::Config(_) => {
             return Err(CommandError::Other(
@@ -156,7 +220,30 @@ async fn run_with_client(
     Ok(())
 }
 
-async fn run_actions(command: ActionsCommand, client: &Client) -> Result<(), CommandError> {
+/// Whether `channel`'s history holds any message.
+async fn has_messages(client: &Client, channel: &str) -> Result<bool, CommandError> {
+    let newest = client
+        .fetch_messages()
+        .channel(channel)
+        .max(1)
+        .execute()
+        .await
+        .map_err(api("demo seed"))?;
+    Ok(!newest.messages.is_empty())
+}
+
+/// Prints the service's warning (a 207 answer) on stderr.
+fn warn(warning: Option<&str>) {
+    if let Some(warning) = warning {
+        eprintln!("warning: {warning}");
+    }
+}
+
+async fn run_actions(
+    command: ActionsCommand,
+    client: &Client,
+    moderator: Option<&Moderator>,
+) -> Result<(), CommandError> {
     match command {
         ActionsCommand::List {
             channel,
@@ -189,9 +276,9 @@ async fn run_actions(command: ActionsCommand, client: &Client) -> Result<(), Com
                     .actions
             };
             if json {
-                println!("{}", json!({ "actions": actions }));
+                write_line(json!({ "actions": actions }))?;
             } else {
-                print!("{}", actions_table(&actions));
+                write(&actions_table(&actions))?;
             }
         }
         ActionsCommand::Add {
@@ -212,32 +299,41 @@ async fn run_actions(command: ActionsCommand, client: &Client) -> Result<(), Com
                 .execute()
                 .await
                 .map_err(api("actions add"))?;
-            if let Some(warning) = &added.warning {
-                eprintln!("warning: {warning}");
-            }
+            warn(added.warning.as_deref());
             if json {
-                println!("{}", json!(added.action));
+                write_line(json!(added.action))?;
             } else {
-                print!("{}", actions_table(std::slice::from_ref(&added.action)));
+                write(&actions_table(std::slice::from_ref(&added.action)))?;
             }
         }
         ActionsCommand::Remove {
             channel,
             message_tt,
             action_tt,
+            yes,
         } => {
-            let removed = client
-                .remove_message_action()
-                .channel(&channel)
-                .message_timetoken(message_tt)
-                .action_timetoken(action_tt)
-                .execute()
-                .await
-                .map_err(api("actions remove"))?;
-            if let Some(warning) = &removed.warning {
-                eprintln!("warning: {warning}");
+            let removed = format!("removed action {action_tt} from message {message_tt}");
+            if let Some(moderator) = moderator {
+                let done = moderator
+                    .remove(client, &channel, message_tt, action_tt, yes)
+                    .await?;
+                warn(done.warning.as_deref());
+                write_line(format_args!(
+                    "{removed}: {}",
+                    moderator.describe(&done.action)
+                ))?;
+            } else {
+                let done = client
+                    .remove_message_action()
+                    .channel(&channel)
+                    .message_timetoken(message_tt)
+                    .action_timetoken(action_tt)
+                    .execute()
+                    .await
+                    .map_err(api("actions remove"))?;
+                warn(done.warning.as_deref());
+                write_line(removed)?;
             }
-            println!("removed action {action_tt} from message {message_tt}");
         }
     }
     Ok(())

@@ -8,64 +8,79 @@ use clap::Parser;
 
 use reactions::app::{self, App};
 use reactions::cli::{Cli, Command, ConfigCommand};
+use reactions::commands::{self, CommandError};
 use reactions::config::{self, Backend, Connection, FileConfig, Paths};
 use reactions::server::{self, ServerOptions};
-use reactions::{commands, embedded, pubnub, tui, worker};
+use reactions::{embedded, pubnub, stdout, tui, worker};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Failure { message, status }) => {
-            eprintln!("reactions: {message}");
-            ExitCode::from(status)
+        Err(e) if e.is_quiet() => ExitCode::from(e.exit_code()),
+        Err(e) => {
+            eprintln!("reactions: {e}");
+            ExitCode::from(e.exit_code())
         }
     }
 }
 
-/// Why the program stopped: the one line for stderr and the exit status (2 for usage errors,
-/// as for a bad command line, 1 for failures).
-struct Failure {
-    message: String,
-    status: u8,
+/// A failure that is neither a usage error nor a command's own.
+fn failure(e: impl std::fmt::Display) -> CommandError {
+    CommandError::Other(e.to_string())
 }
 
-impl Failure {
-    fn usage(message: String) -> Self {
-        Self { message, status: 2 }
-    }
-}
-
-impl From<String> for Failure {
-    fn from(message: String) -> Self {
-        Self { message, status: 1 }
-    }
-}
-
-fn run(cli: Cli) -> Result<(), Failure> {
-    let paths = Paths::discover().map_err(|e| e.to_string())?;
+fn run(cli: Cli) -> Result<(), CommandError> {
+    let paths = Paths::discover().map_err(failure)?;
     if let Some(Command::Config(ConfigCommand::Path)) = cli.command {
-        println!("{}", paths.config_file.display());
+        stdout::write_line(paths.config_file.display())?;
         return Ok(());
     }
-    let file = FileConfig::load(&paths.config_file).map_err(|e| e.to_string())?;
-    let connection =
-        Connection::resolve(&cli.connection.overrides(), &file).map_err(|e| e.to_string())?;
+    let file = FileConfig::load(&paths.config_file).map_err(failure)?;
+    let connection = Connection::resolve(&cli.connection.overrides(), &file).map_err(failure)?;
+    let settings = commands::Settings {
+        moderator: cli.moderator || file.moderator.unwrap_or(false),
+        reaction_type: file
+            .reaction_type
+            .clone()
+            .unwrap_or_else(|| "reaction".into()),
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+        .map_err(|e| failure(format!("cannot start the async runtime: {e}")))?;
     match cli.command {
-        None => runtime.block_on(run_tui(&cli, &file, &connection, &paths)),
+        None => {
+            let channel = cli
+                .channel
+                .clone()
+                .or_else(|| file.channel.clone())
+                .unwrap_or_else(|| config::DEFAULT_CHANNEL.to_string());
+            // Before the embedded server starts and the terminal is taken: a bad channel is a
+            // usage error, not a failure to load messages later.
+            commands::check_channel(&channel)?;
+            // So is a bad [keys] table, such as a key given to two actions.
+            let keymap = app::keymap::Keymap::with_overrides(&file.keys).map_err(|e| {
+                CommandError::Usage(format!("{}: {e}", paths.config_file.display()))
+            })?;
+            runtime
+                .block_on(run_tui(
+                    channel,
+                    keymap,
+                    &settings,
+                    &file,
+                    &connection,
+                    &paths,
+                ))
+                .map_err(failure)
+        }
         Some(Command::Serve { listen, db }) => {
             init_stderr_logging("info");
             let db_path = db.unwrap_or_else(|| paths.database());
             let mut options = ServerOptions::new(listen, db_path);
             options.secret_key = connection.secret_key.clone();
             options.publish_key = Some(connection.publish_key.clone());
-            Ok(runtime
-                .block_on(server::run(options))
-                .map_err(|e| e.to_string())?)
+            runtime.block_on(server::run(options)).map_err(failure)
         }
         Some(command) => {
             // Only warnings: a command's stderr is its one-line error, not the embedded
@@ -73,11 +88,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
             init_stderr_logging("warn");
             // Run the command as a task on the runtime, next to the HTTP connection it drives:
             // polled from this thread instead, every request would cross threads twice.
-            let task =
-                runtime.spawn(async move { commands::run(command, &connection, &paths).await });
+            let task = runtime
+                .spawn(async move { commands::run(command, &connection, &paths, &settings).await });
             match runtime.block_on(task) {
-                Ok(result) => Ok(result.map_err(|e| e.to_string())?),
-                Err(e) => Err(format!("the command ended abnormally: {e}").into()),
+                Ok(result) => result,
+                Err(e) => Err(failure(format!("the command ended abnormally: {e}"))),
             }
         }
     }
@@ -111,16 +126,16 @@ fn init_file_logging(paths: &Paths) -> Option<tracing_appender::non_blocking::Wo
     Some(guard)
 }
 
+/// Opens the UI on `channel` with `keymap` (both checked already).
 async fn run_tui(
-    cli: &Cli,
+    channel: String,
+    keymap: app::keymap::Keymap,
+    settings: &commands::Settings,
     file: &FileConfig,
     connection: &Connection,
     paths: &Paths,
-) -> Result<(), Failure> {
+) -> Result<(), String> {
     let _log_guard = init_file_logging(paths);
-    // Before anything starts, and before the terminal switches to the UI.
-    let keymap = app::keymap::Keymap::with_overrides(&file.keys)
-        .map_err(|e| Failure::usage(format!("{}: {e}", paths.config_file.display())))?;
     let embedded = match connection.backend {
         Backend::Embedded => Some(
             embedded::start(paths, &connection.subscribe_key)
@@ -132,25 +147,16 @@ async fn run_tui(
     let origin = match (&connection.backend, &embedded) {
         (Backend::Remote { origin }, _) => origin.clone(),
         (Backend::Embedded, Some(server)) => server.origin(),
-        (Backend::Embedded, None) => {
-            return Err(String::from("internal: embedded server missing").into());
-        }
+        (Backend::Embedded, None) => return Err("internal: embedded server missing".into()),
     };
     let client =
         pubnub::Client::new(connection.client_config(&origin)).map_err(|e| e.to_string())?;
     let recent_path = paths.data_dir.join("recent-reactions.json");
     let options = app::Options {
-        channel: cli
-            .channel
-            .clone()
-            .or_else(|| file.channel.clone())
-            .unwrap_or_else(|| config::DEFAULT_CHANNEL.to_string()),
+        channel,
         user_id: connection.user_id.clone(),
-        moderator: cli.moderator || file.moderator.unwrap_or(false),
-        reaction_type: file
-            .reaction_type
-            .clone()
-            .unwrap_or_else(|| "reaction".into()),
+        moderator: settings.moderator,
+        reaction_type: settings.reaction_type.clone(),
         reaction_value: file.reaction_value.unwrap_or_default(),
         keymap,
         utc_offset_secs: chrono::Local::now().offset().local_minus_utc(),
@@ -165,5 +171,5 @@ async fn run_tui(
     if let Some(server) = embedded {
         server.shutdown().await;
     }
-    Ok(result.map_err(|e| format!("terminal: {e}"))?)
+    result.map_err(|e| format!("terminal: {e}"))
 }

@@ -122,6 +122,18 @@ pub fn flag_letters(input: &str) -> Cow<'_, str> {
     )
 }
 
+/// `text` on one line, cut to `max` characters (`…` the last of them) when longer: for
+/// prompts and notices that quote a message.
+pub fn excerpt(text: &str, max: usize) -> String {
+    let one_line = single_line(text);
+    if one_line.chars().count() <= max {
+        one_line.into_owned()
+    } else {
+        let cut: String = one_line.chars().take(max.saturating_sub(1)).collect();
+        format!("{cut}…")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,5 +161,12 @@ mod tests {
         assert_eq!(flags_as_text("🇶🇿 🇶"), "QZ Q");
         assert!(matches!(flags_as_text("👍 plain"), Cow::Borrowed(_)));
         assert_eq!(flag_letters("🇶🇦"), "QA");
+    }
+
+    #[test]
+    fn excerpts_are_one_line_and_cut_to_the_limit() {
+        assert_eq!(excerpt("short\ntext", 20), "short text");
+        assert_eq!(excerpt("lunch at noon?", 6), "lunch…");
+        assert_eq!(excerpt("👍👍👍", 3), "👍👍👍");
     }
 }

@@ -5,6 +5,8 @@
 
 #[path = "cli/harness.rs"]
 mod harness;
+#[path = "cli/moderation.rs"]
+mod moderation;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -64,6 +66,35 @@ fn listed(run: Run) -> Vec<Value> {
     let actions = v["actions"].as_array().expect("actions is a list").clone();
     actions.iter().for_each(assert_action_shape);
     actions
+}
+
+/// `reactions --user USER actions add CH MESSAGE --type TYPE --value VALUE --json`: the added
+/// action, checked for shape.
+#[track_caller]
+fn added(
+    f: &Fixture,
+    user: &str,
+    ch: &str,
+    message: &str,
+    action_type: &str,
+    value: &str,
+) -> Value {
+    let args = [
+        "--user",
+        user,
+        "actions",
+        "add",
+        ch,
+        message,
+        "--type",
+        action_type,
+        "--value",
+        value,
+        "--json",
+    ];
+    let action = f.cli(&args).ok().json();
+    assert_action_shape(&action);
+    action
 }
 
 /// `history --json` output: the messages of `channel`, each timetoken a string.
@@ -324,21 +355,7 @@ fn actions_add_list_history_and_remove_round_trip() {
     let ch = "cli.actions";
     let m = published(f.cli(&["publish", ch, r#"{"text":"react to me"}"#, "--json"]));
     let add = |user: &str, action_type: &str, value: &str| {
-        let args = [
-            "--user",
-            user,
-            "actions",
-            "add",
-            ch,
-            &m,
-            "--type",
-            action_type,
-            "--value",
-            value,
-            "--json",
-        ];
-        let added = f.cli(&args).ok().json();
-        assert_action_shape(&added);
+        let added = added(&f, user, ch, &m, action_type, value);
         assert_eq!(added["uuid"], user, "the uuid is --user");
         assert_eq!(added["type"], action_type);
         assert_eq!(added["value"], value);
@@ -702,4 +719,119 @@ fn a_running_server_sees_what_a_command_without_origin_wrote_to_its_database() {
         [t1.as_str(), &t2],
         "the serve answers from a stale cache"
     );
+}
+
+#[test]
+fn a_reader_that_closes_stdout_early_ends_the_command_quietly() {
+    let f = Fixture::new();
+    let ch = "cli.pipe";
+    let m = published(f.cli(&["publish", ch, "piped away", "--json"]));
+    f.cli(&[
+        "actions", "add", ch, &m, "--type", "reaction", "--value", "👍",
+    ])
+    .ok();
+    for case in [
+        &["actions", "list", ch][..],
+        &["actions", "list", ch, "--json"],
+        &["history", ch, "--json"],
+        &["history", ch, "--actions"],
+        &["publish", ch, "one more"],
+    ] {
+        let run = f.env.run_with_stdout_closed(&f.with_origin(case));
+        assert!(!run.stderr.contains("panicked"), "{run:#?}");
+        assert_eq!(run.code, Some(0), "{run:#?}");
+        assert_eq!(run.stderr, "", "no message: {run:#?}");
+    }
+}
+
+/// The one line a bad channel name gets, from any command and from the UI.
+const BAD_CHANNEL_LINE: &str =
+    "reactions: channel \"a,b\" contains ',', which channel names may not\n";
+
+#[test]
+fn client_side_checks_are_usage_errors_that_exit_2() {
+    // An origin that refuses connections: a command that got past its checks would exit 1.
+    let env = Env::new();
+    let origin = format!("http://127.0.0.1:{}", free_port());
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &[
+                "actions", "add", "c", "1", "--type", "reaction", "--value", "",
+            ],
+            "value",
+        ),
+        (
+            &["actions", "add", "c", "1", "--type", " ", "--value", "👍"],
+            "type",
+        ),
+        (&["actions", "remove", "c", "0", "1"], "message timetoken"),
+        (&["actions", "remove", "c", "1", "0"], "action timetoken"),
+        (&["history", "c", "--start", "5", "--end", "10"], "range"),
+        (
+            &["actions", "list", "c", "--start", "5", "--end", "5"],
+            "range",
+        ),
+    ];
+    for (case, needle) in cases {
+        let run = env.run(&args(&["--origin", &origin], case));
+        let stderr = run.fails(2);
+        assert_eq!(stderr.lines().count(), 1, "{run:#?}");
+        assert!(stderr.contains(needle), "{needle:?} in {run:#?}");
+    }
+    for case in [
+        &["actions", "list", "a,b"][..],
+        &["actions", "add", "a,b", "1", "--type", "t", "--value", "v"],
+        &["actions", "remove", "a,b", "1", "2"],
+        &["history", "a,b"],
+        &["publish", "a,b", "hi"],
+        &["demo", "seed", "a,b"],
+    ] {
+        let run = env.run(&args(&["--origin", &origin], case));
+        assert_eq!(run.fails(2), BAD_CHANNEL_LINE, "{run:#?}");
+    }
+    // Without an origin too (the embedded server).
+    let run = env.run(&["actions", "list", "a,b"]);
+    assert_eq!(run.fails(2), BAD_CHANNEL_LINE, "{run:#?}");
+}
+
+#[test]
+fn the_ui_refuses_a_bad_channel_before_taking_the_terminal() {
+    let env = Env::new();
+    let run = env.run(&["--channel", "a,b"]);
+    assert_eq!(run.fails(2), BAD_CHANNEL_LINE, "{run:#?}");
+    let origin = format!("http://127.0.0.1:{}", free_port());
+    let run = env.run(&["--origin", &origin, "--channel", "a,b"]);
+    assert_eq!(run.fails(2), BAD_CHANNEL_LINE, "{run:#?}");
+    env.write_config("channel = \"a,b\"\n");
+    let run = env.run(&[]);
+    assert_eq!(
+        run.fails(2),
+        BAD_CHANNEL_LINE,
+        "from the config file: {run:#?}"
+    );
+    assert!(
+        !env.embedded_database().exists(),
+        "refused before the embedded server started"
+    );
+}
+
+#[test]
+fn demo_seed_refuses_a_channel_with_messages_unless_forced() {
+    let f = Fixture::new();
+    let ch = "chats.room1";
+    published(f.cli(&["publish", ch, "already here", "--json"]));
+    let count = || history(f.cli(&["history", ch, "--max", "100", "--json"]), ch).len();
+
+    let run = f.cli(&["demo", "seed"]);
+    assert_eq!(
+        run.error_line(),
+        "reactions: chats.room1 already has messages; use --force to seed again"
+    );
+    assert_eq!(count(), 1, "nothing was written");
+
+    let (messages, _) = seeded(f.cli(&["demo", "seed", "--force"]), ch);
+    assert_eq!(count(), 1 + messages);
+    let line = f.cli(&["demo", "seed", ch]).error_line().to_string();
+    assert!(line.contains("--force"), "{line}");
+    assert_eq!(count(), 1 + messages, "a second seeding is refused too");
 }

@@ -662,3 +662,67 @@ fn details_shows_every_line_of_a_message_taller_than_the_screen() {
     s.press(KeyCode::Char('G'));
     assert!(on_screen(&s, 60), "G goes to the end");
 }
+
+/// The first row of the Actions list (below its header).
+fn first_action_row(s: &mut Screen) -> String {
+    s.draw();
+    rows(&s.terminal)[2].clone()
+}
+
+#[test]
+fn actions_arriving_above_a_list_at_its_top_show_there() {
+    let mut s = Screen::new("mod", true);
+    s.open_actions(Vec::new());
+    let top = first_action_row(&mut s);
+    // A live action newer than everything listed.
+    let newest = s.app.timeline.last().expect("messages").timetoken;
+    let live = StoredAction {
+        action_timetoken: Timetoken(NOW.get() + 10_000_000),
+        message_timetoken: newest,
+        action_type: "reaction".into(),
+        uuid: "frank".into(),
+        value: "🦄".into(),
+    };
+    update(
+        &mut s.app,
+        Event::Live(reactions::pubnub::LiveEvent::Action {
+            channel: CH.into(),
+            kind: reactions::pubnub::ActionEventKind::Added,
+            action: live,
+        }),
+    );
+    let shown = first_action_row(&mut s);
+    assert!(shown.contains("frank") && shown.contains("🦄"), "{shown}");
+    assert!(
+        rows(&s.terminal)[3] == top,
+        "the earlier top row moved down one"
+    );
+
+    // A moderator removal of it that fails brings it back where it can be seen.
+    s.press(KeyCode::Char('k'));
+    s.press(KeyCode::Char('d'));
+    let commands = s.press(KeyCode::Char('y'));
+    let op = commands
+        .iter()
+        .find_map(|c| match c {
+            Command::RemoveAction { op, .. } => Some(*op),
+            _ => None,
+        })
+        .expect("a removal");
+    assert!(
+        !first_action_row(&mut s).contains("frank"),
+        "removed at once"
+    );
+    let refused = Error::Network {
+        message: "connection refused".into(),
+    };
+    update(
+        &mut s.app,
+        Event::Api(op, ApiOutcome::Removed(Err(refused))),
+    );
+    let shown = first_action_row(&mut s);
+    assert!(
+        shown.contains("frank"),
+        "the failed removal is undone in view: {shown}"
+    );
+}

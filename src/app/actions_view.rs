@@ -44,6 +44,8 @@ pub struct ActionsView {
     pub loading: bool,
     /// The first page has arrived.
     pub loaded: bool,
+    /// The first page could not be loaded (a reload or reconnect tries again).
+    pub failed: bool,
     /// The selected row's action timetoken.
     pub selected: Option<Timetoken>,
     /// Lower-cased filter text; empty shows everything.
@@ -77,6 +79,7 @@ impl ActionsView {
     /// Merges a page (ascending). Returns how many rows were new.
     pub fn merge_page(&mut self, page: Vec<ActionRow>, more: Option<Timetoken>) -> usize {
         self.loaded = true;
+        self.failed = false;
         self.next_start = more;
         let oldest = self.rows.front().map(|r| r.action_tt);
         let mut added = 0;

@@ -5,6 +5,14 @@
 use super::symbols::{Sym, Symbols};
 use super::timeline::{EntryState, Message};
 
+/// Action types read as reactions besides the configured one: ours and the Chat SDK's.
+pub const REACTION_TYPES: [&str; 2] = ["reaction", "reactions"];
+
+/// Whether `action_type` is read as a reaction when `configured` is the configured type.
+pub fn is_reaction_type(action_type: &str, configured: &str) -> bool {
+    REACTION_TYPES.contains(&action_type) || action_type == configured
+}
+
 /// Action types read as reactions: ours (`reaction`), the Chat SDK's (`reactions`) and the
 /// configured one.
 #[derive(Debug, Clone)]
@@ -16,7 +24,7 @@ pub struct ActionKinds {
 
 impl ActionKinds {
     pub fn new(symbols: &mut Symbols, configured_reaction_type: &str) -> Self {
-        let mut reactions = vec![symbols.intern("reaction"), symbols.intern("reactions")];
+        let mut reactions: Vec<Sym> = REACTION_TYPES.iter().map(|t| symbols.intern(t)).collect();
         let configured = symbols.intern(configured_reaction_type);
         if !reactions.contains(&configured) {
             reactions.push(configured);

@@ -17,15 +17,17 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent, commands: &mut Vec<Command>) 
         app.quit = true;
         return true;
     }
+    // A notice is about what came before this key; the key's own notice (if any) replaces it.
+    let cleared = app.notice.take().is_some();
     if app.overlay.is_some() {
-        return on_overlay_key(app, key, commands);
+        return on_overlay_key(app, key, commands) || cleared;
     }
     if app.screen == Screen::Actions && app.actions.editing_filter {
-        return on_filter_key(app, key);
+        return on_filter_key(app, key, commands) || cleared;
     }
     match app.options.keymap.action(Key::from_event(&key)) {
-        Some(action) => on_action(app, action, commands),
-        None => false,
+        Some(action) => on_action(app, action, commands) || cleared,
+        None => cleared,
     }
 }
 
@@ -291,7 +293,8 @@ fn on_overlay_key(app: &mut App, key: KeyEvent, commands: &mut Vec<Command>) -> 
     true
 }
 
-fn on_filter_key(app: &mut App, key: KeyEvent) -> bool {
+/// A key while the Actions filter is typed. Filtering searches further pages as needed.
+fn on_filter_key(app: &mut App, key: KeyEvent, commands: &mut Vec<Command>) -> bool {
     match key.code {
         KeyCode::Esc => {
             app.actions.filter.clear();
@@ -311,6 +314,7 @@ fn on_filter_key(app: &mut App, key: KeyEvent) -> bool {
         _ => return false,
     }
     app.actions.reselect(&app.symbols);
+    loading::prefetch_actions(app, commands);
     true
 }
 

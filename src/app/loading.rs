@@ -75,7 +75,8 @@ pub(super) fn load_actions(app: &mut App, start: Option<Timetoken>, commands: &m
     });
 }
 
-/// Loads the next Actions page when the selection nears the oldest loaded row.
+/// Loads the next Actions page when the selection nears the oldest loaded row (counting only
+/// rows that pass the filter).
 pub(super) fn prefetch_actions(app: &mut App, commands: &mut Vec<Command>) {
     let Some(next) = app.actions.next_start else {
         return;
@@ -99,7 +100,7 @@ pub(super) fn reload(app: &mut App, commands: &mut Vec<Command>) {
         None if !app.loading_latest => commands.extend(app.start()),
         None => {}
     }
-    if app.actions.loaded && !app.actions.loading {
+    if (app.actions.loaded || app.actions.failed) && !app.actions.loading {
         load_actions(app, None, commands);
     }
 }
@@ -143,6 +144,8 @@ pub(super) fn on_result(
             app.loading_latest = false;
             match result {
                 Ok(page) => {
+                    app.latest_failed = false;
+                    app.loaded();
                     let messages = convert(app, &page);
                     let complete = messages.len() < HISTORY_PAGE as usize && page.more.is_none();
                     app.timeline.merge(messages);
@@ -152,7 +155,10 @@ pub(super) fn on_result(
                         app.follow = true;
                     }
                 }
-                Err(e) => app.error(format!("Could not load messages: {e} (R retries)")),
+                Err(e) => {
+                    app.latest_failed = app.timeline.is_empty();
+                    app.load_error(format!("Could not load messages: {e} (R retries)"));
+                }
             }
         }
         (Op::OlderPage, ApiOutcome::History(result)) => {
@@ -177,13 +183,14 @@ pub(super) fn on_result(
         }
         (Op::Refresh, ApiOutcome::History(result)) => match result {
             Ok(page) => {
+                app.loaded();
                 let messages = convert(app, &page);
                 app.timeline.merge(messages);
                 if app.follow {
                     app.selected = app.timeline.last().map(|m| m.timetoken);
                 }
             }
-            Err(e) => app.error(format!("Could not refresh: {e}")),
+            Err(e) => app.load_error(format!("Could not refresh: {e} (R retries)")),
         },
         (Op::RefreshMessage(tt), ApiOutcome::History(result)) => {
             match result {
@@ -213,9 +220,18 @@ pub(super) fn on_result(
                         .collect();
                     let more = page.more.and_then(|m| m.start);
                     app.actions.merge_page(rows, more);
+                    app.loaded();
+                    if !app.actions.filter.is_empty() {
+                        // A filter searches on, page after page, until it fills a screen.
+                        app.actions.reselect(&app.symbols);
+                        prefetch_actions(app, commands);
+                    }
                     fetch_missing_texts(app, &page.actions, commands);
                 }
-                Err(e) => app.error(format!("Could not load actions: {e}")),
+                Err(e) => {
+                    app.actions.failed = !app.actions.loaded;
+                    app.load_error(format!("Could not load actions: {e} (R retries)"));
+                }
             }
         }
         (Op::MessageTexts, ApiOutcome::History(result)) => match result {
@@ -315,7 +331,13 @@ pub(super) fn on_connection(
     commands: &mut Vec<Command>,
 ) -> bool {
     app.connection = match event {
-        ConnectionEvent::Connected => Connection::Live,
+        ConnectionEvent::Connected => {
+            // Started while the service was unreachable: load what failed, now that it answers.
+            if app.latest_failed || app.actions.failed {
+                reload(app, commands);
+            }
+            Connection::Live
+        }
         ConnectionEvent::Reconnecting {
             attempt,
             now,

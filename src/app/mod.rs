@@ -34,6 +34,8 @@ use picker::{EmojiIndex, Picker};
 use symbols::{Sym, Symbols};
 use timeline::{OpId, Timeline};
 
+pub use reacting::{PROMPT_EXCERPT_CHARS, describe_action, removal_prompt};
+
 /// Messages per history page (history-with-actions serves at most 25).
 pub const HISTORY_PAGE: u32 = 25;
 /// Actions per page on the Actions screen.
@@ -159,6 +161,8 @@ pub enum ConnectionEvent {
 pub struct Notice {
     pub text: String,
     pub is_error: bool,
+    /// A failure to load data: it goes away by itself once a load succeeds.
+    pub about_loading: bool,
 }
 
 /// What a mouse event hit, resolved by the UI from the last frame's layout.
@@ -311,6 +315,8 @@ pub struct App {
     pub notice: Option<Notice>,
     /// The newest page is being loaded (first start or reload).
     pub loading_latest: bool,
+    /// Loading the newest page failed and nothing is loaded yet.
+    pub latest_failed: bool,
     /// An older page is being loaded.
     pub loading_older: bool,
     /// `g` was pressed: keep loading older pages and selecting the first until the start.
@@ -353,6 +359,7 @@ impl App {
             connection: Connection::Connecting,
             notice: None,
             loading_latest: false,
+            latest_failed: false,
             loading_older: false,
             jump_to_start: false,
             page_size: 10,
@@ -396,18 +403,32 @@ impl App {
         matches!(self.connection, Connection::Reconnecting { retry_at, .. } if retry_at > self.now)
     }
 
-    fn error(&mut self, text: impl Into<String>) {
+    fn notify(&mut self, text: impl Into<String>, is_error: bool, about_loading: bool) {
         self.notice = Some(Notice {
             text: text.into(),
-            is_error: true,
+            is_error,
+            about_loading,
         });
     }
 
+    fn error(&mut self, text: impl Into<String>) {
+        self.notify(text, true, false);
+    }
+
     fn info(&mut self, text: impl Into<String>) {
-        self.notice = Some(Notice {
-            text: text.into(),
-            is_error: false,
-        });
+        self.notify(text, false, false);
+    }
+
+    /// A failed load, said until a later load succeeds (or a key is pressed).
+    fn load_error(&mut self, text: impl Into<String>) {
+        self.notify(text, true, true);
+    }
+
+    /// A load succeeded: a failed load's notice no longer applies.
+    fn loaded(&mut self) {
+        if self.notice.as_ref().is_some_and(|n| n.about_loading) {
+            self.notice = None;
+        }
     }
 
     /// The (sanitised) text of a message, from the Timeline or from texts fetched for the
@@ -421,15 +442,9 @@ impl App {
 
     /// Shown text of a message, cut to `max` characters for prompts and notices.
     pub fn message_excerpt(&self, tt: Timetoken, max: usize) -> String {
-        let Some(text) = self.message_text(tt) else {
-            return format!("message {tt}");
-        };
-        let one_line = crate::text::single_line(text);
-        if one_line.chars().count() <= max {
-            one_line.into_owned()
-        } else {
-            let cut: String = one_line.chars().take(max.saturating_sub(1)).collect();
-            format!("{cut}…")
+        match self.message_text(tt) {
+            Some(text) => crate::text::excerpt(text, max),
+            None => format!("message {tt}"),
         }
     }
 

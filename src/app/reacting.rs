@@ -10,6 +10,7 @@ use super::timeline::{ActionEntry, EntryState};
 use super::{App, AuditRecord, Command, Op, Overlay, Removal, Screen};
 use crate::config::ReactionValueStyle;
 use crate::pubnub::{self, StoredAction, Timetoken};
+use crate::text::{flags_as_text, single_line};
 
 /// The value stored for a reaction chosen as `glyph`, per the configured style.
 fn stored_value(app: &App, glyph: &str) -> String {
@@ -162,10 +163,10 @@ pub(super) fn delete_selected(app: &mut App, commands: &mut Vec<Command>) {
             app.symbols.label(entry.uuid)
         ));
     } else {
-        let prompt = format!(
-            "Remove {}'s {what} from '{}'? [y/N]",
+        let prompt = removal_prompt(
             app.symbols.label(entry.uuid),
-            app.message_excerpt(message_tt, 40)
+            &what,
+            &app.message_excerpt(message_tt, PROMPT_EXCERPT_CHARS),
         );
         app.overlay = Some(Overlay::Confirm(Removal {
             message_tt,
@@ -178,21 +179,38 @@ pub(super) fn delete_selected(app: &mut App, commands: &mut Vec<Command>) {
     }
 }
 
-/// `👍` for reactions (`❌ (x)` when stored as the name `x`: the moderator removes exactly
-/// that), `receipt:read` for others.
-fn describe(app: &App, entry: &ActionEntry) -> String {
-    if app.kinds.is_reaction(entry.kind) {
-        match app.symbols.spelled_name(entry.value) {
-            Some((glyph, name)) => format!("{glyph} ({name})"),
-            None => app.symbols.glyph(entry.value).to_string(),
+/// How much of a message a removal prompt quotes, in characters.
+pub const PROMPT_EXCERPT_CHARS: usize = 40;
+
+/// The question asked before removing another user's action: `Remove bob's 👍 from
+/// 'lunch at noon?'? [y/N]`. `owner` and `excerpt` must be safe to show already.
+pub fn removal_prompt(owner: &str, what: &str, excerpt: &str) -> String {
+    format!("Remove {owner}'s {what} from '{excerpt}'? [y/N]")
+}
+
+/// How an action is named to people, safe to show: `👍` for reactions, a value stored as a
+/// shortcode name as its emoji and that name (`❌ (x)`: a moderator removes exactly that),
+/// `receipt:read` for other types; flags as text.
+pub fn describe_action(is_reaction: bool, action_type: &str, value: &str) -> String {
+    if is_reaction {
+        let shown = emoji::shown(value);
+        match emoji::named(value) {
+            // A name is letters, digits, `_`, `-` and `+`: safe as is.
+            Some(_) => format!("{shown} ({value})"),
+            None => shown,
         }
     } else {
-        format!(
-            "{}:{}",
-            app.symbols.label(entry.kind),
-            app.symbols.label(entry.value)
-        )
+        let text = format!("{}:{}", single_line(action_type), single_line(value));
+        flags_as_text(&text).into_owned()
     }
+}
+
+fn describe(app: &App, entry: &ActionEntry) -> String {
+    describe_action(
+        app.kinds.is_reaction(entry.kind),
+        app.symbols.raw(entry.kind),
+        app.symbols.raw(entry.value),
+    )
 }
 
 /// The moderator said `y`.

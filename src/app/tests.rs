@@ -1059,3 +1059,158 @@ fn details_reads_through_a_long_text_before_selecting_and_removes_only_what_is_o
     ch(&mut app, 'g');
     assert_eq!(view(&app).top, 0);
 }
+
+/// The op of the first history or actions fetch among `commands`.
+fn fetch_op(commands: &[Command]) -> OpId {
+    commands
+        .iter()
+        .find_map(|c| match c {
+            Command::FetchHistory { op, .. } | Command::FetchActions { op, .. } => Some(*op),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no fetch in {commands:?}"))
+}
+
+#[test]
+fn started_while_the_service_is_down_it_loads_once_the_subscription_connects() {
+    let mut app = App::new(options("carol", false));
+    let op = fetch_op(&app.start());
+    let refused = || Error::Network {
+        message: "Connection refused".into(),
+    };
+    update(
+        &mut app,
+        Event::Api(op, ApiOutcome::History(Err(refused()))),
+    );
+    assert!(app.latest_failed, "the empty screen says the load failed");
+    assert!(app.notice.as_ref().is_some_and(|n| n.is_error));
+    // The Actions screen opened meanwhile fails too.
+    let op = fetch_op(&key(&mut app, KeyCode::Tab).commands);
+    update(
+        &mut app,
+        Event::Api(op, ApiOutcome::Actions(Err(refused()))),
+    );
+    assert!(app.actions.failed && !app.actions.loading);
+
+    // The subscription's first handshake succeeds once the service is back: load both.
+    let out = update(&mut app, Event::Connection(ConnectionEvent::Connected));
+    assert_eq!(app.connection, Connection::Live);
+    let history = out
+        .commands
+        .iter()
+        .find_map(|c| match c {
+            Command::FetchHistory {
+                op, start: None, ..
+            } => Some(*op),
+            _ => None,
+        })
+        .expect("the newest page is asked for again");
+    assert!(
+        out.commands
+            .iter()
+            .any(|c| matches!(c, Command::FetchActions { start: None, .. })),
+        "and the first page of actions: {:?}",
+        out.commands
+    );
+    let all = demo_history();
+    update(
+        &mut app,
+        Event::Api(
+            history,
+            ApiOutcome::History(Ok(page(all[all.len() - 25..].to_vec()))),
+        ),
+    );
+    assert!(!app.latest_failed && app.timeline.len() == 25);
+    assert_eq!(app.notice, None, "the load error went away with the load");
+}
+
+#[test]
+fn a_notice_lasts_until_the_next_key_which_may_bring_its_own() {
+    let mut app = loaded("zoe", false);
+    ch(&mut app, 'x');
+    assert!(app.notice.is_some(), "x without a reaction of mine says so");
+    let out = ch(&mut app, 'k');
+    assert_eq!(app.notice, None, "the next key clears it");
+    assert!(out.redraw, "and the status bar is redrawn without it");
+    ch(&mut app, 'x');
+    assert!(app.notice.is_some(), "a key's own notice stays");
+}
+
+#[test]
+fn the_actions_filter_searches_older_pages_until_it_finds_enough() {
+    let mut app = loaded("carol", false);
+    let op = fetch_op(&key(&mut app, KeyCode::Tab).commands);
+    let mt = last_tt(&app);
+    let rows = |from: u64| -> Vec<StoredAction> {
+        (from..from + 100)
+            .map(|i| stored(mt, NOW.get() + i, "alice", "👍"))
+            .collect()
+    };
+    let more = |start: u64| {
+        Some(MoreBounds {
+            start: Some(Timetoken(NOW.get() + start)),
+            end: None,
+            limit: Some(100),
+        })
+    };
+    update(
+        &mut app,
+        Event::Api(
+            op,
+            ApiOutcome::Actions(Ok(ActionsPage {
+                actions: rows(1_000),
+                more: more(1_000),
+            })),
+        ),
+    );
+    ch(&mut app, '/');
+    let typed: Vec<Command> = "erin"
+        .chars()
+        .flat_map(|c| ch(&mut app, c).commands)
+        .collect();
+    let op = fetch_op(&typed);
+    assert!(
+        typed
+            .iter()
+            .any(|c| matches!(c, Command::FetchActions { start: Some(s), .. } if *s == Timetoken(NOW.get() + 1_000))),
+        "no loaded row matches: the next page is asked for: {typed:?}"
+    );
+    // Still nothing: on to the page after.
+    let out = update(
+        &mut app,
+        Event::Api(
+            op,
+            ApiOutcome::Actions(Ok(ActionsPage {
+                actions: rows(900),
+                more: more(900),
+            })),
+        ),
+    );
+    let op = fetch_op(&out.commands);
+    let mut found = rows(800);
+    for a in found.iter_mut().take(12) {
+        a.uuid = "erin".into();
+    }
+    let out = update(
+        &mut app,
+        Event::Api(
+            op,
+            ApiOutcome::Actions(Ok(ActionsPage {
+                actions: found,
+                more: more(800),
+            })),
+        ),
+    );
+    assert!(
+        !out.commands
+            .iter()
+            .any(|c| matches!(c, Command::FetchActions { .. })),
+        "a screenful found: the search stops"
+    );
+    let selected = app.actions.selected.and_then(|tt| app.actions.get(tt));
+    assert_eq!(
+        selected.map(|r| app.symbols.raw(r.uuid)),
+        Some("erin"),
+        "the first match is selected"
+    );
+}

@@ -378,8 +378,9 @@ pub(crate) fn is_dot_segment(segment: &str) -> bool {
 }
 
 /// Checks a channel name against the service's rules (reference section 0.9), and that it can
-/// be sent as a path segment.
-pub(crate) fn validate_channel(name: &str) -> Result<()> {
+/// be sent as a path segment: [`Error::InvalidInput`] saying what is wrong when not. Every
+/// operation checks its channels so; callers may check one earlier, before doing anything.
+pub fn validate_channel(name: &str) -> Result<()> {
     let bad = |why: &str| Err(Error::InvalidInput(format!("channel {name:?} {why}")));
     if name.is_empty() {
         return Err(Error::InvalidInput("channel is required".into()));

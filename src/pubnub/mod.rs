@@ -72,7 +72,7 @@ pub use actions::{
     ActionsPager, AddActionResult, AddMessageAction, GetMessageActions, RemoveActionResult,
     RemoveMessageAction,
 };
-pub use client::{Client, MAX_CHANNEL_CHARS, PNSDK};
+pub use client::{Client, MAX_CHANNEL_CHARS, PNSDK, validate_channel};
 pub use config::{Config, DEFAULT_ORIGIN};
 pub use error::{Error, Result};
 pub use history::{FetchMessages, HistoryPager};

@@ -14,10 +14,13 @@ use crate::app::{App, MouseTarget};
 use crate::pubnub::Timetoken;
 use crate::text::single_line;
 
-/// Render state: the row at the top of the list.
+/// Render state: the row at the top of the list, and whether that was the newest row (then
+/// newer rows that arrive, live or restored after a failed removal, show at the top instead of
+/// hiding above it).
 #[derive(Debug, Default)]
 pub struct ActionsTableView {
     top: Option<Timetoken>,
+    top_is_newest: bool,
 }
 
 const TIME_W: usize = 11;
@@ -34,10 +37,13 @@ fn cell(text: &str, width: usize) -> String {
 impl ActionsTableView {
     fn settle_top(&mut self, app: &App, selected: Timetoken, rows: usize) -> Option<Timetoken> {
         let view = &app.actions;
-        let top = self
-            .top
-            .filter(|tt| view.get(*tt).is_some_and(|r| view.matches(r, &app.symbols)))
-            .unwrap_or(selected);
+        let kept = match self.top_is_newest {
+            true => view.newest(&app.symbols),
+            false => self
+                .top
+                .filter(|tt| view.get(*tt).is_some_and(|r| view.matches(r, &app.symbols))),
+        };
+        let top = kept.unwrap_or(selected);
         if selected > top {
             return Some(selected);
         }
@@ -70,6 +76,7 @@ impl ActionsTableView {
         let mut y = area.y + 1;
         let selected = view.selected.or_else(|| view.newest(&app.symbols));
         self.top = selected.and_then(|s| self.settle_top(app, s, list_height));
+        self.top_is_newest = self.top.is_some() && self.top == view.newest(&app.symbols);
         let mut drawn = 0;
         for row in view.display_from(self.top, &app.symbols).take(list_height) {
             let style = if Some(row.action_tt) == selected {
@@ -93,7 +100,11 @@ impl ActionsTableView {
             drawn += 1;
         }
         if drawn < list_height {
-            let note = if view.loading || !view.loaded {
+            let note = if view.loading {
+                "loading actions…".to_string()
+            } else if view.failed {
+                "Could not load the actions. R retries.".to_string()
+            } else if !view.loaded {
                 "loading actions…".to_string()
             } else if view.next_start.is_some() {
                 "↓ more".to_string()

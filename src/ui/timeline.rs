@@ -185,6 +185,9 @@ impl TimelineView {
         if app.timeline.is_empty() {
             let text = if app.loading_latest {
                 "Loading messages…".to_string()
+            } else if app.latest_failed {
+                "Could not load the messages. R retries; they also load once the connection is back."
+                    .to_string()
             } else {
                 format!(
                     "No messages in #{} yet.",

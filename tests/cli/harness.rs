@@ -1,9 +1,11 @@
 //! Running the real `reactions` binary: an isolated environment per test (its own config and
 //! data directories, no PUBNUB_*/REACTIONS_* variables of the developer's), a `reactions serve`
-//! on a free loopback port, and one CLI run at a time with a deadline. Every process spawned
-//! here is owned by a [`ChildGuard`], which kills and reaps it when the test ends, passes or not.
+//! on a free loopback port, and one CLI run at a time with a deadline: on pipes (optionally with
+//! stdout closed before the program writes) or on a pseudo-terminal. Every process spawned here
+//! is owned by a guard, which kills and reaps it when the test ends, passes or not.
 
 use std::collections::BTreeSet;
+use std::ffi::OsString;
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -12,6 +14,7 @@ use std::sync::Mutex;
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -35,6 +38,18 @@ impl Drop for ChildGuard {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
+    }
+}
+
+/// Kills and reaps a process on a pseudo-terminal when dropped.
+struct PtyChildGuard(Box<dyn portable_pty::Child + Send + Sync>);
+
+impl Drop for PtyChildGuard {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
     }
 }
 
@@ -94,22 +109,42 @@ impl Env {
         std::fs::write(&path, toml).expect("write config.toml");
     }
 
-    /// The binary with this environment: temporary XDG directories and `$HOME`, no inherited
-    /// PUBNUB_* or REACTIONS_* variables.
+    /// The moderation audit log in the data directory.
+    pub fn audit_log(&self) -> PathBuf {
+        self.data_home()
+            .join("reactions")
+            .join("moderation-audit.jsonl")
+    }
+
+    /// The developer's variables a process must not inherit: PUBNUB_* and REACTIONS_*.
+    fn inherited_settings() -> Vec<OsString> {
+        std::env::vars_os()
+            .map(|(name, _)| name)
+            .filter(|name| {
+                let text = name.to_string_lossy();
+                text.starts_with("PUBNUB_") || text.starts_with("REACTIONS_")
+            })
+            .collect()
+    }
+
+    /// What every process gets: temporary XDG directories and `$HOME`, a fixed user and zone.
+    fn variables(&self) -> [(&'static str, OsString); 5] {
+        [
+            ("XDG_CONFIG_HOME", self.config_home().into()),
+            ("XDG_DATA_HOME", self.data_home().into()),
+            ("HOME", self.home().into()),
+            ("USER", ENV_USER.into()),
+            ("TZ", TZ.into()),
+        ]
+    }
+
+    /// The binary with this environment and stdin from /dev/null.
     fn command(&self) -> Command {
         let mut cmd = Command::new(BIN);
-        for (name, _) in std::env::vars_os() {
-            let name_text = name.to_string_lossy();
-            if name_text.starts_with("PUBNUB_") || name_text.starts_with("REACTIONS_") {
-                cmd.env_remove(&name);
-            }
+        for name in Self::inherited_settings() {
+            cmd.env_remove(name);
         }
-        cmd.env("XDG_CONFIG_HOME", self.config_home())
-            .env("XDG_DATA_HOME", self.data_home())
-            .env("HOME", self.home())
-            .env("USER", ENV_USER)
-            .env("TZ", TZ)
-            .stdin(Stdio::null());
+        cmd.envs(self.variables()).stdin(Stdio::null());
         cmd
     }
 
@@ -120,6 +155,16 @@ impl Env {
 
     /// Runs `reactions ARGS` with extra environment variables.
     pub fn run_with(&self, vars: &[(&str, &str)], args: &[&str]) -> Run {
+        self.run_on_pipes(vars, args, true)
+    }
+
+    /// Runs `reactions ARGS` with a stdout whose reading end is closed before the program
+    /// writes, as `reactions ... | true` does. The run's stdout is empty.
+    pub fn run_with_stdout_closed(&self, args: &[&str]) -> Run {
+        self.run_on_pipes(&[], args, false)
+    }
+
+    fn run_on_pipes(&self, vars: &[(&str, &str)], args: &[&str], read_stdout: bool) -> Run {
         let mut cmd = self.command();
         cmd.args(args)
             .envs(vars.iter().copied())
@@ -127,7 +172,13 @@ impl Env {
             .stderr(Stdio::piped());
         let what = format!("reactions {}", args.join(" "));
         let mut child = ChildGuard(cmd.spawn().unwrap_or_else(|e| panic!("spawn {what}: {e}")));
-        let out = drain(child.0.stdout.take().expect("piped stdout"));
+        let stdout = child.0.stdout.take().expect("piped stdout");
+        let out = if read_stdout {
+            drain(stdout)
+        } else {
+            drop(stdout);
+            drain(std::io::empty())
+        };
         let err = drain(child.0.stderr.take().expect("piped stderr"));
         let deadline = Instant::now() + RUN_DEADLINE;
         let wait = |rx: &Receiver<String>| {
@@ -142,6 +193,52 @@ impl Env {
             code: status.code(),
             stdout,
             stderr,
+        }
+    }
+
+    /// Runs `reactions ARGS` with stdin, stdout and stderr on a pseudo-terminal and `typed`
+    /// typed at once (the terminal keeps it until the program reads). The run's stdout is
+    /// everything the terminal showed, echo of the typing included; its stderr is empty.
+    pub fn run_in_terminal(&self, args: &[&str], typed: &str) -> Run {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 24,
+                cols: 200,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
+        let mut cmd = CommandBuilder::new(BIN);
+        for name in Self::inherited_settings() {
+            cmd.env_remove(name);
+        }
+        for (name, value) in self.variables() {
+            cmd.env(name, value);
+        }
+        cmd.args(args);
+        let what = format!("reactions {} (on a terminal)", args.join(" "));
+        let mut child = PtyChildGuard(
+            pair.slave
+                .spawn_command(cmd)
+                .unwrap_or_else(|e| panic!("spawn {what}: {e}")),
+        );
+        // Only the child keeps the terminal open, so reading ends when it exits.
+        drop(pair.slave);
+        let out = drain(pair.master.try_clone_reader().expect("pty reader"));
+        let mut writer = pair.master.take_writer().expect("pty writer");
+        writer
+            .write_all(typed.as_bytes())
+            .and_then(|()| writer.flush())
+            .expect("type into the pty");
+        let stdout = out
+            .recv_timeout(RUN_DEADLINE)
+            .unwrap_or_else(|_| panic!("{what} did not finish within {RUN_DEADLINE:?}"));
+        let status = child.0.wait().expect("wait for the CLI");
+        Run {
+            what,
+            code: i32::try_from(status.exit_code()).ok(),
+            stdout: stdout.replace("\r\n", "\n"),
+            stderr: String::new(),
         }
     }
 }
@@ -311,7 +408,11 @@ impl Fixture {
 
     /// `reactions --origin ORIGIN ARGS` with extra environment variables.
     pub fn cli_with(&self, vars: &[(&str, &str)], args: &[&str]) -> Run {
-        let flag = ["--origin", self.serve.origin.as_str()];
-        self.env.run_with(vars, &[&flag, args].concat())
+        self.env.run_with(vars, &self.with_origin(args))
+    }
+
+    /// `--origin ORIGIN ARGS`: the arguments of a command against this fixture's server.
+    pub fn with_origin<'a>(&'a self, args: &[&'a str]) -> Vec<&'a str> {
+        [&["--origin", self.serve.origin.as_str()], args].concat()
     }
 }

@@ -1,0 +1,199 @@
+//! `actions remove --moderator`: removing another user's action from the command line as the UI
+//! does it. The action is looked up first; someone else's is removed with its owner's uuid (the
+//! service removes an action only for its author) after a question on a terminal, or `--yes`
+//! elsewhere, and is recorded in the audit log the UI writes. One's own action is removed
+//! plainly.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+
+use crate::app::{self, AuditRecord, PROMPT_EXCERPT_CHARS};
+use crate::commands::{CommandError, api};
+use crate::pubnub::{Client, StoredAction, Timetoken};
+use crate::text::{excerpt, single_line};
+
+/// The operation named in errors.
+const OPERATION: &str = "actions remove";
+
+/// Who moderates, and with what settings.
+#[derive(Debug, Clone)]
+pub struct Moderator {
+    pub user_id: String,
+    /// The audit log (JSON lines) in the data directory.
+    pub audit_log: PathBuf,
+    /// The configured reaction type, so that its actions are named by their emoji.
+    pub reaction_type: String,
+}
+
+/// An action that was removed, and the service's warning (207), if any.
+#[derive(Debug, Clone)]
+pub struct Removed {
+    pub action: StoredAction,
+    pub warning: Option<String>,
+}
+
+impl Moderator {
+    /// `gina's 👍`: an action named with its owner, safe to show.
+    pub fn describe(&self, action: &StoredAction) -> String {
+        format!("{}'s {}", single_line(&action.uuid), self.what(action))
+    }
+
+    /// `👍`, or `receipt:read`: an action named as the UI names it.
+    fn what(&self, action: &StoredAction) -> String {
+        let is_reaction = app::chips::is_reaction_type(&action.action_type, &self.reaction_type);
+        app::describe_action(is_reaction, &action.action_type, &action.value)
+    }
+
+    /// Removes action `action_tt` of message `message_tt` on `channel`; another user's only
+    /// when confirmed (`assume_yes`, or `y` at the prompt), and then recorded in the audit log.
+    pub async fn remove(
+        &self,
+        client: &Client,
+        channel: &str,
+        message_tt: Timetoken,
+        action_tt: Timetoken,
+        assume_yes: bool,
+    ) -> Result<Removed, CommandError> {
+        let action = look_up(client, channel, message_tt, action_tt).await?;
+        let owned_by_other = action.uuid != self.user_id;
+        let mut request = client
+            .remove_message_action()
+            .channel(channel)
+            .message_timetoken(message_tt)
+            .action_timetoken(action_tt);
+        if owned_by_other {
+            if !assume_yes {
+                self.confirm(client, channel, &action).await?;
+            }
+            request = request.as_uuid(action.uuid.clone());
+        }
+        let removed = request.execute().await.map_err(api(OPERATION))?;
+        if owned_by_other {
+            self.audit(channel, &action).await?;
+        }
+        Ok(Removed {
+            action,
+            warning: removed.warning,
+        })
+    }
+
+    /// Asks on the terminal; refuses (a usage error) when there is no terminal to ask on.
+    async fn confirm(
+        &self,
+        client: &Client,
+        channel: &str,
+        action: &StoredAction,
+    ) -> Result<(), CommandError> {
+        if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+            return Err(CommandError::Usage(format!(
+                "removing {} needs a confirmation and there is no terminal to ask on: add --yes",
+                self.describe(action)
+            )));
+        }
+        let quoted = message_excerpt(client, channel, action.message_timetoken).await?;
+        let prompt = app::removal_prompt(&single_line(&action.uuid), &self.what(action), &quoted);
+        let answer = tokio::task::spawn_blocking(move || ask(&prompt))
+            .await
+            .map_err(|e| CommandError::Other(format!("the question ended abnormally: {e}")))?
+            .map_err(|e| CommandError::Other(format!("cannot ask on the terminal: {e}")))?;
+        match answer.trim() {
+            "y" | "Y" => Ok(()),
+            _ => Err(CommandError::Other("not removed".into())),
+        }
+    }
+
+    /// Appends the removal to the audit log with the UI's writer.
+    async fn audit(&self, channel: &str, action: &StoredAction) -> Result<(), CommandError> {
+        let record = AuditRecord {
+            moderator: self.user_id.clone(),
+            channel: channel.to_string(),
+            message_timetoken: action.message_timetoken,
+            action: action.clone(),
+        };
+        let path = self.audit_log.clone();
+        let written =
+            tokio::task::spawn_blocking(move || crate::worker::append_audit(&path, &record))
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|result| result);
+        written.map_err(|e| {
+            CommandError::Other(format!(
+                "removed, but the audit log could not be written: {e}"
+            ))
+        })
+    }
+}
+
+/// Bounds that hold exactly `tt`: `start` is exclusive, `end` inclusive.
+fn exactly(tt: Timetoken) -> (Option<Timetoken>, Option<Timetoken>) {
+    (Some(Timetoken(tt.get().saturating_add(1))), Some(tt))
+}
+
+/// The action with exactly that timetoken on `channel`, which must be one of message
+/// `message_tt`'s.
+async fn look_up(
+    client: &Client,
+    channel: &str,
+    message_tt: Timetoken,
+    action_tt: Timetoken,
+) -> Result<StoredAction, CommandError> {
+    let (start, end) = exactly(action_tt);
+    let page = client
+        .get_message_actions()
+        .channel(channel)
+        .bounds(start, end)
+        .execute()
+        .await
+        .map_err(api(OPERATION))?;
+    let at_that_time: Vec<StoredAction> = page
+        .actions
+        .into_iter()
+        .filter(|a| a.action_timetoken == action_tt)
+        .collect();
+    if let Some(action) = at_that_time
+        .iter()
+        .find(|a| a.message_timetoken == message_tt)
+    {
+        return Ok(action.clone());
+    }
+    Err(CommandError::Other(match at_that_time.first() {
+        Some(other) => format!(
+            "action {action_tt} belongs to message {}, not to message {message_tt}",
+            other.message_timetoken
+        ),
+        None => format!("no action {action_tt} on {channel}"),
+    }))
+}
+
+/// The message's text as a prompt quotes it, or `message TT` when history no longer has it.
+async fn message_excerpt(
+    client: &Client,
+    channel: &str,
+    message_tt: Timetoken,
+) -> Result<String, CommandError> {
+    let (start, end) = exactly(message_tt);
+    let page = client
+        .fetch_messages()
+        .channel(channel)
+        .max(1)
+        .bounds(start, end)
+        .execute()
+        .await
+        .map_err(api(OPERATION))?;
+    Ok(
+        match page.messages.iter().find(|m| m.timetoken == message_tt) {
+            Some(message) => excerpt(&message.text(), PROMPT_EXCERPT_CHARS),
+            None => format!("message {message_tt}"),
+        },
+    )
+}
+
+/// Writes `prompt` on stderr and reads one line of answer from stdin (empty at its end).
+fn ask(prompt: &str) -> std::io::Result<String> {
+    let mut err = std::io::stderr().lock();
+    write!(err, "{prompt} ")?;
+    err.flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(answer)
+}
