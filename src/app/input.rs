@@ -78,7 +78,13 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
             if app.screen == Screen::Actions {
                 app.actions.editing_filter = true;
             } else {
-                app.info("/ filters the Actions screen (Tab)");
+                let keymap = &app.options.keymap;
+                let text = format!(
+                    "{} filters the Actions screen ({})",
+                    keymap.first_label(Action::Filter),
+                    keymap.first_label(Action::SwitchScreen)
+                );
+                app.info(text);
             }
         }
     }

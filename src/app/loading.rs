@@ -242,7 +242,7 @@ pub(super) fn on_result(
                     .filter(|m| m.channel == app.options.channel)
                 {
                     if app.timeline.get(m.timetoken).is_none() {
-                        let text = crate::text::sanitize(&m.text()).into();
+                        let text = super::timeline::shown_text(&m.message);
                         app.message_texts.insert(m.timetoken, text);
                     }
                 }

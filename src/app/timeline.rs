@@ -49,7 +49,7 @@ pub struct Message {
 }
 
 /// A payload's text as the UI draws it: sanitised, newlines kept, flags as text.
-fn shown_text(payload: &serde_json::Value) -> Box<str> {
+pub fn shown_text(payload: &serde_json::Value) -> Box<str> {
     flags_as_text(&sanitize(&message_text(payload))).into()
 }
 

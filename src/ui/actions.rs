@@ -117,8 +117,12 @@ impl ActionsTableView {
         }
         if filter_line {
             let cursor = if view.editing_filter { "▏" } else { "" };
+            // Enter and Esc are fixed while typing; the key that opens the filter is the keymap's.
             let text = format!(
-                "/ filter (user, type or value): {}{cursor}   Enter keep · Esc clear",
+                "{} filter (user, type or value): {}{cursor}   Enter keep · Esc clear",
+                app.options
+                    .keymap
+                    .first_label(crate::app::keymap::Action::Filter),
                 single_line(&view.filter)
             );
             buf.set_string(area.x + 1, area.y + area.height - 1, text, theme::info());
