@@ -78,13 +78,8 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
             if app.screen == Screen::Actions {
                 app.actions.editing_filter = true;
             } else {
-                let keymap = &app.options.keymap;
-                let text = format!(
-                    "{} filters the Actions screen ({})",
-                    keymap.first_label(Action::Filter),
-                    keymap.first_label(Action::SwitchScreen)
-                );
-                app.info(text);
+                let [filter, switch] = app.key_labels([Action::Filter, Action::SwitchScreen]);
+                app.info(format!("{filter} filters the Actions screen ({switch})"));
             }
         }
     }

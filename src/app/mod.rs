@@ -411,6 +411,11 @@ impl App {
         });
     }
 
+    /// The first key bound to each action, as hints name them.
+    fn key_labels<const N: usize>(&self, actions: [keymap::Action; N]) -> [String; N] {
+        actions.map(|a| self.options.keymap.first_label(a))
+    }
+
     fn error(&mut self, text: impl Into<String>) {
         self.notify(text, true, false);
     }

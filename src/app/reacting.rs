@@ -74,13 +74,10 @@ pub(super) fn toggle_first(app: &mut App, commands: &mut Vec<Command>) {
     match first {
         Some((tt, value)) => toggle(app, tt, &value, commands),
         None => {
-            let keymap = &app.options.keymap;
-            let text = format!(
-                "No reactions on this message yet: {} adds 👍, {} opens the picker",
-                keymap.first_label(Action::ThumbsUp),
-                keymap.first_label(Action::Picker)
-            );
-            app.info(text);
+            let [plus, picker] = app.key_labels([Action::ThumbsUp, Action::Picker]);
+            app.info(format!(
+                "No reactions on this message yet: {plus} adds 👍, {picker} opens the picker"
+            ));
         }
     }
 }
