@@ -93,7 +93,8 @@ impl ActionsView {
                 added += usize::from(self.insert(row));
             }
         }
-        if self.selected.is_none() {
+        // After a reload the selected row may be gone: then the newest is selected.
+        if self.selected.is_none_or(|tt| self.get(tt).is_none()) {
             self.selected = self.newest_visible(self.rows.len());
         }
         added

@@ -101,6 +101,8 @@ pub(super) fn reload(app: &mut App, commands: &mut Vec<Command>) {
         None => {}
     }
     if (app.actions.loaded || app.actions.failed) && !app.actions.loading {
+        // Start over from the newest page: rows removed meanwhile must not stay listed.
+        app.actions.clear();
         load_actions(app, None, commands);
     }
 }

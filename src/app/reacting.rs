@@ -361,7 +361,17 @@ pub(super) fn on_removed(
     let what = describe(app, &entry);
     let owner_label = app.symbols.label(owner).to_string();
     match result {
-        Ok(_) | Err(pubnub::Error::NothingToDelete { .. }) => {
+        Err(pubnub::Error::NothingToDelete { .. }) => {
+            // Someone removed it first: the view catches up, and nobody was moderated.
+            app.timeline.apply_removed(message_tt, action_tt);
+            app.actions.remove(action_tt, &app.symbols);
+            if moderated {
+                app.info(format!(
+                    "{owner_label}'s {what} was already gone; nothing removed"
+                ));
+            }
+        }
+        Ok(_) => {
             app.timeline.apply_removed(message_tt, action_tt);
             app.actions.remove(action_tt, &app.symbols);
             if moderated {

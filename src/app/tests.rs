@@ -1214,3 +1214,57 @@ fn the_actions_filter_searches_older_pages_until_it_finds_enough() {
         "the first match is selected"
     );
 }
+
+#[test]
+fn a_reload_drops_actions_removed_meanwhile_and_a_gone_action_is_not_audited() {
+    let mut app = loaded("mod", true);
+    let op = fetch_op(&key(&mut app, KeyCode::Tab).commands);
+    let mt = last_tt(&app);
+    let listed = vec![
+        stored(mt, NOW.get() + 1, "jan", "🎈"),
+        stored(mt, NOW.get() + 2, "jan", "🪁"),
+    ];
+    let answer = |actions: Vec<StoredAction>| {
+        ApiOutcome::Actions(Ok(ActionsPage {
+            actions,
+            more: None,
+        }))
+    };
+    update(&mut app, Event::Api(op, answer(listed.clone())));
+    assert_eq!(app.actions.len(), 2);
+    // 🎈 was removed while we were away: R lists what the server has.
+    let op = fetch_op(&ch(&mut app, 'R').commands);
+    update(&mut app, Event::Api(op, answer(listed[1..].to_vec())));
+    assert_eq!(app.actions.len(), 1);
+    assert!(app.actions.get(Timetoken(NOW.get() + 1)).is_none());
+    assert_eq!(app.actions.selected, Some(Timetoken(NOW.get() + 2)));
+
+    // The moderator removes 🪁, which someone else removed a moment before.
+    ch(&mut app, 'd');
+    let out = ch(&mut app, 'y');
+    let op = out
+        .commands
+        .iter()
+        .find_map(|c| match c {
+            Command::RemoveAction { op, .. } => Some(*op),
+            _ => None,
+        })
+        .expect("a removal");
+    let gone = Error::NothingToDelete {
+        status: 400,
+        message: "No matching message actions to delete".into(),
+    };
+    let out = update(&mut app, Event::Api(op, ApiOutcome::Removed(Err(gone))));
+    assert!(
+        !out.commands
+            .iter()
+            .any(|c| matches!(c, Command::AppendAudit { .. })),
+        "nothing was moderated, so nothing is audited"
+    );
+    assert!(
+        app.notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("already gone"))
+    );
+    assert!(app.actions.is_empty());
+}
