@@ -726,3 +726,27 @@ fn actions_arriving_above_a_list_at_its_top_show_there() {
         "the failed removal is undone in view: {shown}"
     );
 }
+
+#[test]
+fn page_keys_on_the_actions_screen_move_a_screen_of_rows() {
+    let mut s = Screen::new("carol", false);
+    s.draw();
+    let timeline_page = s.app.page_size;
+    s.open_actions(Vec::new());
+    s.draw();
+    s.press(KeyCode::Char('g'));
+    s.press(KeyCode::PageDown);
+    let selected = s.app.actions.selected.expect("a selection");
+    let moved = s
+        .app
+        .actions
+        .display_from(None, &s.app.symbols)
+        .position(|r| r.action_tt == selected)
+        .expect("listed");
+    // At 100x30 the list shows 27 rows (below the tab bar and the header, above the status
+    // line); a page moves 26, keeping one row in view.
+    assert_eq!(
+        moved, 26,
+        "the Timeline's page was {timeline_page} messages"
+    );
+}

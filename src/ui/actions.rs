@@ -21,6 +21,8 @@ use crate::text::single_line;
 pub struct ActionsTableView {
     top: Option<Timetoken>,
     top_is_newest: bool,
+    /// Rows the list had room for in the last frame (a page).
+    pub rows: usize,
 }
 
 const TIME_W: usize = 11;
@@ -65,6 +67,7 @@ impl ActionsTableView {
         let view = &app.actions;
         let filter_line = view.editing_filter || !view.filter.is_empty();
         let list_height = area.height as usize - 1 - usize::from(filter_line);
+        self.rows = list_height;
         let header = format!(
             "{}{}{}{}MESSAGE",
             cell("TIME", TIME_W),

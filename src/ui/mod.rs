@@ -67,14 +67,18 @@ pub struct UiState {
 
 impl UiState {
     /// Tells the app what the last frame measured, which its movement keys need: how far a
-    /// page key moves (messages on the Timeline, lines or actions in Details) and the Details
-    /// screen's layout.
+    /// page key moves (messages on the Timeline, lines or actions in Details, rows on the
+    /// Actions screen) and the Details screen's layout.
     pub fn measured(&self, app: &mut App) {
-        app.page_size = self.visible_messages.max(1);
-        if let Screen::Details(view) = &mut app.screen {
-            view.layout = self.details;
-            app.page_size = self.details.height.saturating_sub(1).max(1);
+        app.page_size = match &mut app.screen {
+            Screen::Details(view) => {
+                view.layout = self.details;
+                self.details.height.saturating_sub(1)
+            }
+            Screen::Actions => self.actions.rows.saturating_sub(1),
+            Screen::Timeline => self.visible_messages,
         }
+        .max(1);
     }
 }
 
