@@ -86,10 +86,22 @@ pub struct Key {
 }
 
 impl Key {
+    /// A key as typed: shift with a character is that character's capital (`shift-g` is `G`,
+    /// as terminals report it), so shift itself is dropped.
     pub fn new(code: KeyCode, modifiers: KeyModifiers) -> Self {
+        let shifted = modifiers.contains(KeyModifiers::SHIFT);
+        let code = match code {
+            KeyCode::Char(c) if shifted => {
+                let mut upper = c.to_uppercase();
+                match (upper.next(), upper.next()) {
+                    (Some(one), None) => KeyCode::Char(one),
+                    _ => KeyCode::Char(c),
+                }
+            }
+            other => other,
+        };
         let modifiers = match code {
-            KeyCode::Char(_) => modifiers - KeyModifiers::SHIFT,
-            KeyCode::BackTab => modifiers - KeyModifiers::SHIFT,
+            KeyCode::Char(_) | KeyCode::BackTab => modifiers - KeyModifiers::SHIFT,
             _ => modifiers,
         };
         Self { code, modifiers }
@@ -360,6 +372,9 @@ mod tests {
         // A shifted letter from the terminal is the same key.
         let shifted = Key::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
         assert_eq!(km.action(shifted), Some(Action::Last));
+        // Written in a config as shift and a small letter, it is the capital.
+        assert_eq!(act("shift-g"), Some(Action::Last));
+        assert_eq!(act("g"), Some(Action::First));
     }
 
     #[test]
