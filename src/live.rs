@@ -5,16 +5,21 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::app::{ConnectionEvent, Event};
-use crate::pubnub::{Client, SubscriptionEvent, SubscriptionStatus, Timetoken};
+use crate::pubnub::{Client, RetryNow, SubscriptionEvent, SubscriptionStatus, Timetoken};
+
+/// The running bridge: its task, and a way to make a waiting reconnect try at once.
+pub struct Live {
+    pub task: JoinHandle<()>,
+    pub retry: Option<RetryNow>,
+}
 
 /// Subscribes to `channel` and forwards everything as [`Event`]s until the receiver is gone.
-pub fn spawn(
-    client: Client,
-    channel: String,
-    events: mpsc::UnboundedSender<Event>,
-) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut subscription = match client.subscribe().channel(&channel).execute() {
+/// Must be called inside the tokio runtime.
+pub fn spawn(client: Client, channel: String, events: mpsc::UnboundedSender<Event>) -> Live {
+    let subscription = client.subscribe().channel(&channel).execute();
+    let retry = subscription.as_ref().ok().map(|s| s.retry_now());
+    let task = tokio::spawn(async move {
+        let mut subscription = match subscription {
             Ok(subscription) => subscription,
             Err(e) => {
                 let _ = events.send(Event::Connection(ConnectionEvent::Offline(e.to_string())));
@@ -33,7 +38,8 @@ pub fn spawn(
         let _ = events.send(Event::Connection(ConnectionEvent::Offline(
             "subscription ended".into(),
         )));
-    })
+    });
+    Live { task, retry }
 }
 
 fn connection_event(status: SubscriptionStatus) -> ConnectionEvent {

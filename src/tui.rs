@@ -20,7 +20,7 @@ use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc;
 
 use crate::app::{self, App, Command, Event, MouseTarget};
-use crate::pubnub::{Client, Timetoken};
+use crate::pubnub::{Client, RetryNow, Timetoken};
 use crate::ui::{self, UiState};
 use crate::{live, worker};
 
@@ -89,10 +89,15 @@ pub async fn run(mut app: App, client: Client, files: worker::WorkerFiles) -> st
         files,
         events_tx.clone(),
     );
-    let subscription = live::spawn(client, app.options.channel.clone(), events_tx);
+    let live = live::spawn(client, app.options.channel.clone(), events_tx);
     let send = |list: Vec<Command>| {
         for command in list {
-            let _ = commands.send(command);
+            match command {
+                Command::RetryConnection => live.retry.iter().for_each(RetryNow::trigger),
+                other => {
+                    let _ = commands.send(other);
+                }
+            }
         }
     };
     send(app.start());
@@ -135,7 +140,7 @@ pub async fn run(mut app: App, client: Client, files: worker::WorkerFiles) -> st
             break;
         }
     }
-    subscription.abort();
+    live.task.abort();
     drop(terminal);
     drop(guard);
     Ok(())

@@ -158,7 +158,7 @@ pub async fn execute(
             .await;
             None
         }
-        Command::Quit => None,
+        Command::RetryConnection | Command::Quit => None,
     }
 }
 

@@ -55,7 +55,7 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
                 loading::load_actions(app, None, commands);
             }
         }
-        Action::Reload => loading::reload(app, commands),
+        Action::Reload => loading::reload_now(app, commands),
         Action::Down => move_selection(app, Step::By(1), commands),
         Action::Up => move_selection(app, Step::By(-1), commands),
         Action::PageDown => move_selection(app, Step::By(app.page_size.max(1) as isize), commands),

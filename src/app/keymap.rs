@@ -72,7 +72,7 @@ actions! {
     RemoveMine = "remove_mine", Timeline, ["x"], "remove my reaction";
     Delete = "delete", Details, ["d"], "remove the selected action (others' need --moderator)";
     Filter = "filter", Actions, ["/"], "filter by user, type or value";
-    Reload = "reload", Everywhere, ["R"], "reload from the server";
+    Reload = "reload", Everywhere, ["R"], "reload from the server (and reconnect now if waiting to)";
     Help = "help", Everywhere, ["?"], "this help";
     Back = "back", Everywhere, ["esc"], "close / go back";
     Quit = "quit", Everywhere, ["q", "ctrl-c"], "quit (q closes a popup first)";

@@ -90,7 +90,15 @@ pub(super) fn prefetch_actions(app: &mut App, commands: &mut Vec<Command>) {
     }
 }
 
-/// `R`, and after a reconnect: re-read everything loaded so nothing missed stays missing.
+/// `R`: reconnect now when waiting to, and re-read everything loaded.
+pub(super) fn reload_now(app: &mut App, commands: &mut Vec<Command>) {
+    if matches!(app.connection, Connection::Reconnecting { .. }) {
+        commands.push(Command::RetryConnection);
+    }
+    reload(app, commands);
+}
+
+/// After a reconnect (and for `R`): re-read everything loaded so nothing missed stays missing.
 pub(super) fn reload(app: &mut App, commands: &mut Vec<Command>) {
     match app.timeline.first().map(|m| m.timetoken) {
         Some(oldest) => {

@@ -261,6 +261,8 @@ pub enum Command {
         record: AuditRecord,
     },
     SaveRecent(Vec<String>),
+    /// The subscription, waiting to reconnect, should try at once (for the loop, not the worker).
+    RetryConnection,
     Quit,
 }
 

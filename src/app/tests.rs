@@ -1268,3 +1268,28 @@ fn a_reload_drops_actions_removed_meanwhile_and_a_gone_action_is_not_audited() {
     );
     assert!(app.actions.is_empty());
 }
+
+#[test]
+fn capital_r_while_waiting_to_reconnect_asks_to_retry_now() {
+    let mut app = loaded("carol", false);
+    update(&mut app, Event::Connection(ConnectionEvent::Connected));
+    assert!(
+        !ch(&mut app, 'R')
+            .commands
+            .contains(&Command::RetryConnection)
+    );
+    update(
+        &mut app,
+        Event::Connection(ConnectionEvent::Reconnecting {
+            attempt: 3,
+            now: NOW,
+            retry_at: Timetoken(NOW.get() + 20 * 10_000_000),
+            error: "network error: refused".into(),
+        }),
+    );
+    assert!(
+        ch(&mut app, 'R')
+            .commands
+            .contains(&Command::RetryConnection)
+    );
+}

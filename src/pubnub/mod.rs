@@ -79,7 +79,7 @@ pub use history::{FetchMessages, HistoryPager};
 pub use pager::Pager;
 pub use publish::Publish;
 pub use subscribe::{
-    Subscribe, SubscribeAnswer, Subscription, SubscriptionEvent, SubscriptionStatus,
+    RetryNow, Subscribe, SubscribeAnswer, Subscription, SubscriptionEvent, SubscriptionStatus,
 };
 pub use time::Time;
 pub use timetoken::{ParseTimetokenError, Timetoken};

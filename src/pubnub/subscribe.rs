@@ -119,12 +119,18 @@ impl Subscribe {
             async move { poll.client.call(&poll).await }
         };
         let (sender, events) = mpsc::channel(EVENT_BUFFER);
-        let task = runtime.spawn(run(poll, self.timetoken, sender, |attempt| {
-            backoff_delay(attempt, jitter())
-        }));
+        let retry = RetryNow::default();
+        let task = runtime.spawn(run(
+            poll,
+            self.timetoken,
+            sender,
+            |attempt| backoff_delay(attempt, jitter()),
+            retry.clone(),
+        ));
         Ok(Subscription {
             events,
             task: task.abort_handle(),
+            retry,
         })
     }
 }
@@ -165,9 +171,31 @@ impl Endpoint for LongPoll {
 pub struct Subscription {
     events: mpsc::Receiver<SubscriptionEvent>,
     task: AbortHandle,
+    retry: RetryNow,
+}
+
+/// Cuts a subscription's wait before its next reconnect attempt short (a user asking to retry
+/// now); does nothing while it is connected.
+#[derive(Debug, Clone, Default)]
+pub struct RetryNow(std::sync::Arc<tokio::sync::Notify>);
+
+impl RetryNow {
+    /// Makes a subscription waiting to reconnect try at once.
+    pub fn trigger(&self) {
+        self.0.notify_waiters();
+    }
+
+    async fn wait(&self) {
+        self.0.notified().await;
+    }
 }
 
 impl Subscription {
+    /// A handle that makes this subscription, while waiting to reconnect, try at once.
+    pub fn retry_now(&self) -> RetryNow {
+        self.retry.clone()
+    }
+
     /// The next event; `None` only once the task has stopped.
     pub async fn next(&mut self) -> Option<SubscriptionEvent> {
         self.events.recv().await
@@ -205,6 +233,7 @@ pub(crate) async fn run<P, F>(
     timetoken: Option<Timetoken>,
     events: mpsc::Sender<SubscriptionEvent>,
     delay: impl Fn(u32) -> Duration,
+    retry: RetryNow,
 ) where
     P: FnMut(Timetoken, Option<u32>) -> F,
     F: Future<Output = Result<SubscribeAnswer>>,
@@ -254,7 +283,10 @@ pub(crate) async fn run<P, F>(
                 if send(SubscriptionEvent::Status(status)).await.is_err() {
                     return;
                 }
-                tokio::time::sleep(retry_in).await;
+                tokio::select! {
+                    _ = tokio::time::sleep(retry_in) => {}
+                    _ = retry.wait() => {}
+                }
             }
         }
     }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::json;
 use tokio::sync::mpsc;
 
-use crate::pubnub::subscribe::{SubscribeAnswer, backoff_delay, jitter, run};
+use crate::pubnub::subscribe::{RetryNow, SubscribeAnswer, backoff_delay, jitter, run};
 use crate::pubnub::wire::Cursor;
 use crate::pubnub::{Error, LiveEvent, Result, SubscriptionEvent, SubscriptionStatus, Timetoken};
 
@@ -59,7 +59,13 @@ async fn run_script(
     };
     let (sender, mut events) = mpsc::channel(64);
     let delay = |attempt| Duration::from_millis(u64::from(attempt));
-    let task = tokio::spawn(run(poll, timetoken.map(Timetoken), sender, delay));
+    let task = tokio::spawn(run(
+        poll,
+        timetoken.map(Timetoken),
+        sender,
+        delay,
+        RetryNow::default(),
+    ));
     let mut got = Vec::new();
     for _ in 0..count {
         let event = tokio::time::timeout(Duration::from_secs(5), events.recv());
@@ -169,7 +175,13 @@ async fn the_loop_ends_when_nobody_listens() {
     let (sender, events) = mpsc::channel(1);
     drop(events);
     let poll = |_: Timetoken, _| async { answer(100, 1, vec![]) };
-    let task = tokio::spawn(run(poll, None, sender, |_| Duration::ZERO));
+    let task = tokio::spawn(run(
+        poll,
+        None,
+        sender,
+        |_| Duration::ZERO,
+        RetryNow::default(),
+    ));
     assert!(
         tokio::time::timeout(Duration::from_secs(5), task)
             .await
@@ -192,4 +204,52 @@ fn backoff_doubles_to_thirty_seconds_with_bounded_jitter() {
     let draws: Vec<f64> = (0..200).map(|_| jitter()).collect();
     assert!(draws.iter().all(|j| (0.0..1.0).contains(j)));
     assert!(draws.iter().any(|j| *j < 0.5) && draws.iter().any(|j| *j >= 0.5));
+}
+
+#[tokio::test]
+async fn a_retry_asked_for_cuts_the_wait_before_reconnecting_short() {
+    let script = Arc::new(Mutex::new(VecDeque::from(vec![
+        answer(100, 7, vec![]),
+        Err(Error::Network {
+            message: "connection refused".into(),
+        }),
+        answer(900, 7, vec![]),
+    ])));
+    let poll = move |_: Timetoken, _| {
+        let next = script.lock().unwrap().pop_front();
+        async move {
+            match next {
+                Some(result) => result,
+                None => futures::future::pending().await,
+            }
+        }
+    };
+    let (sender, mut events) = mpsc::channel(8);
+    let retry = RetryNow::default();
+    let long_wait = |_| Duration::from_secs(600);
+    let task = tokio::spawn(run(poll, None, sender, long_wait, retry.clone()));
+    let within = Duration::from_secs(5);
+    assert_eq!(
+        tokio::time::timeout(within, events.recv()).await.unwrap(),
+        Some(status(SubscriptionStatus::Connected))
+    );
+    assert!(matches!(
+        tokio::time::timeout(within, events.recv()).await.unwrap(),
+        Some(SubscriptionEvent::Status(
+            SubscriptionStatus::Reconnecting { .. }
+        ))
+    ));
+    // Without the trigger the next attempt would come in ten minutes.
+    let retried = async {
+        loop {
+            retry.trigger();
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    };
+    let reconnected = tokio::select! {
+        event = tokio::time::timeout(within, events.recv()) => event.unwrap(),
+        _ = retried => unreachable!(),
+    };
+    assert_eq!(reconnected, Some(status(SubscriptionStatus::Reconnected)));
+    task.abort();
 }
