@@ -257,6 +257,10 @@ fn error_in_the_status_bar() {
     update(&mut s.app, Event::Api(op, ApiOutcome::Added(Err(refused))));
     let text = s.text();
     assert!(text.contains("Could not add 👍"));
+    assert!(
+        text.contains("required to perform this operation."),
+        "a long reason wraps instead of losing its end"
+    );
     insta::assert_snapshot!(text);
 }
 

@@ -74,12 +74,29 @@ fn width(spans: &[Span]) -> usize {
     spans.iter().map(|s| s.content.width()).sum()
 }
 
-/// Rows the status bar needs at this width: 2 when the notice does not fit beside the rest.
+/// Most lines a notice below the status line may take; longer ones are cut.
+const NOTICE_LINES: usize = 2;
+
+/// Rows the status bar needs at this width: the status line, and below it the notice's own
+/// lines (wrapped, at most [`NOTICE_LINES`]) when it does not fit beside the rest.
 pub(super) fn height(app: &App, area_width: u16) -> u16 {
     match notice(app) {
-        Some(n) if width(&left(app)) + 2 + n.content.width() > area_width as usize => 2,
+        Some(n) if width(&left(app)) + 2 + n.content.width() > area_width as usize => {
+            1 + notice_lines(&n, area_width).len() as u16
+        }
         _ => 1,
     }
+}
+
+/// The notice wrapped to the width, the last line cut if there are more than fit.
+fn notice_lines(notice: &Span<'_>, area_width: u16) -> Vec<String> {
+    let width = (area_width as usize).max(1);
+    let mut lines = wrap::wrap(&notice.content, width);
+    if lines.len() > NOTICE_LINES {
+        let rest = lines.split_off(NOTICE_LINES - 1).join(" ");
+        lines.push(wrap::truncate(&rest, width));
+    }
+    lines
 }
 
 pub(super) fn draw(app: &App, area: Rect, buf: &mut Buffer) {
@@ -88,13 +105,19 @@ pub(super) fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     if area.height >= 2 {
         buf.set_line(area.x, area.y, &Line::from(spans), area.width);
         if let Some(n) = notice {
-            let text = wrap::truncate(&n.content, area.width as usize);
-            buf.set_line(
-                area.x,
-                area.y + 1,
-                &Line::from(Span::styled(text, n.style)),
-                area.width,
-            );
+            let rows = (area.height - 1) as usize;
+            for (i, text) in notice_lines(&n, area.width)
+                .into_iter()
+                .take(rows)
+                .enumerate()
+            {
+                buf.set_line(
+                    area.x,
+                    area.y + 1 + i as u16,
+                    &Line::from(Span::styled(text, n.style)),
+                    area.width,
+                );
+            }
         }
         return;
     }
