@@ -754,3 +754,30 @@ fn page_keys_on_the_actions_screen_move_a_screen_of_rows() {
         "the Timeline's page was {timeline_page} messages"
     );
 }
+
+#[test]
+fn a_filter_that_matches_nothing_says_so() {
+    let mut s = Screen::new("carol", false);
+    let op = fetch_op(&s.press(KeyCode::Tab));
+    let all: Vec<StoredAction> = as_history(&Conversation::bundled().plan(NOW), CH)
+        .iter()
+        .flat_map(|m| m.stored_actions())
+        .collect();
+    update(
+        &mut s.app,
+        Event::Api(
+            op,
+            ApiOutcome::Actions(Ok(ActionsPage {
+                actions: all,
+                more: None,
+            })),
+        ),
+    );
+    s.press(KeyCode::Char('/'));
+    s.keys("qqq");
+    let text = s.text();
+    assert!(
+        text.contains("No action of the channel matches “qqq”."),
+        "{text}"
+    );
+}

@@ -116,8 +116,9 @@ pub fn catalogue() -> Vec<CatalogEntry> {
 /// How well `entry` matches `query` (lower is better), or `None` when it does not: 0 when a
 /// shortcode or the name is the query, 1 when one starts with it, 2 when one of their words
 /// does (`heart` in `black_heart`), 3 when one contains it. Every entry matches an empty query.
+/// Colons around the query are ignored, so `:heart:` (as shortcodes are written) works too.
 pub fn rank(entry: &CatalogEntry, query: &str) -> Option<u8> {
-    let q = query.trim().to_lowercase();
+    let q = query.trim().trim_matches(':').to_lowercase();
     if q.is_empty() {
         return Some(0);
     }

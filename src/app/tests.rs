@@ -946,6 +946,16 @@ fn picker_ranks_the_exact_name_first_then_prefixes_recent_first() {
         panic!("the picker is open")
     };
     assert_eq!(p.current(&app.emoji).map(|e| e.glyph), Some("👍"));
+    // A shortcode written with its colons, as the picker shows them.
+    key(&mut app, KeyCode::Esc);
+    ch(&mut app, 'r');
+    for c in ":heart:".chars() {
+        ch(&mut app, c);
+    }
+    let Some(Overlay::Picker(p)) = &app.overlay else {
+        panic!("the picker is open")
+    };
+    assert_eq!(p.current(&app.emoji).map(|e| e.glyph), Some(glyph("heart")));
 }
 
 #[test]

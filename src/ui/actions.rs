@@ -109,6 +109,11 @@ impl ActionsTableView {
                 "Could not load the actions. R retries.".to_string()
             } else if !view.loaded {
                 "loading actions…".to_string()
+            } else if drawn == 0 && !view.filter.is_empty() && view.next_start.is_none() {
+                format!(
+                    "No action of the channel matches “{}”.",
+                    single_line(&view.filter)
+                )
             } else if view.next_start.is_some() {
                 "↓ more".to_string()
             } else if view.is_empty() {

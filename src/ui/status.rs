@@ -1,5 +1,5 @@
 //! The status bar: channel, user, moderator mode, connection, pending requests and the last
-//! error or notice. A notice that does not fit beside the rest gets a line of its own, so the
+//! error or notice. A notice that does not fit beside the rest gets up to two lines of its own, so the
 //! reason for a failure is never cut off.
 
 use ratatui::buffer::Buffer;
