@@ -37,10 +37,17 @@ fn cell(text: &str, width: usize) -> String {
 }
 
 impl ActionsTableView {
-    fn settle_top(&mut self, app: &App, selected: Timetoken, rows: usize) -> Option<Timetoken> {
+    /// The row to draw at the top so that `selected` shows; `newest` is the newest visible row.
+    fn settle_top(
+        &self,
+        app: &App,
+        selected: Timetoken,
+        newest: Option<Timetoken>,
+        rows: usize,
+    ) -> Option<Timetoken> {
         let view = &app.actions;
         let kept = match self.top_is_newest {
-            true => view.newest(&app.symbols),
+            true => newest,
             false => self
                 .top
                 .filter(|tt| view.get(*tt).is_some_and(|r| view.matches(r, &app.symbols))),
@@ -77,9 +84,11 @@ impl ActionsTableView {
         );
         buf.set_string(area.x + 1, area.y, header, theme::title());
         let mut y = area.y + 1;
-        let selected = view.selected.or_else(|| view.newest(&app.symbols));
-        self.top = selected.and_then(|s| self.settle_top(app, s, list_height));
-        self.top_is_newest = self.top.is_some() && self.top == view.newest(&app.symbols);
+        // Found once a frame: with a filter that few rows pass it is a walk through the rows.
+        let newest = view.newest(&app.symbols);
+        let selected = view.selected.or(newest);
+        self.top = selected.and_then(|s| self.settle_top(app, s, newest, list_height));
+        self.top_is_newest = self.top.is_some() && self.top == newest;
         let mut drawn = 0;
         for row in view.display_from(self.top, &app.symbols).take(list_height) {
             let style = if Some(row.action_tt) == selected {
@@ -103,11 +112,9 @@ impl ActionsTableView {
             drawn += 1;
         }
         if drawn < list_height {
-            let note = if view.loading {
-                "loading actions…".to_string()
-            } else if view.failed {
+            let note = if view.failed && !view.loading {
                 "Could not load the actions. R retries.".to_string()
-            } else if !view.loaded {
+            } else if view.loading || !view.loaded {
                 "loading actions…".to_string()
             } else if drawn == 0 && !view.filter.is_empty() && view.next_start.is_none() {
                 format!(
