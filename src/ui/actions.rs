@@ -8,7 +8,7 @@ use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
 use super::timeline::local;
-use super::{Hits, theme, wrap};
+use super::{Hits, theme};
 use crate::app::actions_view::ActionRow;
 use crate::app::{App, MouseTarget};
 use crate::pubnub::Timetoken;
@@ -31,7 +31,7 @@ const TYPE_W: usize = 10;
 const VALUE_W: usize = 12;
 
 fn cell(text: &str, width: usize) -> String {
-    let cut = wrap::truncate(text, width);
+    let cut = crate::text::truncate(text, width);
     let pad = width.saturating_sub(cut.width());
     format!("{cut}{} ", " ".repeat(pad))
 }
@@ -158,9 +158,9 @@ fn row_line(app: &App, row: &ActionRow, width: usize) -> Line<'static> {
     let fixed = TIME_W + USER_W + TYPE_W + VALUE_W + 4;
     let rest = width.saturating_sub(fixed);
     let message = match app.message_text(row.message_tt) {
-        Some(text) => Span::raw(wrap::truncate(&single_line(text), rest)),
+        Some(text) => Span::raw(crate::text::truncate(&single_line(text), rest)),
         None => Span::styled(
-            wrap::truncate(&format!("(message {} not loaded)", row.message_tt), rest),
+            crate::text::truncate(&format!("(message {} not loaded)", row.message_tt), rest),
             theme::dim(),
         ),
     };

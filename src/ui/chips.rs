@@ -50,7 +50,7 @@ pub fn layout(
     for chip in &all {
         let text = format!(
             " {} ",
-            crate::ui::wrap::truncate(
+            crate::text::truncate(
                 &chip_label(chip, &app.symbols),
                 available.saturating_sub(2) as usize
             )

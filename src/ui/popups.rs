@@ -8,11 +8,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Widget};
 
 use super::{centered, theme, wrap};
-use crate::app::emoji;
 use crate::app::picker::Picker;
 use crate::app::timeline::EntryState;
 use crate::app::{App, Overlay, Removal};
 use crate::text;
+use crate::text::emoji;
 
 pub(super) fn draw(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
     match overlay {
@@ -78,7 +78,7 @@ fn render_lines(lines: &[Line], inner: Rect, buf: &mut Buffer) {
 /// A dim hint on the last inside row, cut to the popup's width so it never covers the border.
 fn hint(text: &str, inner: Rect, buf: &mut Buffer) {
     if inner.height > 0 {
-        let text = wrap::truncate(text, inner.width as usize);
+        let text = crate::text::truncate(text, inner.width as usize);
         buf.set_string(inner.x, inner.y + inner.height - 1, text, theme::dim());
     }
 }
@@ -110,7 +110,7 @@ fn draw_picker(app: &App, picker: &Picker, area: Rect, buf: &mut Buffer) {
     let list_height = inner.height.saturating_sub(2) as usize;
     let first = (picker.selected + 1).saturating_sub(list_height);
     if picker.results.is_empty() {
-        let none = wrap::truncate("no emoji matches", inner.width as usize);
+        let none = crate::text::truncate("no emoji matches", inner.width as usize);
         buf.set_string(inner.x, inner.y + 1, none, theme::dim());
     }
     for (row, &index) in picker
@@ -133,7 +133,7 @@ fn draw_picker(app: &App, picker: &Picker, area: Rect, buf: &mut Buffer) {
         let text = format!(
             "{check} {}  {}",
             text::flag_letters(entry.glyph),
-            wrap::truncate(
+            crate::text::truncate(
                 &format!(
                     ":{}: {}{}",
                     entry.shortcode,

@@ -94,7 +94,7 @@ fn notice_lines(notice: &Span<'_>, area_width: u16) -> Vec<String> {
     let mut lines = wrap::wrap(&notice.content, width);
     if lines.len() > NOTICE_LINES {
         let rest = lines.split_off(NOTICE_LINES - 1).join(" ");
-        lines.push(wrap::truncate(&rest, width));
+        lines.push(crate::text::truncate(&rest, width));
     }
     lines
 }

@@ -47,27 +47,6 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// Cuts `text` to `width` cells, ending with `…` when cut.
-pub fn truncate(text: &str, width: usize) -> String {
-    if text.width() <= width {
-        return text.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for g in text.graphemes(true) {
-        let gw = g.width();
-        if used + gw + 1 > width {
-            break;
-        }
-        out.push_str(g);
-        used += gw;
-    }
-    if width > 0 {
-        out.push('…');
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,7 +69,5 @@ mod tests {
     fn emoji_sequences_stay_whole() {
         let lines = wrap("👩‍💻👩‍💻👩‍💻", 4);
         assert_eq!(lines, ["👩‍💻👩‍💻", "👩‍💻"]);
-        assert_eq!(truncate("hello world", 6), "hello…");
-        assert_eq!(truncate("👍👍👍", 4), "👍…");
     }
 }

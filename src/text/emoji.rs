@@ -77,8 +77,8 @@ pub fn display(value: &str) -> Cow<'_, str> {
 /// How a reaction value is drawn: [`display`], on one line with nothing unsafe, and flags as
 /// text (`:qatar:`). Chips group by it and toggling compares it.
 pub fn shown(value: &str) -> String {
-    let line = crate::text::single_line(&display(value)).into_owned();
-    crate::text::flags_as_text(&line).into_owned()
+    let line = super::single_line(&display(value)).into_owned();
+    super::flags_as_text(&line).into_owned()
 }
 
 /// The shortcode for an emoji (`👍` -> `+1`), when it has one.

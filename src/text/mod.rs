@@ -1,7 +1,14 @@
-//! Making network text safe to show: no control characters, no escape sequences, no bidi
-//! overrides ever reach the terminal; for the UI, no flags either (see [`flags_as_text`]).
+//! Text for the terminal, shared by the UI and the CLI: making network text safe to show (no
+//! control characters, no escape sequences, no bidi overrides ever reach the terminal; for the
+//! UI, no flags either, see [`flags_as_text`]), emoji names ([`emoji`]) and cutting text to a
+//! width ([`truncate`]).
 
 use std::borrow::Cow;
+
+pub mod emoji;
+mod width;
+
+pub use width::truncate;
 
 /// Whether `c` must never be written to a terminal as is.
 fn is_unsafe(c: char) -> bool {
@@ -122,16 +129,10 @@ pub fn flag_letters(input: &str) -> Cow<'_, str> {
     )
 }
 
-/// `text` on one line, cut to `max` characters (`…` the last of them) when longer: for
-/// prompts and notices that quote a message.
+/// `text` on one line, cut to `max` cells (`…` the last of them) when wider: for prompts and
+/// notices that quote a message.
 pub fn excerpt(text: &str, max: usize) -> String {
-    let one_line = single_line(text);
-    if one_line.chars().count() <= max {
-        one_line.into_owned()
-    } else {
-        let cut: String = one_line.chars().take(max.saturating_sub(1)).collect();
-        format!("{cut}…")
-    }
+    truncate(&single_line(text), max)
 }
 
 #[cfg(test)]
@@ -167,6 +168,6 @@ mod tests {
     fn excerpts_are_one_line_and_cut_to_the_limit() {
         assert_eq!(excerpt("short\ntext", 20), "short text");
         assert_eq!(excerpt("lunch at noon?", 6), "lunch…");
-        assert_eq!(excerpt("👍👍👍", 3), "👍👍👍");
+        assert_eq!(excerpt("👍👍👍", 3), "👍…");
     }
 }
