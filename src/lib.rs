@@ -3,16 +3,13 @@
 //! the same wire protocol.
 pub mod app;
 pub mod cli;
-pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod embedded;
 pub mod live;
 pub mod moderation;
-pub mod output;
 pub mod pubnub;
 pub mod server;
-pub mod stdout;
 pub mod synthetic;
 pub mod text;
 pub mod tui;

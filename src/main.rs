@@ -7,11 +7,10 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use reactions::app::{self, App};
-use reactions::cli::{Cli, Command, ConfigCommand};
-use reactions::commands::{self, CommandError};
+use reactions::cli::{self, Cli, Command, CommandError, ConfigCommand};
 use reactions::config::{self, Backend, Connection, FileConfig, Paths};
 use reactions::server::{self, ServerOptions};
-use reactions::{embedded, pubnub, stdout, tui, worker};
+use reactions::{embedded, pubnub, tui, worker};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -33,12 +32,12 @@ fn failure(e: impl std::fmt::Display) -> CommandError {
 fn run(cli: Cli) -> Result<(), CommandError> {
     let paths = Paths::discover().map_err(failure)?;
     if let Some(Command::Config(ConfigCommand::Path)) = cli.command {
-        stdout::write_line(paths.config_file.display())?;
+        cli::write_line(paths.config_file.display())?;
         return Ok(());
     }
     let file = FileConfig::load(&paths.config_file).map_err(failure)?;
     let connection = Connection::resolve(&cli.connection.overrides(), &file).map_err(failure)?;
-    let settings = commands::Settings {
+    let settings = cli::Settings {
         moderator: cli.moderator || file.moderator.unwrap_or(false),
         reaction_type: file
             .reaction_type
@@ -58,7 +57,7 @@ fn run(cli: Cli) -> Result<(), CommandError> {
                 .unwrap_or_else(|| config::DEFAULT_CHANNEL.to_string());
             // Before the embedded server starts and the terminal is taken: a bad channel is a
             // usage error, not a failure to load messages later.
-            commands::check_channel(&channel)?;
+            cli::check_channel(&channel)?;
             // So is a bad [keys] table, such as a key given to two actions.
             let keymap = app::keymap::Keymap::with_overrides(&file.keys).map_err(|e| {
                 CommandError::Usage(format!("{}: {e}", paths.config_file.display()))
@@ -89,7 +88,7 @@ fn run(cli: Cli) -> Result<(), CommandError> {
             // Run the command as a task on the runtime, next to the HTTP connection it drives:
             // polled from this thread instead, every request would cross threads twice.
             let task = runtime
-                .spawn(async move { commands::run(command, &connection, &paths, &settings).await });
+                .spawn(async move { cli::run(command, &connection, &paths, &settings).await });
             match runtime.block_on(task) {
                 Ok(result) => result,
                 Err(e) => Err(failure(format!("the command ended abnormally: {e}"))),
@@ -130,7 +129,7 @@ fn init_file_logging(paths: &Paths) -> Option<tracing_appender::non_blocking::Wo
 async fn run_tui(
     channel: String,
     keymap: app::keymap::Keymap,
-    settings: &commands::Settings,
+    settings: &cli::Settings,
     file: &FileConfig,
     connection: &Connection,
     paths: &Paths,

@@ -5,10 +5,10 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use serde_json::json;
 use tokio::sync::{Semaphore, mpsc};
 
-use crate::app::{ApiOutcome, AuditRecord, Command, Event};
+use crate::app::{ApiOutcome, Command, Event};
+use crate::moderation::append_audit;
 use crate::pubnub::{Client, HistoryPage, MessageAction, Timetoken};
 
 /// Requests run at the same time at most.
@@ -184,29 +184,6 @@ async fn refresh(
         messages,
         more: None,
     })
-}
-
-/// Appends one JSON line: time, moderator, channel, message timetoken, the removed action.
-pub fn append_audit(path: &std::path::Path, record: &AuditRecord) -> Result<(), String> {
-    use std::io::Write;
-    let line = json!({
-        "time": chrono::Utc::now().to_rfc3339(),
-        "moderator": record.moderator,
-        "channel": record.channel,
-        "message_timetoken": record.message_timetoken,
-        "action": record.action,
-    });
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    }
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    writeln!(file, "{line}")
-        .and_then(|_| file.sync_data())
-        .map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// Recently used reactions, most recent first (a JSON array).

@@ -4,14 +4,7 @@
 
 use super::symbols::{Sym, Symbols};
 use super::timeline::{EntryState, Message};
-
-/// Action types read as reactions besides the configured one: ours and the Chat SDK's.
-pub const REACTION_TYPES: [&str; 2] = ["reaction", "reactions"];
-
-/// Whether `action_type` is read as a reaction when `configured` is the configured type.
-pub fn is_reaction_type(action_type: &str, configured: &str) -> bool {
-    REACTION_TYPES.contains(&action_type) || action_type == configured
-}
+use crate::moderation::REACTION_TYPES;
 
 /// Action types read as reactions: ours (`reaction`), the Chat SDK's (`reactions`) and the
 /// configured one.

@@ -7,7 +7,6 @@
 pub mod actions_view;
 pub mod chips;
 pub mod details;
-pub mod emoji;
 pub mod keymap;
 pub mod picker;
 pub mod symbols;
@@ -34,7 +33,7 @@ use picker::{EmojiIndex, Picker};
 use symbols::{Sym, Symbols};
 use timeline::{OpId, Timeline};
 
-pub use reacting::{PROMPT_EXCERPT_CHARS, describe_action, removal_prompt};
+pub use crate::moderation::AuditRecord;
 
 /// Messages per history page (history-with-actions serves at most 25).
 pub const HISTORY_PAGE: u32 = 25;
@@ -204,15 +203,6 @@ pub enum ApiOutcome {
     Removed(pubnub::Result<Option<String>>),
     /// An audit record could not be written.
     AuditFailed(String),
-}
-
-/// A moderator removal as written to the audit log (the worker adds the time).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditRecord {
-    pub moderator: String,
-    pub channel: String,
-    pub message_timetoken: Timetoken,
-    pub action: StoredAction,
 }
 
 /// Work for the API worker.

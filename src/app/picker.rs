@@ -1,7 +1,7 @@
 //! The reaction picker's state: a query over the emoji catalogue, recently used first.
 
-use super::emoji::{CatalogEntry, catalogue, rank};
 use crate::pubnub::Timetoken;
+use crate::text::emoji::{CatalogEntry, catalogue, rank};
 
 /// How many recently used reactions are remembered.
 pub const RECENT_LIMIT: usize = 16;

@@ -4,13 +4,13 @@
 
 use super::actions_view::ActionRow;
 use super::details::detail_rows;
-use super::emoji;
 use super::keymap::Action;
 use super::timeline::{ActionEntry, EntryState};
 use super::{App, AuditRecord, Command, Op, Overlay, Removal, Screen};
 use crate::config::ReactionValueStyle;
+use crate::moderation::{PROMPT_EXCERPT_CHARS, describe_action, removal_prompt};
 use crate::pubnub::{self, StoredAction, Timetoken};
-use crate::text::{flags_as_text, single_line};
+use crate::text::emoji;
 
 /// The value stored for a reaction chosen as `glyph`, per the configured style.
 fn stored_value(app: &App, glyph: &str) -> String {
@@ -173,32 +173,6 @@ pub(super) fn delete_selected(app: &mut App, commands: &mut Vec<Command>) {
             owner: entry.uuid,
             prompt,
         }));
-    }
-}
-
-/// How much of a message a removal prompt quotes, in characters.
-pub const PROMPT_EXCERPT_CHARS: usize = 40;
-
-/// The question asked before removing another user's action: `Remove bob's 👍 from
-/// 'lunch at noon?'? [y/N]`. `owner` and `excerpt` must be safe to show already.
-pub fn removal_prompt(owner: &str, what: &str, excerpt: &str) -> String {
-    format!("Remove {owner}'s {what} from '{excerpt}'? [y/N]")
-}
-
-/// How an action is named to people, safe to show: `👍` for reactions, a value stored as a
-/// shortcode name as its emoji and that name (`❌ (x)`: a moderator removes exactly that),
-/// `receipt:read` for other types; flags as text.
-pub fn describe_action(is_reaction: bool, action_type: &str, value: &str) -> String {
-    if is_reaction {
-        let shown = emoji::shown(value);
-        match emoji::named(value) {
-            // A name is letters, digits, `_`, `-` and `+`: safe as is.
-            Some(_) => format!("{shown} ({value})"),
-            None => shown,
-        }
-    } else {
-        let text = format!("{}:{}", single_line(action_type), single_line(value));
-        flags_as_text(&text).into_owned()
     }
 }
 

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use foldhash::fast::RandomState;
 
-use super::emoji;
+use crate::text::emoji;
 use crate::text::{flags_as_text, single_line};
 
 /// An interned string.

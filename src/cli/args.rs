@@ -1,5 +1,5 @@
 //! Command-line definitions (clap): the terminal UI by default, `serve`, and the scriptable
-//! subcommands. Parsing only; `main.rs` and `commands` act on the result.
+//! subcommands. Parsing only; `main.rs` and the command families act on the result.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -7,8 +7,8 @@
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
-use crate::app::{self, AuditRecord, PROMPT_EXCERPT_CHARS};
-use crate::commands::{CommandError, api};
+use super::error::{CommandError, api};
+use crate::moderation::{self, AuditRecord, PROMPT_EXCERPT_CHARS};
 use crate::pubnub::{Client, StoredAction, Timetoken};
 use crate::text::{excerpt, single_line};
 
@@ -40,8 +40,8 @@ impl Moderator {
 
     /// `👍`, or `receipt:read`: an action named as the UI names it.
     fn what(&self, action: &StoredAction) -> String {
-        let is_reaction = app::chips::is_reaction_type(&action.action_type, &self.reaction_type);
-        app::describe_action(is_reaction, &action.action_type, &action.value)
+        let is_reaction = moderation::is_reaction_type(&action.action_type, &self.reaction_type);
+        moderation::describe_action(is_reaction, &action.action_type, &action.value)
     }
 
     /// Removes action `action_tt` of message `message_tt` on `channel`; another user's only
@@ -91,7 +91,8 @@ impl Moderator {
             )));
         }
         let quoted = message_excerpt(client, channel, action.message_timetoken).await?;
-        let prompt = app::removal_prompt(&single_line(&action.uuid), &self.what(action), &quoted);
+        let prompt =
+            moderation::removal_prompt(&single_line(&action.uuid), &self.what(action), &quoted);
         let answer = tokio::task::spawn_blocking(move || ask(&prompt))
             .await
             .map_err(|e| CommandError::Other(format!("the question ended abnormally: {e}")))?
@@ -111,11 +112,10 @@ impl Moderator {
             action: action.clone(),
         };
         let path = self.audit_log.clone();
-        let written =
-            tokio::task::spawn_blocking(move || crate::worker::append_audit(&path, &record))
-                .await
-                .map_err(|e| e.to_string())
-                .and_then(|result| result);
+        let written = tokio::task::spawn_blocking(move || moderation::append_audit(&path, &record))
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|result| result);
         written.map_err(|e| {
             CommandError::Other(format!(
                 "removed, but the audit log could not be written: {e}"

@@ -1,7 +1,13 @@
-//! Human output of the CLI: aligned columns measured in terminal cells (emoji are two wide).
+//! The CLI's output: aligned columns measured in terminal cells (emoji are two wide), and
+//! writing to stdout. Write errors come back as values instead of the panic of `print!`, so that
+//! a reader closing the pipe early (`reactions ... | head`) ends the command quietly, as it would
+//! end any other Unix tool.
+
+use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthStr;
 
+use crate::pubnub::Timetoken;
 use crate::text::single_line;
 
 /// A table printed with columns padded to their widest cell. The last column is not padded.
@@ -52,23 +58,35 @@ impl Table {
     }
 }
 
-/// Cuts `text` to at most `max` cells, ending with `…` when cut.
-pub fn truncate_cells(text: &str, max: usize) -> String {
-    if text.width() <= max {
-        return text.to_string();
+/// A timetoken and its local time, as two cells.
+pub fn time_cells(tt: Timetoken) -> [String; 2] {
+    [tt.to_string(), tt.local_string()]
+}
+
+/// Prints the service's warning (a 207 answer) on stderr.
+pub fn warn(warning: Option<&str>) {
+    if let Some(warning) = warning {
+        eprintln!("warning: {warning}");
     }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w + 1 > max {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    out.push('…');
-    out
+}
+
+/// Writes `text` to stdout and flushes it, so that a closed pipe is reported here and not lost
+/// at exit.
+pub fn write(text: &str) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}
+
+/// Writes `line` and a newline to stdout.
+pub fn write_line(line: impl std::fmt::Display) -> io::Result<()> {
+    write(&format!("{line}\n"))
+}
+
+/// Whether `error` means that whoever read stdout has gone (a closed pipe): the output is no
+/// longer wanted, which is no failure.
+pub fn reader_gone(error: &io::Error) -> bool {
+    error.kind() == io::ErrorKind::BrokenPipe
 }
 
 #[cfg(test)]
@@ -88,11 +106,25 @@ mod tests {
     }
 
     #[test]
-    fn hostile_cells_are_cleaned_and_long_ones_cut() {
+    fn hostile_cells_are_cleaned() {
         let mut t = Table::new(&["A"]);
         t.row(vec!["x\u{1b}[2Jy\nz".into()]);
         assert_eq!(t.render().lines().nth(1), Some("xy z"));
-        assert_eq!(truncate_cells("hello world", 6), "hello…");
-        assert_eq!(truncate_cells("hi", 6), "hi");
+    }
+
+    #[test]
+    fn only_a_broken_pipe_means_the_reader_is_gone() {
+        assert!(reader_gone(&io::Error::from(io::ErrorKind::BrokenPipe)));
+        assert!(!reader_gone(&io::Error::from(
+            io::ErrorKind::PermissionDenied
+        )));
+    }
+
+    #[test]
+    fn cells_cut_to_a_width_keep_joined_emoji_whole() {
+        // The CLI's message column is cut by the one width-aware truncation.
+        let family = "👨\u{200d}👩\u{200d}👧";
+        let cut = crate::text::truncate(&format!("{family}{family}{family}"), 5);
+        assert_eq!(cut, format!("{family}{family}…"));
     }
 }

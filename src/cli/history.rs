@@ -1,0 +1,97 @@
+//! `history`: a channel's messages, optionally with their actions, as columns or as the JSON
+//! the SDKs document.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+
+use super::error::{CommandError, api};
+use super::output::{Table, time_cells, write, write_line};
+use crate::pubnub::{Client, HistoryMessage, Timetoken};
+use crate::text;
+
+/// What `history` was asked for.
+pub struct HistoryRequest {
+    pub channel: String,
+    pub max: Option<u32>,
+    pub start: Option<Timetoken>,
+    pub end: Option<Timetoken>,
+    pub actions: bool,
+    pub json: bool,
+}
+
+/// Fetches one page of history and prints it.
+pub async fn run(client: &Client, asked: HistoryRequest) -> Result<(), CommandError> {
+    let mut request = client
+        .fetch_messages()
+        .channel(&asked.channel)
+        .include_actions(asked.actions)
+        .include_uuid(true)
+        .include_meta(true);
+    if let Some(max) = asked.max {
+        request = request.max(max);
+    }
+    let page = request
+        .bounds(asked.start, asked.end)
+        .execute()
+        .await
+        .map_err(api("history"))?;
+    if asked.json {
+        write_line(history_json(&page.messages))?;
+    } else {
+        write(&history_table(&page.messages, asked.actions))?;
+    }
+    Ok(())
+}
+
+fn history_table(messages: &[HistoryMessage], with_actions: bool) -> String {
+    let mut headers = vec!["TIMETOKEN", "LOCAL_TIME", "UUID", "MESSAGE"];
+    if with_actions {
+        headers.push("ACTIONS");
+    }
+    let mut table = Table::new(&headers);
+    for m in messages {
+        let [tt, local] = time_cells(m.timetoken);
+        let mut row = vec![
+            tt,
+            local,
+            m.uuid.clone().unwrap_or_default(),
+            text::truncate(&text::single_line(&m.text()), 60),
+        ];
+        if with_actions {
+            row.push(action_summary(m));
+        }
+        table.row(row);
+    }
+    table.render()
+}
+
+/// `reaction:👍×3 receipt:read×4` for one message.
+fn action_summary(message: &HistoryMessage) -> String {
+    let mut parts = Vec::new();
+    for (action_type, values) in &message.actions {
+        for (value, refs) in values {
+            parts.push(format!("{action_type}:{value}×{}", refs.len()));
+        }
+    }
+    parts.join(" ")
+}
+
+/// `{"channels": {ch: [{message, timetoken, uuid, meta, actions}]}}`, as the SDKs name them.
+fn history_json(messages: &[HistoryMessage]) -> Value {
+    let mut channels: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+    for m in messages {
+        let mut item = json!({ "message": m.message, "timetoken": m.timetoken });
+        if let Some(uuid) = &m.uuid {
+            item["uuid"] = json!(uuid);
+        }
+        if let Some(meta) = &m.meta {
+            item["meta"] = meta.clone();
+        }
+        if !m.actions.is_empty() {
+            item["actions"] = json!(m.actions);
+        }
+        channels.entry(&m.channel).or_default().push(item);
+    }
+    json!({ "channels": channels })
+}

@@ -1,0 +1,71 @@
+//! The moderation vocabulary shared by the terminal UI, the API worker and the CLI: which action
+//! types are reactions, how an action is named to people, the question asked before removing
+//! someone else's action, and the audit record every moderator removal leaves ([`audit`]).
+//!
+//! Pure wording and records; it imports only [`crate::text`] and the client's types, never the UI
+//! or the CLI.
+
+mod audit;
+
+pub use audit::{AuditRecord, append_audit};
+
+use crate::text::{emoji, flags_as_text, single_line};
+
+/// Action types read as reactions besides the configured one: ours and the Chat SDK's.
+pub const REACTION_TYPES: [&str; 2] = ["reaction", "reactions"];
+
+/// Whether `action_type` is read as a reaction when `configured` is the configured type.
+pub fn is_reaction_type(action_type: &str, configured: &str) -> bool {
+    REACTION_TYPES.contains(&action_type) || action_type == configured
+}
+
+/// How much of a message a removal prompt quotes, in terminal cells.
+pub const PROMPT_EXCERPT_CHARS: usize = 40;
+
+/// The question asked before removing another user's action: `Remove bob's 👍 from
+/// 'lunch at noon?'? [y/N]`. `owner` and `excerpt` must be safe to show already.
+pub fn removal_prompt(owner: &str, what: &str, excerpt: &str) -> String {
+    format!("Remove {owner}'s {what} from '{excerpt}'? [y/N]")
+}
+
+/// How an action is named to people, safe to show: `👍` for reactions, a value stored as a
+/// shortcode name as its emoji and that name (`❌ (x)`: a moderator removes exactly that),
+/// `receipt:read` for other types; flags as text.
+pub fn describe_action(is_reaction: bool, action_type: &str, value: &str) -> String {
+    if is_reaction {
+        let shown = emoji::shown(value);
+        match emoji::named(value) {
+            // A name is letters, digits, `_`, `-` and `+`: safe as is.
+            Some(_) => format!("{shown} ({value})"),
+            None => shown,
+        }
+    } else {
+        let text = format!("{}:{}", single_line(action_type), single_line(value));
+        flags_as_text(&text).into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reactions_are_named_by_their_emoji_and_others_by_type_and_value() {
+        assert_eq!(describe_action(true, "reaction", "👍"), "👍");
+        assert!(describe_action(true, "reaction", "thumbsup").ends_with("(thumbsup)"));
+        assert_eq!(describe_action(false, "receipt", "read"), "receipt:read");
+        assert_eq!(
+            describe_action(false, "custom\u{1b}[2J", "x\ny"),
+            "custom:x y",
+            "control sequences never reach the terminal"
+        );
+    }
+
+    #[test]
+    fn both_reaction_vocabularies_and_the_configured_type_are_reactions() {
+        assert!(is_reaction_type("reaction", "reaction"));
+        assert!(is_reaction_type("reactions", "reaction"));
+        assert!(is_reaction_type("emoji", "emoji"));
+        assert!(!is_reaction_type("receipt", "reaction"));
+    }
+}
