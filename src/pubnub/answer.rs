@@ -7,7 +7,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::error::{Error, Result};
-use super::wire::ServiceError;
+use super::wire::{ActionsEnvelope, HistoryEnvelope, ServiceError};
 
 /// Longest excerpt of an unreadable body kept in [`Error::MalformedResponse`].
 const EXCERPT_CHARS: usize = 120;
@@ -58,6 +58,20 @@ impl<'a> Answer<'a> {
 /// Envelopes that can carry an error status inside a success answer.
 pub(crate) trait ReportsError {
     fn reports_error(&self) -> bool;
+}
+
+// Which fields of an envelope say "error" is a rule for reading answers, so it lives here, next
+// to the reading, and the wire shapes stay plain data below it.
+impl<T> ReportsError for ActionsEnvelope<T> {
+    fn reports_error(&self) -> bool {
+        self.status >= 400 && self.error.is_some()
+    }
+}
+
+impl ReportsError for HistoryEnvelope {
+    fn reports_error(&self) -> bool {
+        self.error || self.status >= 400
+    }
 }
 
 /// Reads a success answer straight into `T`, in one pass over the bytes. Only when that fails,

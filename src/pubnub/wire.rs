@@ -1,5 +1,8 @@
 //! JSON shapes exactly as they cross the wire, shared by the client (to parse) and the embedded
 //! server (to produce). See `reference/pubnub-wire-protocol.md` sections 1-4.
+//!
+//! The bottom of the client: plain data over [`Timetoken`] and the types, importing nothing that
+//! reads or judges an answer (that is `answer`'s job, which imports these shapes).
 
 use std::collections::BTreeMap;
 
@@ -95,12 +98,6 @@ pub struct ActionsEnvelope<T> {
     pub error: Option<ServiceError>,
 }
 
-impl<T> crate::pubnub::answer::ReportsError for ActionsEnvelope<T> {
-    fn reports_error(&self) -> bool {
-        self.status >= 400 && self.error.is_some()
-    }
-}
-
 /// `more`: where the next page starts. Actions use `limit`, history uses `max`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct WireMore {
@@ -167,12 +164,6 @@ pub struct HistoryEnvelope {
     pub channels: BTreeMap<String, Vec<WireHistoryItem>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub more: Option<WireMore>,
-}
-
-impl crate::pubnub::answer::ReportsError for HistoryEnvelope {
-    fn reports_error(&self) -> bool {
-        self.error || self.status >= 400
-    }
 }
 
 /// One message in a v3 history answer.
