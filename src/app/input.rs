@@ -111,8 +111,7 @@ fn open_details(app: &mut App, commands: &mut Vec<Command>) {
         return;
     };
     // Re-read the message so the list is complete and current.
-    let op = app.begin(super::Op::RefreshMessage(tt));
-    commands.push(loading::refresh_message_command(op, tt));
+    commands.push(app.refresh_message(tt));
     let mut view = DetailsView::new(tt);
     view.refreshing = true;
     view.from_actions = app.screen == Screen::Actions;

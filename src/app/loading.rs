@@ -1,23 +1,13 @@
 //! Loading and keeping data current: history pages (newest, older, refreshes), Actions pages,
-//! live events and connection changes. Results of add/remove requests go to `reacting`.
+//! live events and connection changes. Results of add/remove requests are `reacting`'s; `update`
+//! hands them there, so this module never needs it.
 
 use super::actions_view::ActionRow;
-use super::reacting;
 use super::timeline::{EntryState, Message};
 use super::{
     ACTIONS_PAGE, ApiOutcome, App, Command, Connection, ConnectionEvent, HISTORY_PAGE, Op, Screen,
 };
 use crate::pubnub::{ActionEventKind, HistoryPage, LiveEvent, StoredAction, Timetoken};
-
-/// The command that re-reads one message with all its actions.
-pub(super) fn refresh_message_command(op: u32, tt: Timetoken) -> Command {
-    Command::FetchHistory {
-        op,
-        start: Some(Timetoken(tt.get().saturating_add(1))),
-        end: Some(tt),
-        max: 1,
-    }
-}
 
 /// Asks once for the texts of the messages a page of actions refers to that neither the
 /// Timeline nor an earlier fetch has: the newest 100 messages of their time span.
@@ -139,16 +129,13 @@ fn settle_orphans(app: &mut App, tt: Timetoken) {
     }
 }
 
-/// A worker result.
+/// The result of a load request (history, Actions pages, message texts).
 pub(super) fn on_result(
     app: &mut App,
-    id: u32,
+    op: Op,
     outcome: ApiOutcome,
     commands: &mut Vec<Command>,
 ) -> bool {
-    let Some(op) = app.ops.remove(&id) else {
-        return false;
-    };
     match (op, outcome) {
         (Op::LatestPage, ApiOutcome::History(result)) => {
             app.loading_latest = false;
@@ -259,22 +246,6 @@ pub(super) fn on_result(
             }
             Err(e) => tracing::warn!("could not read the texts of listed actions' messages: {e}"),
         },
-        (
-            Op::Add {
-                message_tt, value, ..
-            },
-            ApiOutcome::Added(result),
-        ) => {
-            reacting::on_added(app, id, message_tt, value, result, commands);
-        }
-        (Op::Remove(request), ApiOutcome::Removed(result)) => {
-            reacting::on_removed(app, id, request, result, commands);
-        }
-        (Op::Audit, ApiOutcome::AuditFailed(reason)) => {
-            app.error(format!(
-                "Removed, but the audit log could not be written: {reason}"
-            ));
-        }
         (op, outcome) => {
             tracing::warn!(?op, ?outcome, "result does not match its request");
             return false;

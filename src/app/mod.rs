@@ -381,6 +381,18 @@ impl App {
         id
     }
 
+    /// The command that re-reads message `tt` with all its actions (opening Details, or
+    /// learning an action the server already had).
+    fn refresh_message(&mut self, tt: Timetoken) -> Command {
+        let op = self.begin(Op::RefreshMessage(tt));
+        Command::FetchHistory {
+            op,
+            start: Some(Timetoken(tt.get().saturating_add(1))),
+            end: Some(tt),
+            max: 1,
+        }
+    }
+
     /// Add and remove requests in flight (shown in the status bar).
     pub fn pending_count(&self) -> usize {
         self.ops
@@ -464,7 +476,7 @@ pub fn update(app: &mut App, event: Event) -> Outcome {
             app.now = now;
             counting
         }
-        Event::Api(op, outcome) => loading::on_result(app, op, outcome, &mut commands),
+        Event::Api(op, outcome) => on_result(app, op, outcome, &mut commands),
         Event::Live(event) => loading::on_live(app, event),
         Event::Connection(event) => loading::on_connection(app, event, &mut commands),
     };
@@ -472,4 +484,26 @@ pub fn update(app: &mut App, event: Event) -> Outcome {
         commands.push(Command::Quit);
     }
     Outcome { commands, redraw }
+}
+
+/// A worker result goes to the module whose request it answers: adds, removals and the audit
+/// to `reacting`, loads to `loading`.
+fn on_result(app: &mut App, id: OpId, outcome: ApiOutcome, commands: &mut Vec<Command>) -> bool {
+    let Some(op) = app.ops.remove(&id) else {
+        return false;
+    };
+    match (op, outcome) {
+        (
+            Op::Add {
+                message_tt, value, ..
+            },
+            ApiOutcome::Added(result),
+        ) => reacting::on_added(app, id, message_tt, value, result, commands),
+        (Op::Remove(request), ApiOutcome::Removed(result)) => {
+            reacting::on_removed(app, id, request, result, commands)
+        }
+        (Op::Audit, ApiOutcome::AuditFailed(reason)) => reacting::on_audit_failed(app, &reason),
+        (op, outcome) => return loading::on_result(app, op, outcome, commands),
+    }
+    true
 }

@@ -293,8 +293,7 @@ pub(super) fn on_added(
         }
         Err(pubnub::Error::Conflict { .. }) => {
             // Already there (a stale view): learn its timetoken from the server, quietly.
-            let refresh = app.begin(Op::RefreshMessage(message_tt));
-            commands.push(super::loading::refresh_message_command(refresh, message_tt));
+            commands.push(app.refresh_message(message_tt));
         }
         Err(e) => {
             if let Some(message) = app.timeline.get_mut(message_tt) {
@@ -307,6 +306,13 @@ pub(super) fn on_added(
             app.error(format!("Could not add {shown} to '{excerpt}': {e}"));
         }
     }
+}
+
+/// The audit record of a moderator removal could not be written.
+pub(super) fn on_audit_failed(app: &mut App, reason: &str) {
+    app.error(format!(
+        "Removed, but the audit log could not be written: {reason}"
+    ));
 }
 
 /// A remove request finished.
