@@ -74,7 +74,7 @@ impl Screen {
         self.terminal
             .draw(|f| ui::draw(f, &self.app, &mut self.state))
             .expect("draw");
-        self.state.measured(&mut self.app);
+        update(&mut self.app, Event::Measured(self.state.measured()));
     }
 
     fn text(&mut self) -> String {
@@ -735,7 +735,7 @@ fn actions_arriving_above_a_list_at_its_top_show_there() {
 fn page_keys_on_the_actions_screen_move_a_screen_of_rows() {
     let mut s = Screen::new("carol", false);
     s.draw();
-    let timeline_page = s.app.page_size;
+    let timeline_page = s.app.page_size();
     s.open_actions(Vec::new());
     s.draw();
     s.press(KeyCode::Char('g'));
@@ -780,4 +780,32 @@ fn a_filter_that_matches_nothing_says_so() {
         text.contains("No action of the channel matches “qqq”."),
         "{text}"
     );
+}
+
+#[test]
+fn the_page_size_follows_the_terminal_after_a_resize() {
+    let mut s = Screen::new("carol", false);
+    s.draw();
+    let tall = s.app.page_size();
+    s.resize(100, 12);
+    // The loop turns a resize into a redraw; the frame reports what it measured.
+    update(&mut s.app, Event::Resize);
+    s.draw();
+    let short = s.app.page_size();
+    assert!(
+        short < tall,
+        "12 rows show fewer messages than 30: {short} vs {tall}"
+    );
+    let before = s
+        .app
+        .timeline
+        .position(s.app.selected.expect("a selection"))
+        .expect("loaded");
+    s.press(KeyCode::PageUp);
+    let after = s
+        .app
+        .timeline
+        .position(s.app.selected.expect("a selection"))
+        .expect("loaded");
+    assert_eq!(before - after, short, "PgUp moves a page of the new size");
 }

@@ -27,7 +27,7 @@ use crate::pubnub::{self, ActionsPage, HistoryPage, LiveEvent, StoredAction, Tim
 
 use actions_view::ActionsView;
 use chips::ActionKinds;
-use details::DetailsView;
+use details::{DetailsLayout, DetailsView};
 use keymap::Keymap;
 use picker::{EmojiIndex, Picker};
 use symbols::{Sym, Symbols};
@@ -178,13 +178,27 @@ pub enum MouseTarget {
     ActionRow(Timetoken),
 }
 
+/// What a frame measured that the movement keys need. The loop reports it after every draw
+/// ([`Event::Measured`]); each screen keeps its value from the last frame that drew it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Measured {
+    /// Messages visible on the Timeline.
+    pub timeline_messages: usize,
+    /// Rows the Actions list has room for.
+    pub actions_rows: usize,
+    /// The Details screen's text and scrolling area.
+    pub details: DetailsLayout,
+}
+
 /// Everything that can happen to the app.
 #[derive(Debug, Clone)]
 pub enum Event {
     Key(KeyEvent),
     Mouse(MouseTarget),
-    /// The terminal was resized: only a redraw.
+    /// The terminal was resized: only a redraw (the frame drawn then reports its measures).
     Resize,
+    /// What the last frame measured.
+    Measured(Measured),
     /// Time passed (sent only while something counts down).
     Tick(Timetoken),
     /// A command's result.
@@ -313,9 +327,8 @@ pub struct App {
     pub loading_older: bool,
     /// `g` was pressed: keep loading older pages and selecting the first until the start.
     pub jump_to_start: bool,
-    /// How far PgUp/PgDn move: messages on a page of the Timeline, lines of Details (set by
-    /// the UI after drawing).
-    pub page_size: usize,
+    /// What the last frames measured (see [`App::page_size`]).
+    pub measured: Measured,
     pub now: Timetoken,
     pub quit: bool,
     ops: HashMap<OpId, Op>,
@@ -354,7 +367,7 @@ impl App {
             latest_failed: false,
             loading_older: false,
             jump_to_start: false,
-            page_size: 10,
+            measured: Measured::default(),
             now: Timetoken(0),
             quit: false,
             ops: HashMap::new(),
@@ -457,6 +470,18 @@ impl App {
         }
     }
 
+    /// How far PgUp/PgDn move on the current screen, as last drawn: the messages on a page of
+    /// the Timeline, the rows of the Actions list or the lines of Details, less one kept in
+    /// view of each (not on the Timeline, whose messages can be taller than a line).
+    pub fn page_size(&self) -> usize {
+        match self.screen {
+            Screen::Timeline => self.measured.timeline_messages,
+            Screen::Actions => self.measured.actions_rows.saturating_sub(1),
+            Screen::Details(view) => view.layout.height.saturating_sub(1),
+        }
+        .max(1)
+    }
+
     /// The selected message, if any.
     pub fn selected_message(&self) -> Option<&timeline::Message> {
         self.selected.and_then(|tt| self.timeline.get(tt))
@@ -470,6 +495,14 @@ pub fn update(app: &mut App, event: Event) -> Outcome {
         Event::Key(key) => input::on_key(app, key, &mut commands),
         Event::Mouse(target) => input::on_mouse(app, target, &mut commands),
         Event::Resize => true,
+        Event::Measured(measured) => {
+            app.measured = measured;
+            // Details scrolls by what it measured; a frame changes no state the user sees.
+            if let Screen::Details(view) = &mut app.screen {
+                view.layout = measured.details;
+            }
+            false
+        }
         Event::Tick(now) => {
             // Redraw while counting, including the tick that ends the count.
             let counting = app.wants_ticks();

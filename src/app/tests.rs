@@ -56,6 +56,15 @@ fn ch(app: &mut App, c: char) -> Outcome {
     key(app, KeyCode::Char(c))
 }
 
+/// What the loop reports after a frame with `messages` messages on the Timeline.
+fn measured(app: &mut App, messages: usize) {
+    let measures = Measured {
+        timeline_messages: messages,
+        ..Measured::default()
+    };
+    update(app, Event::Measured(measures));
+}
+
 fn last_tt(app: &App) -> Timetoken {
     app.timeline.last().map(|m| m.timetoken).unwrap()
 }
@@ -160,7 +169,7 @@ fn j_k_arrows_page_keys_g_and_capital_g_move_the_selection() {
     key(&mut app, KeyCode::Down);
     assert_eq!(at(&app), 24);
     assert!(app.follow, "back on the newest message: following again");
-    app.page_size = 5;
+    measured(&mut app, 5);
     key(&mut app, KeyCode::PageUp);
     assert_eq!(at(&app), 19);
     key(&mut app, KeyCode::PageDown);
@@ -180,7 +189,7 @@ fn j_k_arrows_page_keys_g_and_capital_g_move_the_selection() {
 #[test]
 fn reaching_the_top_loads_the_previous_page_without_moving_the_selection() {
     let mut app = loaded("carol", false);
-    app.page_size = 30;
+    measured(&mut app, 30);
     let out = key(&mut app, KeyCode::PageUp);
     let Some(Command::FetchHistory {
         op,
@@ -1040,21 +1049,24 @@ fn details_reads_through_a_long_text_before_selecting_and_removes_only_what_is_o
     let mine = stored(tt, tt.get() + 1, "bob", "👍");
     live_message_with(&mut app, tt, &text.join("\n"), &[mine]);
     key(&mut app, KeyCode::Enter);
-    // What the UI reports after drawing: 60 lines of text, 20 rows on screen.
-    let measured = |app: &mut App| {
-        if let Screen::Details(view) = &mut app.screen {
-            view.layout = details::DetailsLayout {
-                text_lines: 60,
-                height: 20,
-            };
-        }
-        app.page_size = 19;
-    };
     let view = |app: &App| match app.screen {
         Screen::Details(view) => view,
         _ => panic!("in Details"),
     };
-    measured(&mut app);
+    // What the loop reports after drawing: 60 lines of text, 20 rows on screen.
+    let out = update(
+        &mut app,
+        Event::Measured(Measured {
+            details: details::DetailsLayout {
+                text_lines: 60,
+                height: 20,
+            },
+            ..Measured::default()
+        }),
+    );
+    assert!(!out.redraw, "measuring changes nothing on screen");
+    assert_eq!(view(&app).layout.height, 20);
+    assert_eq!(app.page_size(), 19, "a page keeps one line in view");
     assert!(
         ch(&mut app, 'd').commands.is_empty(),
         "my 👍 is not on screen yet: nothing removed unseen"
