@@ -745,7 +745,7 @@ fn page_keys_on_the_actions_screen_move_a_screen_of_rows() {
         .app
         .actions
         .display_from(None, &s.app.symbols)
-        .position(|r| r.action_tt == selected)
+        .position(|r| r.action.action_tt == selected)
         .expect("listed");
     // At 100x30 the list shows 27 rows (below the tab bar and the header, above the status
     // line); a page moves 26, keeping one row in view.

@@ -51,7 +51,10 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
                 Screen::Actions => Screen::Timeline,
                 _ => Screen::Actions,
             };
-            if app.screen == Screen::Actions && !app.actions.loaded && !app.actions.loading {
+            if app.screen == Screen::Actions
+                && !app.actions.is_loaded()
+                && !app.actions.is_loading()
+            {
                 loading::load_actions(app, None, commands);
             }
         }
@@ -95,7 +98,7 @@ fn target_message(app: &App) -> Option<crate::pubnub::Timetoken> {
             .actions
             .selected
             .and_then(|tt| app.actions.get(tt))
-            .map(|r| r.message_tt)
+            .map(|row| row.message_tt)
             .filter(|tt| app.timeline.get(*tt).is_some()),
     }
 }
@@ -213,9 +216,9 @@ fn on_overlay_key(app: &mut App, key: KeyEvent, commands: &mut Vec<Command>) -> 
             }),
             _ => None,
         },
-        Overlay::Confirm(removal) => {
+        Overlay::Confirm { target, .. } => {
             if plain_char == Some('y') || plain_char == Some('Y') {
-                reacting::confirm_removal(app, removal, commands);
+                reacting::start_remove(app, target, true, commands);
             } else {
                 app.info("Nothing removed");
             }
@@ -243,8 +246,8 @@ fn on_overlay_key(app: &mut App, key: KeyEvent, commands: &mut Vec<Command>) -> 
                 })
             }
             KeyCode::Enter => {
-                if let Some(entry) = options.get(selected) {
-                    reacting::start_remove(app, message_tt, *entry, false, commands);
+                if let Some(action) = options.get(selected) {
+                    reacting::start_remove(app, action.on(message_tt), false, commands);
                 }
                 None
             }

@@ -2,7 +2,8 @@
 //! live events and connection changes. Results of add/remove requests are `reacting`'s; `update`
 //! hands them there, so this module never needs it.
 
-use super::actions_view::ActionRow;
+use super::action::ActionOnMessage;
+use super::load::Load;
 use super::timeline::{EntryState, Message};
 use super::{
     ACTIONS_PAGE, ApiOutcome, App, Command, Connection, ConnectionEvent, HISTORY_PAGE, Op, Screen,
@@ -38,13 +39,13 @@ fn fetch_missing_texts(app: &mut App, actions: &[StoredAction], commands: &mut V
 
 /// Asks for the page before the oldest loaded message, unless loading or at the start.
 pub(super) fn load_older(app: &mut App, commands: &mut Vec<Command>) {
-    if app.loading_older || app.loading_latest || app.timeline.reached_start {
+    if app.older_page.is_loading() || app.newest_page.is_loading() || app.timeline.reached_start {
         return;
     }
     let Some(oldest) = app.timeline.first().map(|m| m.timetoken) else {
         return;
     };
-    app.loading_older = true;
+    app.older_page = Load::Loading;
     let op = app.begin(Op::OlderPage);
     commands.push(Command::FetchHistory {
         op,
@@ -56,7 +57,7 @@ pub(super) fn load_older(app: &mut App, commands: &mut Vec<Command>) {
 
 /// Asks for a page of the Actions screen (`start` exclusive; `None` = newest).
 pub(super) fn load_actions(app: &mut App, start: Option<Timetoken>, commands: &mut Vec<Command>) {
-    app.actions.loading = true;
+    app.actions.start_loading();
     let op = app.begin(Op::ActionsPage);
     commands.push(Command::FetchActions {
         op,
@@ -75,7 +76,7 @@ pub(super) fn prefetch_actions(app: &mut App, commands: &mut Vec<Command>) {
         .actions
         .selected
         .is_none_or(|tt| app.actions.visible_older_than(tt, &app.symbols, 10) < 10);
-    if near_end && !app.actions.loading {
+    if near_end && !app.actions.is_loading() {
         load_actions(app, Some(next), commands);
     }
 }
@@ -95,10 +96,10 @@ pub(super) fn reload(app: &mut App, commands: &mut Vec<Command>) {
             let op = app.begin(Op::Refresh);
             commands.push(Command::RefreshHistory { op, end: oldest });
         }
-        None if !app.loading_latest => commands.extend(app.start()),
+        None if !app.newest_page.is_loading() => commands.extend(app.start()),
         None => {}
     }
-    if (app.actions.loaded || app.actions.failed) && !app.actions.loading {
+    if (app.actions.is_loaded() || app.actions.first_failed()) && !app.actions.is_loading() {
         // Start over from the newest page: rows removed meanwhile must not stay listed.
         app.actions.clear();
         load_actions(app, None, commands);
@@ -138,10 +139,9 @@ pub(super) fn on_result(
 ) -> bool {
     match (op, outcome) {
         (Op::LatestPage, ApiOutcome::History(result)) => {
-            app.loading_latest = false;
+            app.newest_page = Load::Idle;
             match result {
                 Ok(page) => {
-                    app.latest_failed = false;
                     app.loaded();
                     let messages = convert(app, &page);
                     let complete = messages.len() < HISTORY_PAGE as usize && page.more.is_none();
@@ -153,13 +153,16 @@ pub(super) fn on_result(
                     }
                 }
                 Err(e) => {
-                    app.latest_failed = app.timeline.is_empty();
                     app.load_error(format!("Could not load messages: {e} (R retries)"));
+                    // Said on the empty Timeline; live messages that came meanwhile show instead.
+                    if app.timeline.is_empty() {
+                        app.newest_page = Load::Failed(e.to_string());
+                    }
                 }
             }
         }
         (Op::OlderPage, ApiOutcome::History(result)) => {
-            app.loading_older = false;
+            app.older_page = Load::Idle;
             match result {
                 Ok(page) => {
                     let messages = convert(app, &page);
@@ -175,6 +178,7 @@ pub(super) fn on_result(
                 Err(e) => {
                     app.jump_to_start = false;
                     app.error(format!("Could not load older messages: {e}"));
+                    app.older_page = Load::Failed(e.to_string());
                 }
             }
         }
@@ -207,13 +211,12 @@ pub(super) fn on_result(
             }
         }
         (Op::ActionsPage, ApiOutcome::Actions(result)) => {
-            app.actions.loading = false;
             match result {
                 Ok(page) => {
-                    let rows: Vec<ActionRow> = page
+                    let rows: Vec<ActionOnMessage> = page
                         .actions
                         .iter()
-                        .map(|a| ActionRow::from_stored(a, &mut app.symbols))
+                        .map(|a| ActionOnMessage::from_stored(a, &mut app.symbols))
                         .collect();
                     let more = page.more.and_then(|m| m.start);
                     app.actions.merge_page(rows, more);
@@ -226,8 +229,8 @@ pub(super) fn on_result(
                     fetch_missing_texts(app, &page.actions, commands);
                 }
                 Err(e) => {
-                    app.actions.failed = !app.actions.loaded;
                     app.load_error(format!("Could not load actions: {e} (R retries)"));
+                    app.actions.page_failed(e.to_string());
                 }
             }
         }
@@ -287,8 +290,8 @@ pub(super) fn on_live(app: &mut App, event: LiveEvent) -> bool {
             match kind {
                 ActionEventKind::Added => {
                     let on_timeline = app.timeline.apply_added(&action, &mut app.symbols);
-                    let listed = app.actions.loaded && {
-                        let row = ActionRow::from_stored(&action, &mut app.symbols);
+                    let listed = app.actions.is_loaded() && {
+                        let row = ActionOnMessage::from_stored(&action, &mut app.symbols);
                         app.actions.insert(row)
                     };
                     on_timeline || listed
@@ -314,7 +317,7 @@ pub(super) fn on_connection(
     app.connection = match event {
         ConnectionEvent::Connected => {
             // Started while the service was unreachable: load what failed, now that it answers.
-            if app.latest_failed || app.actions.failed {
+            if app.newest_page.is_failed() || app.actions.first_failed() {
                 reload(app, commands);
             }
             Connection::Live

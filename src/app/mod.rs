@@ -4,10 +4,12 @@
 //! results, live events, ticks), state changes, and [`Command`]s go out to the worker. Every
 //! behaviour is therefore a plain unit test.
 
+pub mod action;
 pub mod actions_view;
 pub mod chips;
 pub mod details;
 pub mod keymap;
+pub mod load;
 pub mod picker;
 pub mod symbols;
 pub mod timeline;
@@ -25,10 +27,12 @@ use crossterm::event::KeyEvent;
 use crate::config::ReactionValueStyle;
 use crate::pubnub::{self, ActionsPage, HistoryPage, LiveEvent, StoredAction, Timetoken};
 
+use action::{ActionData, ActionOnMessage};
 use actions_view::ActionsView;
 use chips::ActionKinds;
 use details::{DetailsLayout, DetailsView};
 use keymap::Keymap;
+use load::Load;
 use picker::{EmojiIndex, Picker};
 use symbols::{Sym, Symbols};
 use timeline::{OpId, Timeline};
@@ -103,25 +107,18 @@ pub enum Overlay {
     Help {
         scroll: u16,
     },
-    Confirm(Removal),
+    /// A moderator's removal of another user's action, waiting for a yes.
+    Confirm {
+        target: ActionOnMessage,
+        /// The question shown, such as "Remove bob's 👍 from 'lunch at noon?' [y/N]".
+        prompt: String,
+    },
     /// Choose which of my reactions on a message to remove.
     Chooser {
         message_tt: Timetoken,
-        options: Vec<timeline::ActionEntry>,
+        options: Vec<ActionData>,
         selected: usize,
     },
-}
-
-/// A removal waiting for the moderator's `y`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Removal {
-    pub message_tt: Timetoken,
-    pub action_tt: Timetoken,
-    pub kind: Sym,
-    pub value: Sym,
-    pub owner: Sym,
-    /// The question shown, such as "Remove bob's 👍 from 'lunch at noon?' [y/N]".
-    pub prompt: String,
 }
 
 /// State of the live subscription, as the status bar shows it.
@@ -295,7 +292,11 @@ enum Op {
         kind: Sym,
         value: Sym,
     },
-    Remove(reacting::RemoveRequest),
+    Remove {
+        target: ActionOnMessage,
+        /// A moderator removing another user's action (audited).
+        moderated: bool,
+    },
     Audit,
 }
 
@@ -319,12 +320,10 @@ pub struct App {
     pub emoji: EmojiIndex,
     pub connection: Connection,
     pub notice: Option<Notice>,
-    /// The newest page is being loaded (first start or reload).
-    pub loading_latest: bool,
-    /// Loading the newest page failed and nothing is loaded yet.
-    pub latest_failed: bool,
-    /// An older page is being loaded.
-    pub loading_older: bool,
+    /// The newest page of history (asked for at start, and on a reload while none is loaded).
+    pub newest_page: Load,
+    /// The page before the oldest loaded message.
+    pub older_page: Load,
     /// `g` was pressed: keep loading older pages and selecting the first until the start.
     pub jump_to_start: bool,
     /// What the last frames measured (see [`App::page_size`]).
@@ -363,9 +362,8 @@ impl App {
             emoji,
             connection: Connection::Connecting,
             notice: None,
-            loading_latest: false,
-            latest_failed: false,
-            loading_older: false,
+            newest_page: Load::Idle,
+            older_page: Load::Idle,
             jump_to_start: false,
             measured: Measured::default(),
             now: Timetoken(0),
@@ -377,7 +375,7 @@ impl App {
 
     /// The first commands: load the newest page.
     pub fn start(&mut self) -> Vec<Command> {
-        self.loading_latest = true;
+        self.newest_page = Load::Loading;
         let op = self.begin(Op::LatestPage);
         vec![Command::FetchHistory {
             op,
@@ -410,7 +408,7 @@ impl App {
     pub fn pending_count(&self) -> usize {
         self.ops
             .values()
-            .filter(|op| matches!(op, Op::Add { .. } | Op::Remove(_)))
+            .filter(|op| matches!(op, Op::Add { .. } | Op::Remove { .. }))
             .count()
     }
 
@@ -532,8 +530,8 @@ fn on_result(app: &mut App, id: OpId, outcome: ApiOutcome, commands: &mut Vec<Co
             },
             ApiOutcome::Added(result),
         ) => reacting::on_added(app, id, message_tt, value, result, commands),
-        (Op::Remove(request), ApiOutcome::Removed(result)) => {
-            reacting::on_removed(app, id, request, result, commands)
+        (Op::Remove { target, moderated }, ApiOutcome::Removed(result)) => {
+            reacting::on_removed(app, id, target, moderated, result, commands)
         }
         (Op::Audit, ApiOutcome::AuditFailed(reason)) => reacting::on_audit_failed(app, &reason),
         (op, outcome) => return loading::on_result(app, op, outcome, commands),

@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::timeline::local;
 use super::{Hits, theme};
-use crate::app::actions_view::ActionRow;
+use crate::app::action::ActionOnMessage;
 use crate::app::{App, MouseTarget};
 use crate::pubnub::Timetoken;
 use crate::text::single_line;
@@ -59,7 +59,7 @@ impl ActionsTableView {
         let within = view
             .display_from(Some(top), &app.symbols)
             .take(rows)
-            .any(|r| r.action_tt == selected);
+            .any(|r| r.action.action_tt == selected);
         if within {
             Some(top)
         } else {
@@ -91,7 +91,7 @@ impl ActionsTableView {
         self.top_is_newest = self.top.is_some() && self.top == newest;
         let mut drawn = 0;
         for row in view.display_from(self.top, &app.symbols).take(list_height) {
-            let style = if Some(row.action_tt) == selected {
+            let style = if Some(row.action.action_tt) == selected {
                 theme::selected_row()
             } else {
                 Style::new()
@@ -106,15 +106,15 @@ impl ActionsTableView {
             );
             hits.push(
                 Rect::new(area.x, y, area.width, 1),
-                MouseTarget::ActionRow(row.action_tt),
+                MouseTarget::ActionRow(row.action.action_tt),
             );
             y += 1;
             drawn += 1;
         }
         if drawn < list_height {
-            let note = if view.failed && !view.loading {
+            let note = if view.first_failed() {
                 "Could not load the actions. R retries.".to_string()
-            } else if view.loading || !view.loaded {
+            } else if view.is_loading() || !view.is_loaded() {
                 "loading actions…".to_string()
             } else if drawn == 0 && !view.filter.is_empty() && view.next_start.is_none() {
                 format!(
@@ -145,8 +145,10 @@ impl ActionsTableView {
     }
 }
 
-fn row_line(app: &App, row: &ActionRow, width: usize) -> Line<'static> {
+fn row_line(app: &App, row: &ActionOnMessage, width: usize) -> Line<'static> {
     let s = &app.symbols;
+    let message_tt = row.message_tt;
+    let row = &row.action;
     let when = local(row.action_tt, app.options.utc_offset_secs)
         .format("%m-%d %H:%M")
         .to_string();
@@ -157,10 +159,10 @@ fn row_line(app: &App, row: &ActionRow, width: usize) -> Line<'static> {
     };
     let fixed = TIME_W + USER_W + TYPE_W + VALUE_W + 4;
     let rest = width.saturating_sub(fixed);
-    let message = match app.message_text(row.message_tt) {
+    let message = match app.message_text(message_tt) {
         Some(text) => Span::raw(crate::text::truncate(&single_line(text), rest)),
         None => Span::styled(
-            crate::text::truncate(&format!("(message {} not loaded)", row.message_tt), rest),
+            crate::text::truncate(&format!("(message {message_tt} not loaded)"), rest),
             theme::dim(),
         ),
     };

@@ -140,17 +140,18 @@ fn row_line(app: &App, row: &DetailRow) -> Line<'static> {
                 EntryState::Adding(_) => "  (adding…)",
                 EntryState::Removing(_) => "  (removing…)",
             };
-            let when = if entry.action_tt.get() == 0 {
+            let action = &entry.action;
+            let when = if action.action_tt.get() == 0 {
                 "now".to_string()
             } else {
-                local(entry.action_tt, offset)
+                local(action.action_tt, offset)
                     .format("%a %-d %b %H:%M:%S")
                     .to_string()
             };
-            let user = user_label(s, entry.uuid, app.me);
+            let user = user_label(s, action.uuid, app.me);
             Line::from(vec![
                 Span::raw("    "),
-                Span::styled(format!("{user:<20}"), theme::author(s.label(entry.uuid))),
+                Span::styled(format!("{user:<20}"), theme::author(s.label(action.uuid))),
                 Span::styled(when, theme::time()),
                 Span::styled(state, theme::warn()),
             ])

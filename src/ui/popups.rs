@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, BorderType, Clear, Widget};
 use super::{centered, theme, wrap};
 use crate::app::picker::Picker;
 use crate::app::timeline::EntryState;
-use crate::app::{App, Overlay, Removal};
+use crate::app::{App, Overlay};
 use crate::text;
 use crate::text::emoji;
 
@@ -18,7 +18,7 @@ pub(super) fn draw(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
     match overlay {
         Overlay::Picker(picker) => draw_picker(app, picker, area, buf),
         Overlay::Help { scroll } => draw_help(app, *scroll, area, buf),
-        Overlay::Confirm(removal) => draw_confirm(removal, area, buf),
+        Overlay::Confirm { prompt, .. } => draw_confirm(prompt, area, buf),
         Overlay::Chooser {
             options, selected, ..
         } => {
@@ -101,8 +101,9 @@ fn draw_picker(app: &App, picker: &Picker, area: Rect, buf: &mut Buffer) {
         .map(|m| {
             m.actions
                 .iter()
-                .filter(|a| a.uuid == app.me && app.kinds.is_reaction(a.kind))
                 .filter(|a| !matches!(a.state, EntryState::Removing(_)))
+                .map(|a| a.action)
+                .filter(|a| a.uuid == app.me && app.kinds.is_reaction(a.kind))
                 .map(|a| app.symbols.glyph(a.value))
                 .collect()
         })
@@ -206,9 +207,9 @@ fn draw_help(app: &App, scroll: u16, area: Rect, buf: &mut Buffer) {
     hint("j/k scroll · any other key closes", inner, buf);
 }
 
-fn draw_confirm(removal: &Removal, area: Rect, buf: &mut Buffer) {
+fn draw_confirm(prompt: &str, area: Rect, buf: &mut Buffer) {
     let width = 60.min(area.width);
-    let lines: Vec<Line> = wrap::wrap(&removal.prompt, width.saturating_sub(4) as usize)
+    let lines: Vec<Line> = wrap::wrap(prompt, width.saturating_sub(4) as usize)
         .into_iter()
         .map(Line::raw)
         .collect();

@@ -74,7 +74,7 @@ impl TimelineView {
             TopMarker::None
         } else if app.timeline.reached_start {
             TopMarker::Start
-        } else if app.loading_older {
+        } else if app.older_page.is_loading() {
             TopMarker::Loading
         } else {
             TopMarker::More
@@ -183,9 +183,9 @@ impl TimelineView {
             return 0;
         }
         if app.timeline.is_empty() {
-            let text = if app.loading_latest {
+            let text = if app.newest_page.is_loading() {
                 "Loading messages…".to_string()
-            } else if app.latest_failed {
+            } else if app.newest_page.is_failed() {
                 "Could not load the messages. R retries; they also load once the connection is back."
                     .to_string()
             } else {
