@@ -5,6 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use reactions::app::keymap::Key;
 use reactions::app::{ApiOutcome, App, Command, ConnectionEvent, Event, Options, update};
 use reactions::demo::{Conversation, as_history};
 use reactions::pubnub::{
@@ -59,6 +60,17 @@ impl Screen {
         let out = update(
             &mut self.app,
             Event::Key(KeyEvent::new(code, KeyModifiers::NONE)),
+        );
+        self.draw();
+        out.commands
+    }
+
+    /// Presses the key written as in `[keys]` (`ctrl-g`, `tab`).
+    fn press_spec(&mut self, spec: &str) -> Vec<Command> {
+        let key = Key::parse(spec).expect("a key");
+        let out = update(
+            &mut self.app,
+            Event::Key(KeyEvent::new(key.code, key.modifiers)),
         );
         self.draw();
         out.commands
@@ -628,6 +640,83 @@ fn hints_follow_a_remapped_keymap() {
     s.press(KeyCode::Enter);
     let details = rows(&s.terminal).join("\n");
     assert!(details.contains("D remove"), "{details}");
+}
+
+#[test]
+fn popup_hints_and_help_follow_remapped_popup_keys() {
+    use reactions::app::keymap::Keymap;
+    use reactions::config::KeySpecs;
+    let keys: std::collections::BTreeMap<String, KeySpecs> = [
+        ("choose", "tab"),
+        ("cancel", "ctrl-g"),
+        ("popup_up", "ctrl-p"),
+        ("popup_down", "ctrl-n"),
+        ("confirm", "o"),
+    ]
+    .into_iter()
+    .map(|(action, key)| (action.to_string(), KeySpecs::One(key.into())))
+    .collect();
+    let keymap = Keymap::with_overrides(&keys).expect("a valid keymap");
+    let mut s = Screen::with_options(Options {
+        keymap,
+        moderator: true,
+        ..options("zoe")
+    });
+    let screen = |s: &Screen| rows(&s.terminal).join("\n");
+
+    s.press(KeyCode::Char('r'));
+    let picker = screen(&s);
+    assert!(
+        // Cut to the picker's width, as long hints are.
+        picker.contains("Ctrl-P/Ctrl-N choose · Tab toggle · Ctrl-G cl"),
+        "{picker}"
+    );
+    s.press_spec("ctrl-g");
+    s.press(KeyCode::Char('?'));
+    let help = screen(&s);
+    assert!(
+        help.contains("Ctrl-N/Ctrl-P scroll · any other key closes"),
+        "{help}"
+    );
+    for _ in 0..60 {
+        s.press_spec("ctrl-n");
+    }
+    let help = screen(&s);
+    for line in [
+        "Pop-ups and the filter",
+        "  Ctrl-N          next item, or scroll down",
+        "  Tab             toggle the reaction, remove the chosen, keep the filter",
+        "  o               yes to a moderator's removal",
+        "type to search · Ctrl-P/Ctrl-N choose · Tab toggle · Ctrl-G close",
+        "type to filter · Tab keep · Ctrl-G clear",
+    ] {
+        assert!(help.contains(line), "{line:?} in\n{help}");
+    }
+    s.press(KeyCode::Esc);
+
+    let tt = s.newest();
+    s.live_action(tt, 1, "zoe", "👍");
+    s.live_action(tt, 2, "zoe", "🎉");
+    s.press(KeyCode::Char('x'));
+    let chooser = screen(&s);
+    assert!(chooser.contains("Tab remove · Ctrl-G cancel"), "{chooser}");
+    s.press_spec("ctrl-g");
+
+    s.press(KeyCode::Enter);
+    s.press(KeyCode::Char('j'));
+    s.press(KeyCode::Char('d'));
+    let confirm = screen(&s);
+    assert!(
+        confirm.contains("o remove · any other key keeps it"),
+        "{confirm}"
+    );
+    s.press(KeyCode::Esc);
+    s.press(KeyCode::Esc);
+
+    s.open_actions(Vec::new());
+    s.press(KeyCode::Char('/'));
+    let filter = screen(&s);
+    assert!(filter.contains("Tab keep · Ctrl-G clear"), "{filter}");
 }
 
 #[test]

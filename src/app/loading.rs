@@ -153,7 +153,7 @@ pub(super) fn on_result(
                     }
                 }
                 Err(e) => {
-                    app.load_error(format!("Could not load messages: {e} (R retries)"));
+                    app.load_error(format!("Could not load messages: {e}"));
                     // Said on the empty Timeline; live messages that came meanwhile show instead.
                     if app.timeline.is_empty() {
                         app.newest_page = Load::Failed(e.to_string());
@@ -191,7 +191,7 @@ pub(super) fn on_result(
                     app.selected = app.timeline.last().map(|m| m.timetoken);
                 }
             }
-            Err(e) => app.load_error(format!("Could not refresh: {e} (R retries)")),
+            Err(e) => app.load_error(format!("Could not refresh: {e}")),
         },
         (Op::RefreshMessage(tt), ApiOutcome::History(result)) => {
             match result {
@@ -229,7 +229,7 @@ pub(super) fn on_result(
                     fetch_missing_texts(app, &page.actions, commands);
                 }
                 Err(e) => {
-                    app.load_error(format!("Could not load actions: {e} (R retries)"));
+                    app.load_error(format!("Could not load actions: {e}"));
                     app.actions.page_failed(e.to_string());
                 }
             }

@@ -439,8 +439,17 @@ impl App {
         self.notify(text, false, false);
     }
 
-    /// A failed load, said until a later load succeeds (or a key is pressed).
+    /// A failed load, said until a later load succeeds (or a key is pressed), with the key
+    /// that retries (`Could not load messages: … (R retries)`).
     fn load_error(&mut self, text: impl Into<String>) {
+        let retry = self
+            .options
+            .keymap
+            .hints(&[(&[keymap::Action::Reload], "retries")]);
+        let mut text = text.into();
+        if !retry.is_empty() {
+            text = format!("{text} ({retry})");
+        }
         self.notify(text, true, true);
     }
 

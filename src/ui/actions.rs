@@ -7,9 +7,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
+use super::popups::filter_hint;
 use super::timeline::local;
-use super::{Hits, theme};
+use super::{Hits, retry_hint, theme};
 use crate::app::action::ActionOnMessage;
+use crate::app::keymap::Action;
 use crate::app::{App, MouseTarget};
 use crate::pubnub::Timetoken;
 use crate::text::single_line;
@@ -113,7 +115,10 @@ impl ActionsTableView {
         }
         if drawn < list_height {
             let note = if view.first_failed() {
-                "Could not load the actions. R retries.".to_string()
+                match retry_hint(app) {
+                    Some(retry) => format!("Could not load the actions. {retry}."),
+                    None => "Could not load the actions.".to_string(),
+                }
             } else if view.is_loading() || !view.is_loaded() {
                 "loading actions…".to_string()
             } else if drawn == 0 && !view.filter.is_empty() && view.next_start.is_none() {
@@ -132,13 +137,12 @@ impl ActionsTableView {
         }
         if filter_line {
             let cursor = if view.editing_filter { "▏" } else { "" };
-            // Enter and Esc are fixed while typing; the key that opens the filter is the keymap's.
+            let keymap = &app.options.keymap;
             let text = format!(
-                "{} filter (user, type or value): {}{cursor}   Enter keep · Esc clear",
-                app.options
-                    .keymap
-                    .first_label(crate::app::keymap::Action::Filter),
-                single_line(&view.filter)
+                "{} filter (user, type or value): {}{cursor}   {}",
+                keymap.first_label(Action::Filter),
+                single_line(&view.filter),
+                filter_hint(keymap)
             );
             buf.set_string(area.x + 1, area.y + area.height - 1, text, theme::info());
         }

@@ -21,12 +21,9 @@ pub(super) fn draw(app: &App, view: DetailsView, area: Rect, buf: &mut Buffer) -
         return DetailsLayout::default();
     }
     let Some(message) = app.timeline.get(view.message_tt) else {
-        buf.set_string(
-            area.x + 1,
-            area.y,
-            "That message is no longer loaded. Esc goes back.",
-            theme::dim(),
-        );
+        let back = app.options.keymap.hints(&[(&[Action::Back], "goes back.")]);
+        let text = format!("That message is no longer loaded. {back}");
+        buf.set_string(area.x + 1, area.y, text, theme::dim());
         return DetailsLayout::default();
     };
     let text = wrap::wrap(&message.text, area.width.saturating_sub(3) as usize);

@@ -135,6 +135,11 @@ fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
         .set_line(area.x, area.y, &line, area.width);
 }
 
+/// `R retries`, naming the reload key as bound; `None` when it is unbound.
+fn retry_hint(app: &App) -> Option<String> {
+    Some(app.options.keymap.hints(&[(&[Action::Reload], "retries")])).filter(|h| !h.is_empty())
+}
+
 /// A rectangle of `width` x `height` centred in `area` (clamped to it).
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);

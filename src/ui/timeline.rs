@@ -186,8 +186,13 @@ impl TimelineView {
             let text = if app.newest_page.is_loading() {
                 "Loading messages…".to_string()
             } else if app.newest_page.is_failed() {
-                "Could not load the messages. R retries; they also load once the connection is back."
-                    .to_string()
+                match super::retry_hint(app) {
+                    Some(retry) => format!(
+                        "Could not load the messages. {retry}; they also load once the connection is back."
+                    ),
+                    None => "Could not load the messages. They load once the connection is back."
+                        .to_string(),
+                }
             } else {
                 format!(
                     "No messages in #{} yet.",

@@ -1,5 +1,7 @@
 //! `update` driven through every key and event, with no terminal and no network.
 
+mod keys;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
@@ -23,7 +25,12 @@ fn demo_history() -> Vec<HistoryMessage> {
 
 /// An app that has loaded the newest page of the demo conversation.
 fn loaded(user: &str, moderator: bool) -> App {
-    let mut app = App::new(options(user, moderator));
+    loaded_with(options(user, moderator))
+}
+
+/// The same with other options (a remapped keymap, say).
+fn loaded_with(options: Options) -> App {
+    let mut app = App::new(options);
     let commands = app.start();
     let Some(Command::FetchHistory {
         op, start: None, ..
