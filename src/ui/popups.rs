@@ -199,9 +199,10 @@ fn draw_help(app: &App, scroll: u16, area: Rect, buf: &mut Buffer) {
     let keymap = &app.options.keymap;
     lines.push(Line::styled("Picker", theme::title()));
     lines.push(Line::raw(format!(
-        "  type to search · {} · ✓ = yours",
+        "  type to search · {}",
         picker_hint(keymap)
     )));
+    lines.push(Line::raw("  ✓ marks your own reactions"));
     lines.push(Line::styled("Filter", theme::title()));
     lines.push(Line::raw(format!(
         "  type to filter · {}",
