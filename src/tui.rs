@@ -110,8 +110,11 @@ pub async fn run(mut app: App, client: Client, files: worker::WorkerFiles) -> st
     loop {
         if redraw {
             terminal.draw(|frame| ui::draw(frame, &app, &mut state))?;
-            state.measured(&mut app);
-            redraw = false;
+            // What the frame measured (page sizes, the Details layout) goes back through
+            // `update`, before the next key needs it.
+            let outcome = app::update(&mut app, Event::Measured(state.measured()));
+            redraw = outcome.redraw;
+            send(outcome.commands);
         }
         let first = tokio::select! {
             term = input.next() => match term {

@@ -5,6 +5,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use reactions::app::keymap::Key;
 use reactions::app::{ApiOutcome, App, Command, ConnectionEvent, Event, Options, update};
 use reactions::demo::{Conversation, as_history};
 use reactions::pubnub::{
@@ -64,6 +65,17 @@ impl Screen {
         out.commands
     }
 
+    /// Presses the key written as in `[keys]` (`ctrl-g`, `tab`).
+    fn press_spec(&mut self, spec: &str) -> Vec<Command> {
+        let key = Key::parse(spec).expect("a key");
+        let out = update(
+            &mut self.app,
+            Event::Key(KeyEvent::new(key.code, key.modifiers)),
+        );
+        self.draw();
+        out.commands
+    }
+
     fn keys(&mut self, text: &str) {
         for c in text.chars() {
             self.press(KeyCode::Char(c));
@@ -74,7 +86,7 @@ impl Screen {
         self.terminal
             .draw(|f| ui::draw(f, &self.app, &mut self.state))
             .expect("draw");
-        self.state.measured(&mut self.app);
+        update(&mut self.app, Event::Measured(self.state.measured()));
     }
 
     fn text(&mut self) -> String {
@@ -631,6 +643,83 @@ fn hints_follow_a_remapped_keymap() {
 }
 
 #[test]
+fn popup_hints_and_help_follow_remapped_popup_keys() {
+    use reactions::app::keymap::Keymap;
+    use reactions::config::KeySpecs;
+    let keys: std::collections::BTreeMap<String, KeySpecs> = [
+        ("choose", "tab"),
+        ("cancel", "ctrl-g"),
+        ("popup_up", "ctrl-p"),
+        ("popup_down", "ctrl-n"),
+        ("confirm", "o"),
+    ]
+    .into_iter()
+    .map(|(action, key)| (action.to_string(), KeySpecs::One(key.into())))
+    .collect();
+    let keymap = Keymap::with_overrides(&keys).expect("a valid keymap");
+    let mut s = Screen::with_options(Options {
+        keymap,
+        moderator: true,
+        ..options("zoe")
+    });
+    let screen = |s: &Screen| rows(&s.terminal).join("\n");
+
+    s.press(KeyCode::Char('r'));
+    let picker = screen(&s);
+    assert!(
+        // Cut to the picker's width, as long hints are.
+        picker.contains("Ctrl-P/Ctrl-N choose · Tab toggle · Ctrl-G cl"),
+        "{picker}"
+    );
+    s.press_spec("ctrl-g");
+    s.press(KeyCode::Char('?'));
+    let help = screen(&s);
+    assert!(
+        help.contains("Ctrl-N/Ctrl-P scroll · any other key closes"),
+        "{help}"
+    );
+    for _ in 0..60 {
+        s.press_spec("ctrl-n");
+    }
+    let help = screen(&s);
+    for line in [
+        "Pop-ups and the filter",
+        "  Ctrl-N          next item, or scroll down",
+        "  Tab             toggle the reaction, remove the chosen, keep the filter",
+        "  o               yes to a moderator's removal",
+        "type to search · Ctrl-P/Ctrl-N choose · Tab toggle · Ctrl-G close",
+        "type to filter · Tab keep · Ctrl-G clear",
+    ] {
+        assert!(help.contains(line), "{line:?} in\n{help}");
+    }
+    s.press(KeyCode::Esc);
+
+    let tt = s.newest();
+    s.live_action(tt, 1, "zoe", "👍");
+    s.live_action(tt, 2, "zoe", "🎉");
+    s.press(KeyCode::Char('x'));
+    let chooser = screen(&s);
+    assert!(chooser.contains("Tab remove · Ctrl-G cancel"), "{chooser}");
+    s.press_spec("ctrl-g");
+
+    s.press(KeyCode::Enter);
+    s.press(KeyCode::Char('j'));
+    s.press(KeyCode::Char('d'));
+    let confirm = screen(&s);
+    assert!(
+        confirm.contains("o remove · any other key keeps it"),
+        "{confirm}"
+    );
+    s.press(KeyCode::Esc);
+    s.press(KeyCode::Esc);
+
+    s.open_actions(Vec::new());
+    s.press(KeyCode::Char('/'));
+    let filter = screen(&s);
+    assert!(filter.contains("Tab keep · Ctrl-G clear"), "{filter}");
+}
+
+#[test]
 fn details_shows_every_line_of_a_message_taller_than_the_screen() {
     let mut s = Screen::new("carol", false);
     let tt = Timetoken(s.newest().get() + 10);
@@ -735,7 +824,7 @@ fn actions_arriving_above_a_list_at_its_top_show_there() {
 fn page_keys_on_the_actions_screen_move_a_screen_of_rows() {
     let mut s = Screen::new("carol", false);
     s.draw();
-    let timeline_page = s.app.page_size;
+    let timeline_page = s.app.page_size();
     s.open_actions(Vec::new());
     s.draw();
     s.press(KeyCode::Char('g'));
@@ -745,7 +834,7 @@ fn page_keys_on_the_actions_screen_move_a_screen_of_rows() {
         .app
         .actions
         .display_from(None, &s.app.symbols)
-        .position(|r| r.action_tt == selected)
+        .position(|r| r.action.action_tt == selected)
         .expect("listed");
     // At 100x30 the list shows 27 rows (below the tab bar and the header, above the status
     // line); a page moves 26, keeping one row in view.
@@ -780,4 +869,32 @@ fn a_filter_that_matches_nothing_says_so() {
         text.contains("No action of the channel matches “qqq”."),
         "{text}"
     );
+}
+
+#[test]
+fn the_page_size_follows_the_terminal_after_a_resize() {
+    let mut s = Screen::new("carol", false);
+    s.draw();
+    let tall = s.app.page_size();
+    s.resize(100, 12);
+    // The loop turns a resize into a redraw; the frame reports what it measured.
+    update(&mut s.app, Event::Resize);
+    s.draw();
+    let short = s.app.page_size();
+    assert!(
+        short < tall,
+        "12 rows show fewer messages than 30: {short} vs {tall}"
+    );
+    let before = s
+        .app
+        .timeline
+        .position(s.app.selected.expect("a selection"))
+        .expect("loaded");
+    s.press(KeyCode::PageUp);
+    let after = s
+        .app
+        .timeline
+        .position(s.app.selected.expect("a selection"))
+        .expect("loaded");
+    assert_eq!(before - after, short, "PgUp moves a page of the new size");
 }

@@ -2,50 +2,44 @@
 //! pages them, shown newest first, with the selection and an optional filter.
 //!
 //! Rows are kept oldest first in a `VecDeque` (older pages prepend in O(page)); removed rows are
-//! tombstoned rather than shifted, and compacted once they are many.
+//! tombstoned rather than shifted (their action timetokens kept aside, so a row stays 32
+//! bytes), and compacted once they are many.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 
-use super::symbols::{Sym, Symbols};
-use crate::pubnub::{StoredAction, Timetoken};
+use foldhash::fast::RandomState;
 
-/// One listed action.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ActionRow {
-    pub action_tt: Timetoken,
-    pub message_tt: Timetoken,
-    pub kind: Sym,
-    pub value: Sym,
-    pub uuid: Sym,
-    pub removed: bool,
+use super::action::ActionOnMessage;
+use super::load::Load;
+use super::symbols::Symbols;
+use crate::pubnub::Timetoken;
+
+/// How far the pages have come.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pages {
+    /// No page yet: none asked for (`Idle`, also after being forgotten for a reload), the first
+    /// on its way, or it failed.
+    First(Load),
+    /// At least one page is in; where the next (older) one stands.
+    Loaded(Load),
 }
 
-impl ActionRow {
-    pub fn from_stored(a: &StoredAction, symbols: &mut Symbols) -> Self {
-        Self {
-            action_tt: a.action_timetoken,
-            message_tt: a.message_timetoken,
-            kind: symbols.intern(&a.action_type),
-            value: symbols.intern(&a.value),
-            uuid: symbols.intern(&a.uuid),
-            removed: false,
-        }
+impl Default for Pages {
+    fn default() -> Self {
+        Pages::First(Load::Idle)
     }
 }
 
 /// Loaded rows, paging state, selection and filter of the Actions screen.
 #[derive(Debug, Default)]
 pub struct ActionsView {
-    rows: VecDeque<ActionRow>,
-    tombstones: usize,
+    /// Every listed row, removed ones included until compacted.
+    rows: VecDeque<ActionOnMessage>,
+    /// Action timetokens of the removed rows still in `rows`.
+    tombstones: HashSet<Timetoken, RandomState>,
     /// `start` for the next (older) page, when the server said there is more.
     pub next_start: Option<Timetoken>,
-    /// A page request is in flight.
-    pub loading: bool,
-    /// The first page has arrived.
-    pub loaded: bool,
-    /// The first page could not be loaded (a reload or reconnect tries again).
-    pub failed: bool,
+    pub pages: Pages,
     /// The selected row's action timetoken.
     pub selected: Option<Timetoken>,
     /// Lower-cased filter text; empty shows everything.
@@ -57,33 +51,67 @@ pub struct ActionsView {
 impl ActionsView {
     /// Rows not removed (loaded, before filtering).
     pub fn len(&self) -> usize {
-        self.rows.len() - self.tombstones
+        self.rows.len() - self.tombstones.len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    /// Forgets everything (before a reload).
+    /// The first page has arrived (live rows are then listed too).
+    pub fn is_loaded(&self) -> bool {
+        matches!(self.pages, Pages::Loaded(_))
+    }
+
+    /// A page request is in flight.
+    pub fn is_loading(&self) -> bool {
+        matches!(&self.pages, Pages::First(l) | Pages::Loaded(l) if l.is_loading())
+    }
+
+    /// The first page could not be loaded (a reload or reconnect tries again).
+    pub fn first_failed(&self) -> bool {
+        matches!(&self.pages, Pages::First(l) if l.is_failed())
+    }
+
+    /// A page was asked for.
+    pub fn start_loading(&mut self) {
+        self.pages = match self.pages {
+            Pages::First(_) => Pages::First(Load::Loading),
+            Pages::Loaded(_) => Pages::Loaded(Load::Loading),
+        };
+    }
+
+    /// A page could not be loaded.
+    pub fn page_failed(&mut self, reason: String) {
+        self.pages = match self.pages {
+            Pages::First(_) => Pages::First(Load::Failed(reason)),
+            Pages::Loaded(_) => Pages::Loaded(Load::Failed(reason)),
+        };
+    }
+
+    /// Forgets every row (before a reload); the next page is a first page again.
     pub fn clear(&mut self) {
         self.rows.clear();
-        self.tombstones = 0;
+        self.tombstones.clear();
         self.next_start = None;
-        self.loaded = false;
+        self.pages = Pages::First(Load::Idle);
     }
 
     fn position(&self, tt: Timetoken) -> Result<usize, usize> {
-        self.rows.binary_search_by_key(&tt, |r| r.action_tt)
+        self.rows.binary_search_by_key(&tt, |r| r.action.action_tt)
+    }
+
+    fn is_removed(&self, row: &ActionOnMessage) -> bool {
+        !self.tombstones.is_empty() && self.tombstones.contains(&row.action.action_tt)
     }
 
     /// Merges a page (ascending). Returns how many rows were new.
-    pub fn merge_page(&mut self, page: Vec<ActionRow>, more: Option<Timetoken>) -> usize {
-        self.loaded = true;
-        self.failed = false;
+    pub fn merge_page(&mut self, page: Vec<ActionOnMessage>, more: Option<Timetoken>) -> usize {
+        self.pages = Pages::Loaded(Load::Idle);
         self.next_start = more;
-        let oldest = self.rows.front().map(|r| r.action_tt);
+        let oldest = self.rows.front().map(|r| r.action.action_tt);
         let mut added = 0;
-        if oldest.is_none_or(|o| page.last().is_some_and(|l| l.action_tt < o)) {
+        if oldest.is_none_or(|o| page.last().is_some_and(|l| l.action.action_tt < o)) {
             for row in page.into_iter().rev() {
                 self.rows.push_front(row);
                 added += 1;
@@ -102,14 +130,10 @@ impl ActionsView {
 
     /// Inserts a live or confirmed action (or brings back one whose removal failed); false
     /// when it is already listed.
-    pub fn insert(&mut self, row: ActionRow) -> bool {
-        match self.position(row.action_tt) {
-            Ok(i) if self.rows[i].removed => {
-                self.rows[i] = ActionRow {
-                    removed: false,
-                    ..row
-                };
-                self.tombstones -= 1;
+    pub fn insert(&mut self, row: ActionOnMessage) -> bool {
+        match self.position(row.action.action_tt) {
+            Ok(i) if self.tombstones.remove(&row.action.action_tt) => {
+                self.rows[i] = row;
                 true
             }
             Ok(_) => false,
@@ -126,10 +150,7 @@ impl ActionsView {
 
     /// Tombstones a removed action; the selection moves to a neighbour.
     pub fn remove(&mut self, action_tt: Timetoken, symbols: &Symbols) -> bool {
-        let Ok(i) = self.position(action_tt) else {
-            return false;
-        };
-        if self.rows[i].removed {
+        if self.get(action_tt).is_none() {
             return false;
         }
         if self.selected == Some(action_tt) {
@@ -137,35 +158,36 @@ impl ActionsView {
                 .step(action_tt, 1, symbols)
                 .or_else(|| self.step(action_tt, -1, symbols));
         }
-        self.rows[i].removed = true;
-        self.tombstones += 1;
-        if self.tombstones > 1024 && self.tombstones * 2 > self.rows.len() {
-            self.rows.retain(|r| !r.removed);
-            self.tombstones = 0;
+        self.tombstones.insert(action_tt);
+        if self.tombstones.len() > 1024 && self.tombstones.len() * 2 > self.rows.len() {
+            let tombstones = std::mem::take(&mut self.tombstones);
+            self.rows
+                .retain(|r| !tombstones.contains(&r.action.action_tt));
         }
         true
     }
 
-    pub fn get(&self, action_tt: Timetoken) -> Option<&ActionRow> {
+    pub fn get(&self, action_tt: Timetoken) -> Option<&ActionOnMessage> {
         self.position(action_tt)
             .ok()
             .map(|i| &self.rows[i])
-            .filter(|r| !r.removed)
+            .filter(|r| !self.is_removed(r))
     }
 
     /// Whether `row` passes the filter (user, type or value contains it).
-    pub fn matches(&self, row: &ActionRow, symbols: &Symbols) -> bool {
-        if row.removed {
+    pub fn matches(&self, row: &ActionOnMessage, symbols: &Symbols) -> bool {
+        if self.is_removed(row) {
             return false;
         }
         if self.filter.is_empty() {
             return true;
         }
         let has = |s: &str| s.to_lowercase().contains(&self.filter);
-        has(symbols.raw(row.uuid))
-            || has(symbols.raw(row.kind))
-            || has(symbols.raw(row.value))
-            || has(symbols.glyph(row.value))
+        let a = &row.action;
+        has(symbols.raw(a.uuid))
+            || has(symbols.raw(a.kind))
+            || has(symbols.raw(a.value))
+            || has(symbols.glyph(a.value))
     }
 
     /// The newest visible row strictly older than index `before` (exclusive).
@@ -173,8 +195,8 @@ impl ActionsView {
         self.rows
             .range(..before.min(self.rows.len()))
             .rev()
-            .find(|r| !r.removed)
-            .map(|r| r.action_tt)
+            .find(|r| !self.is_removed(r))
+            .map(|r| r.action.action_tt)
     }
 
     /// Visible rows in display order (newest first) starting at `from` (inclusive), filtered.
@@ -182,7 +204,7 @@ impl ActionsView {
         &'a self,
         from: Option<Timetoken>,
         symbols: &'a Symbols,
-    ) -> impl Iterator<Item = &'a ActionRow> + 'a {
+    ) -> impl Iterator<Item = &'a ActionOnMessage> + 'a {
         let end = match from.map(|tt| self.position(tt)) {
             Some(Ok(i)) => i + 1,
             Some(Err(i)) => i,
@@ -199,7 +221,7 @@ impl ActionsView {
         &'a self,
         tt: Timetoken,
         symbols: &'a Symbols,
-    ) -> impl Iterator<Item = &'a ActionRow> + 'a {
+    ) -> impl Iterator<Item = &'a ActionOnMessage> + 'a {
         let start = match self.position(tt) {
             Ok(i) => i + 1,
             Err(i) => i,
@@ -215,16 +237,20 @@ impl ActionsView {
         if n >= 0 {
             let mut last = None;
             for (i, r) in self.display_from(Some(tt), symbols).enumerate() {
-                last = Some(r.action_tt);
+                last = Some(r.action.action_tt);
                 if i as isize == n {
                     break;
                 }
             }
-            last.or_else(|| self.display_before(tt, symbols).next().map(|r| r.action_tt))
+            last.or_else(|| {
+                self.display_before(tt, symbols)
+                    .next()
+                    .map(|r| r.action.action_tt)
+            })
         } else {
             let mut last = None;
             for (i, r) in self.display_before(tt, symbols).enumerate() {
-                last = Some(r.action_tt);
+                last = Some(r.action.action_tt);
                 if i as isize + 1 == -n {
                     break;
                 }
@@ -232,7 +258,7 @@ impl ActionsView {
             last.or_else(|| {
                 self.display_from(Some(tt), symbols)
                     .next()
-                    .map(|r| r.action_tt)
+                    .map(|r| r.action.action_tt)
             })
         }
     }
@@ -247,7 +273,9 @@ impl ActionsView {
 
     /// Newest visible row.
     pub fn newest(&self, symbols: &Symbols) -> Option<Timetoken> {
-        self.display_from(None, symbols).next().map(|r| r.action_tt)
+        self.display_from(None, symbols)
+            .next()
+            .map(|r| r.action.action_tt)
     }
 
     /// Oldest visible row.
@@ -255,12 +283,12 @@ impl ActionsView {
         self.rows
             .iter()
             .find(|r| self.matches(r, symbols))
-            .map(|r| r.action_tt)
+            .map(|r| r.action.action_tt)
     }
 
     /// Oldest loaded action timetoken (the next page's `start` when `more` was not given).
     pub fn oldest_loaded(&self) -> Option<Timetoken> {
-        self.rows.front().map(|r| r.action_tt)
+        self.rows.front().map(|r| r.action.action_tt)
     }
 
     /// Makes sure the selection is on a visible row after the filter changed.
@@ -281,20 +309,24 @@ impl ActionsView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::action::ActionData;
 
-    fn row(s: &mut Symbols, tt: u64, uuid: &str, value: &str) -> ActionRow {
-        ActionRow {
-            action_tt: Timetoken(tt),
+    fn row(s: &mut Symbols, tt: u64, uuid: &str, value: &str) -> ActionOnMessage {
+        ActionOnMessage {
             message_tt: Timetoken(1),
-            kind: s.intern("reaction"),
-            value: s.intern(value),
-            uuid: s.intern(uuid),
-            removed: false,
+            action: ActionData {
+                action_tt: Timetoken(tt),
+                kind: s.intern("reaction"),
+                value: s.intern(value),
+                uuid: s.intern(uuid),
+            },
         }
     }
 
     fn shown(v: &ActionsView, s: &Symbols) -> Vec<u64> {
-        v.display_from(None, s).map(|r| r.action_tt.get()).collect()
+        v.display_from(None, s)
+            .map(|r| r.action.action_tt.get())
+            .collect()
     }
 
     #[test]

@@ -71,25 +71,26 @@ pub fn chips(message: &Message, me: Sym, kinds: &ActionKinds, symbols: &Symbols)
     let mut receipt_pending = false;
     let mut read_by_me = false;
     for entry in &message.actions {
+        let action = &entry.action;
         let counted = !matches!(entry.state, EntryState::Removing(_));
-        let pending = entry.uuid == me && entry.state != EntryState::Confirmed;
-        if kinds.is_read_receipt(entry.kind, entry.value) {
-            if counted && !readers.contains(&entry.uuid) {
-                readers.push(entry.uuid);
+        let pending = action.uuid == me && entry.state != EntryState::Confirmed;
+        if kinds.is_read_receipt(action.kind, action.value) {
+            if counted && !readers.contains(&action.uuid) {
+                readers.push(action.uuid);
             }
-            read_by_me |= counted && entry.uuid == me;
+            read_by_me |= counted && action.uuid == me;
             receipt_pending |= pending;
             continue;
         }
-        let (list, kind) = if kinds.is_reaction(entry.kind) {
+        let (list, kind) = if kinds.is_reaction(action.kind) {
             (&mut reactions, ChipKind::Reaction)
         } else {
-            (&mut others, ChipKind::Other(entry.kind))
+            (&mut others, ChipKind::Other(action.kind))
         };
-        let glyph = symbols.glyph(entry.value);
+        let glyph = symbols.glyph(action.value);
         let existing = list.iter_mut().find(|c| {
             c.kind == kind
-                && (c.value == entry.value
+                && (c.value == action.value
                     || (kind == ChipKind::Reaction && symbols.glyph(c.value) == glyph))
         });
         let chip = match existing {
@@ -97,7 +98,7 @@ pub fn chips(message: &Message, me: Sym, kinds: &ActionKinds, symbols: &Symbols)
             None => {
                 list.push(Chip {
                     kind,
-                    value: entry.value,
+                    value: action.value,
                     count: 0,
                     mine: false,
                     pending: false,
@@ -108,7 +109,7 @@ pub fn chips(message: &Message, me: Sym, kinds: &ActionKinds, symbols: &Symbols)
         };
         if counted {
             chip.count += 1;
-            chip.mine |= entry.uuid == me;
+            chip.mine |= action.uuid == me;
         }
         chip.pending |= pending;
     }
@@ -142,17 +143,17 @@ pub fn chip_label(chip: &Chip, symbols: &Symbols) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::app::action::ActionData;
     use crate::app::timeline::ActionEntry;
     use crate::pubnub::Timetoken;
 
     fn entry(s: &mut Symbols, tt: u64, kind: &str, value: &str, uuid: &str) -> ActionEntry {
-        ActionEntry {
+        ActionEntry::confirmed(ActionData {
             action_tt: Timetoken(tt),
             kind: s.intern(kind),
             value: s.intern(value),
             uuid: s.intern(uuid),
-            state: EntryState::Confirmed,
-        }
+        })
     }
 
     #[test]

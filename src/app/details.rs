@@ -21,12 +21,13 @@ pub enum DetailRow {
 pub fn detail_rows(message: &Message, kinds: &ActionKinds) -> Vec<DetailRow> {
     let mut groups: Vec<(Sym, Sym, Vec<ActionEntry>)> = Vec::new();
     for entry in &message.actions {
+        let a = &entry.action;
         match groups
             .iter_mut()
-            .find(|(k, v, _)| *k == entry.kind && *v == entry.value)
+            .find(|(k, v, _)| *k == a.kind && *v == a.value)
         {
             Some((_, _, list)) => list.push(*entry),
-            None => groups.push((entry.kind, entry.value, vec![*entry])),
+            None => groups.push((a.kind, a.value, vec![*entry])),
         }
     }
     groups.sort_by_key(|(kind, _, _)| !kinds.is_reaction(*kind));
@@ -242,19 +243,20 @@ pub fn user_label(symbols: &Symbols, uuid: Sym, me: Sym) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::timeline::EntryState;
+    use crate::app::action::ActionData;
 
     #[test]
     fn groups_by_type_and_value_with_reactions_first() {
         let mut s = Symbols::new();
         let kinds = ActionKinds::new(&mut s, "reaction");
         let mut m = Message::new(Timetoken(1), None, &serde_json::json!("x"));
-        let mut e = |tt: u64, kind: &str, value: &str, uuid: &str| ActionEntry {
-            action_tt: Timetoken(tt),
-            kind: s.intern(kind),
-            value: s.intern(value),
-            uuid: s.intern(uuid),
-            state: EntryState::Confirmed,
+        let mut e = |tt: u64, kind: &str, value: &str, uuid: &str| {
+            ActionEntry::confirmed(ActionData {
+                action_tt: Timetoken(tt),
+                kind: s.intern(kind),
+                value: s.intern(value),
+                uuid: s.intern(uuid),
+            })
         };
         m.actions = vec![
             e(2, "receipt", "read", "bob"),
@@ -265,7 +267,7 @@ mod tests {
         let rows = detail_rows(&m, &kinds);
         assert_eq!(rows.len(), 6);
         assert!(matches!(rows[0], DetailRow::Group { count: 2, .. }));
-        assert!(matches!(rows[1], DetailRow::Entry(a) if a.action_tt == Timetoken(3)));
+        assert!(matches!(rows[1], DetailRow::Entry(a) if a.action.action_tt == Timetoken(3)));
         assert!(matches!(rows[3], DetailRow::Group { count: 2, .. }));
         let mut view = DetailsView::new(Timetoken(1));
         view.move_by(&rows, 1);
@@ -275,7 +277,7 @@ mod tests {
         view.move_by(&rows, 10);
         assert_eq!(view.selected, 5);
         assert_eq!(
-            view.selected_entry(&rows).map(|a| a.action_tt),
+            view.selected_entry(&rows).map(|a| a.action.action_tt),
             Some(Timetoken(5))
         );
         // A 60-line text over 10 rows: down reads through the text, then selects.

@@ -1,31 +1,44 @@
 //! Keys and mouse targets: which action they mean on the current screen or pop-up, and what
 //! that action does to the selection. Reactions and removals are handed to `reacting`.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::details::{DetailsView, detail_rows};
-use super::keymap::{Action, Key};
+use super::keymap::{Action, Context, Key};
 use super::{App, Command, Overlay, PREFETCH_MARGIN, Screen, loading, reacting};
 use super::{MouseTarget, picker::Picker};
 
-/// Handles a key press; returns whether anything visible changed.
-pub(super) fn on_key(app: &mut App, key: KeyEvent, commands: &mut Vec<Command>) -> bool {
-    if key.kind == KeyEventKind::Release {
+/// Handles a key press; returns whether anything visible changed. Every key is looked up in
+/// the keymap: on a screen in its screens table, in a pop-up or the filter in its pop-ups table
+/// (where typed text, in the picker's search and the filter, comes first).
+pub(super) fn on_key(app: &mut App, event: KeyEvent, commands: &mut Vec<Command>) -> bool {
+    if event.kind == KeyEventKind::Release {
         return false;
     }
-    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+    let key = Key::from_event(&event);
+    let keymap = &app.options.keymap;
+    let filtering = app.screen == Screen::Actions && app.actions.editing_filter;
+    let popup_action = (app.overlay.is_some() || filtering)
+        .then(|| keymap.action(Context::Popups, key))
+        .flatten();
+    // A quit key that is not typed text (Ctrl-C) quits at once from anywhere, unless a pop-up
+    // has that key for itself; a typed one (q) leaves Details or a pop-up first.
+    if popup_action.is_none()
+        && !key.is_text()
+        && keymap.action(Context::Screens, key) == Some(Action::Quit)
+    {
         app.quit = true;
         return true;
     }
     // A notice is about what came before this key; the key's own notice (if any) replaces it.
     let cleared = app.notice.take().is_some();
     if app.overlay.is_some() {
-        return on_overlay_key(app, key, commands) || cleared;
+        return on_overlay_key(app, key, popup_action, commands) || cleared;
     }
-    if app.screen == Screen::Actions && app.actions.editing_filter {
-        return on_filter_key(app, key, commands) || cleared;
+    if filtering {
+        return on_filter_key(app, key, popup_action, commands) || cleared;
     }
-    match app.options.keymap.action(Key::from_event(&key)) {
+    match app.options.keymap.action(Context::Screens, key) {
         Some(action) => on_action(app, action, commands) || cleared,
         None => cleared,
     }
@@ -51,15 +64,18 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
                 Screen::Actions => Screen::Timeline,
                 _ => Screen::Actions,
             };
-            if app.screen == Screen::Actions && !app.actions.loaded && !app.actions.loading {
+            if app.screen == Screen::Actions
+                && !app.actions.is_loaded()
+                && !app.actions.is_loading()
+            {
                 loading::load_actions(app, None, commands);
             }
         }
         Action::Reload => loading::reload_now(app, commands),
         Action::Down => move_selection(app, Step::By(1), commands),
         Action::Up => move_selection(app, Step::By(-1), commands),
-        Action::PageDown => move_selection(app, Step::By(app.page_size.max(1) as isize), commands),
-        Action::PageUp => move_selection(app, Step::By(-(app.page_size.max(1) as isize)), commands),
+        Action::PageDown => move_selection(app, Step::By(app.page_size() as isize), commands),
+        Action::PageUp => move_selection(app, Step::By(-(app.page_size() as isize)), commands),
         Action::First => move_selection(app, Step::First, commands),
         Action::Last => move_selection(app, Step::Last, commands),
         Action::Details => open_details(app, commands),
@@ -82,6 +98,15 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
                 app.info(format!("{filter} filters the Actions screen ({switch})"));
             }
         }
+        // Bound in the pop-ups' table only: never looked up on a screen.
+        Action::PopupDown
+        | Action::PopupUp
+        | Action::PopupPageDown
+        | Action::PopupPageUp
+        | Action::Choose
+        | Action::Cancel
+        | Action::Erase
+        | Action::Confirm => return false,
     }
     true
 }
@@ -95,7 +120,7 @@ fn target_message(app: &App) -> Option<crate::pubnub::Timetoken> {
             .actions
             .selected
             .and_then(|tt| app.actions.get(tt))
-            .map(|r| r.message_tt)
+            .map(|row| row.message_tt)
             .filter(|tt| app.timeline.get(*tt).is_some()),
     }
 }
@@ -111,8 +136,7 @@ fn open_details(app: &mut App, commands: &mut Vec<Command>) {
         return;
     };
     // Re-read the message so the list is complete and current.
-    let op = app.begin(super::Op::RefreshMessage(tt));
-    commands.push(loading::refresh_message_command(op, tt));
+    commands.push(app.refresh_message(tt));
     let mut view = DetailsView::new(tt);
     view.refreshing = true;
     view.from_actions = app.screen == Screen::Actions;
@@ -184,133 +208,117 @@ fn move_timeline(app: &mut App, step: Step, commands: &mut Vec<Command>) {
     }
 }
 
-fn on_overlay_key(app: &mut App, key: KeyEvent, commands: &mut Vec<Command>) -> bool {
+/// A key in a pop-up: `action` is what the pop-ups' table binds it to.
+fn on_overlay_key(
+    app: &mut App,
+    key: Key,
+    action: Option<Action>,
+    commands: &mut Vec<Command>,
+) -> bool {
     let Some(overlay) = app.overlay.take() else {
         return false;
     };
-    let plain_char = match key.code {
-        KeyCode::Char(c)
-            if !key
-                .modifiers
-                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-        {
-            Some(c)
-        }
-        _ => None,
-    };
     app.overlay = match overlay {
-        Overlay::Help { scroll } => match key.code {
-            KeyCode::Down | KeyCode::Char('j') => Some(Overlay::Help {
-                scroll: scroll.saturating_add(1),
-            }),
-            KeyCode::Up | KeyCode::Char('k') => Some(Overlay::Help {
-                scroll: scroll.saturating_sub(1),
-            }),
-            KeyCode::PageDown => Some(Overlay::Help {
-                scroll: scroll.saturating_add(10),
-            }),
-            KeyCode::PageUp => Some(Overlay::Help {
-                scroll: scroll.saturating_sub(10),
-            }),
+        // Any key but the scrolling ones closes help.
+        Overlay::Help { scroll } => match action {
+            Some(Action::PopupDown) => Some(scroll.saturating_add(1)),
+            Some(Action::PopupUp) => Some(scroll.saturating_sub(1)),
+            Some(Action::PopupPageDown) => Some(scroll.saturating_add(10)),
+            Some(Action::PopupPageUp) => Some(scroll.saturating_sub(10)),
             _ => None,
-        },
-        Overlay::Confirm(removal) => {
-            if plain_char == Some('y') || plain_char == Some('Y') {
-                reacting::confirm_removal(app, removal, commands);
+        }
+        .map(|scroll| Overlay::Help { scroll }),
+        Overlay::Confirm { target, .. } => {
+            if action == Some(Action::Confirm) {
+                reacting::start_remove(app, target, true, commands);
             } else {
                 app.info("Nothing removed");
             }
             None
         }
+        // Any key but moving closes the chooser; choosing removes the reaction as well.
         Overlay::Chooser {
             message_tt,
             options,
-            mut selected,
-        } => match key.code {
-            KeyCode::Down | KeyCode::Char('j') => {
-                selected = (selected + 1).min(options.len().saturating_sub(1));
-                Some(Overlay::Chooser {
-                    message_tt,
-                    options,
-                    selected,
-                })
-            }
-            KeyCode::Up | KeyCode::Char('k') => {
-                selected = selected.saturating_sub(1);
-                Some(Overlay::Chooser {
-                    message_tt,
-                    options,
-                    selected,
-                })
-            }
-            KeyCode::Enter => {
-                if let Some(entry) = options.get(selected) {
-                    reacting::start_remove(app, message_tt, *entry, false, commands);
+            selected,
+        } => {
+            let moved = match action {
+                Some(Action::PopupDown) => {
+                    Some((selected + 1).min(options.len().saturating_sub(1)))
                 }
-                None
-            }
-            _ => None,
-        },
-        Overlay::Picker(mut picker) => match key.code {
-            KeyCode::Esc => None,
-            KeyCode::Enter => {
-                if let Some(entry) = picker.current(&app.emoji) {
-                    let glyph = entry.glyph;
-                    reacting::toggle(app, picker.message_tt, glyph, commands);
+                Some(Action::PopupUp) => Some(selected.saturating_sub(1)),
+                Some(Action::Choose) => {
+                    if let Some(action) = options.get(selected) {
+                        reacting::start_remove(app, action.on(message_tt), false, commands);
+                    }
+                    None
                 }
-                None
-            }
-            KeyCode::Down => {
-                picker.move_by(1);
-                Some(Overlay::Picker(picker))
-            }
-            KeyCode::Up => {
-                picker.move_by(-1);
-                Some(Overlay::Picker(picker))
-            }
-            KeyCode::PageDown => {
-                picker.move_by(8);
-                Some(Overlay::Picker(picker))
-            }
-            KeyCode::PageUp => {
-                picker.move_by(-8);
-                Some(Overlay::Picker(picker))
-            }
-            KeyCode::Backspace => {
-                let mut query = picker.query.clone();
-                query.pop();
-                picker.set_query(query, &app.emoji);
-                Some(Overlay::Picker(picker))
-            }
-            _ => {
-                if let Some(c) = plain_char {
-                    let query = format!("{}{c}", picker.query);
-                    picker.set_query(query, &app.emoji);
-                }
-                Some(Overlay::Picker(picker))
-            }
-        },
+                _ => None,
+            };
+            moved.map(|selected| Overlay::Chooser {
+                message_tt,
+                options,
+                selected,
+            })
+        }
+        Overlay::Picker(picker) => on_picker_key(app, picker, key, action, commands),
     };
     true
 }
 
-/// A key while the Actions filter is typed. Filtering searches further pages as needed.
-fn on_filter_key(app: &mut App, key: KeyEvent, commands: &mut Vec<Command>) -> bool {
-    match key.code {
-        KeyCode::Esc => {
+/// A key in the picker: typed text searches; the bound keys move, toggle, erase and close.
+fn on_picker_key(
+    app: &mut App,
+    mut picker: Picker,
+    key: Key,
+    action: Option<Action>,
+    commands: &mut Vec<Command>,
+) -> Option<Overlay> {
+    if let Some(c) = key.text() {
+        let query = format!("{}{c}", picker.query);
+        picker.set_query(query, &app.emoji);
+        return Some(Overlay::Picker(picker));
+    }
+    match action {
+        Some(Action::Cancel) => return None,
+        Some(Action::Choose) => {
+            if let Some(entry) = picker.current(&app.emoji) {
+                let glyph = entry.glyph;
+                reacting::toggle(app, picker.message_tt, glyph, commands);
+            }
+            return None;
+        }
+        Some(Action::PopupDown) => picker.move_by(1),
+        Some(Action::PopupUp) => picker.move_by(-1),
+        Some(Action::PopupPageDown) => picker.move_by(8),
+        Some(Action::PopupPageUp) => picker.move_by(-8),
+        Some(Action::Erase) => {
+            let mut query = picker.query.clone();
+            query.pop();
+            picker.set_query(query, &app.emoji);
+        }
+        _ => {}
+    }
+    Some(Overlay::Picker(picker))
+}
+
+/// A key while the Actions filter is typed: typed text filters; the bound keys keep, clear and
+/// erase. Filtering searches further pages as needed.
+fn on_filter_key(
+    app: &mut App,
+    key: Key,
+    action: Option<Action>,
+    commands: &mut Vec<Command>,
+) -> bool {
+    match (key.text(), action) {
+        (Some(c), _) => app.actions.filter.extend(c.to_lowercase()),
+        (None, Some(Action::Cancel)) => {
             app.actions.filter.clear();
             app.actions.editing_filter = false;
         }
-        KeyCode::Enter => app.actions.editing_filter = false,
-        KeyCode::Backspace => {
+        (None, Some(Action::Choose)) => app.actions.editing_filter = false,
+        (None, Some(Action::Erase)) => {
             app.actions.filter.pop();
-        }
-        KeyCode::Char(c)
-            if !key
-                .modifiers
-                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-        {
-            app.actions.filter.extend(c.to_lowercase());
         }
         _ => return false,
     }

@@ -1,23 +1,14 @@
 //! Loading and keeping data current: history pages (newest, older, refreshes), Actions pages,
-//! live events and connection changes. Results of add/remove requests go to `reacting`.
+//! live events and connection changes. Results of add/remove requests are `reacting`'s; `update`
+//! hands them there, so this module never needs it.
 
-use super::actions_view::ActionRow;
-use super::reacting;
+use super::action::ActionOnMessage;
+use super::load::Load;
 use super::timeline::{EntryState, Message};
 use super::{
     ACTIONS_PAGE, ApiOutcome, App, Command, Connection, ConnectionEvent, HISTORY_PAGE, Op, Screen,
 };
 use crate::pubnub::{ActionEventKind, HistoryPage, LiveEvent, StoredAction, Timetoken};
-
-/// The command that re-reads one message with all its actions.
-pub(super) fn refresh_message_command(op: u32, tt: Timetoken) -> Command {
-    Command::FetchHistory {
-        op,
-        start: Some(Timetoken(tt.get().saturating_add(1))),
-        end: Some(tt),
-        max: 1,
-    }
-}
 
 /// Asks once for the texts of the messages a page of actions refers to that neither the
 /// Timeline nor an earlier fetch has: the newest 100 messages of their time span.
@@ -48,13 +39,13 @@ fn fetch_missing_texts(app: &mut App, actions: &[StoredAction], commands: &mut V
 
 /// Asks for the page before the oldest loaded message, unless loading or at the start.
 pub(super) fn load_older(app: &mut App, commands: &mut Vec<Command>) {
-    if app.loading_older || app.loading_latest || app.timeline.reached_start {
+    if app.older_page.is_loading() || app.newest_page.is_loading() || app.timeline.reached_start {
         return;
     }
     let Some(oldest) = app.timeline.first().map(|m| m.timetoken) else {
         return;
     };
-    app.loading_older = true;
+    app.older_page = Load::Loading;
     let op = app.begin(Op::OlderPage);
     commands.push(Command::FetchHistory {
         op,
@@ -66,7 +57,7 @@ pub(super) fn load_older(app: &mut App, commands: &mut Vec<Command>) {
 
 /// Asks for a page of the Actions screen (`start` exclusive; `None` = newest).
 pub(super) fn load_actions(app: &mut App, start: Option<Timetoken>, commands: &mut Vec<Command>) {
-    app.actions.loading = true;
+    app.actions.start_loading();
     let op = app.begin(Op::ActionsPage);
     commands.push(Command::FetchActions {
         op,
@@ -85,7 +76,7 @@ pub(super) fn prefetch_actions(app: &mut App, commands: &mut Vec<Command>) {
         .actions
         .selected
         .is_none_or(|tt| app.actions.visible_older_than(tt, &app.symbols, 10) < 10);
-    if near_end && !app.actions.loading {
+    if near_end && !app.actions.is_loading() {
         load_actions(app, Some(next), commands);
     }
 }
@@ -105,10 +96,10 @@ pub(super) fn reload(app: &mut App, commands: &mut Vec<Command>) {
             let op = app.begin(Op::Refresh);
             commands.push(Command::RefreshHistory { op, end: oldest });
         }
-        None if !app.loading_latest => commands.extend(app.start()),
+        None if !app.newest_page.is_loading() => commands.extend(app.start()),
         None => {}
     }
-    if (app.actions.loaded || app.actions.failed) && !app.actions.loading {
+    if (app.actions.is_loaded() || app.actions.first_failed()) && !app.actions.is_loading() {
         // Start over from the newest page: rows removed meanwhile must not stay listed.
         app.actions.clear();
         load_actions(app, None, commands);
@@ -139,22 +130,18 @@ fn settle_orphans(app: &mut App, tt: Timetoken) {
     }
 }
 
-/// A worker result.
+/// The result of a load request (history, Actions pages, message texts).
 pub(super) fn on_result(
     app: &mut App,
-    id: u32,
+    op: Op,
     outcome: ApiOutcome,
     commands: &mut Vec<Command>,
 ) -> bool {
-    let Some(op) = app.ops.remove(&id) else {
-        return false;
-    };
     match (op, outcome) {
         (Op::LatestPage, ApiOutcome::History(result)) => {
-            app.loading_latest = false;
+            app.newest_page = Load::Idle;
             match result {
                 Ok(page) => {
-                    app.latest_failed = false;
                     app.loaded();
                     let messages = convert(app, &page);
                     let complete = messages.len() < HISTORY_PAGE as usize && page.more.is_none();
@@ -166,13 +153,16 @@ pub(super) fn on_result(
                     }
                 }
                 Err(e) => {
-                    app.latest_failed = app.timeline.is_empty();
-                    app.load_error(format!("Could not load messages: {e} (R retries)"));
+                    app.load_error(format!("Could not load messages: {e}"));
+                    // Said on the empty Timeline; live messages that came meanwhile show instead.
+                    if app.timeline.is_empty() {
+                        app.newest_page = Load::Failed(e.to_string());
+                    }
                 }
             }
         }
         (Op::OlderPage, ApiOutcome::History(result)) => {
-            app.loading_older = false;
+            app.older_page = Load::Idle;
             match result {
                 Ok(page) => {
                     let messages = convert(app, &page);
@@ -188,6 +178,7 @@ pub(super) fn on_result(
                 Err(e) => {
                     app.jump_to_start = false;
                     app.error(format!("Could not load older messages: {e}"));
+                    app.older_page = Load::Failed(e.to_string());
                 }
             }
         }
@@ -200,7 +191,7 @@ pub(super) fn on_result(
                     app.selected = app.timeline.last().map(|m| m.timetoken);
                 }
             }
-            Err(e) => app.load_error(format!("Could not refresh: {e} (R retries)")),
+            Err(e) => app.load_error(format!("Could not refresh: {e}")),
         },
         (Op::RefreshMessage(tt), ApiOutcome::History(result)) => {
             match result {
@@ -220,13 +211,12 @@ pub(super) fn on_result(
             }
         }
         (Op::ActionsPage, ApiOutcome::Actions(result)) => {
-            app.actions.loading = false;
             match result {
                 Ok(page) => {
-                    let rows: Vec<ActionRow> = page
+                    let rows: Vec<ActionOnMessage> = page
                         .actions
                         .iter()
-                        .map(|a| ActionRow::from_stored(a, &mut app.symbols))
+                        .map(|a| ActionOnMessage::from_stored(a, &mut app.symbols))
                         .collect();
                     let more = page.more.and_then(|m| m.start);
                     app.actions.merge_page(rows, more);
@@ -239,8 +229,8 @@ pub(super) fn on_result(
                     fetch_missing_texts(app, &page.actions, commands);
                 }
                 Err(e) => {
-                    app.actions.failed = !app.actions.loaded;
-                    app.load_error(format!("Could not load actions: {e} (R retries)"));
+                    app.load_error(format!("Could not load actions: {e}"));
+                    app.actions.page_failed(e.to_string());
                 }
             }
         }
@@ -259,22 +249,6 @@ pub(super) fn on_result(
             }
             Err(e) => tracing::warn!("could not read the texts of listed actions' messages: {e}"),
         },
-        (
-            Op::Add {
-                message_tt, value, ..
-            },
-            ApiOutcome::Added(result),
-        ) => {
-            reacting::on_added(app, id, message_tt, value, result, commands);
-        }
-        (Op::Remove(request), ApiOutcome::Removed(result)) => {
-            reacting::on_removed(app, id, request, result, commands);
-        }
-        (Op::Audit, ApiOutcome::AuditFailed(reason)) => {
-            app.error(format!(
-                "Removed, but the audit log could not be written: {reason}"
-            ));
-        }
         (op, outcome) => {
             tracing::warn!(?op, ?outcome, "result does not match its request");
             return false;
@@ -316,8 +290,8 @@ pub(super) fn on_live(app: &mut App, event: LiveEvent) -> bool {
             match kind {
                 ActionEventKind::Added => {
                     let on_timeline = app.timeline.apply_added(&action, &mut app.symbols);
-                    let listed = app.actions.loaded && {
-                        let row = ActionRow::from_stored(&action, &mut app.symbols);
+                    let listed = app.actions.is_loaded() && {
+                        let row = ActionOnMessage::from_stored(&action, &mut app.symbols);
                         app.actions.insert(row)
                     };
                     on_timeline || listed
@@ -343,7 +317,7 @@ pub(super) fn on_connection(
     app.connection = match event {
         ConnectionEvent::Connected => {
             // Started while the service was unreachable: load what failed, now that it answers.
-            if app.latest_failed || app.actions.failed {
+            if app.newest_page.is_failed() || app.actions.first_failed() {
                 reload(app, commands);
             }
             Connection::Live

@@ -4,10 +4,12 @@
 //! results, live events, ticks), state changes, and [`Command`]s go out to the worker. Every
 //! behaviour is therefore a plain unit test.
 
+pub mod action;
 pub mod actions_view;
 pub mod chips;
 pub mod details;
 pub mod keymap;
+pub mod load;
 pub mod picker;
 pub mod symbols;
 pub mod timeline;
@@ -25,10 +27,12 @@ use crossterm::event::KeyEvent;
 use crate::config::ReactionValueStyle;
 use crate::pubnub::{self, ActionsPage, HistoryPage, LiveEvent, StoredAction, Timetoken};
 
+use action::{ActionData, ActionOnMessage};
 use actions_view::ActionsView;
 use chips::ActionKinds;
-use details::DetailsView;
+use details::{DetailsLayout, DetailsView};
 use keymap::Keymap;
+use load::Load;
 use picker::{EmojiIndex, Picker};
 use symbols::{Sym, Symbols};
 use timeline::{OpId, Timeline};
@@ -103,25 +107,18 @@ pub enum Overlay {
     Help {
         scroll: u16,
     },
-    Confirm(Removal),
+    /// A moderator's removal of another user's action, waiting for a yes.
+    Confirm {
+        target: ActionOnMessage,
+        /// The question shown, such as "Remove bob's 👍 from 'lunch at noon?' [y/N]".
+        prompt: String,
+    },
     /// Choose which of my reactions on a message to remove.
     Chooser {
         message_tt: Timetoken,
-        options: Vec<timeline::ActionEntry>,
+        options: Vec<ActionData>,
         selected: usize,
     },
-}
-
-/// A removal waiting for the moderator's `y`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Removal {
-    pub message_tt: Timetoken,
-    pub action_tt: Timetoken,
-    pub kind: Sym,
-    pub value: Sym,
-    pub owner: Sym,
-    /// The question shown, such as "Remove bob's 👍 from 'lunch at noon?' [y/N]".
-    pub prompt: String,
 }
 
 /// State of the live subscription, as the status bar shows it.
@@ -178,13 +175,27 @@ pub enum MouseTarget {
     ActionRow(Timetoken),
 }
 
+/// What a frame measured that the movement keys need. The loop reports it after every draw
+/// ([`Event::Measured`]); each screen keeps its value from the last frame that drew it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Measured {
+    /// Messages visible on the Timeline.
+    pub timeline_messages: usize,
+    /// Rows the Actions list has room for.
+    pub actions_rows: usize,
+    /// The Details screen's text and scrolling area.
+    pub details: DetailsLayout,
+}
+
 /// Everything that can happen to the app.
 #[derive(Debug, Clone)]
 pub enum Event {
     Key(KeyEvent),
     Mouse(MouseTarget),
-    /// The terminal was resized: only a redraw.
+    /// The terminal was resized: only a redraw (the frame drawn then reports its measures).
     Resize,
+    /// What the last frame measured.
+    Measured(Measured),
     /// Time passed (sent only while something counts down).
     Tick(Timetoken),
     /// A command's result.
@@ -281,7 +292,11 @@ enum Op {
         kind: Sym,
         value: Sym,
     },
-    Remove(reacting::RemoveRequest),
+    Remove {
+        target: ActionOnMessage,
+        /// A moderator removing another user's action (audited).
+        moderated: bool,
+    },
     Audit,
 }
 
@@ -305,17 +320,14 @@ pub struct App {
     pub emoji: EmojiIndex,
     pub connection: Connection,
     pub notice: Option<Notice>,
-    /// The newest page is being loaded (first start or reload).
-    pub loading_latest: bool,
-    /// Loading the newest page failed and nothing is loaded yet.
-    pub latest_failed: bool,
-    /// An older page is being loaded.
-    pub loading_older: bool,
+    /// The newest page of history (asked for at start, and on a reload while none is loaded).
+    pub newest_page: Load,
+    /// The page before the oldest loaded message.
+    pub older_page: Load,
     /// `g` was pressed: keep loading older pages and selecting the first until the start.
     pub jump_to_start: bool,
-    /// How far PgUp/PgDn move: messages on a page of the Timeline, lines of Details (set by
-    /// the UI after drawing).
-    pub page_size: usize,
+    /// What the last frames measured (see [`App::page_size`]).
+    pub measured: Measured,
     pub now: Timetoken,
     pub quit: bool,
     ops: HashMap<OpId, Op>,
@@ -350,11 +362,10 @@ impl App {
             emoji,
             connection: Connection::Connecting,
             notice: None,
-            loading_latest: false,
-            latest_failed: false,
-            loading_older: false,
+            newest_page: Load::Idle,
+            older_page: Load::Idle,
             jump_to_start: false,
-            page_size: 10,
+            measured: Measured::default(),
             now: Timetoken(0),
             quit: false,
             ops: HashMap::new(),
@@ -364,7 +375,7 @@ impl App {
 
     /// The first commands: load the newest page.
     pub fn start(&mut self) -> Vec<Command> {
-        self.loading_latest = true;
+        self.newest_page = Load::Loading;
         let op = self.begin(Op::LatestPage);
         vec![Command::FetchHistory {
             op,
@@ -381,11 +392,23 @@ impl App {
         id
     }
 
+    /// The command that re-reads message `tt` with all its actions (opening Details, or
+    /// learning an action the server already had).
+    fn refresh_message(&mut self, tt: Timetoken) -> Command {
+        let op = self.begin(Op::RefreshMessage(tt));
+        Command::FetchHistory {
+            op,
+            start: Some(Timetoken(tt.get().saturating_add(1))),
+            end: Some(tt),
+            max: 1,
+        }
+    }
+
     /// Add and remove requests in flight (shown in the status bar).
     pub fn pending_count(&self) -> usize {
         self.ops
             .values()
-            .filter(|op| matches!(op, Op::Add { .. } | Op::Remove(_)))
+            .filter(|op| matches!(op, Op::Add { .. } | Op::Remove { .. }))
             .count()
     }
 
@@ -416,8 +439,17 @@ impl App {
         self.notify(text, false, false);
     }
 
-    /// A failed load, said until a later load succeeds (or a key is pressed).
+    /// A failed load, said until a later load succeeds (or a key is pressed), with the key
+    /// that retries (`Could not load messages: … (R retries)`).
     fn load_error(&mut self, text: impl Into<String>) {
+        let retry = self
+            .options
+            .keymap
+            .hints(&[(&[keymap::Action::Reload], "retries")]);
+        let mut text = text.into();
+        if !retry.is_empty() {
+            text = format!("{text} ({retry})");
+        }
         self.notify(text, true, true);
     }
 
@@ -445,6 +477,18 @@ impl App {
         }
     }
 
+    /// How far PgUp/PgDn move on the current screen, as last drawn: the messages on a page of
+    /// the Timeline, the rows of the Actions list or the lines of Details, less one kept in
+    /// view of each (not on the Timeline, whose messages can be taller than a line).
+    pub fn page_size(&self) -> usize {
+        match self.screen {
+            Screen::Timeline => self.measured.timeline_messages,
+            Screen::Actions => self.measured.actions_rows.saturating_sub(1),
+            Screen::Details(view) => view.layout.height.saturating_sub(1),
+        }
+        .max(1)
+    }
+
     /// The selected message, if any.
     pub fn selected_message(&self) -> Option<&timeline::Message> {
         self.selected.and_then(|tt| self.timeline.get(tt))
@@ -458,13 +502,21 @@ pub fn update(app: &mut App, event: Event) -> Outcome {
         Event::Key(key) => input::on_key(app, key, &mut commands),
         Event::Mouse(target) => input::on_mouse(app, target, &mut commands),
         Event::Resize => true,
+        Event::Measured(measured) => {
+            app.measured = measured;
+            // Details scrolls by what it measured; a frame changes no state the user sees.
+            if let Screen::Details(view) = &mut app.screen {
+                view.layout = measured.details;
+            }
+            false
+        }
         Event::Tick(now) => {
             // Redraw while counting, including the tick that ends the count.
             let counting = app.wants_ticks();
             app.now = now;
             counting
         }
-        Event::Api(op, outcome) => loading::on_result(app, op, outcome, &mut commands),
+        Event::Api(op, outcome) => on_result(app, op, outcome, &mut commands),
         Event::Live(event) => loading::on_live(app, event),
         Event::Connection(event) => loading::on_connection(app, event, &mut commands),
     };
@@ -472,4 +524,26 @@ pub fn update(app: &mut App, event: Event) -> Outcome {
         commands.push(Command::Quit);
     }
     Outcome { commands, redraw }
+}
+
+/// A worker result goes to the module whose request it answers: adds, removals and the audit
+/// to `reacting`, loads to `loading`.
+fn on_result(app: &mut App, id: OpId, outcome: ApiOutcome, commands: &mut Vec<Command>) -> bool {
+    let Some(op) = app.ops.remove(&id) else {
+        return false;
+    };
+    match (op, outcome) {
+        (
+            Op::Add {
+                message_tt, value, ..
+            },
+            ApiOutcome::Added(result),
+        ) => reacting::on_added(app, id, message_tt, value, result, commands),
+        (Op::Remove { target, moderated }, ApiOutcome::Removed(result)) => {
+            reacting::on_removed(app, id, target, moderated, result, commands)
+        }
+        (Op::Audit, ApiOutcome::AuditFailed(reason)) => reacting::on_audit_failed(app, &reason),
+        (op, outcome) => return loading::on_result(app, op, outcome, commands),
+    }
+    true
 }

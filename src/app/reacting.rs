@@ -2,11 +2,11 @@
 //! results confirming or rolling them back (and saying why), moderator confirmations and the
 //! audit trail.
 
-use super::actions_view::ActionRow;
+use super::action::{ActionData, ActionOnMessage};
 use super::details::detail_rows;
 use super::keymap::Action;
 use super::timeline::{ActionEntry, EntryState};
-use super::{App, AuditRecord, Command, Op, Overlay, Removal, Screen};
+use super::{App, AuditRecord, Command, Op, Overlay, Screen};
 use crate::config::ReactionValueStyle;
 use crate::moderation::{PROMPT_EXCERPT_CHARS, describe_action, removal_prompt};
 use crate::pubnub::{self, StoredAction, Timetoken};
@@ -36,11 +36,12 @@ pub(super) fn toggle(
     };
     let shown = emoji::shown(value);
     let mine = message.actions.iter().find(|a| {
+        let a = &a.action;
         a.uuid == app.me && app.kinds.is_reaction(a.kind) && app.symbols.glyph(a.value) == shown
     });
     match mine.copied() {
         Some(entry) if entry.state == EntryState::Confirmed => {
-            start_remove(app, message_tt, entry, false, commands);
+            start_remove(app, entry.action.on(message_tt), false, commands);
         }
         Some(_) => app.info(format!(
             "{shown} is still being changed; try again in a moment"
@@ -69,8 +70,13 @@ pub(super) fn toggle_first(app: &mut App, commands: &mut Vec<Command>) {
     let first = message
         .actions
         .iter()
-        .find(|a| app.kinds.is_reaction(a.kind))
-        .map(|a| (message.timetoken, app.symbols.raw(a.value).to_string()));
+        .find(|a| app.kinds.is_reaction(a.action.kind))
+        .map(|a| {
+            (
+                message.timetoken,
+                app.symbols.raw(a.action.value).to_string(),
+            )
+        });
     match first {
         Some((tt, value)) => toggle(app, tt, &value, commands),
         None => {
@@ -89,16 +95,16 @@ pub(super) fn remove_mine(app: &mut App, commands: &mut Vec<Command>) {
         return;
     };
     let tt = message.timetoken;
-    let mine: Vec<ActionEntry> = message
+    let mine: Vec<ActionData> = message
         .actions
         .iter()
-        .filter(|a| a.uuid == app.me && app.kinds.is_reaction(a.kind))
         .filter(|a| a.state == EntryState::Confirmed)
-        .copied()
+        .map(|a| a.action)
+        .filter(|a| a.uuid == app.me && app.kinds.is_reaction(a.kind))
         .collect();
     match mine.as_slice() {
         [] => app.info("You have no reaction on this message"),
-        [only] => start_remove(app, tt, *only, false, commands),
+        [only] => start_remove(app, only.on(tt), false, commands),
         _ => {
             app.overlay = Some(Overlay::Chooser {
                 message_tt: tt,
@@ -115,22 +121,13 @@ pub(super) fn delete_selected(app: &mut App, commands: &mut Vec<Command>) {
     let target = match app.screen {
         Screen::Details(view) => app.timeline.get(view.message_tt).and_then(|m| {
             view.selected_entry(&detail_rows(m, &app.kinds))
-                .map(|e| (m.timetoken, e))
+                .map(|e| (e.action.on(m.timetoken), e.state))
         }),
         Screen::Actions => app
             .actions
             .selected
             .and_then(|tt| app.actions.get(tt))
-            .map(|r| {
-                let entry = ActionEntry {
-                    action_tt: r.action_tt,
-                    kind: r.kind,
-                    value: r.value,
-                    uuid: r.uuid,
-                    state: EntryState::Confirmed,
-                };
-                (r.message_tt, entry)
-            }),
+            .map(|row| (*row, EntryState::Confirmed)),
         Screen::Timeline => {
             let keymap = &app.options.keymap;
             let text = format!(
@@ -143,57 +140,39 @@ pub(super) fn delete_selected(app: &mut App, commands: &mut Vec<Command>) {
             return;
         }
     };
-    let Some((message_tt, entry)) = target else {
+    let Some((target, state)) = target else {
         app.info("No action selected");
         return;
     };
-    if entry.state != EntryState::Confirmed {
+    if state != EntryState::Confirmed {
         app.info("That action is still being changed");
         return;
     }
-    let what = describe(app, &entry);
-    if entry.uuid == app.me {
-        start_remove(app, message_tt, entry, false, commands);
+    let owner = target.action.uuid;
+    let what = describe(app, &target.action);
+    if owner == app.me {
+        start_remove(app, target, false, commands);
     } else if !app.options.moderator {
         app.error(format!(
             "Removing {}'s {what} needs moderator mode (--moderator)",
-            app.symbols.label(entry.uuid)
+            app.symbols.label(owner)
         ));
     } else {
         let prompt = removal_prompt(
-            app.symbols.label(entry.uuid),
+            app.symbols.label(owner),
             &what,
-            &app.message_excerpt(message_tt, PROMPT_EXCERPT_CHARS),
+            &app.message_excerpt(target.message_tt, PROMPT_EXCERPT_CHARS),
         );
-        app.overlay = Some(Overlay::Confirm(Removal {
-            message_tt,
-            action_tt: entry.action_tt,
-            kind: entry.kind,
-            value: entry.value,
-            owner: entry.uuid,
-            prompt,
-        }));
+        app.overlay = Some(Overlay::Confirm { target, prompt });
     }
 }
 
-fn describe(app: &App, entry: &ActionEntry) -> String {
+fn describe(app: &App, action: &ActionData) -> String {
     describe_action(
-        app.kinds.is_reaction(entry.kind),
-        app.symbols.raw(entry.kind),
-        app.symbols.raw(entry.value),
+        app.kinds.is_reaction(action.kind),
+        app.symbols.raw(action.kind),
+        app.symbols.raw(action.value),
     )
-}
-
-/// The moderator said `y`.
-pub(super) fn confirm_removal(app: &mut App, removal: Removal, commands: &mut Vec<Command>) {
-    let entry = ActionEntry {
-        action_tt: removal.action_tt,
-        kind: removal.kind,
-        value: removal.value,
-        uuid: removal.owner,
-        state: EntryState::Confirmed,
-    };
-    start_remove(app, removal.message_tt, entry, true, commands);
 }
 
 fn start_add(app: &mut App, message_tt: Timetoken, value: &str, commands: &mut Vec<Command>) {
@@ -206,10 +185,12 @@ fn start_add(app: &mut App, message_tt: Timetoken, value: &str, commands: &mut V
     });
     if let Some(message) = app.timeline.get_mut(message_tt) {
         message.actions.push(ActionEntry {
-            action_tt: Timetoken(0),
-            kind,
-            value: value_sym,
-            uuid: app.me,
+            action: ActionData {
+                action_tt: Timetoken(0),
+                kind,
+                value: value_sym,
+                uuid: app.me,
+            },
             state: EntryState::Adding(op),
         });
         message.changed();
@@ -222,37 +203,31 @@ fn start_add(app: &mut App, message_tt: Timetoken, value: &str, commands: &mut V
     });
 }
 
-/// Hides the action at once (pending) and asks the worker to remove it.
+/// Hides the action at once (pending) and asks the worker to remove it; `moderated` when a
+/// moderator said yes to removing another user's action.
 pub(super) fn start_remove(
     app: &mut App,
-    message_tt: Timetoken,
-    entry: ActionEntry,
+    target: ActionOnMessage,
     moderated: bool,
     commands: &mut Vec<Command>,
 ) {
-    let op = app.begin(Op::Remove(RemoveRequest {
-        message_tt,
-        action_tt: entry.action_tt,
-        kind: entry.kind,
-        value: entry.value,
-        owner: entry.uuid,
-        moderated,
-    }));
+    let ActionOnMessage { message_tt, action } = target;
+    let op = app.begin(Op::Remove { target, moderated });
     if let Some(message) = app.timeline.get_mut(message_tt)
         && let Some(e) = message
             .actions
             .iter_mut()
-            .find(|a| a.action_tt == entry.action_tt)
+            .find(|a| a.action.action_tt == action.action_tt)
     {
         e.state = EntryState::Removing(op);
         message.changed();
     }
-    app.actions.remove(entry.action_tt, &app.symbols);
+    app.actions.remove(action.action_tt, &app.symbols);
     commands.push(Command::RemoveAction {
         op,
         message_tt,
-        action_tt: entry.action_tt,
-        as_uuid: (entry.uuid != app.me).then(|| app.symbols.raw(entry.uuid).to_string()),
+        action_tt: action.action_tt,
+        as_uuid: (action.uuid != app.me).then(|| app.symbols.raw(action.uuid).to_string()),
     });
 }
 
@@ -268,23 +243,23 @@ pub(super) fn on_added(
     let shown = app.symbols.glyph(value).to_string();
     match result {
         Ok((action, warning)) => {
-            let row = ActionRow::from_stored(&action, &mut app.symbols);
+            let row = ActionOnMessage::from_stored(&action, &mut app.symbols);
             if let Some(message) = app.timeline.get_mut(message_tt) {
                 let already = message
                     .actions
                     .iter()
-                    .any(|a| a.action_tt == action.action_timetoken);
+                    .any(|a| a.action.action_tt == action.action_timetoken);
                 if already {
                     message
                         .actions
                         .retain(|a| a.state != EntryState::Adding(op));
                 } else if let Some(entry) = message.entry_of_op(op) {
-                    entry.action_tt = action.action_timetoken;
+                    entry.action.action_tt = action.action_timetoken;
                     entry.state = EntryState::Confirmed;
                 }
                 message.changed();
             }
-            if app.actions.loaded {
+            if app.actions.is_loaded() {
                 app.actions.insert(row);
             }
             if let Some(w) = warning {
@@ -293,8 +268,7 @@ pub(super) fn on_added(
         }
         Err(pubnub::Error::Conflict { .. }) => {
             // Already there (a stale view): learn its timetoken from the server, quietly.
-            let refresh = app.begin(Op::RefreshMessage(message_tt));
-            commands.push(super::loading::refresh_message_command(refresh, message_tt));
+            commands.push(app.refresh_message(message_tt));
         }
         Err(e) => {
             if let Some(message) = app.timeline.get_mut(message_tt) {
@@ -309,30 +283,25 @@ pub(super) fn on_added(
     }
 }
 
+/// The audit record of a moderator removal could not be written.
+pub(super) fn on_audit_failed(app: &mut App, reason: &str) {
+    app.error(format!(
+        "Removed, but the audit log could not be written: {reason}"
+    ));
+}
+
 /// A remove request finished.
 pub(super) fn on_removed(
     app: &mut App,
     op: u32,
-    removed: RemoveRequest,
+    target: ActionOnMessage,
+    moderated: bool,
     result: pubnub::Result<Option<String>>,
     commands: &mut Vec<Command>,
 ) {
-    let RemoveRequest {
-        message_tt,
-        action_tt,
-        kind,
-        value,
-        owner,
-        moderated,
-    } = removed;
-    let entry = ActionEntry {
-        action_tt,
-        kind,
-        value,
-        uuid: owner,
-        state: EntryState::Confirmed,
-    };
-    let what = describe(app, &entry);
+    let ActionOnMessage { message_tt, action } = target;
+    let (action_tt, owner) = (action.action_tt, action.uuid);
+    let what = describe(app, &action);
     let owner_label = app.symbols.label(owner).to_string();
     match result {
         Err(pubnub::Error::NothingToDelete { .. }) => {
@@ -356,13 +325,7 @@ pub(super) fn on_removed(
                         moderator: app.options.user_id.clone(),
                         channel: app.options.channel.clone(),
                         message_timetoken: message_tt,
-                        action: StoredAction {
-                            action_timetoken: action_tt,
-                            message_timetoken: message_tt,
-                            action_type: app.symbols.raw(kind).to_string(),
-                            uuid: app.symbols.raw(owner).to_string(),
-                            value: app.symbols.raw(value).to_string(),
-                        },
+                        action: target.to_stored(&app.symbols),
                     },
                 });
                 app.info(format!("Removed {owner_label}'s {what}"));
@@ -377,16 +340,8 @@ pub(super) fn on_removed(
                 }
                 message.changed();
             }
-            let row = ActionRow {
-                action_tt,
-                message_tt,
-                kind,
-                value,
-                uuid: owner,
-                removed: false,
-            };
-            if app.actions.loaded {
-                app.actions.insert(row);
+            if app.actions.is_loaded() {
+                app.actions.insert(target);
             }
             let excerpt = app.message_excerpt(message_tt, 30);
             let whose = if owner == app.me {
@@ -399,15 +354,4 @@ pub(super) fn on_removed(
             ));
         }
     }
-}
-
-/// A removal in flight: what the result applies to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct RemoveRequest {
-    pub message_tt: Timetoken,
-    pub action_tt: Timetoken,
-    pub kind: super::Sym,
-    pub value: super::Sym,
-    pub owner: super::Sym,
-    pub moderated: bool,
 }

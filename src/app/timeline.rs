@@ -7,6 +7,7 @@
 
 use std::collections::VecDeque;
 
+use super::action::ActionData;
 use super::symbols::{Sym, Symbols};
 use crate::pubnub::{HistoryMessage, StoredAction, Timetoken, message_text};
 use crate::text::{flags_as_text, sanitize};
@@ -24,15 +25,23 @@ pub enum EntryState {
     Removing(OpId),
 }
 
-/// One action on a message.
+/// One action on a message (the message is the one holding it) and whether it is settled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ActionEntry {
-    /// The server's action timetoken; `Timetoken(0)` while adding.
-    pub action_tt: Timetoken,
-    pub kind: Sym,
-    pub value: Sym,
-    pub uuid: Sym,
+    pub action: ActionData,
     pub state: EntryState,
+}
+
+// A million loaded actions must stay small (docs/BENCHMARKS.md, target 4).
+const _: () = assert!(std::mem::size_of::<ActionEntry>() == 32);
+
+impl ActionEntry {
+    pub fn confirmed(action: ActionData) -> Self {
+        Self {
+            action,
+            state: EntryState::Confirmed,
+        }
+    }
 }
 
 /// A loaded message.
@@ -62,17 +71,16 @@ impl Message {
             for (value, refs) in values {
                 let value = symbols.intern(value);
                 for r in refs {
-                    actions.push(ActionEntry {
+                    actions.push(ActionEntry::confirmed(ActionData {
                         action_tt: r.action_timetoken,
                         kind,
                         value,
                         uuid: symbols.intern(&r.uuid),
-                        state: EntryState::Confirmed,
-                    });
+                    }));
                 }
             }
         }
-        actions.sort_by_key(|a| a.action_tt);
+        actions.sort_by_key(|a| a.action.action_tt);
         Self {
             timetoken: m.timetoken,
             author: m.uuid.as_deref().map(|u| symbols.intern(u)),
@@ -100,32 +108,29 @@ impl Message {
     /// Adds a confirmed action unless one with the same action timetoken is there. When it is
     /// our own pending add of the same type and value, that entry is confirmed instead.
     /// Returns whether anything changed.
-    pub fn apply_added(&mut self, added: ActionEntry) -> bool {
-        if self.actions.iter().any(|a| a.action_tt == added.action_tt) {
+    pub fn apply_added(&mut self, added: ActionData) -> bool {
+        if self
+            .actions
+            .iter()
+            .any(|a| a.action.action_tt == added.action_tt)
+        {
             return false;
         }
-        if let Some(pending) = self.actions.iter_mut().find(|a| {
-            matches!(a.state, EntryState::Adding(_))
-                && a.uuid == added.uuid
-                && a.kind == added.kind
-                && a.value == added.value
-        }) {
+        if let Some(pending) = self
+            .actions
+            .iter_mut()
+            .find(|a| matches!(a.state, EntryState::Adding(_)) && a.action.is_same_as(&added))
+        {
             // The echo of our own add: settle it now, the response will find it settled.
-            pending.action_tt = added.action_tt;
+            pending.action.action_tt = added.action_tt;
             pending.state = EntryState::Confirmed;
             self.sort_actions();
         } else {
             // Insert in order (pending adds, timetoken 0, stay last).
-            let at = self
-                .actions
-                .partition_point(|a| a.action_tt != Timetoken(0) && a.action_tt < added.action_tt);
-            self.actions.insert(
-                at,
-                ActionEntry {
-                    state: EntryState::Confirmed,
-                    ..added
-                },
-            );
+            let at = self.actions.partition_point(|a| {
+                a.action.action_tt != Timetoken(0) && a.action.action_tt < added.action_tt
+            });
+            self.actions.insert(at, ActionEntry::confirmed(added));
         }
         self.touch();
         true
@@ -134,7 +139,7 @@ impl Message {
     /// Removes the action with this action timetoken, whatever its state.
     pub fn apply_removed(&mut self, action_tt: Timetoken) -> bool {
         let before = self.actions.len();
-        self.actions.retain(|a| a.action_tt != action_tt);
+        self.actions.retain(|a| a.action.action_tt != action_tt);
         let changed = self.actions.len() != before;
         if changed {
             self.touch();
@@ -151,15 +156,16 @@ impl Message {
             match local.state {
                 EntryState::Confirmed => {}
                 EntryState::Adding(_) => {
-                    let held = merged.iter().any(|s| {
-                        s.uuid == local.uuid && s.kind == local.kind && s.value == local.value
-                    });
+                    let held = merged.iter().any(|s| s.action.is_same_as(&local.action));
                     if !held {
                         merged.push(*local);
                     }
                 }
                 EntryState::Removing(op) => {
-                    if let Some(s) = merged.iter_mut().find(|s| s.action_tt == local.action_tt) {
+                    if let Some(s) = merged
+                        .iter_mut()
+                        .find(|s| s.action.action_tt == local.action.action_tt)
+                    {
                         s.state = EntryState::Removing(op);
                     }
                 }
@@ -173,7 +179,7 @@ impl Message {
     fn sort_actions(&mut self) {
         // Pending adds (timetoken 0) go last: they are the newest.
         self.actions
-            .sort_by_key(|a| (a.action_tt == Timetoken(0), a.action_tt));
+            .sort_by_key(|a| (a.action.action_tt == Timetoken(0), a.action.action_tt));
     }
 
     /// Mutable access to the entry of a request in flight.
@@ -311,13 +317,7 @@ impl Timeline {
         let Some(message) = self.get_mut(action.message_timetoken) else {
             return false;
         };
-        message.apply_added(ActionEntry {
-            action_tt: action.action_timetoken,
-            kind: symbols.intern(&action.action_type),
-            value: symbols.intern(&action.value),
-            uuid: symbols.intern(&action.uuid),
-            state: EntryState::Confirmed,
-        })
+        message.apply_added(ActionData::from_stored(action, symbols))
     }
 
     pub fn apply_removed(&mut self, message_tt: Timetoken, action_tt: Timetoken) -> bool {
@@ -396,17 +396,19 @@ mod tests {
         let (kind, value, me) = (s.intern("reaction"), s.intern("👍"), s.intern("me"));
         let m = t.get_mut(Timetoken(10)).unwrap();
         m.actions.push(ActionEntry {
-            action_tt: Timetoken(0),
-            kind,
-            value,
-            uuid: me,
+            action: ActionData {
+                action_tt: Timetoken(0),
+                kind,
+                value,
+                uuid: me,
+            },
             state: EntryState::Adding(7),
         });
         assert!(t.apply_added(&stored(10, 12, "me", "👍"), &mut s));
         let m = t.get(Timetoken(10)).unwrap();
         assert_eq!(m.actions.len(), 1);
         assert_eq!(m.actions[0].state, EntryState::Confirmed);
-        assert_eq!(m.actions[0].action_tt, Timetoken(12));
+        assert_eq!(m.actions[0].action.action_tt, Timetoken(12));
     }
 
     #[test]
@@ -420,12 +422,13 @@ mod tests {
             s.intern("bob"),
         );
         let mut m = msg(10);
-        let confirmed = |tt: u64, value, uuid| ActionEntry {
-            action_tt: Timetoken(tt),
-            kind,
-            value,
-            uuid,
-            state: EntryState::Confirmed,
+        let confirmed = |tt: u64, value, uuid| {
+            ActionEntry::confirmed(ActionData {
+                action_tt: Timetoken(tt),
+                kind,
+                value,
+                uuid,
+            })
         };
         m.actions = vec![
             confirmed(11, up, bob),

@@ -7,9 +7,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
+use super::popups::filter_hint;
 use super::timeline::local;
-use super::{Hits, theme};
-use crate::app::actions_view::ActionRow;
+use super::{Hits, retry_hint, theme};
+use crate::app::action::ActionOnMessage;
+use crate::app::keymap::Action;
 use crate::app::{App, MouseTarget};
 use crate::pubnub::Timetoken;
 use crate::text::single_line;
@@ -59,7 +61,7 @@ impl ActionsTableView {
         let within = view
             .display_from(Some(top), &app.symbols)
             .take(rows)
-            .any(|r| r.action_tt == selected);
+            .any(|r| r.action.action_tt == selected);
         if within {
             Some(top)
         } else {
@@ -91,7 +93,7 @@ impl ActionsTableView {
         self.top_is_newest = self.top.is_some() && self.top == newest;
         let mut drawn = 0;
         for row in view.display_from(self.top, &app.symbols).take(list_height) {
-            let style = if Some(row.action_tt) == selected {
+            let style = if Some(row.action.action_tt) == selected {
                 theme::selected_row()
             } else {
                 Style::new()
@@ -106,15 +108,18 @@ impl ActionsTableView {
             );
             hits.push(
                 Rect::new(area.x, y, area.width, 1),
-                MouseTarget::ActionRow(row.action_tt),
+                MouseTarget::ActionRow(row.action.action_tt),
             );
             y += 1;
             drawn += 1;
         }
         if drawn < list_height {
-            let note = if view.failed && !view.loading {
-                "Could not load the actions. R retries.".to_string()
-            } else if view.loading || !view.loaded {
+            let note = if view.first_failed() {
+                match retry_hint(app) {
+                    Some(retry) => format!("Could not load the actions. {retry}."),
+                    None => "Could not load the actions.".to_string(),
+                }
+            } else if view.is_loading() || !view.is_loaded() {
                 "loading actions…".to_string()
             } else if drawn == 0 && !view.filter.is_empty() && view.next_start.is_none() {
                 format!(
@@ -132,21 +137,22 @@ impl ActionsTableView {
         }
         if filter_line {
             let cursor = if view.editing_filter { "▏" } else { "" };
-            // Enter and Esc are fixed while typing; the key that opens the filter is the keymap's.
+            let keymap = &app.options.keymap;
             let text = format!(
-                "{} filter (user, type or value): {}{cursor}   Enter keep · Esc clear",
-                app.options
-                    .keymap
-                    .first_label(crate::app::keymap::Action::Filter),
-                single_line(&view.filter)
+                "{} filter (user, type or value): {}{cursor}   {}",
+                keymap.first_label(Action::Filter),
+                single_line(&view.filter),
+                filter_hint(keymap)
             );
             buf.set_string(area.x + 1, area.y + area.height - 1, text, theme::info());
         }
     }
 }
 
-fn row_line(app: &App, row: &ActionRow, width: usize) -> Line<'static> {
+fn row_line(app: &App, row: &ActionOnMessage, width: usize) -> Line<'static> {
     let s = &app.symbols;
+    let message_tt = row.message_tt;
+    let row = &row.action;
     let when = local(row.action_tt, app.options.utc_offset_secs)
         .format("%m-%d %H:%M")
         .to_string();
@@ -157,10 +163,10 @@ fn row_line(app: &App, row: &ActionRow, width: usize) -> Line<'static> {
     };
     let fixed = TIME_W + USER_W + TYPE_W + VALUE_W + 4;
     let rest = width.saturating_sub(fixed);
-    let message = match app.message_text(row.message_tt) {
+    let message = match app.message_text(message_tt) {
         Some(text) => Span::raw(crate::text::truncate(&single_line(text), rest)),
         None => Span::styled(
-            crate::text::truncate(&format!("(message {} not loaded)", row.message_tt), rest),
+            crate::text::truncate(&format!("(message {message_tt} not loaded)"), rest),
             theme::dim(),
         ),
     };

@@ -21,12 +21,9 @@ pub(super) fn draw(app: &App, view: DetailsView, area: Rect, buf: &mut Buffer) -
         return DetailsLayout::default();
     }
     let Some(message) = app.timeline.get(view.message_tt) else {
-        buf.set_string(
-            area.x + 1,
-            area.y,
-            "That message is no longer loaded. Esc goes back.",
-            theme::dim(),
-        );
+        let back = app.options.keymap.hints(&[(&[Action::Back], "goes back.")]);
+        let text = format!("That message is no longer loaded. {back}");
+        buf.set_string(area.x + 1, area.y, text, theme::dim());
         return DetailsLayout::default();
     };
     let text = wrap::wrap(&message.text, area.width.saturating_sub(3) as usize);
@@ -140,17 +137,18 @@ fn row_line(app: &App, row: &DetailRow) -> Line<'static> {
                 EntryState::Adding(_) => "  (adding…)",
                 EntryState::Removing(_) => "  (removing…)",
             };
-            let when = if entry.action_tt.get() == 0 {
+            let action = &entry.action;
+            let when = if action.action_tt.get() == 0 {
                 "now".to_string()
             } else {
-                local(entry.action_tt, offset)
+                local(action.action_tt, offset)
                     .format("%a %-d %b %H:%M:%S")
                     .to_string()
             };
-            let user = user_label(s, entry.uuid, app.me);
+            let user = user_label(s, action.uuid, app.me);
             Line::from(vec![
                 Span::raw("    "),
-                Span::styled(format!("{user:<20}"), theme::author(s.label(entry.uuid))),
+                Span::styled(format!("{user:<20}"), theme::author(s.label(action.uuid))),
                 Span::styled(when, theme::time()),
                 Span::styled(state, theme::warn()),
             ])

@@ -17,7 +17,7 @@ use ratatui::text::{Line, Span};
 
 use crate::app::details::DetailsLayout;
 use crate::app::keymap::Action;
-use crate::app::{App, MouseTarget, Overlay, Screen};
+use crate::app::{App, Measured, MouseTarget, Overlay, Screen};
 
 /// Screen regions from the last frame that a click can hit.
 #[derive(Debug, Default)]
@@ -59,26 +59,23 @@ pub struct UiState {
     timeline: timeline::TimelineView,
     actions: actions::ActionsTableView,
     pub hits: Hits,
-    /// Messages visible on the Timeline in the last frame (the page size).
-    pub visible_messages: usize,
-    /// The Details screen's layout in the last frame.
+    /// Messages visible on the Timeline in the last frame that drew it.
+    visible_messages: usize,
+    /// The Details screen's layout in the last frame that drew it.
     details: DetailsLayout,
 }
 
 impl UiState {
-    /// Tells the app what the last frame measured, which its movement keys need: how far a
-    /// page key moves (messages on the Timeline, lines or actions in Details, rows on the
-    /// Actions screen) and the Details screen's layout.
-    pub fn measured(&self, app: &mut App) {
-        app.page_size = match &mut app.screen {
-            Screen::Details(view) => {
-                view.layout = self.details;
-                self.details.height.saturating_sub(1)
-            }
-            Screen::Actions => self.actions.rows.saturating_sub(1),
-            Screen::Timeline => self.visible_messages,
+    /// What the frames measured, for the loop to hand to `update` as [`Event::Measured`]
+    /// (the app's movement keys need it; the draw itself never changes the app).
+    ///
+    /// [`Event::Measured`]: crate::app::Event::Measured
+    pub fn measured(&self) -> Measured {
+        Measured {
+            timeline_messages: self.visible_messages,
+            actions_rows: self.actions.rows,
+            details: self.details,
         }
-        .max(1);
     }
 }
 
@@ -136,6 +133,11 @@ fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
     frame
         .buffer_mut()
         .set_line(area.x, area.y, &line, area.width);
+}
+
+/// `R retries`, naming the reload key as bound; `None` when it is unbound.
+fn retry_hint(app: &App) -> Option<String> {
+    Some(app.options.keymap.hints(&[(&[Action::Reload], "retries")])).filter(|h| !h.is_empty())
 }
 
 /// A rectangle of `width` x `height` centred in `area` (clamped to it).

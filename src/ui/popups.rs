@@ -8,9 +8,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Widget};
 
 use super::{centered, theme, wrap};
+use crate::app::keymap::{Action, Keymap};
 use crate::app::picker::Picker;
 use crate::app::timeline::EntryState;
-use crate::app::{App, Overlay, Removal};
+use crate::app::{App, Overlay};
 use crate::text;
 use crate::text::emoji;
 
@@ -18,7 +19,7 @@ pub(super) fn draw(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
     match overlay {
         Overlay::Picker(picker) => draw_picker(app, picker, area, buf),
         Overlay::Help { scroll } => draw_help(app, *scroll, area, buf),
-        Overlay::Confirm(removal) => draw_confirm(removal, area, buf),
+        Overlay::Confirm { prompt, .. } => draw_confirm(app, prompt, area, buf),
         Overlay::Chooser {
             options, selected, ..
         } => {
@@ -51,7 +52,11 @@ pub(super) fn draw(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
                 buf,
             );
             render_lines(&lines, inner, buf);
-            hint(" Enter remove · Esc cancel", inner, buf);
+            let keys = app
+                .options
+                .keymap
+                .hints(&[(&[Action::Choose], "remove"), (&[Action::Cancel], "cancel")]);
+            hint(&format!(" {keys}"), inner, buf);
         }
     }
 }
@@ -101,8 +106,9 @@ fn draw_picker(app: &App, picker: &Picker, area: Rect, buf: &mut Buffer) {
         .map(|m| {
             m.actions
                 .iter()
-                .filter(|a| a.uuid == app.me && app.kinds.is_reaction(a.kind))
                 .filter(|a| !matches!(a.state, EntryState::Removing(_)))
+                .map(|a| a.action)
+                .filter(|a| a.uuid == app.me && app.kinds.is_reaction(a.kind))
                 .map(|a| app.symbols.glyph(a.value))
                 .collect()
         })
@@ -152,7 +158,30 @@ fn draw_picker(app: &App, picker: &Picker, area: Rect, buf: &mut Buffer) {
         buf.set_style(Rect::new(inner.x, y, inner.width, 1), style);
         buf.set_stringn(inner.x, y, text, inner.width as usize, style);
     }
-    hint("↑/↓ choose · Enter toggle · Esc close", inner, buf);
+    hint(&picker_hint(&app.options.keymap), inner, buf);
+}
+
+/// `↑/↓ choose · Enter toggle · Esc close`: the picker's keys that are not typed as text.
+fn picker_hint(keymap: &Keymap) -> String {
+    keymap.typing_hints(&[
+        (&[Action::PopupUp, Action::PopupDown], "choose"),
+        (&[Action::Choose], "toggle"),
+        (&[Action::Cancel], "close"),
+    ])
+}
+
+/// `Enter keep · Esc clear`: the filter's keys that are not typed as text.
+pub(super) fn filter_hint(keymap: &Keymap) -> String {
+    keymap.typing_hints(&[(&[Action::Choose], "keep"), (&[Action::Cancel], "clear")])
+}
+
+/// A hint that ends with what every other key does (`y remove · any other key keeps it`).
+fn or_any_other_key(keys: String, rest: &str) -> String {
+    if keys.is_empty() {
+        rest.to_string()
+    } else {
+        format!("{keys} · {rest}")
+    }
 }
 
 fn draw_help(app: &App, scroll: u16, area: Rect, buf: &mut Buffer) {
@@ -167,10 +196,18 @@ fn draw_help(app: &App, scroll: u16, area: Rect, buf: &mut Buffer) {
         }
         lines.push(Line::raw(""));
     }
+    let keymap = &app.options.keymap;
     lines.push(Line::styled("Picker", theme::title()));
-    lines.push(Line::raw(
-        "  type to search, ↑/↓ choose, Enter toggles, Esc closes; ✓ = yours",
-    ));
+    lines.push(Line::raw(format!(
+        "  type to search · {}",
+        picker_hint(keymap)
+    )));
+    lines.push(Line::raw("  ✓ marks your own reactions"));
+    lines.push(Line::styled("Filter", theme::title()));
+    lines.push(Line::raw(format!(
+        "  type to filter · {}",
+        filter_hint(keymap)
+    )));
     lines.push(Line::styled("Mouse", theme::title()));
     lines.push(Line::raw(
         "  wheel scrolls · click selects · click a chip toggles it",
@@ -203,12 +240,13 @@ fn draw_help(app: &App, scroll: u16, area: Rect, buf: &mut Buffer) {
         },
         buf,
     );
-    hint("j/k scroll · any other key closes", inner, buf);
+    let keys = keymap.hints(&[(&[Action::PopupDown, Action::PopupUp], "scroll")]);
+    hint(&or_any_other_key(keys, "any other key closes"), inner, buf);
 }
 
-fn draw_confirm(removal: &Removal, area: Rect, buf: &mut Buffer) {
+fn draw_confirm(app: &App, prompt: &str, area: Rect, buf: &mut Buffer) {
     let width = 60.min(area.width);
-    let lines: Vec<Line> = wrap::wrap(&removal.prompt, width.saturating_sub(4) as usize)
+    let lines: Vec<Line> = wrap::wrap(prompt, width.saturating_sub(4) as usize)
         .into_iter()
         .map(Line::raw)
         .collect();
@@ -220,5 +258,10 @@ fn draw_confirm(removal: &Removal, area: Rect, buf: &mut Buffer) {
         buf,
     );
     render_lines(&lines, inner, buf);
-    hint("y remove · any other key keeps it", inner, buf);
+    let keys = app.options.keymap.hints(&[(&[Action::Confirm], "remove")]);
+    hint(
+        &or_any_other_key(keys, "any other key keeps it"),
+        inner,
+        buf,
+    );
 }

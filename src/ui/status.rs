@@ -44,7 +44,7 @@ fn left(app: &App) -> Vec<Span<'static>> {
     if pending > 0 {
         spans.push(Span::styled(format!(" · {pending} pending"), theme::warn()));
     }
-    if app.loading_latest || app.loading_older || app.actions.loading {
+    if app.newest_page.is_loading() || app.older_page.is_loading() || app.actions.is_loading() {
         spans.push(Span::styled(" · loading…", theme::info()));
     }
     spans

@@ -74,7 +74,7 @@ impl TimelineView {
             TopMarker::None
         } else if app.timeline.reached_start {
             TopMarker::Start
-        } else if app.loading_older {
+        } else if app.older_page.is_loading() {
             TopMarker::Loading
         } else {
             TopMarker::More
@@ -183,11 +183,16 @@ impl TimelineView {
             return 0;
         }
         if app.timeline.is_empty() {
-            let text = if app.loading_latest {
+            let text = if app.newest_page.is_loading() {
                 "Loading messages…".to_string()
-            } else if app.latest_failed {
-                "Could not load the messages. R retries; they also load once the connection is back."
-                    .to_string()
+            } else if app.newest_page.is_failed() {
+                match super::retry_hint(app) {
+                    Some(retry) => format!(
+                        "Could not load the messages. {retry}; they also load once the connection is back."
+                    ),
+                    None => "Could not load the messages. They load once the connection is back."
+                        .to_string(),
+                }
             } else {
                 format!(
                     "No messages in #{} yet.",

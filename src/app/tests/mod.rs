@@ -1,5 +1,7 @@
 //! `update` driven through every key and event, with no terminal and no network.
 
+mod keys;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
@@ -23,7 +25,12 @@ fn demo_history() -> Vec<HistoryMessage> {
 
 /// An app that has loaded the newest page of the demo conversation.
 fn loaded(user: &str, moderator: bool) -> App {
-    let mut app = App::new(options(user, moderator));
+    loaded_with(options(user, moderator))
+}
+
+/// The same with other options (a remapped keymap, say).
+fn loaded_with(options: Options) -> App {
+    let mut app = App::new(options);
     let commands = app.start();
     let Some(Command::FetchHistory {
         op, start: None, ..
@@ -54,6 +61,15 @@ fn key(app: &mut App, code: KeyCode) -> Outcome {
 
 fn ch(app: &mut App, c: char) -> Outcome {
     key(app, KeyCode::Char(c))
+}
+
+/// What the loop reports after a frame with `messages` messages on the Timeline.
+fn measured(app: &mut App, messages: usize) {
+    let measures = Measured {
+        timeline_messages: messages,
+        ..Measured::default()
+    };
+    update(app, Event::Measured(measures));
 }
 
 fn last_tt(app: &App) -> Timetoken {
@@ -144,7 +160,7 @@ fn first_page_selects_the_newest_message_and_follows() {
     let app = loaded("carol", false);
     assert_eq!(app.timeline.len(), 25);
     assert_eq!(app.selected, Some(last_tt(&app)));
-    assert!(app.follow && !app.loading_latest);
+    assert!(app.follow && app.newest_page == load::Load::Idle);
 }
 
 #[test]
@@ -160,7 +176,7 @@ fn j_k_arrows_page_keys_g_and_capital_g_move_the_selection() {
     key(&mut app, KeyCode::Down);
     assert_eq!(at(&app), 24);
     assert!(app.follow, "back on the newest message: following again");
-    app.page_size = 5;
+    measured(&mut app, 5);
     key(&mut app, KeyCode::PageUp);
     assert_eq!(at(&app), 19);
     key(&mut app, KeyCode::PageDown);
@@ -180,7 +196,7 @@ fn j_k_arrows_page_keys_g_and_capital_g_move_the_selection() {
 #[test]
 fn reaching_the_top_loads_the_previous_page_without_moving_the_selection() {
     let mut app = loaded("carol", false);
-    app.page_size = 30;
+    measured(&mut app, 30);
     let out = key(&mut app, KeyCode::PageUp);
     let Some(Command::FetchHistory {
         op,
@@ -195,7 +211,7 @@ fn reaching_the_top_loads_the_previous_page_without_moving_the_selection() {
         app.timeline.first().unwrap().timetoken,
         "start is exclusive: the oldest loaded"
     );
-    assert!(app.loading_older);
+    assert_eq!(app.older_page, load::Load::Loading);
     let again = ch(&mut app, 'k');
     assert!(again.commands.is_empty(), "one page request at a time");
     let selected = app.selected;
@@ -207,7 +223,7 @@ fn reaching_the_top_loads_the_previous_page_without_moving_the_selection() {
     );
     assert_eq!(app.timeline.len(), 40);
     assert_eq!(app.selected, selected, "what the user sees does not move");
-    assert!(!app.loading_older);
+    assert_eq!(app.older_page, load::Load::Idle);
     // The next request finds nothing older: the start of the channel is marked.
     let out = ch(&mut app, 'g');
     let Some(Command::FetchHistory { op, .. }) = out.commands.first().cloned() else {
@@ -389,7 +405,11 @@ fn equals_toggles_the_first_reaction_already_there() {
     let bare = app
         .timeline
         .iter()
-        .find(|m| m.actions.iter().all(|a| !app.kinds.is_reaction(a.kind)))
+        .find(|m| {
+            m.actions
+                .iter()
+                .all(|a| !app.kinds.is_reaction(a.action.kind))
+        })
         .map(|m| m.timetoken);
     if let Some(bare) = bare {
         app.selected = Some(bare);
@@ -410,7 +430,7 @@ fn x_removes_my_only_reaction_at_once_else_asks_which() {
     let tt = app.timeline.iter().find(|m| {
         m.actions
             .iter()
-            .filter(|a| a.uuid == app.me && app.kinds.is_reaction(a.kind))
+            .filter(|a| a.action.uuid == app.me && app.kinds.is_reaction(a.action.kind))
             .count()
             >= 2
     });
@@ -546,11 +566,11 @@ fn moderator_removal_asks_first_and_records_an_audit_entry() {
     let tt = last_tt(&app);
     key(&mut app, KeyCode::Enter);
     assert!(ch(&mut app, 'd').commands.is_empty());
-    let Some(Overlay::Confirm(removal)) = app.overlay.clone() else {
+    let Some(Overlay::Confirm { prompt, .. }) = app.overlay.clone() else {
         panic!("expected a confirmation")
     };
     assert_eq!(
-        removal.prompt,
+        prompt,
         "Remove bob's 👍 from 'lunch at noon? Last planning sync befor…'? [y/N]"
     );
     // Anything but y keeps it.
@@ -661,7 +681,7 @@ fn slash_filters_actions_by_user_type_or_value() {
     let shown: Vec<&str> = app
         .actions
         .display_from(None, &app.symbols)
-        .map(|r| app.symbols.raw(r.uuid))
+        .map(|r| app.symbols.raw(r.action.uuid))
         .collect();
     assert!(!shown.is_empty() && shown.iter().all(|u| *u == "erin"));
     let selected = app
@@ -669,7 +689,7 @@ fn slash_filters_actions_by_user_type_or_value() {
         .selected
         .and_then(|tt| app.actions.get(tt))
         .unwrap();
-    assert_eq!(app.symbols.raw(selected.uuid), "erin");
+    assert_eq!(app.symbols.raw(selected.action.uuid), "erin");
     key(&mut app, KeyCode::Esc);
     assert!(app.actions.filter.is_empty());
 }
@@ -971,13 +991,10 @@ fn the_moderator_sees_a_shortcode_value_as_stored_next_to_its_emoji() {
     );
     key(&mut app, KeyCode::Enter);
     ch(&mut app, 'd');
-    let Some(Overlay::Confirm(removal)) = app.overlay.clone() else {
+    let Some(Overlay::Confirm { prompt, .. }) = app.overlay.clone() else {
         panic!("expected a confirmation")
     };
-    assert_eq!(
-        removal.prompt,
-        "Remove anonymous's ❌ (x) from 'short note'? [y/N]"
-    );
+    assert_eq!(prompt, "Remove anonymous's ❌ (x) from 'short note'? [y/N]");
     let (op, _, _) = remove_command(&ch(&mut app, 'y'));
     let out = update(&mut app, Event::Api(op, ApiOutcome::Removed(Ok(None))));
     let Some(Command::AppendAudit { record, .. }) = out.commands.first().cloned() else {
@@ -1040,21 +1057,24 @@ fn details_reads_through_a_long_text_before_selecting_and_removes_only_what_is_o
     let mine = stored(tt, tt.get() + 1, "bob", "👍");
     live_message_with(&mut app, tt, &text.join("\n"), &[mine]);
     key(&mut app, KeyCode::Enter);
-    // What the UI reports after drawing: 60 lines of text, 20 rows on screen.
-    let measured = |app: &mut App| {
-        if let Screen::Details(view) = &mut app.screen {
-            view.layout = details::DetailsLayout {
-                text_lines: 60,
-                height: 20,
-            };
-        }
-        app.page_size = 19;
-    };
     let view = |app: &App| match app.screen {
         Screen::Details(view) => view,
         _ => panic!("in Details"),
     };
-    measured(&mut app);
+    // What the loop reports after drawing: 60 lines of text, 20 rows on screen.
+    let out = update(
+        &mut app,
+        Event::Measured(Measured {
+            details: details::DetailsLayout {
+                text_lines: 60,
+                height: 20,
+            },
+            ..Measured::default()
+        }),
+    );
+    assert!(!out.redraw, "measuring changes nothing on screen");
+    assert_eq!(view(&app).layout.height, 20);
+    assert_eq!(app.page_size(), 19, "a page keeps one line in view");
     assert!(
         ch(&mut app, 'd').commands.is_empty(),
         "my 👍 is not on screen yet: nothing removed unseen"
@@ -1092,7 +1112,10 @@ fn started_while_the_service_is_down_it_loads_once_the_subscription_connects() {
         &mut app,
         Event::Api(op, ApiOutcome::History(Err(refused()))),
     );
-    assert!(app.latest_failed, "the empty screen says the load failed");
+    assert!(
+        matches!(&app.newest_page, load::Load::Failed(why) if why.contains("refused")),
+        "the empty screen says the load failed, and why"
+    );
     assert!(app.notice.as_ref().is_some_and(|n| n.is_error));
     // The Actions screen opened meanwhile fails too.
     let op = fetch_op(&key(&mut app, KeyCode::Tab).commands);
@@ -1100,7 +1123,14 @@ fn started_while_the_service_is_down_it_loads_once_the_subscription_connects() {
         &mut app,
         Event::Api(op, ApiOutcome::Actions(Err(refused()))),
     );
-    assert!(app.actions.failed && !app.actions.loading);
+    assert!(
+        matches!(
+            &app.actions.pages,
+            actions_view::Pages::First(load::Load::Failed(_))
+        ),
+        "{:?}",
+        app.actions.pages
+    );
 
     // The subscription's first handshake succeeds once the service is back: load both.
     let out = update(&mut app, Event::Connection(ConnectionEvent::Connected));
@@ -1130,7 +1160,7 @@ fn started_while_the_service_is_down_it_loads_once_the_subscription_connects() {
             ApiOutcome::History(Ok(page(all[all.len() - 25..].to_vec()))),
         ),
     );
-    assert!(!app.latest_failed && app.timeline.len() == 25);
+    assert!(app.newest_page == load::Load::Idle && app.timeline.len() == 25);
     assert_eq!(app.notice, None, "the load error went away with the load");
 }
 
@@ -1219,7 +1249,7 @@ fn the_actions_filter_searches_older_pages_until_it_finds_enough() {
     );
     let selected = app.actions.selected.and_then(|tt| app.actions.get(tt));
     assert_eq!(
-        selected.map(|r| app.symbols.raw(r.uuid)),
+        selected.map(|r| app.symbols.raw(r.action.uuid)),
         Some("erin"),
         "the first match is selected"
     );

@@ -1,11 +1,14 @@
-//! Key bindings: the actions a key can trigger, the default keys, overrides from the config
-//! file's `[keys]` table, and the help text generated from the bindings themselves.
+//! Key bindings: the actions a key can trigger (on the screens, and in the pop-ups and the
+//! filter), the default keys, overrides from the config file's `[keys]` table, and the help text
+//! and hints generated from the bindings themselves. Every key the app acts on is looked up here.
+
+mod key;
 
 use std::collections::{BTreeMap, HashMap};
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
 use crate::config::KeySpecs;
+
+pub use key::Key;
 
 /// Where an action applies; used to group the help screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,6 +17,8 @@ pub enum Scope {
     Timeline,
     Details,
     Actions,
+    /// The picker, help, the remove chooser, a moderator's confirmation, the filter being typed.
+    Popups,
 }
 
 impl Scope {
@@ -23,8 +28,27 @@ impl Scope {
             Scope::Timeline => "Timeline",
             Scope::Details => "Details / Actions",
             Scope::Actions => "Actions",
+            Scope::Popups => "Pop-ups and the filter",
         }
     }
+
+    /// The table this scope's keys are looked up in.
+    pub fn context(self) -> Context {
+        match self {
+            Scope::Popups => Context::Popups,
+            _ => Context::Screens,
+        }
+    }
+}
+
+/// Where a key is looked up. The screens share one table, so a key does one thing on all of
+/// them; the pop-ups and the filter being typed share another. The same key can so mean one
+/// thing on a screen and another in a pop-up (Enter opens Details; in the picker it toggles the
+/// reaction).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Context {
+    Screens,
+    Popups,
 }
 
 macro_rules! actions {
@@ -75,143 +99,21 @@ actions! {
     Reload = "reload", Everywhere, ["R"], "reload from the server (and reconnect now if waiting to)";
     Help = "help", Everywhere, ["?"], "this help";
     Back = "back", Everywhere, ["esc"], "close / go back";
-    Quit = "quit", Everywhere, ["q", "ctrl-c"], "quit (q closes a popup first)";
+    Quit = "quit", Everywhere, ["q", "ctrl-c"], "quit (a typed key leaves Details or a pop-up first)";
+    PopupDown = "popup_down", Popups, ["j", "down"], "next item, or scroll down";
+    PopupUp = "popup_up", Popups, ["k", "up"], "previous item, or scroll up";
+    PopupPageDown = "popup_page_down", Popups, ["pagedown"], "a page down";
+    PopupPageUp = "popup_page_up", Popups, ["pageup"], "a page up";
+    Choose = "choose", Popups, ["enter"], "toggle the reaction, remove the chosen, keep the filter";
+    Cancel = "cancel", Popups, ["esc"], "close the picker or the chooser, clear the filter";
+    Erase = "erase", Popups, ["backspace"], "delete the last character typed";
+    Confirm = "confirm", Popups, ["y", "Y"], "yes to a moderator's removal";
 }
 
-/// A key press, normalised (letters carry no SHIFT: `G` is `G`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Key {
-    pub code: KeyCode,
-    pub modifiers: KeyModifiers,
-}
-
-impl Key {
-    /// A key as typed: shift with a character is that character's capital (`shift-g` is `G`,
-    /// as terminals report it), so shift itself is dropped.
-    pub fn new(code: KeyCode, modifiers: KeyModifiers) -> Self {
-        let shifted = modifiers.contains(KeyModifiers::SHIFT);
-        let code = match code {
-            KeyCode::Char(c) if shifted => {
-                let mut upper = c.to_uppercase();
-                match (upper.next(), upper.next()) {
-                    (Some(one), None) => KeyCode::Char(one),
-                    _ => KeyCode::Char(c),
-                }
-            }
-            other => other,
-        };
-        let modifiers = match code {
-            KeyCode::Char(_) | KeyCode::BackTab => modifiers - KeyModifiers::SHIFT,
-            _ => modifiers,
-        };
-        Self { code, modifiers }
-    }
-
-    pub fn from_event(event: &KeyEvent) -> Self {
-        Self::new(event.code, event.modifiers)
-    }
-
-    /// Parses `j`, `G`, `+`, `ctrl-c`, `enter`, `pagedown`, `f1`, `space`, `shift-tab` ...
-    pub fn parse(spec: &str) -> Result<Self, String> {
-        let mut modifiers = KeyModifiers::NONE;
-        let mut rest = spec.trim();
-        loop {
-            let lower = rest.to_ascii_lowercase();
-            let (prefix, flag) = if lower.starts_with("ctrl-") {
-                ("ctrl-", KeyModifiers::CONTROL)
-            } else if lower.starts_with("alt-") {
-                ("alt-", KeyModifiers::ALT)
-            } else if lower.starts_with("shift-") {
-                ("shift-", KeyModifiers::SHIFT)
-            } else {
-                break;
-            };
-            if rest.len() == prefix.len() {
-                break;
-            }
-            modifiers |= flag;
-            rest = &rest[prefix.len()..];
-        }
-        let named = match rest.to_ascii_lowercase().as_str() {
-            "enter" | "return" => Some(KeyCode::Enter),
-            "esc" | "escape" => Some(KeyCode::Esc),
-            "tab" if modifiers.contains(KeyModifiers::SHIFT) => Some(KeyCode::BackTab),
-            "tab" => Some(KeyCode::Tab),
-            "backtab" => Some(KeyCode::BackTab),
-            "space" => Some(KeyCode::Char(' ')),
-            "up" => Some(KeyCode::Up),
-            "down" => Some(KeyCode::Down),
-            "left" => Some(KeyCode::Left),
-            "right" => Some(KeyCode::Right),
-            "pageup" | "pgup" => Some(KeyCode::PageUp),
-            "pagedown" | "pgdn" => Some(KeyCode::PageDown),
-            "home" => Some(KeyCode::Home),
-            "end" => Some(KeyCode::End),
-            "backspace" => Some(KeyCode::Backspace),
-            "delete" | "del" => Some(KeyCode::Delete),
-            "insert" => Some(KeyCode::Insert),
-            f if f.len() >= 2 && f.starts_with('f') && f[1..].parse::<u8>().is_ok() => {
-                f[1..].parse().ok().map(KeyCode::F)
-            }
-            _ => None,
-        };
-        let code = match named {
-            Some(code) => code,
-            None => {
-                let mut chars = rest.chars();
-                match (chars.next(), chars.next()) {
-                    (Some(c), None) => KeyCode::Char(c),
-                    _ => return Err(format!("unknown key {spec:?}")),
-                }
-            }
-        };
-        Ok(Self::new(code, modifiers))
-    }
-
-    /// How the key is written in help: `j`, `↓`, `Ctrl-C`, `PgDn`, `Enter`.
-    pub fn label(&self) -> String {
-        let base = match self.code {
-            KeyCode::Char(' ') => "Space".to_string(),
-            KeyCode::Char(c) => c.to_string(),
-            KeyCode::Enter => "Enter".into(),
-            KeyCode::Esc => "Esc".into(),
-            KeyCode::Tab => "Tab".into(),
-            KeyCode::BackTab => "Shift-Tab".into(),
-            KeyCode::Up => "↑".into(),
-            KeyCode::Down => "↓".into(),
-            KeyCode::Left => "←".into(),
-            KeyCode::Right => "→".into(),
-            KeyCode::PageUp => "PgUp".into(),
-            KeyCode::PageDown => "PgDn".into(),
-            KeyCode::Home => "Home".into(),
-            KeyCode::End => "End".into(),
-            KeyCode::Backspace => "Backspace".into(),
-            KeyCode::Delete => "Del".into(),
-            KeyCode::F(n) => format!("F{n}"),
-            other => format!("{other:?}"),
-        };
-        let mut out = String::new();
-        if self.modifiers.contains(KeyModifiers::CONTROL) {
-            out.push_str("Ctrl-");
-        }
-        if self.modifiers.contains(KeyModifiers::ALT) {
-            out.push_str("Alt-");
-        }
-        if let KeyCode::Char(c) = self.code
-            && self.modifiers.contains(KeyModifiers::CONTROL)
-        {
-            out.push(c.to_ascii_uppercase());
-            return out;
-        }
-        out.push_str(&base);
-        out
-    }
-}
-
-/// Keys to actions, and actions to their keys (for help).
+/// Keys to actions (in each context), and actions to their keys (for help).
 #[derive(Debug, Clone)]
 pub struct Keymap {
-    by_key: HashMap<Key, Action>,
+    by_key: HashMap<(Context, Key), Action>,
     by_action: Vec<(Action, Vec<Key>)>,
 }
 
@@ -237,19 +139,20 @@ impl Keymap {
         let mut by_key = HashMap::new();
         for (action, keys) in &by_action {
             for key in keys {
-                by_key.insert(*key, *action);
+                by_key.insert((action.scope().context(), *key), *action);
             }
         }
         Self { by_key, by_action }
     }
 
     /// The defaults with the config's `[keys]` applied: an action listed there gets exactly
-    /// the keys given, and those keys leave whatever action had them by default. A key given
-    /// to two actions is refused, naming both: one table serves every screen, so one of them
-    /// would silently never be reachable.
+    /// the keys given, and those keys leave whatever action of the same context (screens or
+    /// pop-ups) had them by default. A key given to two actions of one context is refused,
+    /// naming both: one table serves every screen (and one every pop-up), so one of them would
+    /// silently never be reachable.
     pub fn with_overrides(overrides: &BTreeMap<String, KeySpecs>) -> Result<Self, String> {
         let mut lists = Self::default().by_action;
-        let mut given: HashMap<Key, Action> = HashMap::new();
+        let mut given: HashMap<(Context, Key), Action> = HashMap::new();
         for (name, specs) in overrides {
             let action = Action::ALL
                 .iter()
@@ -267,8 +170,10 @@ impl Keymap {
                 .iter()
                 .map(|s| Key::parse(s).map_err(|e| format!("[keys] {name}: {e}")))
                 .collect::<Result<Vec<Key>, String>>()?;
+            let context = action.scope().context();
             for key in &keys {
-                if let Some(other) = given.insert(*key, action).filter(|&o| o != action) {
+                let earlier = given.insert((context, *key), action);
+                if let Some(other) = earlier.filter(|&o| o != action) {
                     return Err(format!(
                         "[keys]: key {:?} is bound to both {} and {}; give it to one of them",
                         key.label(),
@@ -278,7 +183,7 @@ impl Keymap {
                 }
             }
             for (other, other_keys) in lists.iter_mut() {
-                if *other != action {
+                if *other != action && other.scope().context() == context {
                     other_keys.retain(|k| !keys.contains(k));
                 }
             }
@@ -289,8 +194,9 @@ impl Keymap {
         Ok(Self::from_lists(lists))
     }
 
-    pub fn action(&self, key: Key) -> Option<Action> {
-        self.by_key.get(&key).copied()
+    /// The action `key` is bound to in `context`.
+    pub fn action(&self, context: Context, key: Key) -> Option<Action> {
+        self.by_key.get(&(context, key)).copied()
     }
 
     pub fn keys(&self, action: Action) -> &[Key] {
@@ -320,12 +226,22 @@ impl Keymap {
     /// A hint line such as `j/k select · d remove`: for each item the first key of each of its
     /// actions, then what they do. Items with an unbound action are left out.
     pub fn hints(&self, items: &[(&[Action], &str)]) -> String {
+        self.hints_with(items, |_| true)
+    }
+
+    /// The same for a pop-up that takes typed text (the picker, the filter): there a letter is
+    /// text, so only keys that are not (arrows, Enter, Esc, Ctrl-…) are named.
+    pub fn typing_hints(&self, items: &[(&[Action], &str)]) -> String {
+        self.hints_with(items, |key| !key.is_text())
+    }
+
+    fn hints_with(&self, items: &[(&[Action], &str)], usable: impl Fn(&Key) -> bool) -> String {
+        let first = |action: Action| self.keys(action).iter().find(|k| usable(k)).map(Key::label);
         items
             .iter()
-            .filter(|(actions, _)| actions.iter().all(|&a| !self.keys(a).is_empty()))
-            .map(|(actions, what)| {
-                let keys: Vec<String> = actions.iter().map(|&a| self.first_label(a)).collect();
-                format!("{} {what}", keys.join("/"))
+            .filter_map(|(actions, what)| {
+                let keys: Option<Vec<String>> = actions.iter().map(|&a| first(a)).collect();
+                keys.map(|keys| format!("{} {what}", keys.join("/")))
             })
             .collect::<Vec<_>>()
             .join(" · ")
@@ -338,6 +254,7 @@ impl Keymap {
             Scope::Details,
             Scope::Actions,
             Scope::Everywhere,
+            Scope::Popups,
         ];
         scopes
             .iter()
@@ -356,11 +273,22 @@ impl Keymap {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crossterm::event::{KeyCode, KeyModifiers};
+
+    /// What `spec` does on the screens.
+    fn on_screens(km: &Keymap, spec: &str) -> Option<Action> {
+        km.action(Context::Screens, Key::parse(spec).unwrap())
+    }
+
+    /// What `spec` does in a pop-up.
+    fn in_popups(km: &Keymap, spec: &str) -> Option<Action> {
+        km.action(Context::Popups, Key::parse(spec).unwrap())
+    }
 
     #[test]
     fn default_keys_from_the_issue_are_bound() {
         let km = Keymap::default();
-        let act = |spec: &str| km.action(Key::parse(spec).unwrap());
+        let act = |spec: &str| on_screens(&km, spec);
         assert_eq!(act("j"), Some(Action::Down));
         assert_eq!(act("down"), Some(Action::Down));
         assert_eq!(act("G"), Some(Action::Last));
@@ -371,7 +299,7 @@ mod tests {
         assert_eq!(act("tab"), Some(Action::SwitchScreen));
         // A shifted letter from the terminal is the same key.
         let shifted = Key::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
-        assert_eq!(km.action(shifted), Some(Action::Last));
+        assert_eq!(km.action(Context::Screens, shifted), Some(Action::Last));
         // Written in a config as shift and a small letter, it is the capital.
         assert_eq!(act("shift-g"), Some(Action::Last));
         assert_eq!(act("g"), Some(Action::First));
@@ -385,9 +313,14 @@ mod tests {
             KeySpecs::Many(vec!["F1".into(), "j".into()]),
         );
         let km = Keymap::with_overrides(&o).unwrap();
-        assert_eq!(km.action(Key::parse("f1").unwrap()), Some(Action::Help));
-        assert_eq!(km.action(Key::parse("j").unwrap()), Some(Action::Help));
-        assert_eq!(km.action(Key::parse("?").unwrap()), None);
+        assert_eq!(on_screens(&km, "f1"), Some(Action::Help));
+        assert_eq!(on_screens(&km, "j"), Some(Action::Help));
+        assert_eq!(on_screens(&km, "?"), None);
+        assert_eq!(
+            in_popups(&km, "j"),
+            Some(Action::PopupDown),
+            "a screen's remap leaves the pop-ups' keys alone"
+        );
         assert_eq!(km.keys_label(Action::Down), "↓");
         assert!(km.help().iter().any(|(_, rows)| {
             rows.iter()
@@ -431,6 +364,49 @@ mod tests {
         ];
         assert_eq!(km.hints(items), "j/k select · F1 help");
         assert_eq!(km.first_label(Action::Reload), "(unbound)");
+    }
+
+    #[test]
+    fn pop_ups_have_their_own_table_with_the_usual_keys() {
+        let km = Keymap::default();
+        assert_eq!(on_screens(&km, "enter"), Some(Action::Details));
+        assert_eq!(in_popups(&km, "enter"), Some(Action::Choose));
+        assert_eq!(in_popups(&km, "esc"), Some(Action::Cancel));
+        assert_eq!(in_popups(&km, "down"), Some(Action::PopupDown));
+        assert_eq!(in_popups(&km, "pagedown"), Some(Action::PopupPageDown));
+        assert_eq!(in_popups(&km, "backspace"), Some(Action::Erase));
+        assert_eq!(in_popups(&km, "Y"), Some(Action::Confirm));
+        assert_eq!(
+            in_popups(&km, "ctrl-c"),
+            None,
+            "quitting is the screens' key"
+        );
+        // A pop-up key taken by a remap is taken in the pop-ups only: Tab still switches.
+        let km = Keymap::with_overrides(&table(&[("choose", &["tab"])])).unwrap();
+        assert_eq!(in_popups(&km, "tab"), Some(Action::Choose));
+        assert_eq!(in_popups(&km, "enter"), None);
+        assert_eq!(on_screens(&km, "tab"), Some(Action::SwitchScreen));
+        // Two pop-up actions given one key are refused, like two screen actions.
+        let err = Keymap::with_overrides(&table(&[("choose", &["tab"]), ("cancel", &["tab"])]))
+            .unwrap_err();
+        assert!(err.contains("choose") && err.contains("cancel"), "{err}");
+    }
+
+    #[test]
+    fn typing_hints_name_only_keys_that_are_not_text() {
+        let km = Keymap::default();
+        let items: &[(&[Action], &str)] = &[
+            (&[Action::PopupUp, Action::PopupDown], "choose"),
+            (&[Action::Choose], "toggle"),
+        ];
+        assert_eq!(km.hints(items), "k/j choose · Enter toggle");
+        assert_eq!(km.typing_hints(items), "↑/↓ choose · Enter toggle");
+        // Bound to letters only, moving has no key while typing.
+        let km = Keymap::with_overrides(&table(&[("popup_up", &["p"])])).unwrap();
+        assert_eq!(km.typing_hints(items), "Enter toggle");
+        assert!(Key::parse("ctrl-p").is_ok_and(|k| !k.is_text()));
+        assert!(Key::parse("P").is_ok_and(|k| k.text() == Some('P')));
+        assert!(Key::parse("space").is_ok_and(|k| k.is_text()));
     }
 
     #[test]
