@@ -162,6 +162,7 @@ pub(super) fn delete_selected(app: &mut App, commands: &mut Vec<Command>) {
             app.symbols.label(owner),
             &what,
             &app.message_excerpt(target.message_tt, PROMPT_EXCERPT_CHARS),
+            &app.options.keymap.first_label(Action::Confirm),
         );
         app.overlay = Some(Overlay::Confirm { target, prompt });
     }

@@ -91,8 +91,12 @@ impl Moderator {
             )));
         }
         let quoted = message_excerpt(client, channel, action.message_timetoken).await?;
-        let prompt =
-            moderation::removal_prompt(&single_line(&action.uuid), &self.what(action), &quoted);
+        let prompt = moderation::removal_prompt(
+            &single_line(&action.uuid),
+            &self.what(action),
+            &quoted,
+            "y",
+        );
         let answer = tokio::task::spawn_blocking(move || ask(&prompt))
             .await
             .map_err(|e| CommandError::Other(format!("the question ended abnormally: {e}")))?

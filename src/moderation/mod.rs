@@ -23,9 +23,10 @@ pub fn is_reaction_type(action_type: &str, configured: &str) -> bool {
 pub const PROMPT_EXCERPT_CHARS: usize = 40;
 
 /// The question asked before removing another user's action: `Remove bob's 👍 from
-/// 'lunch at noon?'? [y/N]`. `owner` and `excerpt` must be safe to show already.
-pub fn removal_prompt(owner: &str, what: &str, excerpt: &str) -> String {
-    format!("Remove {owner}'s {what} from '{excerpt}'? [y/N]")
+/// 'lunch at noon?'? [y/N]`, where `yes` names the key that answers yes (`y` on the CLI, the
+/// bound key in the UI). `owner` and `excerpt` must be safe to show already.
+pub fn removal_prompt(owner: &str, what: &str, excerpt: &str, yes: &str) -> String {
+    format!("Remove {owner}'s {what} from '{excerpt}'? [{yes}/N]")
 }
 
 /// How an action is named to people, safe to show: `👍` for reactions, a value stored as a

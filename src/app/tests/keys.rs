@@ -146,7 +146,15 @@ fn a_moderators_confirmation_takes_the_remapped_yes() {
     let mut app = remapped("mod", true, &[("confirm", &["o"])]);
     key(&mut app, KeyCode::Enter);
     ch(&mut app, 'd');
-    assert!(matches!(app.overlay, Some(Overlay::Confirm { .. })));
+    match &app.overlay {
+        Some(Overlay::Confirm { prompt, .. }) => {
+            assert!(
+                prompt.ends_with("? [o/N]"),
+                "the question names the bound key: {prompt}"
+            )
+        }
+        other => panic!("expected the confirmation, got {other:?}"),
+    }
     assert!(ch(&mut app, 'y').commands.is_empty(), "y is no longer yes");
     assert!(
         app.notice
