@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use super::actions::push_action;
-use super::queries::{ActionRow, Range, to_i64};
+use super::render::actions::action as render;
+use super::sqlite::{ActionRow, Range};
 use super::views::{Committed, ViewData};
 
 /// What one entry costs besides its text: the key, the box, and the map's nodes.
@@ -33,21 +33,12 @@ impl ActionView {
     /// The newest `limit` actions within `range` (`end <= tt < start`, bounds clamped as
     /// SQLite compares them), newest first.
     pub fn newest(&self, range: Range, limit: usize) -> impl Iterator<Item = (u64, &[u8])> {
-        let below = range.start.map_or(i64::MAX, to_i64).max(0) as u64;
-        let from = range.end.map_or(0, to_i64).max(0) as u64;
         self.actions
-            .range(from..below.max(from))
+            .range(range.walk())
             .rev()
             .take(limit)
             .map(|(tt, text)| (*tt, &text[..]))
     }
-}
-
-/// Renders one action as the list answer writes it.
-pub fn render(a: &ActionRow<'_>) -> Box<[u8]> {
-    let mut out = Vec::with_capacity(160);
-    push_action(&mut out, a);
-    out.into_boxed_slice()
 }
 
 /// One committed change to a channel's actions.
@@ -66,13 +57,7 @@ impl ViewData for ActionView {
             Committed::Message(_) => None,
             Committed::ActionAdded { action: a, .. } => Some(ActionChange {
                 action_tt: a.action_timetoken.get(),
-                text: Some(render(&ActionRow {
-                    message_tt: a.message_timetoken.get(),
-                    action_tt: a.action_timetoken.get(),
-                    action_type: a.action_type.as_bytes(),
-                    value: a.value.as_bytes(),
-                    uuid: a.uuid.as_bytes(),
-                })),
+                text: Some(render(&ActionRow::of(a))),
             }),
             Committed::ActionRemoved { action_tt, .. } => Some(ActionChange {
                 action_tt: *action_tt,

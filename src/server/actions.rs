@@ -5,13 +5,11 @@
 use super::App;
 use super::add_body::AddBody;
 use super::errors::{Fail, Handled, Reply};
-use super::json::{Pieces, push_str, push_tt};
 use super::params::{self, InputError, Query};
-use super::queries::{self, ActionRow, Range, Slice};
-use super::store::StoreError;
+use super::render;
+use super::render::json::Pieces;
+use super::sqlite::{self, Range, Slice, StoreError};
 use super::writer::{WriteDone, WriteOp};
-use crate::pubnub::sign::pam_encode;
-use crate::pubnub::wire::WireMore;
 
 /// Default and largest page of a list.
 pub const MAX_LIMIT: u32 = 100;
@@ -82,20 +80,7 @@ pub async fn add(
             "unexpected write result".into(),
         )));
     };
-    let mut out = Vec::with_capacity(192);
-    out.extend_from_slice(b"{\"status\":200,\"data\":");
-    push_action(
-        &mut out,
-        &ActionRow {
-            message_tt: a.message_timetoken.get(),
-            action_tt: a.action_timetoken.get(),
-            action_type: a.action_type.as_bytes(),
-            value: a.value.as_bytes(),
-            uuid: a.uuid.as_bytes(),
-        },
-    );
-    out.push(b'}');
-    Ok(Reply::ok(out))
+    Ok(Reply::ok(render::actions::added(&a)))
 }
 
 /// `DELETE .../message/{message_tt}/action/{action_tt}`: only the author may remove.
@@ -141,83 +126,25 @@ pub async fn list(app: &App, sub_key: &str, channel: &str, q: &Query) -> Handled
             if let Some(view) = source.action_view(&t.sub_key, &t.channel)? {
                 let view = view.read().unwrap_or_else(|p| p.into_inner());
                 let rows: Vec<_> = view.newest(range, wanted).collect();
-                return render_list(&t, range, limit, &rows);
+                return Ok(render::actions::page(
+                    &t.sub_key, &t.channel, range, limit, &rows,
+                ));
             }
             let mut pieces = Pieces::with_capacity(wanted, 160);
             source.read(|conn| {
                 let page = Slice::newest(&t.sub_key, &t.channel, range, limit + 1);
-                queries::visit_newest_actions(conn, page, |a| {
+                sqlite::visit_newest_actions(conn, page, |a| {
                     pieces.begin(a.action_tt);
-                    push_action(pieces.buf(), a);
+                    render::actions::push_action(pieces.buf(), a);
                     pieces.end();
                 })
             })?;
             let rows: Vec<_> = (0..pieces.len()).filter_map(|i| pieces.get(i)).collect();
-            render_list(&t, range, limit, &rows)
+            Ok(render::actions::page(
+                &t.sub_key, &t.channel, range, limit, &rows,
+            ))
         })?;
     Ok(Reply::ok(body))
-}
-
-/// A list answer from `rows` (rendered actions, newest first, one more than `limit` when
-/// older ones remain).
-fn render_list(
-    t: &Target,
-    range: Range,
-    limit: u32,
-    rows: &[(u64, &[u8])],
-) -> Result<Vec<u8>, StoreError> {
-    let shown = rows.len().min(limit as usize);
-    let bytes: usize = rows.iter().map(|(_, text)| text.len() + 1).sum();
-    let mut out = Vec::with_capacity(bytes + 256);
-    out.extend_from_slice(b"{\"status\":200,\"data\":[");
-    for (i, (_, row)) in rows[..shown].iter().enumerate().rev() {
-        out.extend_from_slice(row);
-        out.push(if i > 0 { b',' } else { b']' });
-    }
-    if shown == 0 {
-        out.push(b']');
-    }
-    if let (true, Some((oldest, _))) = (rows.len() > shown, rows.get(shown.saturating_sub(1))) {
-        let more = more_bounds(t, *oldest, range.end, limit);
-        out.extend_from_slice(b",\"more\":");
-        serde_json::to_writer(&mut out, &more).map_err(|e| StoreError::Database(e.to_string()))?;
-    }
-    out.push(b'}');
-    Ok(out)
-}
-
-/// One action as add and list answer it.
-pub(super) fn push_action(out: &mut Vec<u8>, a: &ActionRow<'_>) {
-    out.extend_from_slice(b"{\"type\":");
-    push_str(out, a.action_type);
-    out.extend_from_slice(b",\"value\":");
-    push_str(out, a.value);
-    out.extend_from_slice(b",\"uuid\":");
-    push_str(out, a.uuid);
-    out.extend_from_slice(b",\"actionTimetoken\":");
-    push_tt(out, a.action_tt);
-    out.extend_from_slice(b",\"messageTimetoken\":");
-    push_tt(out, a.message_tt);
-    out.push(b'}');
-}
-
-fn more_bounds(t: &Target, start: u64, end: Option<u64>, limit: u32) -> WireMore {
-    let mut url = format!(
-        "/v1/message-actions/{}/channel/{}?start={start}",
-        pam_encode(&t.sub_key),
-        pam_encode(&t.channel)
-    );
-    if let Some(end) = end {
-        url.push_str(&format!("&end={end}"));
-    }
-    url.push_str(&format!("&limit={limit}"));
-    WireMore {
-        url: Some(url),
-        start: Some(start.into()),
-        end: end.map(Into::into),
-        limit: Some(limit),
-        max: None,
-    }
 }
 
 #[cfg(test)]

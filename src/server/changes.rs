@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rusqlite::Connection;
 
-use super::store::StoreError;
+use super::sqlite::{StoreError, open_reader};
 
 /// What a reader may do after looking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +65,7 @@ impl ChangeProbe {
 
     /// Opens the probe's connection on `path`.
     pub fn open(path: &Path, writer: &Connection) -> Result<ChangeProbe, StoreError> {
-        ChangeProbe::new(super::store::open_reader(path)?, writer)
+        ChangeProbe::new(open_reader(path)?, writer)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {

@@ -9,12 +9,14 @@ use rusqlite::Connection;
 
 use super::App;
 use super::errors::{Handled, Reply};
-use super::history_view::{Groups, HistoryView};
-use super::json::{Pieces, push_key, push_str, push_tt, push_u64};
+use super::history_view::HistoryView;
 use super::params::{self, InputError, Query};
-use super::queries::{self, MessageRow, Range, Slice};
-use super::store::StoreError;
-use crate::pubnub::sign::pam_encode;
+use super::render::history::{
+    Groups, Include, Paging, close_envelope, open_envelope, push_channel, push_item_open,
+    with_actions,
+};
+use super::render::json::Pieces;
+use super::sqlite::{self, Range, Slice, StoreError};
 
 /// Default and largest `max` for one channel.
 pub const MAX_ONE_CHANNEL: u32 = 100;
@@ -22,15 +24,6 @@ pub const MAX_ONE_CHANNEL: u32 = 100;
 pub const MAX_SEVERAL_OR_WITH_ACTIONS: u32 = 25;
 /// Most actions in one with-actions page; whole messages only, at least one.
 pub const MAX_ACTIONS_PER_PAGE: usize = 10_000;
-
-/// What the query asked to include.
-#[derive(Debug, Clone, Copy, Default)]
-struct Include {
-    meta: bool,
-    uuid: bool,
-    message_type: bool,
-    custom_message_type: bool,
-}
 
 /// One page request, checked.
 struct Fetch {
@@ -119,7 +112,7 @@ pub async fn fetch(
 fn newest_items(conn: &Connection, f: &Fetch, channel: &str) -> Result<Pieces, StoreError> {
     let mut items = Pieces::with_capacity(f.max as usize, 128);
     let page = Slice::newest(&f.sub_key, channel, f.range, f.max);
-    queries::visit_newest_messages(conn, page, |m| {
+    sqlite::visit_newest_messages(conn, page, |m| {
         items.begin(m.timetoken);
         push_item_open(items.buf(), m, f.include);
         items.end();
@@ -155,7 +148,7 @@ fn page(conn: &Connection, f: &Fetch) -> Result<Vec<u8>, StoreError> {
 
 fn page_with_actions(conn: &Connection, f: &Fetch) -> Result<Vec<u8>, StoreError> {
     let Some(channel) = f.channels.first() else {
-        return Ok(with_actions_answer(
+        return Ok(with_actions_page(
             f,
             "",
             &Pieces::default(),
@@ -167,13 +160,7 @@ fn page_with_actions(conn: &Connection, f: &Fetch) -> Result<Vec<u8>, StoreError
     let (Some((newest, _)), Some((oldest, _))) =
         (items.get(0), items.get(items.len().saturating_sub(1)))
     else {
-        return Ok(with_actions_answer(
-            f,
-            channel,
-            &items,
-            0,
-            &Pieces::default(),
-        ));
+        return Ok(with_actions_page(f, channel, &items, 0, &Pieces::default()));
     };
     let span = |lowest, highest| Slice::between(&f.sub_key, channel, lowest, highest);
     // Usually every action of the page fits: one scan. Only past the cap are the messages
@@ -183,7 +170,7 @@ fn page_with_actions(conn: &Connection, f: &Fetch) -> Result<Vec<u8>, StoreError
     let (mut actions, seen) = grouped_actions(conn, all)?;
     let mut keep = items.len();
     if seen > cap {
-        let counts = queries::action_counts(conn, span(oldest, newest))?;
+        let counts = sqlite::action_counts(conn, span(oldest, newest))?;
         let per_message: Vec<usize> = (0..items.len())
             .filter_map(|i| items.get(i))
             .map(|(tt, _)| {
@@ -196,14 +183,12 @@ fn page_with_actions(conn: &Connection, f: &Fetch) -> Result<Vec<u8>, StoreError
         let oldest_kept = items.get(keep - 1).map_or(newest, |(tt, _)| tt);
         actions = grouped_actions(conn, span(oldest_kept, newest))?.0;
     }
-    Ok(with_actions_answer(f, channel, &items, keep, &actions))
+    Ok(with_actions_page(f, channel, &items, keep, &actions))
 }
 
 /// The same page from the channel's view.
 fn page_from_view(view: &HistoryView, f: &Fetch, channel: &str) -> Vec<u8> {
-    let page: Vec<_> = view
-        .newest(f.range.start, f.range.end, f.max as usize)
-        .collect();
+    let page: Vec<_> = view.newest(f.range, f.max as usize).collect();
     let mut items = Pieces::with_capacity(page.len(), 128);
     for m in &page {
         items.begin(m.row.timetoken);
@@ -211,7 +196,7 @@ fn page_from_view(view: &HistoryView, f: &Fetch, channel: &str) -> Vec<u8> {
         items.end();
     }
     let (Some(newest), Some(oldest)) = (page.first(), page.last()) else {
-        return with_actions_answer(f, channel, &items, 0, &Pieces::default());
+        return with_actions_page(f, channel, &items, 0, &Pieces::default());
     };
     let (newest, oldest) = (newest.row.timetoken, oldest.row.timetoken);
     let mut keep = page.len();
@@ -225,36 +210,24 @@ fn page_from_view(view: &HistoryView, f: &Fetch, channel: &str) -> Vec<u8> {
         actions.buf().extend_from_slice(m.grouped);
         actions.end();
     }
-    with_actions_answer(f, channel, &items, keep, &actions)
+    with_actions_page(f, channel, &items, keep, &actions)
 }
 
-/// A with-actions answer: the `keep` newest of `items` (newest first) with their grouped
-/// `actions` (by ascending message timetoken), and `more` when items were left out.
-fn with_actions_answer(
+/// A with-actions answer of the page `f` asked for.
+fn with_actions_page(
     f: &Fetch,
     channel: &str,
     items: &Pieces,
     keep: usize,
     actions: &Pieces,
 ) -> Vec<u8> {
-    let mut out = open_envelope();
-    if items.is_empty() {
-        close_envelope(&mut out, None);
-        return out;
-    }
-    push_channel(&mut out, &mut true, channel, items, keep, Some(actions));
-    let more = (keep < items.len()).then(|| {
-        let oldest_kept = items.get(keep.saturating_sub(1)).map_or(0, |(tt, _)| tt);
-        more_json(
-            &f.sub_key,
-            channel,
-            oldest_kept,
-            f.range.end,
-            f.max - keep as u32,
-        )
-    });
-    close_envelope(&mut out, more.as_deref());
-    out
+    let paging = Paging {
+        sub_key: &f.sub_key,
+        channel,
+        end: f.range.end,
+        max: f.max,
+    };
+    with_actions(paging, items, keep, actions)
 }
 
 /// How many of the newest messages (their action counts given newest first) to return so that
@@ -278,7 +251,7 @@ fn grouped_actions(conn: &Connection, span: Slice<'_>) -> Result<(Pieces, usize)
     let mut seen = 0usize;
     let mut current: Option<u64> = None;
     let mut groups = Groups::default();
-    queries::visit_message_actions(conn, span, |a| {
+    sqlite::visit_message_actions(conn, span, |a| {
         seen += 1;
         if current != Some(a.message_tt) {
             if current.is_some() {
@@ -295,100 +268,6 @@ fn grouped_actions(conn: &Connection, span: Slice<'_>) -> Result<(Pieces, usize)
         out.end();
     }
     Ok((out, seen))
-}
-
-fn open_envelope() -> Vec<u8> {
-    let mut out = Vec::with_capacity(16 * 1024);
-    out.extend_from_slice(b"{\"status\":200,\"error\":false,\"error_message\":\"\",\"channels\":{");
-    out
-}
-
-fn close_envelope(out: &mut Vec<u8>, more: Option<&[u8]>) {
-    out.push(b'}');
-    if let Some(more) = more {
-        out.extend_from_slice(b",\"more\":");
-        out.extend_from_slice(more);
-    }
-    out.push(b'}');
-}
-
-fn more_json(sub_key: &str, channel: &str, start: u64, end: Option<u64>, max: u32) -> Vec<u8> {
-    let mut url = format!(
-        "/v3/history-with-actions/sub-key/{}/channel/{}?start={start}",
-        pam_encode(sub_key),
-        pam_encode(channel)
-    );
-    if let Some(end) = end {
-        url.push_str(&format!("&end={end}"));
-    }
-    url.push_str(&format!("&max={max}"));
-    let mut out = b"{\"url\":".to_vec();
-    push_str(&mut out, &url);
-    out.extend_from_slice(b",\"start\":");
-    push_tt(&mut out, start);
-    if let Some(end) = end {
-        out.extend_from_slice(b",\"end\":");
-        push_tt(&mut out, end);
-    }
-    out.extend_from_slice(b",\"max\":");
-    push_u64(&mut out, u64::from(max));
-    out.push(b'}');
-    out
-}
-
-/// `"channel":[items..]` with the `keep` newest of `items` (given newest first), oldest first.
-fn push_channel(
-    out: &mut Vec<u8>,
-    first: &mut bool,
-    channel: &str,
-    items: &Pieces,
-    keep: usize,
-    actions: Option<&Pieces>,
-) {
-    if !std::mem::take(first) {
-        out.push(b',');
-    }
-    out.reserve(items.bytes() + actions.map_or(0, Pieces::bytes) + 32);
-    push_key(out, channel);
-    out.push(b'[');
-    for i in (0..keep.min(items.len())).rev() {
-        let Some((tt, item)) = items.get(i) else {
-            continue;
-        };
-        out.extend_from_slice(item);
-        if let Some(grouped) = actions.and_then(|a| a.find_sorted(tt)) {
-            out.extend_from_slice(b",\"actions\":");
-            out.extend_from_slice(grouped);
-        }
-        out.push(b'}');
-        if i > 0 {
-            out.push(b',');
-        }
-    }
-    out.push(b']');
-}
-
-/// A message item without its closing brace.
-fn push_item_open(out: &mut Vec<u8>, row: &MessageRow<'_>, include: Include) {
-    out.extend_from_slice(b"{\"message\":");
-    out.extend_from_slice(row.payload);
-    out.extend_from_slice(b",\"timetoken\":");
-    push_tt(out, row.timetoken);
-    if include.meta {
-        out.extend_from_slice(b",\"meta\":");
-        out.extend_from_slice(row.meta.unwrap_or(b"\"\""));
-    }
-    if include.uuid {
-        out.extend_from_slice(b",\"uuid\":");
-        push_str(out, row.publisher);
-    }
-    if include.message_type {
-        out.extend_from_slice(b",\"message_type\":null");
-    }
-    if let (true, Some(cmt)) = (include.custom_message_type, row.custom_message_type) {
-        out.extend_from_slice(b",\"custom_message_type\":");
-        push_str(out, cmt);
-    }
 }
 
 #[cfg(test)]

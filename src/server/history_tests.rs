@@ -24,17 +24,6 @@ fn pages_keep_whole_messages_within_the_action_cap() {
     assert_eq!(whole_messages_within(&[], 5), 0);
 }
 
-#[test]
-fn the_more_object_says_where_to_continue() {
-    let more: serde_json::Value =
-        serde_json::from_slice(&more_json("sk", "a#1", 17, Some(3), 20)).unwrap();
-    assert_eq!(
-        more,
-        serde_json::json!({"url": "/v3/history-with-actions/sub-key/sk/channel/a%231?start=17&end=3&max=20",
-                           "start": "17", "end": "3", "max": 20})
-    );
-}
-
 mod from_views {
     use super::super::*;
     use crate::pubnub::{StoredAction, Timetoken};

@@ -9,8 +9,8 @@
 
 use std::collections::BTreeMap;
 
-use super::json::{push_key, push_str, push_tt};
-use super::queries::{ActionRow, MessageRow, to_i64};
+use super::render::history::Groups;
+use super::sqlite::{ActionRow, MessageRow, Range};
 use super::views::{Committed, ViewData};
 
 /// What each message, field and action costs besides its bytes (boxes, map nodes), roughly.
@@ -116,56 +116,6 @@ fn row(message_tt: u64, a: &Action) -> ActionRow<'_> {
     }
 }
 
-/// Writes one message's actions, given in key order, as
-/// `{"type":{"value":[{"uuid","actionTimetoken"},..]}}`.
-#[derive(Debug, Default)]
-pub struct Groups {
-    open: bool,
-    last_type: Vec<u8>,
-    last_value: Vec<u8>,
-}
-
-impl Groups {
-    pub fn push(&mut self, buf: &mut Vec<u8>, a: &ActionRow<'_>) {
-        if !self.open {
-            buf.push(b'{');
-            push_key(buf, a.action_type);
-            buf.push(b'{');
-            push_key(buf, a.value);
-            buf.push(b'[');
-            self.open = true;
-        } else if a.action_type != self.last_type.as_slice() {
-            buf.extend_from_slice(b"]},");
-            push_key(buf, a.action_type);
-            buf.push(b'{');
-            push_key(buf, a.value);
-            buf.push(b'[');
-        } else if a.value != self.last_value.as_slice() {
-            buf.extend_from_slice(b"],");
-            push_key(buf, a.value);
-            buf.push(b'[');
-        } else {
-            buf.push(b',');
-        }
-        buf.extend_from_slice(b"{\"uuid\":");
-        push_str(buf, a.uuid);
-        buf.extend_from_slice(b",\"actionTimetoken\":");
-        push_tt(buf, a.action_tt);
-        buf.push(b'}');
-        self.last_type.clear();
-        self.last_type.extend_from_slice(a.action_type);
-        self.last_value.clear();
-        self.last_value.extend_from_slice(a.value);
-    }
-
-    /// Ends the message's groups, if any action was pushed, and starts over.
-    pub fn close(&mut self, buf: &mut Vec<u8>) {
-        if std::mem::take(&mut self.open) {
-            buf.extend_from_slice(b"]}}");
-        }
-    }
-}
-
 /// The messages and actions of one channel.
 #[derive(Debug, Default)]
 pub struct HistoryView {
@@ -216,16 +166,9 @@ impl HistoryView {
     }
 
     /// The newest `max` stored messages with `end <= tt < start`, newest first.
-    pub fn newest(
-        &self,
-        start: Option<u64>,
-        end: Option<u64>,
-        max: usize,
-    ) -> impl Iterator<Item = PageMessage<'_>> {
-        let below = start.map_or(i64::MAX, to_i64).max(0) as u64;
-        let from = end.map_or(0, to_i64).max(0) as u64;
+    pub fn newest(&self, range: Range, max: usize) -> impl Iterator<Item = PageMessage<'_>> {
         self.slots
-            .range(from..below.max(from))
+            .range(range.walk())
             .rev()
             .filter_map(|(tt, slot)| {
                 let m = slot.message.as_ref()?;
@@ -276,26 +219,10 @@ impl ViewData for HistoryView {
 
     fn change(committed: &Committed<'_>) -> Option<HistoryChange> {
         Some(match committed {
-            Committed::Message(m) => HistoryChange::Message(
-                m.tt,
-                StoredMessage::new(&MessageRow {
-                    timetoken: m.tt,
-                    publisher: m.publisher.as_bytes(),
-                    payload: m.payload.as_bytes(),
-                    meta: m.meta.map(str::as_bytes),
-                    custom_message_type: m.custom_message_type.map(str::as_bytes),
-                }),
-            ),
-            Committed::ActionAdded { action: a, .. } => HistoryChange::ActionSet(
-                a.message_timetoken.get(),
-                Action::new(&ActionRow {
-                    message_tt: a.message_timetoken.get(),
-                    action_tt: a.action_timetoken.get(),
-                    action_type: a.action_type.as_bytes(),
-                    value: a.value.as_bytes(),
-                    uuid: a.uuid.as_bytes(),
-                }),
-            ),
+            Committed::Message(m) => HistoryChange::Message(m.tt, StoredMessage::new(&m.row())),
+            Committed::ActionAdded { action: a, .. } => {
+                HistoryChange::ActionSet(a.message_timetoken.get(), Action::new(&ActionRow::of(a)))
+            }
             Committed::ActionRemoved {
                 message_tt,
                 action_tt,

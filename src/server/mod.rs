@@ -21,14 +21,14 @@ mod errors;
 mod history;
 mod history_view;
 mod hub;
-mod json;
 mod params;
 mod presence;
 mod publish;
-mod queries;
 mod readers;
+mod render;
 mod router;
 mod source;
+mod sqlite;
 mod store;
 mod subscribe;
 mod time;
@@ -47,7 +47,8 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use store::{Store, StoreError};
+pub use sqlite::StoreError;
+pub use store::Store;
 
 /// The publish key signatures are checked against when a secret key is set and none is given.
 pub const DEFAULT_PUBLISH_KEY: &str = "demo";

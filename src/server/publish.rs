@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::App;
 use super::errors::{Fail, Handled, Reply, publish_error};
 use super::params::{self, InputError, Query};
-use super::store::StoreError;
+use super::sqlite::StoreError;
 use super::writer::{NewMessage, WriteDone, WriteOp};
 
 /// Largest message on `/publish` (the v2 path allows up to the body limit).

@@ -7,12 +7,13 @@ use std::sync::{Arc, RwLock};
 use axum::body::Bytes;
 use rusqlite::Connection;
 
-use super::action_view::{ActionView, render};
+use super::action_view::ActionView;
 use super::cache::ReadCache;
 use super::changes::Seen;
 use super::history_view::{Action, HistoryView, StoredMessage};
-use super::queries::{self, Range, Slice};
-use super::store::{Store, StoreError};
+use super::render::actions::action as render;
+use super::sqlite::{self as queries, Range, Slice, StoreError};
+use super::store::Store;
 use super::views::{Committed, Lookup, ViewData, Views};
 
 /// Everything kept in memory about what is stored.

@@ -21,7 +21,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
-use super::queries::MessageRecord;
+use super::sqlite::MessageRecord;
 use crate::pubnub::StoredAction;
 
 /// Channels with more rows than this get no view.

@@ -3,8 +3,9 @@
 
 use super::*;
 use crate::pubnub::Timetoken;
-use crate::server::action_view::{ActionView, render};
-use crate::server::queries::Range;
+use crate::server::action_view::ActionView;
+use crate::server::render::actions::action as render;
+use crate::server::sqlite::Range;
 
 type ActionViews = Views<ActionView>;
 type View = ActionView;
@@ -198,7 +199,7 @@ pub(crate) fn remove_op(a: &StoredAction) -> crate::server::writer::WriteOp {
 /// Through a real store: views built and then kept by the writer answer exactly as SQLite does.
 #[tokio::test]
 async fn views_answer_as_sqlite_does() {
-    use super::super::queries::{self, Slice};
+    use super::super::sqlite::{self as queries, Slice};
     use super::super::store::Store;
 
     let (_dir, store) = open_store();

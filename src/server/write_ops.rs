@@ -6,9 +6,10 @@ use rusqlite::Connection;
 
 use super::clock::Clock;
 use super::hub::HubEvent;
-use super::queries::{MessageRecord, delete_action, find_action, insert_action, insert_message};
-use super::store::StoreError;
-use super::subscribe::{action_item, message_item};
+use super::render::subscribe::{Published, action_item, message_item};
+use super::sqlite::{
+    MessageRecord, StoreError, delete_action, find_action, insert_action, insert_message,
+};
 use super::views::Committed;
 use crate::pubnub::{ActionEventKind, StoredAction, Timetoken};
 
@@ -62,6 +63,21 @@ pub enum WriteOp {
         channel: String,
         action: StoredAction,
     },
+}
+
+impl NewMessage {
+    /// The message as its live event shows it.
+    pub fn published(&self) -> Published<'_> {
+        Published {
+            sub_key: &self.sub_key,
+            channel: &self.channel,
+            publisher: &self.publisher,
+            payload: &self.payload,
+            meta: self.meta.as_deref(),
+            custom_message_type: self.custom_message_type.as_deref(),
+            seqn: self.seqn,
+        }
+    }
 }
 
 impl WriteOp {
@@ -157,7 +173,7 @@ pub fn apply(conn: &Connection, clock: &Clock, op: &WriteOp) -> Result<Applied, 
             if let Some(record) = op.stored_message(tt.get()) {
                 insert_message(conn, &record)?;
             }
-            let item = message_item(m, tt.get());
+            let item = message_item(&m.published(), tt.get());
             Ok((
                 WriteDone::Published(tt),
                 Some(event(&m.sub_key, &m.channel, tt.get(), item)),

@@ -21,7 +21,7 @@ use super::changes::ChangeProbe;
 use super::clock::Clock;
 use super::hub::Hub;
 use super::source::Caches;
-use super::store::StoreError;
+use super::sqlite::StoreError;
 pub use super::write_ops::{NewMessage, WriteDone, WriteOp};
 use super::write_ops::{Outcome, apply, committed};
 

@@ -1,22 +1,13 @@
-//! Every SQL statement the server runs after opening the database: the typed reads (rows are
-//! visited with borrowed bytes, so rendering an answer allocates nothing per row, and stored
-//! text is copied out as it is, not checked as UTF-8 again) and the writes of the writer thread.
-//! All go through each connection's statement cache.
+//! Every SQL statement the server runs after opening the database: the reads (each one bounded
+//! range scan, its rows visited with borrowed bytes) and the writes of the writer thread. All go
+//! through each connection's statement cache.
 
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, Params, Row, params};
 
-use super::store::StoreError;
+use super::error::StoreError;
+use super::rows::{ActionRow, MessageRecord, MessageRow, Range, to_i64, to_u64};
 use crate::pubnub::StoredAction;
-
-/// A timetoken as SQLite stores it (validated input never exceeds `i64::MAX`).
-pub(crate) fn to_i64(v: u64) -> i64 {
-    i64::try_from(v).unwrap_or(i64::MAX)
-}
-
-fn to_u64(v: i64) -> u64 {
-    u64::try_from(v).unwrap_or(0)
-}
 
 /// Whether the channel has neither messages nor actions.
 pub fn is_empty_channel(conn: &Connection, sub_key: &str, channel: &str) -> rusqlite::Result<bool> {
@@ -27,32 +18,6 @@ pub fn is_empty_channel(conn: &Connection, sub_key: &str, channel: &str) -> rusq
     .query_row(params![sub_key, channel], |r| r.get(0))
 }
 
-/// Bounds of a timetoken range: `start` exclusive upper, `end` inclusive lower.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Range {
-    pub start: Option<u64>,
-    pub end: Option<u64>,
-}
-
-impl Range {
-    fn sql_bounds(self) -> (i64, i64) {
-        (
-            self.start.map_or(i64::MAX, to_i64),
-            self.end.map_or(0, to_i64),
-        )
-    }
-}
-
-/// One stored action, borrowed from the row being read (text as stored bytes).
-#[derive(Debug, Clone, Copy)]
-pub struct ActionRow<'a> {
-    pub message_tt: u64,
-    pub action_tt: u64,
-    pub action_type: &'a [u8],
-    pub value: &'a [u8],
-    pub uuid: &'a [u8],
-}
-
 fn action_row<'a>(r: &'a Row<'a>) -> rusqlite::Result<ActionRow<'a>> {
     Ok(ActionRow {
         message_tt: to_u64(r.get(0)?),
@@ -61,17 +26,6 @@ fn action_row<'a>(r: &'a Row<'a>) -> rusqlite::Result<ActionRow<'a>> {
         value: r.get_ref(3)?.as_bytes()?,
         uuid: r.get_ref(4)?.as_bytes()?,
     })
-}
-
-/// One stored message, borrowed from the row being read (text as stored bytes). Payload and
-/// meta are compact JSON.
-#[derive(Debug, Clone, Copy)]
-pub struct MessageRow<'a> {
-    pub timetoken: u64,
-    pub publisher: &'a [u8],
-    pub payload: &'a [u8],
-    pub meta: Option<&'a [u8]>,
-    pub custom_message_type: Option<&'a [u8]>,
 }
 
 fn message_row<'a>(r: &'a Row<'a>) -> rusqlite::Result<MessageRow<'a>> {
@@ -212,17 +166,6 @@ pub fn visit_message_actions(
          WHERE sub_key = ?1 AND channel = ?2 AND message_tt < ?3 AND message_tt >= ?4
          ORDER BY message_tt, type, value, uuid LIMIT ?5";
     span.visit(conn, sql, |r| action_row(r).map(|a| f(&a)))
-}
-
-/// One row of `messages`.
-pub struct MessageRecord<'a> {
-    pub sub_key: &'a str,
-    pub channel: &'a str,
-    pub tt: u64,
-    pub publisher: &'a str,
-    pub payload: &'a str,
-    pub meta: Option<&'a str>,
-    pub custom_message_type: Option<&'a str>,
 }
 
 /// Inserts a message; `false` when the channel already has one at that timetoken.
