@@ -4,12 +4,11 @@
 
 use super::App;
 use super::add_body::AddBody;
-use super::errors::{Fail, Handled, Reply};
+use super::errors::{Handled, Reply};
 use super::params::{self, InputError, Query};
 use super::render;
-use super::render::json::Pieces;
-use super::sqlite::{self, Range, Slice, StoreError};
-use super::writer::{WriteDone, WriteOp};
+use super::sqlite::Range;
+use super::store::{ActionsQuery, NewAction, Removal};
 
 /// Default and largest page of a list.
 pub const MAX_LIMIT: u32 = 100;
@@ -64,9 +63,9 @@ pub async fn add(
     let message_tt = path_timetoken(message_tt, "messageTimetoken")?;
     let uuid = author(q)?;
     let (action_type, value) = parse_add_body(body)?;
-    let done = app
+    let added = app
         .store
-        .write(WriteOp::AddAction {
+        .add_action(NewAction {
             sub_key: t.sub_key,
             channel: t.channel,
             message_tt,
@@ -75,12 +74,7 @@ pub async fn add(
             uuid,
         })
         .await?;
-    let WriteDone::Added(a) = done else {
-        return Err(Fail::Store(StoreError::Database(
-            "unexpected write result".into(),
-        )));
-    };
-    Ok(Reply::ok(render::actions::added(&a)))
+    Ok(Reply::ok(render::actions::added(&added)))
 }
 
 /// `DELETE .../message/{message_tt}/action/{action_tt}`: only the author may remove.
@@ -97,7 +91,7 @@ pub async fn remove(
     let action_tt = path_timetoken(action_tt, "actionTimetoken")?;
     let uuid = author(q)?;
     app.store
-        .write(WriteOp::RemoveAction {
+        .remove_action(Removal {
             sub_key: t.sub_key,
             channel: t.channel,
             message_tt,
@@ -112,39 +106,16 @@ pub async fn remove(
 /// actions older than `start` and not older than `end`, ascending; `more` when older ones remain.
 pub async fn list(app: &App, sub_key: &str, channel: &str, q: &Query) -> Handled {
     let t = target(sub_key, channel)?;
-    let range = Range {
-        start: q.timetoken("start")?,
-        end: q.timetoken("end")?,
+    let page = ActionsQuery {
+        sub_key: t.sub_key,
+        channel: t.channel,
+        range: Range {
+            start: q.timetoken("start")?,
+            end: q.timetoken("end")?,
+        },
+        limit: q.page_size("limit", MAX_LIMIT, MAX_LIMIT)?,
     };
-    let limit = q.page_size("limit", MAX_LIMIT, MAX_LIMIT)?;
-    let query = format!("actions {:?} {:?} {limit}", range.start, range.end);
-    let body = app
-        .store
-        .read_cached(&t.sub_key, &t.channel, query, |source| {
-            let wanted = limit as usize + 1;
-            // From the channel's view when it has one, else from SQLite.
-            if let Some(view) = source.action_view(&t.sub_key, &t.channel)? {
-                let view = view.read().unwrap_or_else(|p| p.into_inner());
-                let rows: Vec<_> = view.newest(range, wanted).collect();
-                return Ok(render::actions::page(
-                    &t.sub_key, &t.channel, range, limit, &rows,
-                ));
-            }
-            let mut pieces = Pieces::with_capacity(wanted, 160);
-            source.read(|conn| {
-                let page = Slice::newest(&t.sub_key, &t.channel, range, limit + 1);
-                sqlite::visit_newest_actions(conn, page, |a| {
-                    pieces.begin(a.action_tt);
-                    render::actions::push_action(pieces.buf(), a);
-                    pieces.end();
-                })
-            })?;
-            let rows: Vec<_> = (0..pieces.len()).filter_map(|i| pieces.get(i)).collect();
-            Ok(render::actions::page(
-                &t.sub_key, &t.channel, range, limit, &rows,
-            ))
-        })?;
-    Ok(Reply::ok(body))
+    Ok(Reply::ok(app.store.actions_page(&page)?))
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::params::InputError;
-use super::sqlite::StoreError;
+use super::store::StoreError;
 use crate::pubnub::Timetoken;
 use crate::pubnub::error::{ALREADY_ADDED_MESSAGE, NOTHING_TO_DELETE_MESSAGE, WRONG_UUID_MESSAGE};
 use crate::pubnub::wire::{ActionsEnvelope, ErrorDetail, ServiceError, ServiceNotice};

@@ -10,31 +10,21 @@
 //!
 //! This module must not print to stdout: it logs through `tracing`.
 
-mod action_view;
 mod actions;
 mod add_body;
 mod auth;
-mod cache;
-mod changes;
-mod clock;
 mod errors;
 mod history;
-mod history_view;
-mod hub;
 mod params;
 mod presence;
 mod publish;
-mod readers;
 mod render;
 mod router;
-mod source;
 mod sqlite;
 mod store;
 mod subscribe;
 mod time;
 mod views;
-mod write_ops;
-mod writer;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
@@ -47,8 +37,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use sqlite::StoreError;
-pub use store::Store;
+pub use store::{Store, StoreError};
 
 /// The publish key signatures are checked against when a secret key is set and none is given.
 pub const DEFAULT_PUBLISH_KEY: &str = "demo";
@@ -236,7 +225,7 @@ impl RunningServer {
     }
 
     fn signal_stop(&mut self) {
-        self.store.hub().close();
+        self.store.close_polls();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

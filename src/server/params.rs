@@ -10,8 +10,7 @@ use std::io::Read;
 use flate2::read::{DeflateDecoder, MultiGzDecoder, ZlibDecoder};
 use percent_encoding::percent_decode_str;
 
-/// Longest legal channel name, in characters.
-pub const MAX_CHANNEL_CHARS: usize = 92;
+use super::store::channel_name_problem;
 
 /// One rejected input: what is wrong, which field and where it was (`path`, `query`, `body`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,21 +123,6 @@ pub fn decode_segment(raw: &str, field: &str) -> Result<String, InputError> {
         .decode_utf8()
         .map(|s| s.into_owned())
         .map_err(|_| InputError::path(format!("Invalid {field}: not UTF-8"), field))
-}
-
-/// Why a name is not a legal channel name, if it is not.
-pub fn channel_name_problem(name: &str) -> Option<&'static str> {
-    if name.is_empty() {
-        return Some("is empty");
-    }
-    if name.chars().count() > MAX_CHANNEL_CHARS {
-        return Some("is longer than 92 characters");
-    }
-    name.chars().find_map(|c| match c {
-        ',' | ':' | '*' | '/' | '\\' | ' ' => Some("contains one of , : * / \\ or a space"),
-        c if c.is_control() => Some("contains a control character"),
-        _ => None,
-    })
 }
 
 /// Decodes and checks one channel-name segment.

@@ -8,8 +8,7 @@ use serde_json::Value;
 use super::App;
 use super::errors::{Fail, Handled, Reply, publish_error};
 use super::params::{self, InputError, Query};
-use super::sqlite::StoreError;
-use super::writer::{NewMessage, WriteDone, WriteOp};
+use super::store::NewMessage;
 
 /// Largest message on `/publish` (the v2 path allows up to the body limit).
 pub const MAX_MESSAGE_BYTES: usize = 32 * 1024;
@@ -38,7 +37,7 @@ fn refuse(message: &str, app: &App) -> Fail {
     Fail::Reply(publish_error(
         StatusCode::BAD_REQUEST,
         message,
-        Some(app.store.clock().peek()),
+        Some(app.store.now()),
     ))
 }
 
@@ -110,12 +109,8 @@ pub async fn publish(app: &App, t: Target<'_>, q: &Query, body: &[u8]) -> Handle
         seqn: q.get("seqn").and_then(|s| s.parse().ok()),
         store: q.get("store") != Some("0"),
     };
-    match app.store.write(WriteOp::Publish(message)).await? {
-        WriteDone::Published(tt) => Ok(Reply::ok(format!("[1,\"Sent\",\"{tt}\"]"))),
-        _ => Err(Fail::Store(StoreError::Database(
-            "unexpected write result".into(),
-        ))),
-    }
+    let tt = app.store.publish(message).await?;
+    Ok(Reply::ok(format!("[1,\"Sent\",\"{tt}\"]")))
 }
 
 #[cfg(test)]

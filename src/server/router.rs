@@ -175,7 +175,7 @@ pub async fn dispatch(State(app): State<Arc<App>>, req: Request) -> Response {
         Ok(reply) => reply,
         Err(_) => {
             tracing::error!("a request handler panicked");
-            Family::Other.internal(app.store.clock().peek())
+            Family::Other.internal(app.store.now())
         }
     };
     finish(reply, preflight_headers)
@@ -186,7 +186,7 @@ async fn handle(app: &App, req: Request) -> Reply {
     if parts.method == Method::OPTIONS {
         return Reply::ok(Bytes::new());
     }
-    let now = app.store.clock().peek();
+    let now = app.store.now();
     let path = parts.uri.path();
     let segments: Vec<&str> = path.strip_prefix('/').unwrap_or(path).split('/').collect();
     let Some(route) = route(&parts.method, &segments) else {

@@ -5,5 +5,5 @@ use super::errors::Reply;
 
 /// Answers with the clock's current reading (taking no timetoken).
 pub fn time(app: &App) -> Reply {
-    Reply::ok(format!("[{}]", app.store.clock().peek()))
+    Reply::ok(format!("[{}]", app.store.now()))
 }

@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use futures::future::{FutureExt, select_all};
 use tokio::sync::watch;
@@ -45,6 +45,8 @@ pub struct Hub {
     watchers: Mutex<Watchers>,
     registrations: AtomicUsize,
     closing: watch::Sender<bool>,
+    /// Polls inside [`Waiter::wait`] right now.
+    waiting: Arc<AtomicUsize>,
 }
 
 /// Channels that got events, to wake after the writer settled the clock.
@@ -55,6 +57,23 @@ pub struct Wakes(Vec<(String, String, u64)>);
 pub struct Waiter {
     channels: Vec<watch::Receiver<u64>>,
     closing: watch::Receiver<bool>,
+    waiting: Arc<AtomicUsize>,
+}
+
+/// Counts one poll as waiting while it lives (also when the poll is dropped mid-wait).
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl<'a> Waiting<'a> {
+    fn enter(count: &'a AtomicUsize) -> Self {
+        count.fetch_add(1, Ordering::SeqCst);
+        Waiting(count)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// Why a wait ended.
@@ -76,6 +95,7 @@ impl Hub {
             watchers: Mutex::new(HashMap::new()),
             registrations: AtomicUsize::new(0),
             closing: watch::channel(false).0,
+            waiting: Arc::new(AtomicUsize::new(0)),
         }
     }
 
@@ -156,6 +176,7 @@ impl Hub {
         Waiter {
             channels: receivers,
             closing: self.closing.subscribe(),
+            waiting: Arc::clone(&self.waiting),
         }
     }
 
@@ -200,6 +221,11 @@ impl Hub {
     pub fn is_closing(&self) -> bool {
         *self.closing.borrow()
     }
+
+    /// How many polls are inside [`Waiter::wait`] right now.
+    pub fn waiting(&self) -> usize {
+        self.waiting.load(Ordering::SeqCst)
+    }
 }
 
 impl Waiter {
@@ -208,6 +234,7 @@ impl Waiter {
         if *self.closing.borrow_and_update() {
             return Woken::Closing;
         }
+        let _waiting = Waiting::enter(&self.waiting);
         let closing = self.closing.changed().map(|_| Woken::Closing).boxed();
         let mut all = Vec::with_capacity(self.channels.len() + 1);
         all.push(closing);
@@ -260,6 +287,7 @@ mod tests {
     async fn a_waiter_wakes_for_its_channel_only() {
         let hub = Hub::new(10);
         let mut w = hub.waiter("sk", &["a".to_string()]);
+        assert_eq!(hub.waiting(), 0, "registered, not yet waiting");
         hub.wake(hub.append(vec![ev(1, "b")]));
         let soon = Instant::now() + Duration::from_millis(50);
         assert_eq!(w.wait(soon).await, Woken::Timeout);
@@ -268,5 +296,19 @@ mod tests {
         assert_eq!(w.wait(later).await, Woken::Event);
         hub.close();
         assert_eq!(w.wait(later).await, Woken::Closing);
+    }
+
+    #[tokio::test]
+    async fn waiting_counts_polls_inside_a_wait_and_forgets_dropped_ones() {
+        let hub = Hub::new(10);
+        let mut w = hub.waiter("sk", &["a".to_string()]);
+        let far = Instant::now() + Duration::from_secs(60);
+        {
+            let wait = w.wait(far);
+            tokio::pin!(wait);
+            assert!(futures::poll!(&mut wait).is_pending());
+            assert_eq!(hub.waiting(), 1);
+        }
+        assert_eq!(hub.waiting(), 0, "a dropped wait is not waiting");
     }
 }

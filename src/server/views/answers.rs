@@ -1,6 +1,7 @@
-//! Rendered answers of recent reads (action pages, one-channel history), kept per channel and
-//! dropped as soon as a write to that channel commits, so many clients opening the same
-//! channel cost one query.
+//! The answer cache: rendered answers of recent reads (action pages, one-channel history),
+//! kept per channel under a typed key saying what else the answer depends on, and dropped as
+//! soon as a write to that channel commits, so many clients opening the same channel cost one
+//! query. What the keys are is the store's business; this module only keeps answers.
 //!
 //! Correctness rests on two orders: a reader takes its [`Ticket`] before its query starts, and
 //! the writer drops a channel's answers after its commit and before it acknowledges. An answer
@@ -8,6 +9,7 @@
 //! Commits by other processes are noticed by the store, which then clears everything.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::Mutex;
 
 use axum::body::Bytes;
@@ -17,16 +19,16 @@ const MAX_ANSWERS: usize = 512;
 /// Larger answers are not kept.
 const MAX_ANSWER_BYTES: usize = 1024 * 1024;
 
-#[derive(Debug, Default)]
-struct Slot {
+#[derive(Debug)]
+struct Slot<K> {
     generation: u64,
-    answers: HashMap<String, Bytes>,
+    answers: HashMap<K, Bytes>,
 }
 
-#[derive(Debug, Default)]
-struct Inner {
+#[derive(Debug)]
+struct Inner<K> {
     /// sub key -> channel -> slot
-    slots: HashMap<String, HashMap<String, Slot>>,
+    slots: HashMap<String, HashMap<String, Slot<K>>>,
     answers: usize,
     next_generation: u64,
 }
@@ -35,13 +37,25 @@ struct Inner {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ticket(u64);
 
-/// Rendered read answers by channel and query.
-#[derive(Debug, Default)]
-pub struct ReadCache {
-    inner: Mutex<Inner>,
+/// Rendered read answers by channel and key (what else each answer depends on).
+#[derive(Debug)]
+pub struct ReadCache<K> {
+    inner: Mutex<Inner<K>>,
 }
 
-impl Inner {
+impl<K> Default for ReadCache<K> {
+    fn default() -> Self {
+        ReadCache {
+            inner: Mutex::new(Inner {
+                slots: HashMap::new(),
+                answers: 0,
+                next_generation: 0,
+            }),
+        }
+    }
+}
+
+impl<K> Inner<K> {
     fn fresh_generation(&mut self) -> u64 {
         self.next_generation += 1;
         self.next_generation
@@ -52,21 +66,21 @@ impl Inner {
         self.answers = 0;
     }
 
-    fn slot(&mut self, sub_key: &str, channel: &str) -> Option<&mut Slot> {
+    fn slot(&mut self, sub_key: &str, channel: &str) -> Option<&mut Slot<K>> {
         self.slots.get_mut(sub_key).and_then(|c| c.get_mut(channel))
     }
 }
 
-impl ReadCache {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+impl<K: Eq + Hash> ReadCache<K> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner<K>> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The stored answer, or a ticket to store one computed from now on.
-    pub fn lookup(&self, sub_key: &str, channel: &str, query: &str) -> Result<Bytes, Ticket> {
+    pub fn lookup(&self, sub_key: &str, channel: &str, key: &K) -> Result<Bytes, Ticket> {
         let mut inner = self.lock();
         if let Some(slot) = inner.slots.get(sub_key).and_then(|c| c.get(channel)) {
-            return match slot.answers.get(query) {
+            return match slot.answers.get(key) {
                 Some(body) => Ok(body.clone()),
                 None => Err(Ticket(slot.generation)),
             };
@@ -83,7 +97,7 @@ impl ReadCache {
     }
 
     /// Stores an answer, unless the channel was written to since the ticket was taken.
-    pub fn store(&self, sub_key: &str, channel: &str, query: String, ticket: Ticket, body: Bytes) {
+    pub fn store(&self, sub_key: &str, channel: &str, key: K, ticket: Ticket, body: Bytes) {
         if body.len() > MAX_ANSWER_BYTES {
             return;
         }
@@ -95,7 +109,7 @@ impl ReadCache {
         let Some(slot) = inner.slot(sub_key, channel) else {
             return;
         };
-        if slot.generation == ticket.0 && slot.answers.insert(query, body).is_none() {
+        if slot.generation == ticket.0 && slot.answers.insert(key, body).is_none() {
             inner.answers += 1;
         }
     }
@@ -127,49 +141,48 @@ mod tests {
 
     #[test]
     fn answers_are_served_until_their_channel_is_written() {
-        let c = ReadCache::default();
-        let t = c.lookup("sk", "a", "q").unwrap_err();
-        c.store("sk", "a", "q".into(), t, Bytes::from_static(b"one"));
-        assert_eq!(c.lookup("sk", "a", "q"), Ok(Bytes::from_static(b"one")));
-        assert!(c.lookup("sk", "a", "other").is_err());
-        assert!(c.lookup("sk2", "a", "q").is_err(), "keysets are separate");
+        let c = ReadCache::<&str>::default();
+        let t = c.lookup("sk", "a", &"q").unwrap_err();
+        c.store("sk", "a", "q", t, Bytes::from_static(b"one"));
+        assert_eq!(c.lookup("sk", "a", &"q"), Ok(Bytes::from_static(b"one")));
+        assert!(c.lookup("sk", "a", &"other").is_err());
+        assert!(c.lookup("sk2", "a", &"q").is_err(), "keysets are separate");
         c.invalidate([("sk", "b")]);
         assert!(
-            c.lookup("sk", "a", "q").is_ok(),
+            c.lookup("sk", "a", &"q").is_ok(),
             "another channel's write keeps it"
         );
         c.invalidate([("sk", "a")]);
-        assert!(c.lookup("sk", "a", "q").is_err());
+        assert!(c.lookup("sk", "a", &"q").is_err());
     }
 
     #[test]
     fn an_answer_computed_across_a_write_is_not_stored() {
-        let c = ReadCache::default();
-        let before = c.lookup("sk", "a", "q").unwrap_err();
+        let c = ReadCache::<&str>::default();
+        let before = c.lookup("sk", "a", &"q").unwrap_err();
         c.invalidate([("sk", "a")]);
-        c.store("sk", "a", "q".into(), before, Bytes::from_static(b"stale"));
-        assert!(c.lookup("sk", "a", "q").is_err());
+        c.store("sk", "a", "q", before, Bytes::from_static(b"stale"));
+        assert!(c.lookup("sk", "a", &"q").is_err());
     }
 
     #[test]
     fn clearing_drops_everything_and_refuses_answers_computed_before() {
-        let c = ReadCache::default();
-        let t = c.lookup("sk", "a", "q").unwrap_err();
-        c.store("sk", "a", "q".into(), t, Bytes::from_static(b"one"));
-        let before = c.lookup("sk", "b", "q").unwrap_err();
+        let c = ReadCache::<&str>::default();
+        let t = c.lookup("sk", "a", &"q").unwrap_err();
+        c.store("sk", "a", "q", t, Bytes::from_static(b"one"));
+        let before = c.lookup("sk", "b", &"q").unwrap_err();
         c.clear();
-        assert!(c.lookup("sk", "a", "q").is_err());
-        c.store("sk", "b", "q".into(), before, Bytes::from_static(b"stale"));
-        assert!(c.lookup("sk", "b", "q").is_err());
+        assert!(c.lookup("sk", "a", &"q").is_err());
+        c.store("sk", "b", "q", before, Bytes::from_static(b"stale"));
+        assert!(c.lookup("sk", "b", &"q").is_err());
     }
 
     #[test]
     fn the_cache_is_bounded() {
-        let c = ReadCache::default();
+        let c = ReadCache::<usize>::default();
         for i in 0..=MAX_ANSWERS {
-            let q = i.to_string();
-            let t = c.lookup("sk", "a", &q).unwrap_err();
-            c.store("sk", "a", q, t, Bytes::from_static(b"x"));
+            let t = c.lookup("sk", "a", &i).unwrap_err();
+            c.store("sk", "a", i, t, Bytes::from_static(b"x"));
         }
         assert!(c.lock().answers <= MAX_ANSWERS);
     }

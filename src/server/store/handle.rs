@@ -1,14 +1,14 @@
-//! Durable storage in SQLite: the [`Store`] handle, the schema and its version, and opening.
-//! Writes go through the single writer thread in
-//! [`super::writer`] (group commit); the statements are in [`super::queries`]. This file never
-//! writes except to create the schema.
+//! The [`Store`] handle: opening (the database, the clock, the hub, the caches, the reader
+//! pool and the writer thread), writing through the writer's group commit, reading in place,
+//! the seeding API of the embedded mode, and closing. The typed reads are in
+//! [`super::actions`] and [`super::history`], the live events in [`super::live`].
 //!
 //! Reads run in place, on the thread that asks (a tokio worker), on a connection taken from the
 //! pool ([`super::readers`]): every read is one bounded range scan (at most a page of rows, tens
 //! of microseconds; the largest, a with-actions page of 10,000 actions, a few milliseconds),
 //! cheaper than the hand-over to a reader thread and back that it replaced (a channel send, two
 //! thread wake-ups and a task wake-up per request). WAL readers never wait for the writer. The
-//! exception is the first read of a channel with a view ([`super::source`]): one scan of the
+//! exception is the first read of a channel with a view ([`super::read`]): one scan of the
 //! whole channel, up to 200,000 rows.
 //!
 //! Everything is keyed by subscribe key first: keysets are namespaces.
@@ -18,17 +18,17 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use rusqlite::Connection;
-use serde_json::Value;
 use tokio::sync::oneshot;
 
+use super::caches::Caches;
 use super::changes::ChangeProbe;
 use super::clock::Clock;
 use super::hub::{Hub, RING_CAPACITY};
 use super::readers::Readers;
-use super::source::Caches;
-use super::sqlite::{self, StoreError, max_stored_timetoken, open_writer};
-use super::writer::{self, Job, WriteDone, WriteOp};
-use crate::pubnub::{StoredAction, Timetoken};
+use super::write_ops::{WriteDone, WriteOp};
+use super::writer::{self, Job};
+use crate::pubnub::Timetoken;
+use crate::server::sqlite::{StoreError, max_stored_timetoken, open_writer};
 
 struct Inner {
     path: PathBuf,
@@ -93,12 +93,17 @@ impl Store {
         &self.inner.path
     }
 
-    pub(crate) fn clock(&self) -> &Clock {
+    pub(super) fn clock(&self) -> &Clock {
         &self.inner.clock
     }
 
-    pub(crate) fn hub(&self) -> &Hub {
+    pub(super) fn hub(&self) -> &Hub {
         &self.inner.hub
+    }
+
+    /// The current time, never below any timetoken handed out; takes none.
+    pub fn now(&self) -> Timetoken {
+        self.inner.clock.peek()
     }
 
     /// The read cache and the views.
@@ -111,7 +116,7 @@ impl Store {
     }
 
     /// Runs one write through the writer's group commit; returns once it is durable.
-    pub(crate) async fn write(&self, op: WriteOp) -> Result<WriteDone, StoreError> {
+    pub(super) async fn write(&self, op: WriteOp) -> Result<WriteDone, StoreError> {
         let (tx, rx) = oneshot::channel();
         self.inner
             .writes
@@ -121,68 +126,11 @@ impl Store {
     }
 
     /// Runs `f` on a read-only connection of the pool, on this thread.
-    pub(crate) fn read<R, F>(&self, f: F) -> Result<R, StoreError>
+    pub(super) fn read<R, F>(&self, f: F) -> Result<R, StoreError>
     where
         F: FnOnce(&Connection) -> Result<R, StoreError>,
     {
         self.inner.readers.run(f)
-    }
-
-    /// Stores a message with a given (for example back-dated) timetoken, for seeding a demo
-    /// conversation. Fails with [`StoreError::Conflict`] if that timetoken is taken on the
-    /// channel. No live event is sent. The clock stays ahead of `timetoken`.
-    pub async fn insert_message_at(
-        &self,
-        sub_key: &str,
-        channel: &str,
-        timetoken: Timetoken,
-        publisher_uuid: &str,
-        message: Value,
-        meta: Option<Value>,
-    ) -> Result<(), StoreError> {
-        check_seed(channel, &[timetoken])?;
-        let payload =
-            serde_json::to_string(&message).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        let meta = meta
-            .map(|m| serde_json::to_string(&m))
-            .transpose()
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
-        self.write(WriteOp::InsertMessage {
-            sub_key: sub_key.to_string(),
-            channel: channel.to_string(),
-            timetoken: timetoken.get(),
-            publisher: publisher_uuid.to_string(),
-            payload,
-            meta,
-        })
-        .await
-        .map(|_| ())
-    }
-
-    /// Stores an action as given (timetokens and author included), for seeding. Fails with
-    /// [`StoreError::Conflict`] on a duplicate. No live event is sent.
-    pub async fn insert_action_at(
-        &self,
-        sub_key: &str,
-        channel: &str,
-        action: &StoredAction,
-    ) -> Result<(), StoreError> {
-        check_seed(
-            channel,
-            &[action.action_timetoken, action.message_timetoken],
-        )?;
-        self.write(WriteOp::InsertAction {
-            sub_key: sub_key.to_string(),
-            channel: channel.to_string(),
-            action: action.clone(),
-        })
-        .await
-        .map(|_| ())
-    }
-
-    /// Whether the channel has neither messages nor actions.
-    pub async fn is_empty_channel(&self, sub_key: &str, channel: &str) -> Result<bool, StoreError> {
-        self.read(|conn| Ok(sqlite::is_empty_channel(conn, sub_key, channel)?))
     }
 
     /// Finishes every queued write, checkpoints the log and stops the writer. Later writes fail
@@ -204,14 +152,4 @@ impl Store {
             let _ = tokio::task::spawn_blocking(move || handle.join()).await;
         }
     }
-}
-
-fn check_seed(channel: &str, tts: &[Timetoken]) -> Result<(), StoreError> {
-    if let Some(why) = super::params::channel_name_problem(channel) {
-        return Err(StoreError::Invalid(format!("channel name {why}")));
-    }
-    if tts.iter().any(|t| t.get() > i64::MAX as u64) {
-        return Err(StoreError::Invalid("timetoken too large".into()));
-    }
-    Ok(())
 }

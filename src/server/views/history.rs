@@ -2,16 +2,18 @@
 //! each message's actions kept in key order (type, value, author) and rendered as the answer
 //! groups them. A page is a range walk rendering each message item (whose fields depend on the
 //! `include_*` flags) and copying its ready groups. Built, kept current and bounded by
-//! [`super::views`].
+//! [`super::registry`].
 //!
 //! Actions are kept for every message timetoken, also for messages not stored (an action may
 //! name any timetoken, and a message may be stored after its actions).
 
 use std::collections::BTreeMap;
 
-use super::render::history::Groups;
-use super::sqlite::{ActionRow, MessageRow, Range};
-use super::views::{Committed, ViewData};
+use rusqlite::Connection;
+
+use super::change::{Committed, ViewData};
+use crate::server::render::history::Groups;
+use crate::server::sqlite::{self, ActionRow, MessageRow, Range, Slice, StoreError};
 
 /// What each message, field and action costs besides its bytes (boxes, map nodes), roughly.
 const OVERHEAD: usize = 64;
@@ -265,5 +267,22 @@ impl ViewData for HistoryView {
 
     fn rows(&self) -> usize {
         self.rows
+    }
+
+    fn scan(
+        conn: &Connection,
+        sub_key: &str,
+        channel: &str,
+        limit: u32,
+    ) -> Result<(usize, Self), StoreError> {
+        let (mut messages, mut actions) = (Vec::new(), Vec::new());
+        let all = Slice::newest(sub_key, channel, Range::default(), limit);
+        sqlite::visit_newest_messages(conn, all, |m| {
+            messages.push((m.timetoken, StoredMessage::new(m)))
+        })?;
+        let all = Slice::between(sub_key, channel, 0, i64::MAX as u64).limited(limit);
+        sqlite::visit_message_actions(conn, all, |a| actions.push((a.message_tt, Action::new(a))))?;
+        let rows = messages.len() + actions.len();
+        Ok((rows, HistoryView::new(messages, actions)))
     }
 }

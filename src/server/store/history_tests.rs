@@ -1,5 +1,5 @@
-//! Tests of history paging: the action cap, the `more` object, and pages from a channel's view
-//! against the same pages from SQLite.
+//! Tests of history paging: the action cap, and pages from a channel's view against the same
+//! pages from SQLite.
 
 use super::*;
 
@@ -27,17 +27,17 @@ fn pages_keep_whole_messages_within_the_action_cap() {
 mod from_views {
     use super::super::*;
     use crate::pubnub::{StoredAction, Timetoken};
-    use crate::server::store::Store;
-    use crate::server::views::tests::{Rng, open_store, remove_op};
-    use crate::server::writer::{NewMessage, WriteOp};
+    use crate::server::store::testing::{open_store, remove_op};
+    use crate::server::store::write_ops::{NewMessage, WriteDone, WriteOp};
+    use crate::server::views::Rng;
 
-    fn fetch(rng: &mut Rng, tts: &[u64]) -> Fetch {
+    fn fetch(rng: &mut Rng, tts: &[u64]) -> HistoryQuery {
         let pick = |rng: &mut Rng| match rng.below(3) {
             0 => None,
             1 => Some(1 + rng.below(5_000)),
             _ => tts.get(rng.below(tts.len() as u64 + 1) as usize).copied(),
         };
-        Fetch {
+        HistoryQuery {
             sub_key: "sk".into(),
             channels: vec!["c".into()],
             range: Range {
@@ -51,6 +51,7 @@ mod from_views {
                 message_type: rng.below(2) == 0,
                 custom_message_type: rng.below(2) == 0,
             },
+            with_actions: true,
         }
     }
 
@@ -67,14 +68,15 @@ mod from_views {
     /// Compares the view's pages with SQLite's on `count` random fetches.
     fn compare(store: &Store, rng: &mut Rng, tts: &[u64], count: usize) {
         let view = store
-            .source()
-            .history_view("sk", "c")
+            .view(&store.caches().history, "sk", "c")
             .unwrap()
             .expect("a view");
         for _ in 0..count {
             let f = fetch(rng, tts);
             let from_view = page_from_view(&view.read().unwrap(), &f, "c");
             let from_sql = store.read(|conn| page_with_actions(conn, &f)).unwrap();
+            let answered = store.history_page(&f).unwrap();
+            assert_eq!(answered, from_sql, "through the read policy");
             assert_eq!(
                 String::from_utf8_lossy(&from_view),
                 String::from_utf8_lossy(&from_sql),
@@ -126,7 +128,7 @@ mod from_views {
                 }))
                 .await
                 .unwrap();
-            if let crate::server::writer::WriteDone::Published(tt) = published {
+            if let WriteDone::Published(tt) = published {
                 tts.push(tt.get());
             }
             compare(&store, &mut rng, &tts, 60);
@@ -145,8 +147,7 @@ mod from_views {
                 .unwrap();
         }
         store
-            .source()
-            .history_view("sk", "c")
+            .view(&store.caches().history, "sk", "c")
             .unwrap()
             .expect("a view");
         let adds = (0..12_000u64).map(|i| {
@@ -162,8 +163,7 @@ mod from_views {
         let mut f = fetch(&mut rng, &[]);
         f.range = Range::default();
         let view = store
-            .source()
-            .history_view("sk", "c")
+            .view(&store.caches().history, "sk", "c")
             .unwrap()
             .expect("a view");
         let page: serde_json::Value =

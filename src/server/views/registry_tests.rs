@@ -1,11 +1,10 @@
-//! Tests of the action views: walks against a plain filter, builds racing commits, the caps,
-//! and views against SQLite through a real store.
+//! Tests of the registry with action views: walks against a plain filter, builds racing
+//! commits, the caps.
 
 use super::*;
-use crate::pubnub::Timetoken;
-use crate::server::action_view::ActionView;
-use crate::server::render::actions::action as render;
+use crate::pubnub::{StoredAction, Timetoken};
 use crate::server::sqlite::Range;
+use crate::server::views::ActionView;
 
 type ActionViews = Views<ActionView>;
 type View = ActionView;
@@ -176,80 +175,4 @@ fn least_recently_used_views_go_first() {
         "b went"
     );
     assert!(views.lock().bytes <= 2 * one);
-}
-
-/// A store on a new file in a temporary folder (kept while the folder is).
-pub(crate) fn open_store() -> (tempfile::TempDir, crate::server::store::Store) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = crate::server::store::Store::open(&dir.path().join("db")).unwrap();
-    (dir, store)
-}
-
-/// Removing `a` from channel `c` of keyset `sk`, as its author.
-pub(crate) fn remove_op(a: &StoredAction) -> crate::server::writer::WriteOp {
-    crate::server::writer::WriteOp::RemoveAction {
-        sub_key: "sk".into(),
-        channel: "c".into(),
-        message_tt: a.message_timetoken.get(),
-        action_tt: a.action_timetoken.get(),
-        uuid: a.uuid.clone(),
-    }
-}
-
-/// Through a real store: views built and then kept by the writer answer exactly as SQLite does.
-#[tokio::test]
-async fn views_answer_as_sqlite_does() {
-    use super::super::sqlite::{self as queries, Slice};
-    use super::super::store::Store;
-
-    let (_dir, store) = open_store();
-    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
-    let mut stored = Vec::new();
-    let change = |store: Store, rng: &mut Rng, stored: &mut Vec<StoredAction>| {
-        let a = action(1_000 + rng.below(100_000), &format!("u{}", rng.below(5)));
-        let remove = (rng.below(4) == 0 && !stored.is_empty())
-            .then(|| stored.swap_remove(rng.below(stored.len() as u64) as usize));
-        async move {
-            match remove {
-                Some(r) => store.write(remove_op(&r)).await.map(|_| None),
-                None => store.insert_action_at("sk", "c", &a).await.map(|_| Some(a)),
-            }
-        }
-    };
-    for round in 0..6 {
-        for _ in 0..60 {
-            if let Ok(Some(a)) = change(store.clone(), &mut rng, &mut stored).await {
-                stored.push(a);
-            }
-        }
-        let source = store.source();
-        let view = source.action_view("sk", "c").unwrap().expect("a view");
-        for _ in 0..50 {
-            let range = Range {
-                start: (rng.below(3) > 0).then(|| 1_000 + rng.below(100_000)),
-                end: (rng.below(2) > 0).then(|| 1_000 + rng.below(60_000)),
-            };
-            let limit = 1 + rng.below(101) as u32;
-            let from_view: Vec<(u64, Vec<u8>)> = {
-                let view = view.read().unwrap();
-                let rows = view.newest(range, limit as usize);
-                rows.map(|(tt, t)| (tt, t.to_vec())).collect()
-            };
-            let from_sql = store
-                .read(|conn| {
-                    let mut rows = Vec::new();
-                    let page = Slice::newest("sk", "c", range, limit);
-                    queries::visit_newest_actions(conn, page, |a| {
-                        rows.push((a.action_tt, render(a).into_vec()))
-                    })?;
-                    Ok(rows)
-                })
-                .unwrap();
-            assert_eq!(
-                from_view, from_sql,
-                "round {round}, {range:?}, limit {limit}"
-            );
-        }
-    }
-    store.close().await;
 }

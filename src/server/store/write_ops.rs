@@ -6,12 +6,12 @@ use rusqlite::Connection;
 
 use super::clock::Clock;
 use super::hub::HubEvent;
-use super::render::subscribe::{Published, action_item, message_item};
-use super::sqlite::{
+use crate::pubnub::{ActionEventKind, StoredAction, Timetoken};
+use crate::server::render::subscribe::{Published, action_item, message_item};
+use crate::server::sqlite::{
     MessageRecord, StoreError, delete_action, find_action, insert_action, insert_message,
 };
-use super::views::Committed;
-use crate::pubnub::{ActionEventKind, StoredAction, Timetoken};
+use crate::server::views::Committed;
 
 /// A message to publish.
 #[derive(Debug, Clone)]

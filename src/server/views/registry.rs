@@ -1,8 +1,5 @@
-//! Per-channel views kept in memory and current, so that reads of a channel answer from
-//! ready JSON fragments instead of an SQLite scan and a render: the rendered actions of a
-//! channel for get-actions ([`super::action_view`]), its messages with their grouped actions
-//! for history-with-actions ([`super::history_view`]). This is what they share: building,
-//! keeping current, bounding memory.
+//! The views of one kind of every channel read lately ([`Views`]): what the two kinds
+//! ([`super::actions`], [`super::history`]) share: building, keeping current, bounding memory.
 //!
 //! A view is built lazily by the first read of the channel (a scan) and kept current by the
 //! writer thread, which applies each committed write after its commit and before it
@@ -21,57 +18,12 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
-use super::sqlite::MessageRecord;
-use crate::pubnub::StoredAction;
+use super::change::{Committed, ViewData};
 
 /// Channels with more rows than this get no view.
 pub const MAX_VIEW_ROWS: usize = 200_000;
 /// Bytes of all views of one kind together (an estimate).
 pub const MAX_VIEW_BYTES: usize = 64 * 1024 * 1024;
-
-/// A write the writer committed, as the views see it.
-pub enum Committed<'a> {
-    Message(MessageRecord<'a>),
-    ActionAdded {
-        sub_key: &'a str,
-        channel: &'a str,
-        action: &'a StoredAction,
-    },
-    ActionRemoved {
-        sub_key: &'a str,
-        channel: &'a str,
-        message_tt: u64,
-        action_tt: u64,
-    },
-}
-
-impl Committed<'_> {
-    fn channel(&self) -> (&str, &str) {
-        match self {
-            Committed::Message(m) => (m.sub_key, m.channel),
-            Committed::ActionAdded {
-                sub_key, channel, ..
-            }
-            | Committed::ActionRemoved {
-                sub_key, channel, ..
-            } => (sub_key, channel),
-        }
-    }
-}
-
-/// What one kind of view holds for a channel.
-pub trait ViewData {
-    /// One committed change to the channel, as this view applies it.
-    type Change;
-    /// The change a committed write makes to this kind of view, if any.
-    fn change(committed: &Committed<'_>) -> Option<Self::Change>;
-    /// Applies one change; returns the change in bytes.
-    fn apply(&mut self, change: &Self::Change) -> isize;
-    /// Bytes held (an estimate).
-    fn bytes(&self) -> usize;
-    /// Rows held, compared with the cap.
-    fn rows(&self) -> usize;
-}
 
 enum State<D: ViewData> {
     /// A reader is scanning the channel; changes committed meanwhile, in order.
@@ -322,5 +274,5 @@ impl<D: ViewData> Views<D> {
 }
 
 #[cfg(test)]
-#[path = "views_tests.rs"]
+#[path = "registry_tests.rs"]
 pub(crate) mod tests;

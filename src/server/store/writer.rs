@@ -17,13 +17,13 @@ use std::thread::JoinHandle;
 use rusqlite::Connection;
 use tokio::sync::oneshot;
 
+use super::caches::Caches;
 use super::changes::ChangeProbe;
 use super::clock::Clock;
 use super::hub::Hub;
-use super::source::Caches;
-use super::sqlite::StoreError;
-pub use super::write_ops::{NewMessage, WriteDone, WriteOp};
 use super::write_ops::{Outcome, apply, committed};
+use super::write_ops::{WriteDone, WriteOp};
+use crate::server::sqlite::StoreError;
 
 /// Most writes committed together.
 pub const MAX_BATCH: usize = 512;

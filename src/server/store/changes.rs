@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rusqlite::Connection;
 
-use super::sqlite::{StoreError, open_reader};
+use crate::server::sqlite::{StoreError, open_reader};
 
 /// What a reader may do after looking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,12 +1,14 @@
 //! The view get-actions answers from: every action of one channel, keyed by action timetoken,
 //! each rendered exactly as the list answer writes it, so that a page at any start is a range
-//! walk over ready fragments. Built, kept current and bounded by [`super::views`].
+//! walk over ready fragments. Built, kept current and bounded by [`super::registry`].
 
 use std::collections::BTreeMap;
 
-use super::render::actions::action as render;
-use super::sqlite::{ActionRow, Range};
-use super::views::{Committed, ViewData};
+use rusqlite::Connection;
+
+use super::change::{Committed, ViewData};
+use crate::server::render::actions::action as render;
+use crate::server::sqlite::{self, ActionRow, Range, Slice, StoreError};
 
 /// What one entry costs besides its text: the key, the box, and the map's nodes.
 const ENTRY_OVERHEAD: usize = 48;
@@ -83,5 +85,17 @@ impl ViewData for ActionView {
 
     fn rows(&self) -> usize {
         self.actions.len()
+    }
+
+    fn scan(
+        conn: &Connection,
+        sub_key: &str,
+        channel: &str,
+        limit: u32,
+    ) -> Result<(usize, Self), StoreError> {
+        let mut rows = Vec::new();
+        let all = Slice::newest(sub_key, channel, Range::default(), limit);
+        sqlite::visit_newest_actions(conn, all, |a| rows.push((a.action_tt, render(a))))?;
+        Ok((rows.len(), ActionView::new(rows)))
     }
 }

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rusqlite::Connection;
 
-use super::sqlite::{StoreError, open_reader};
+use crate::server::sqlite::{StoreError, open_reader};
 
 /// Idle read-only connections; a read takes one (opening another when none is idle, so there
 /// are as many as reads ever ran at once, about one per runtime worker) and puts it back.
