@@ -10,28 +10,17 @@
 //!
 //! This module must not print to stdout: it logs through `tracing`.
 
-mod actions;
-mod add_body;
-mod auth;
-mod errors;
-mod history;
-mod params;
-mod presence;
-mod publish;
+mod endpoints;
+mod http;
 mod render;
-mod router;
 mod sqlite;
 mod store;
-mod subscribe;
-mod time;
 mod views;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -93,14 +82,6 @@ pub enum ServerError {
     Signal(std::io::Error),
 }
 
-/// State shared by every request.
-pub(crate) struct App {
-    pub(crate) store: Store,
-    pub(crate) long_poll: Duration,
-    pub(crate) max_body_bytes: usize,
-    pub(crate) auth: Option<auth::Verifier>,
-}
-
 /// A server serving in the background. Dropping it stops serving without waiting; prefer
 /// [`RunningServer::shutdown`].
 pub struct RunningServer {
@@ -138,15 +119,14 @@ pub async fn start(opts: ServerOptions) -> Result<RunningServer, ServerError> {
             .publish_key
             .clone()
             .unwrap_or_else(|| DEFAULT_PUBLISH_KEY.to_string());
-        auth::Verifier::new(secret, publish_key)
+        http::Verifier::new(secret, publish_key)
     });
-    let app = Arc::new(App {
+    let router = http::service(http::ServerState {
         store: store.clone(),
         long_poll: opts.long_poll,
         max_body_bytes: opts.max_body_bytes,
         auth,
     });
-    let router = Router::new().fallback(router::dispatch).with_state(app);
     let listener = listener.tap_io(|tcp| {
         if let Err(e) = tcp.set_nodelay(true) {
             tracing::trace!("cannot set TCP_NODELAY: {e}");
@@ -205,6 +185,13 @@ impl RunningServer {
     /// The server's storage (for seeding a demo conversation).
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// How many subscribe long polls are waiting for an event right now. For tests that must
+    /// know a poll is already waiting before they write or stop the server.
+    #[doc(hidden)]
+    pub fn waiting_long_polls(&self) -> usize {
+        self.store.waiting_polls()
     }
 
     /// Stops accepting, answers waiting long polls at once, lets open requests finish (up to a

@@ -60,12 +60,12 @@ impl CachedRead for ActionsQuery {
         Some(&caches.actions)
     }
 
-    fn from_view(&self, view: &ActionView) -> Vec<u8> {
+    fn render_view(&self, view: &ActionView) -> Vec<u8> {
         let rows: Vec<_> = view.newest(self.range, self.wanted() as usize).collect();
         self.render(&rows)
     }
 
-    fn from_sqlite(&self, conn: &Connection) -> Result<Vec<u8>, StoreError> {
+    fn render_sqlite(&self, conn: &Connection) -> Result<Vec<u8>, StoreError> {
         let wanted = self.wanted();
         let mut pieces = Pieces::with_capacity(wanted as usize, 160);
         let page = Slice::newest(&self.sub_key, &self.channel, self.range, wanted);

@@ -75,7 +75,7 @@ async fn views_answer_as_sqlite_does() {
                 range,
                 limit,
             };
-            let direct = store.read(|conn| q.from_sqlite(conn)).unwrap();
+            let direct = store.read(|conn| q.render_sqlite(conn)).unwrap();
             assert_eq!(
                 store.actions_page(&q).unwrap(),
                 direct,

@@ -64,12 +64,12 @@ impl CachedRead for HistoryQuery {
         self.with_actions.then_some(&caches.history)
     }
 
-    fn from_view(&self, view: &HistoryView) -> Vec<u8> {
+    fn render_view(&self, view: &HistoryView) -> Vec<u8> {
         let channel = self.channels.first().map_or("", String::as_str);
         page_from_view(view, self, channel)
     }
 
-    fn from_sqlite(&self, conn: &Connection) -> Result<Vec<u8>, StoreError> {
+    fn render_sqlite(&self, conn: &Connection) -> Result<Vec<u8>, StoreError> {
         match self.with_actions {
             true => page_with_actions(conn, self),
             false => page(conn, self),

@@ -37,16 +37,16 @@ pub trait CachedRead {
     fn views<'c>(&self, caches: &'c Caches) -> Option<&'c Views<Self::View>>;
 
     /// The answer from the channel's view.
-    fn from_view(&self, view: &Self::View) -> Vec<u8>;
+    fn render_view(&self, view: &Self::View) -> Vec<u8>;
 
     /// The answer from SQLite.
-    fn from_sqlite(&self, conn: &Connection) -> Result<Vec<u8>, StoreError>;
+    fn render_sqlite(&self, conn: &Connection) -> Result<Vec<u8>, StoreError>;
 }
 
 impl Store {
     /// The answer to `read`: see the module documentation.
     pub(super) fn answer<R: CachedRead>(&self, read: &R) -> Result<Bytes, StoreError> {
-        let from_sqlite = || self.read(|conn| read.from_sqlite(conn)).map(Bytes::from);
+        let from_sqlite = || self.read(|conn| read.render_sqlite(conn)).map(Bytes::from);
         let Some((sub_key, channel)) = read.channel() else {
             return from_sqlite();
         };
@@ -65,7 +65,7 @@ impl Store {
         };
         let body = match view {
             Some(view) => {
-                Bytes::from(read.from_view(&view.read().unwrap_or_else(|p| p.into_inner())))
+                Bytes::from(read.render_view(&view.read().unwrap_or_else(|p| p.into_inner())))
             }
             None => from_sqlite()?,
         };

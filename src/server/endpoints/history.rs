@@ -3,12 +3,11 @@
 //! `end <= timetoken < start`, ascending, with the `include_*` fields asked for and, on the
 //! second path, each message's actions grouped type -> value -> authors.
 
-use super::App;
-use super::errors::{Handled, Reply};
+use super::Handled;
 use super::params::{self, InputError, Query};
-use super::render::history::Include;
-use super::sqlite::Range;
-use super::store::HistoryQuery;
+use crate::server::render::history::Include;
+use crate::server::sqlite::Range;
+use crate::server::store::{HistoryQuery, Store};
 
 /// Default and largest `max` for one channel.
 pub const MAX_ONE_CHANNEL: u32 = 100;
@@ -61,13 +60,13 @@ fn parse(
 }
 
 /// `GET /v3/history/...` (`with_actions` false) or `/v3/history-with-actions/...`.
-pub async fn fetch(
-    app: &App,
+pub fn fetch(
+    store: &Store,
     sub_key: &str,
     channels: &str,
     q: &Query,
     with_actions: bool,
 ) -> Handled {
     let page = parse(sub_key, channels, q, with_actions)?;
-    Ok(Reply::ok(app.store.history_page(&page)?))
+    Ok(store.history_page(&page)?)
 }

@@ -1,26 +1,47 @@
-//! The HTTP front: matches PubNub's paths by their raw segments, reads the body (bounded), checks
+//! The router: matches PubNub's paths by their raw segments, reads the body (bounded), checks
 //! signatures, inflates compressed bodies, calls the endpoint, and gives every answer the
 //! service's headers. Panics in a handler become a 500, never a dropped connection.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
+use std::time::Duration;
 
+use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::header::{
     ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
-    ACCESS_CONTROL_REQUEST_HEADERS, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_TYPE,
+    ACCESS_CONTROL_REQUEST_HEADERS, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE,
 };
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::Response;
 use futures::FutureExt;
 
+use super::auth::{self, Verifier};
+use super::body::{BodyError, inflate_body, read_body};
 use super::errors::{Family, Reply, forbidden, not_found};
-use super::params::{self, BodyError, Query};
-use super::publish::{Source, Target};
-use super::{App, actions, auth, history, presence, publish, subscribe, time};
 use crate::pubnub::Timetoken;
 use crate::pubnub::wire::CONTENT_TYPE as WIRE_CONTENT_TYPE;
+use crate::server::endpoints::params::{self, Query};
+use crate::server::endpoints::publish::{Source, Target};
+use crate::server::endpoints::{actions, history, presence, publish, subscribe, time};
+use crate::server::store::Store;
+
+/// State shared by every request.
+pub struct ServerState {
+    pub store: Store,
+    /// An idle subscribe answers with no messages after this.
+    pub long_poll: Duration,
+    /// Largest request body, before and after inflating.
+    pub max_body_bytes: usize,
+    /// Signatures are checked when set.
+    pub auth: Option<Verifier>,
+}
+
+/// The service: every path goes through [`dispatch`].
+pub fn service(state: ServerState) -> Router {
+    Router::new().fallback(dispatch).with_state(Arc::new(state))
+}
 
 /// The endpoint a request is for, with its raw (still percent-encoded) path parts.
 #[derive(Debug, Clone, Copy)]
@@ -167,7 +188,7 @@ impl Route<'_> {
 }
 
 /// The one handler behind every path.
-pub async fn dispatch(State(app): State<Arc<App>>, req: Request) -> Response {
+async fn dispatch(State(app): State<Arc<ServerState>>, req: Request) -> Response {
     let preflight_headers = (req.method() == Method::OPTIONS)
         .then(|| req.headers().get(ACCESS_CONTROL_REQUEST_HEADERS).cloned())
         .flatten();
@@ -181,7 +202,7 @@ pub async fn dispatch(State(app): State<Arc<App>>, req: Request) -> Response {
     finish(reply, preflight_headers)
 }
 
-async fn handle(app: &App, req: Request) -> Reply {
+async fn handle(app: &ServerState, req: Request) -> Reply {
     let (parts, body) = req.into_parts();
     if parts.method == Method::OPTIONS {
         return Reply::ok(Bytes::new());
@@ -228,36 +249,39 @@ async fn handle(app: &App, req: Request) -> Reply {
         .headers
         .get(CONTENT_ENCODING)
         .and_then(|v| v.to_str().ok());
-    let body = match params::inflate_body(&raw_body, encoding, app.max_body_bytes) {
+    let body = match inflate_body(&raw_body, encoding, app.max_body_bytes) {
         Ok(body) => body,
         Err(BodyError::TooLarge) => return family.too_large(now),
         Err(BodyError::Corrupt) => {
             return family.error(StatusCode::BAD_REQUEST, "Invalid compressed body", now);
         }
     };
-    let q = &query;
+    let (q, store) = (&query, &app.store);
     let handled = match route {
-        Route::Time => Ok(time::time(app)),
-        Route::Publish(target) => publish::publish(app, target, q, &body).await,
+        Route::Time => time::time(store),
+        Route::Publish(target) => {
+            let keyset = app.auth.as_ref().map(Verifier::publish_key);
+            publish::publish(store, keyset, target, q, &body).await
+        }
         Route::AddAction {
             sub_key,
             channel,
             message_tt,
-        } => actions::add(app, sub_key, channel, message_tt, q, &body).await,
+        } => actions::add(store, sub_key, channel, message_tt, q, &body).await,
         Route::RemoveAction {
             sub_key,
             channel,
             message_tt,
             action_tt,
-        } => actions::remove(app, sub_key, channel, message_tt, action_tt, q).await,
-        Route::ListActions { sub_key, channel } => actions::list(app, sub_key, channel, q).await,
+        } => actions::remove(store, sub_key, channel, message_tt, action_tt, q).await,
+        Route::ListActions { sub_key, channel } => actions::list(store, sub_key, channel, q),
         Route::History {
             sub_key,
             channels,
             with_actions,
-        } => history::fetch(app, sub_key, channels, q, with_actions).await,
+        } => history::fetch(store, sub_key, channels, q, with_actions),
         Route::Subscribe { sub_key, channels } => {
-            subscribe::subscribe(app, sub_key, channels, q).await
+            subscribe::subscribe(store, app.long_poll, sub_key, channels, q).await
         }
         Route::Presence {
             sub_key,
@@ -265,21 +289,7 @@ async fn handle(app: &App, req: Request) -> Reply {
             leave,
         } => presence::presence(sub_key, channels, leave),
     };
-    handled.unwrap_or_else(|fail| family.fail(fail, now))
-}
-
-/// The whole body, or `None` when it is over `limit` (by its declared length or as read).
-async fn read_body(body: Body, headers: &HeaderMap, limit: usize) -> Option<axum::body::Bytes> {
-    let declared = headers
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit as u64) {
-        return None;
-    }
-    // An error here is a body over the limit or a client that went away; either way the
-    // answer is a 413 (which nobody reads in the second case).
-    axum::body::to_bytes(body, limit).await.ok()
+    handled.map_or_else(|fail| family.fail(fail, now), Reply::ok)
 }
 
 fn finish(reply: Reply, preflight_headers: Option<HeaderValue>) -> Response {

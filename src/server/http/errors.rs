@@ -1,19 +1,21 @@
-//! What every handler returns ([`Reply`]) and the PubNub-shaped error bodies, one per endpoint
-//! family, exactly as the reference records them: message actions
+//! A finished answer ([`Reply`]) and the PubNub-shaped error bodies, one per endpoint family,
+//! exactly as the reference records them: message actions
 //! `{"status","error":{"source":"actions","message","details"?}}`, history
 //! `{"status","error":true,"error_message","channels":{}}`, publish `[0,"<message>","<tt>"]`,
 //! and the Access Manager / balancer shape `{"message","payload"?,"error":true,"service","status"}`.
+//! [`Family::fail`] turns what a handler could not do into its family's answer.
 
 use axum::body::Bytes;
 use axum::http::StatusCode;
 use serde::Serialize;
 use serde_json::json;
 
-use super::params::InputError;
-use super::store::StoreError;
 use crate::pubnub::Timetoken;
 use crate::pubnub::error::{ALREADY_ADDED_MESSAGE, NOTHING_TO_DELETE_MESSAGE, WRONG_UUID_MESSAGE};
 use crate::pubnub::wire::{ActionsEnvelope, ErrorDetail, ServiceError, ServiceNotice};
+use crate::server::endpoints::Fail;
+use crate::server::endpoints::params::InputError;
+use crate::server::store::StoreError;
 
 /// A finished answer: status and JSON body. The router adds the headers every answer carries.
 #[derive(Debug)]
@@ -53,32 +55,6 @@ impl Reply {
 
 /// The message of a 400 for an add-action body that is not `{"type","value"}`.
 pub const INVALID_PAYLOAD_MESSAGE: &str = "Request payload contained invalid input.";
-
-/// Why a handler did not succeed; [`Family::fail`] turns it into that family's answer.
-#[derive(Debug)]
-pub enum Fail {
-    /// One input was wrong: 400.
-    Input(InputError),
-    /// Storage refused or failed.
-    Store(StoreError),
-    /// A complete answer (such as publish's "Message Too Large").
-    Reply(Reply),
-}
-
-impl From<InputError> for Fail {
-    fn from(e: InputError) -> Self {
-        Fail::Input(e)
-    }
-}
-
-impl From<StoreError> for Fail {
-    fn from(e: StoreError) -> Self {
-        Fail::Store(e)
-    }
-}
-
-/// What a handler returns.
-pub type Handled = Result<Reply, Fail>;
 
 /// Which error shape an endpoint answers with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -208,7 +184,6 @@ impl Family {
     /// The answer for a failed handler.
     pub fn fail(self, fail: Fail, now: Timetoken) -> Reply {
         match fail {
-            Fail::Reply(r) => r,
             Fail::Input(e) => self.bad_input(&e, now),
             Fail::Store(e) => self.store_error(&e, now),
         }

@@ -1,14 +1,13 @@
 //! Publish (reference section 3): `GET /publish/{pk}/{sk}/0/{ch}/0/{json}`, `POST` of the same
 //! path without the message, and Kotlin's `POST /v2/publish/...` for large messages. Answers
-//! `[1,"Sent","<tt>"]`, or `[0,"<why>","<tt>"]` with 400.
+//! `[1,"Sent","<tt>"]`, or `[0,"<why>","<tt>"]` with 400 (the HTTP layer's publish shape of a
+//! refused input).
 
-use axum::http::StatusCode;
 use serde_json::Value;
 
-use super::App;
-use super::errors::{Fail, Handled, Reply, publish_error};
 use super::params::{self, InputError, Query};
-use super::store::NewMessage;
+use super::{Fail, Handled};
+use crate::server::store::{NewMessage, Store};
 
 /// Largest message on `/publish` (the v2 path allows up to the body limit).
 pub const MAX_MESSAGE_BYTES: usize = 32 * 1024;
@@ -33,12 +32,9 @@ pub struct Target<'a> {
     pub source: Source<'a>,
 }
 
-fn refuse(message: &str, app: &App) -> Fail {
-    Fail::Reply(publish_error(
-        StatusCode::BAD_REQUEST,
-        message,
-        Some(app.store.now()),
-    ))
+/// A refused input: publish answers only its message, `[0,"<message>","<tt>"]`.
+fn refuse(message: &str, field: &str, location_type: &'static str) -> Fail {
+    Fail::Input(InputError::new(message, field, location_type))
 }
 
 /// `3..=50` characters of `A-Z a-z 0-9 - _`.
@@ -54,21 +50,22 @@ fn compact_json(text: &str) -> Option<String> {
         .and_then(|v| serde_json::to_string(&v).ok())
 }
 
-/// Publishes one message.
-pub async fn publish(app: &App, t: Target<'_>, q: &Query, body: &[u8]) -> Handled {
+/// Publishes one message. With signatures on, the keyset has one publish key, `keyset`.
+pub async fn publish(
+    store: &Store,
+    keyset: Option<&str>,
+    t: Target<'_>,
+    q: &Query,
+    body: &[u8],
+) -> Handled {
     let (Ok(pub_key), Ok(sub_key)) = (
         params::key(t.pub_key, "publish key"),
         params::key(t.sub_key, "subscribe key"),
     ) else {
-        return Err(refuse("Invalid Key", app));
+        return Err(refuse("Invalid Key", "key", "path"));
     };
-    // With signatures on, the keyset has one publish key.
-    if app
-        .auth
-        .as_ref()
-        .is_some_and(|v| v.publish_key() != pub_key)
-    {
-        return Err(refuse("Invalid Key", app));
+    if keyset.is_some_and(|k| k != pub_key) {
+        return Err(refuse("Invalid Key", "publish key", "path"));
     }
     let channel = params::channel(t.channel)?;
     let text = match t.source {
@@ -76,27 +73,27 @@ pub async fn publish(app: &App, t: Target<'_>, q: &Query, body: &[u8]) -> Handle
         Source::Body | Source::LargeBody => std::str::from_utf8(body).ok().map(str::to_string),
     };
     let Some(text) = text else {
-        return Err(refuse("Invalid JSON", app));
+        return Err(refuse("Invalid JSON", "message", "body"));
     };
     if !matches!(t.source, Source::LargeBody) && text.len() > MAX_MESSAGE_BYTES {
-        return Err(refuse("Message Too Large", app));
+        return Err(refuse("Message Too Large", "message", "body"));
     }
     let Some(payload) = compact_json(&text) else {
-        return Err(refuse("Invalid JSON", app));
+        return Err(refuse("Invalid JSON", "message", "body"));
     };
     let meta = match q.get("meta") {
         None | Some("") => None,
-        Some(m) => Some(compact_json(m).ok_or_else(|| refuse("Invalid meta JSON", app))?),
+        Some(m) => {
+            let meta = compact_json(m).ok_or_else(|| refuse("Invalid meta JSON", "meta", "query"));
+            Some(meta?)
+        }
     };
     let custom_message_type = match q.get("custom_message_type") {
         None | Some("") => None,
         Some(c) if valid_custom_message_type(c) => Some(c.to_string()),
         Some(_) => {
-            return Err(Fail::Input(InputError::new(
-                "Invalid custom_message_type",
-                "custom_message_type",
-                "query",
-            )));
+            let field = "custom_message_type";
+            return Err(refuse("Invalid custom_message_type", field, "query"));
         }
     };
     let message = NewMessage {
@@ -109,8 +106,8 @@ pub async fn publish(app: &App, t: Target<'_>, q: &Query, body: &[u8]) -> Handle
         seqn: q.get("seqn").and_then(|s| s.parse().ok()),
         store: q.get("store") != Some("0"),
     };
-    let tt = app.store.publish(message).await?;
-    Ok(Reply::ok(format!("[1,\"Sent\",\"{tt}\"]")))
+    let tt = store.publish(message).await?;
+    Ok(format!("[1,\"Sent\",\"{tt}\"]").into())
 }
 
 #[cfg(test)]

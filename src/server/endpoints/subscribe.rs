@@ -4,31 +4,31 @@
 //! Not served (accepted and ignored): channel groups, `filter-expr`, presence state and
 //! presence events; `tr` is ignored and every cursor has region 1.
 
-use super::App;
-use super::errors::{Handled, Reply};
+use std::time::Duration;
+
+use super::Handled;
 use super::params::{self, Query};
-use super::render;
-use super::store::Polled;
+use crate::server::render;
+use crate::server::store::{Polled, Store};
 
 /// `GET /v2/subscribe/{sub_key}/{channels}/0?tt=..`: the handshake answers at once with the
 /// current cursor; a poll answers as soon as there are events newer than `tt` on its channels,
 /// or after the long-poll time with none.
-pub async fn subscribe(app: &App, sub_key: &str, channels: &str, q: &Query) -> Handled {
+pub async fn subscribe(
+    store: &Store,
+    long_poll: Duration,
+    sub_key: &str,
+    channels: &str,
+    q: &Query,
+) -> Handled {
     let sub_key = params::key(sub_key, "subscribe key")?;
     let channels = params::channel_list(channels)?;
     let polled = match q.timetoken("tt")? {
         None | Some(0) => Polled {
-            cursor: app.store.cursor().get(),
+            cursor: store.cursor().get(),
             items: Vec::new(),
         },
-        Some(after) => {
-            app.store
-                .poll(&sub_key, &channels, after, app.long_poll)
-                .await
-        }
+        Some(after) => store.poll(&sub_key, &channels, after, long_poll).await,
     };
-    Ok(Reply::ok(render::subscribe::envelope(
-        polled.cursor,
-        &polled.items,
-    )))
+    Ok(render::subscribe::envelope(polled.cursor, &polled.items).into())
 }

@@ -1,9 +1,9 @@
 //! `GET /time/0`: the current timetoken as a bare number, `[15643405135132358]`.
 
-use super::App;
-use super::errors::Reply;
+use super::Handled;
+use crate::server::store::Store;
 
 /// Answers with the clock's current reading (taking no timetoken).
-pub fn time(app: &App) -> Reply {
-    Reply::ok(format!("[{}]", app.store.now()))
+pub fn time(store: &Store) -> Handled {
+    Ok(format!("[{}]", store.now()).into())
 }

@@ -2,13 +2,14 @@
 //! under `/v1/message-actions/{sub_key}/channel/{channel}`. The author is the `uuid` query
 //! parameter; bodies and errors are exactly the service's.
 
-use super::App;
+use axum::body::Bytes;
+
+use super::Handled;
 use super::add_body::AddBody;
-use super::errors::{Handled, Reply};
 use super::params::{self, InputError, Query};
-use super::render;
-use super::sqlite::Range;
-use super::store::{ActionsQuery, NewAction, Removal};
+use crate::server::render;
+use crate::server::sqlite::Range;
+use crate::server::store::{ActionsQuery, NewAction, Removal, Store};
 
 /// Default and largest page of a list.
 pub const MAX_LIMIT: u32 = 100;
@@ -52,7 +53,7 @@ fn parse_add_body(body: &[u8]) -> Result<(String, String), InputError> {
 
 /// `POST .../message/{message_tt}` with `{"type","value"}`.
 pub async fn add(
-    app: &App,
+    store: &Store,
     sub_key: &str,
     channel: &str,
     message_tt: &str,
@@ -63,8 +64,7 @@ pub async fn add(
     let message_tt = path_timetoken(message_tt, "messageTimetoken")?;
     let uuid = author(q)?;
     let (action_type, value) = parse_add_body(body)?;
-    let added = app
-        .store
+    let added = store
         .add_action(NewAction {
             sub_key: t.sub_key,
             channel: t.channel,
@@ -74,12 +74,12 @@ pub async fn add(
             uuid,
         })
         .await?;
-    Ok(Reply::ok(render::actions::added(&added)))
+    Ok(render::actions::added(&added).into())
 }
 
 /// `DELETE .../message/{message_tt}/action/{action_tt}`: only the author may remove.
 pub async fn remove(
-    app: &App,
+    store: &Store,
     sub_key: &str,
     channel: &str,
     message_tt: &str,
@@ -90,7 +90,7 @@ pub async fn remove(
     let message_tt = path_timetoken(message_tt, "messageTimetoken")?;
     let action_tt = path_timetoken(action_tt, "actionTimetoken")?;
     let uuid = author(q)?;
-    app.store
+    store
         .remove_action(Removal {
             sub_key: t.sub_key,
             channel: t.channel,
@@ -99,12 +99,12 @@ pub async fn remove(
             uuid,
         })
         .await?;
-    Ok(Reply::ok(&br#"{"status":200,"data":{}}"#[..]))
+    Ok(Bytes::from_static(br#"{"status":200,"data":{}}"#))
 }
 
 /// `GET /v1/message-actions/{sub_key}/channel/{channel}?start&end&limit`: the newest `limit`
 /// actions older than `start` and not older than `end`, ascending; `more` when older ones remain.
-pub async fn list(app: &App, sub_key: &str, channel: &str, q: &Query) -> Handled {
+pub fn list(store: &Store, sub_key: &str, channel: &str, q: &Query) -> Handled {
     let t = target(sub_key, channel)?;
     let page = ActionsQuery {
         sub_key: t.sub_key,
@@ -115,7 +115,7 @@ pub async fn list(app: &App, sub_key: &str, channel: &str, q: &Query) -> Handled
         },
         limit: q.page_size("limit", MAX_LIMIT, MAX_LIMIT)?,
     };
-    Ok(Reply::ok(app.store.actions_page(&page)?))
+    Ok(store.actions_page(&page)?)
 }
 
 #[cfg(test)]

@@ -6,8 +6,8 @@
 //! path, the canonical query of the decoded parameters and the raw body. POST publish also
 //! accepts signature v1 (Python, Kotlin) and v2 signed as a GET without body (JavaScript).
 
-use super::params::Query;
 use crate::pubnub::sign::{SignInput, canonical_query, sign_v1, sign_v2, signatures_equal};
+use crate::server::endpoints::params::Query;
 
 /// Largest allowed distance between a request's `timestamp` and now, in seconds.
 pub const MAX_SKEW_SECONDS: i64 = 60;
