@@ -1,6 +1,7 @@
 //! Message-action endpoints (reference section 1): add (POST), remove (DELETE) and list (GET)
 //! under `/v1/message-actions/{sub_key}/channel/{channel}`. The author is the `uuid` query
 //! parameter; bodies and errors are exactly the service's.
+//! Parsing and answering only: the page itself comes from [`Store::actions_page`].
 
 use axum::body::Bytes;
 

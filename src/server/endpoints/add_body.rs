@@ -2,6 +2,7 @@
 //! is built, and strings without escapes are borrowed from the body. It answers exactly as
 //! reading the body as a [`serde_json::Value`] did: any JSON that is not an object is refused
 //! as such, other members are ignored, and of repeated members the last counts.
+//! Pure: it must not panic on any body, and knows nothing of the store.
 
 use std::borrow::Cow;
 use std::fmt;

@@ -2,6 +2,7 @@
 //! and `GET /v3/history-with-actions/sub-key/{sk}/channel/{ch}`: the newest `max` messages with
 //! `end <= timetoken < start`, ascending, with the `include_*` fields asked for and, on the
 //! second path, each message's actions grouped type -> value -> authors.
+//! Parsing and answering only: the page itself comes from [`Store::history_page`].
 
 use super::Handled;
 use super::params::{self, InputError, Query};

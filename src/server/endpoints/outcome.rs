@@ -1,4 +1,5 @@
 //! What a handler returns: the body of its 200 answer, or why it did not succeed.
+//! It must not know how a failure is shown: the HTTP layer answers it in the family's shape.
 
 use axum::body::Bytes;
 

@@ -1,5 +1,6 @@
 //! Presence calls clients make on their own (reference section 4.4): leave on unsubscribe and
 //! heartbeat. The server keeps no presence state; it only answers as the service does.
+//! It must not keep or read any state.
 
 use axum::body::Bytes;
 

@@ -2,6 +2,7 @@
 //! path without the message, and Kotlin's `POST /v2/publish/...` for large messages. Answers
 //! `[1,"Sent","<tt>"]`, or `[0,"<why>","<tt>"]` with 400 (the HTTP layer's publish shape of a
 //! refused input).
+//! It must not build an error body itself; what it refuses goes back as a [`Fail`].
 
 use serde_json::Value;
 

@@ -3,6 +3,7 @@
 //!
 //! Not served (accepted and ignored): channel groups, `filter-expr`, presence state and
 //! presence events; `tr` is ignored and every cursor has region 1.
+//! Waiting is the store's ([`Store::poll`]); this file must not touch the hub or the clock.
 
 use std::time::Duration;
 

@@ -1,4 +1,5 @@
 //! `GET /time/0`: the current timetoken as a bare number, `[15643405135132358]`.
+//! It must not take a timetoken: it only reads the clock.
 
 use super::Handled;
 use crate::server::store::Store;

@@ -5,6 +5,7 @@
 //! carry `timestamp` within ±60 s of now and a `signature` over the raw, still percent-encoded
 //! path, the canonical query of the decoded parameters and the raw body. POST publish also
 //! accepts signature v1 (Python, Kotlin) and v2 signed as a GET without body (JavaScript).
+//! Pure: it must not look at anything but the request and the keyset.
 
 use crate::pubnub::sign::{SignInput, canonical_query, sign_v1, sign_v2, signatures_equal};
 use crate::server::endpoints::params::Query;

@@ -1,5 +1,6 @@
 //! The request body: read whole but bounded, and inflated when it is gzip or zlib whatever the
 //! `Content-Encoding` says, bounded again, so a decompression bomb is refused early.
+//! It must not interpret the body: endpoints parse it.
 
 use std::borrow::Cow;
 use std::io::Read;

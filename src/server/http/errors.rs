@@ -4,6 +4,7 @@
 //! `{"status","error":true,"error_message","channels":{}}`, publish `[0,"<message>","<tt>"]`,
 //! and the Access Manager / balancer shape `{"message","payload"?,"error":true,"service","status"}`.
 //! [`Family::fail`] turns what a handler could not do into its family's answer.
+//! It must not decide whether a request failed: handlers do, this only shapes the answer.
 
 use axum::body::Bytes;
 use axum::http::StatusCode;

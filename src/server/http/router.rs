@@ -1,6 +1,7 @@
 //! The router: matches PubNub's paths by their raw segments, reads the body (bounded), checks
 //! signatures, inflates compressed bodies, calls the endpoint, and gives every answer the
 //! service's headers. Panics in a handler become a 500, never a dropped connection.
+//! It must not validate an endpoint's parameters or render a successful answer.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;

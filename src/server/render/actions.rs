@@ -1,5 +1,6 @@
 //! Message-actions answers (reference section 1): one action as add and get-actions write it,
 //! the add answer, and a get-actions page with its `more`.
+//! Pure: no reading, no caching.
 
 use super::json::{push_str, push_tt};
 use super::more::push_more;

@@ -1,6 +1,7 @@
 //! Fetch-messages answers (reference section 2): the v3 history envelope, one message item
 //! with the `include_*` fields asked for, a message's actions grouped type -> value -> authors,
 //! and the `more` of a with-actions page.
+//! Pure: no reading, no paging decisions (which messages a page keeps is the store's).
 
 use super::json::{Pieces, push_key, push_str, push_tt};
 use super::more::push_more;

@@ -1,5 +1,6 @@
 //! Building JSON answers by hand where stored payloads (already compact JSON text) must be
 //! embedded as they are, without parsing them again: history items and subscribe envelopes.
+//! Generic JSON pieces only: nothing PubNub-specific belongs here.
 
 /// Appends `s` as a JSON string literal (quotes and escapes included). Takes bytes, as
 /// stored text is read without checking it again; text that is not UTF-8 goes out as it is.

@@ -1,4 +1,5 @@
 //! The `more` object of a paged answer: where the next page starts, as a URL and as bounds.
+//! Pure: which page comes next is decided by the caller.
 
 use super::json::{push_key, push_str, push_tt, push_u64};
 

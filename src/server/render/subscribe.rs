@@ -1,6 +1,7 @@
 //! Subscribe v2 answers (reference section 4): the envelope `{"t":{"t","r"},"m":[..]}` and its
 //! items, for a published message and for a message-action event (`e: 3`, acting uuid in `i`).
 //! Items are rendered once, when their write commits, and a poll only concatenates them.
+//! Pure: what is delivered to whom is the store's business.
 
 use super::json::{into_text, push_key, push_str, push_tt, push_u64};
 use crate::pubnub::wire::EVENT_MESSAGE_ACTION;

@@ -1,6 +1,7 @@
 //! Every SQL statement the server runs after opening the database: the reads (each one bounded
 //! range scan, its rows visited with borrowed bytes) and the writes of the writer thread. All go
 //! through each connection's statement cache.
+//! No statement here may hold state between calls or render JSON.
 
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, Params, Row, params};

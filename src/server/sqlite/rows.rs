@@ -1,6 +1,7 @@
 //! The shapes rows are read into and written from: stored text as borrowed bytes (rendering
 //! an answer allocates nothing per row and does not check stored UTF-8 again), timetoken
 //! ranges, and the conversion of timetokens to SQLite's signed integers.
+//! Plain data: no SQL runs here.
 
 use crate::pubnub::StoredAction;
 

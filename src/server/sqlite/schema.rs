@@ -2,6 +2,7 @@
 //! connection (WAL, `synchronous=FULL`, created with its folder when missing) and read-only
 //! connections, and the settings every connection gets.
 //! Everything is keyed by subscribe key first: keysets are namespaces.
+//! Only opening and migrating: no reads or writes of data.
 
 use std::path::Path;
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! A page of get-actions ([`Store::actions_page`]): the newest `limit` actions of a channel
 //! older than `start` and not older than `end`, ascending, with `more` when older ones remain.
 //! Served through the read policy ([`super::read`]) from the answer cache, the channel's
-//! [`ActionView`], or SQLite.
+//! [`ActionView`], or SQLite. It knows nothing of HTTP: it answers bytes or a [`StoreError`].
 
 use axum::body::Bytes;
 use rusqlite::Connection;

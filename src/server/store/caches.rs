@@ -2,6 +2,7 @@
 //! and the two kinds of per-channel views), created with the store, kept current by the
 //! writer ([`Caches::committed`]) and read through the one read policy in [`super::read`];
 //! and [`AnswerKey`], what a cached answer depends on besides its channel.
+//! It must not decide what is read from where (that is [`super::read`]).
 
 use crate::server::render::history::Include;
 use crate::server::sqlite::Range;

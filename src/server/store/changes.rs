@@ -9,6 +9,7 @@
 //! absorbs its own commit, and a change on the writer's connection means another process
 //! committed. A reader that sees the probe change while the writer is between its commit and
 //! that look cannot tell whose commit it was: it reads around the caches ([`Seen::Unsure`]).
+//! It must not touch the caches itself: it is given what to run when they must go.
 
 use std::path::Path;
 use std::sync::Mutex;

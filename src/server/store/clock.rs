@@ -5,6 +5,7 @@
 //! timetoken order. While a batch is between its first tick and its hand-over to the subscribe
 //! hub it is "in flight": [`Clock::cursor`] then answers just below it, never past a write that a
 //! subscriber could not see yet.
+//! Only the writer ticks; nothing else may hand out a write's timetoken.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};

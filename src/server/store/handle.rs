@@ -11,7 +11,8 @@
 //! exception is the first read of a channel with a view ([`super::read`]): one scan of the
 //! whole channel, up to 200,000 rows.
 //!
-//! Everything is keyed by subscribe key first: keysets are namespaces.
+//! Everything is keyed by subscribe key first: keysets are namespaces. No SQL is written here
+//! (it is all in [`crate::server::sqlite`]), and nothing here renders.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

@@ -3,6 +3,7 @@
 //! and, with actions, each message's actions grouped type -> value -> authors. A one-channel
 //! page is served through the read policy ([`super::read`]): from the answer cache, the
 //! channel's [`HistoryView`] (with actions only), or SQLite; several channels read SQLite.
+//! It knows nothing of HTTP: it answers bytes or a [`StoreError`].
 
 use axum::body::Bytes;
 use rusqlite::Connection;

@@ -2,6 +2,7 @@
 //! the events after its cursor as soon as there are any on its channels, or with none when its
 //! time is up or the server is stopping. Events come from the hub ([`super::hub`]), where the
 //! writer puts them rendered after their commit; a poll only collects them.
+//! It must not render envelopes (the endpoint does) or write.
 
 use std::time::Duration;
 
@@ -28,7 +29,7 @@ impl Store {
         self.clock().cursor()
     }
 
-    /// The events on `channels` of `sub_key` after `after`, at most [`MAX_ITEMS`], waiting up
+    /// The events on `channels` of `sub_key` after `after`, at most `MAX_ITEMS`, waiting up
     /// to `wait` for the first one (or until [`Store::close_polls`]).
     pub async fn poll(
         &self,

@@ -9,6 +9,7 @@
 //! last look (one `PRAGMA data_version`, about a microsecond) drops every cached answer and
 //! view ([`super::changes`]). While this process's writer is committing, whose commit it was
 //! is unknown: the answer is then read from SQLite and not kept.
+//! It is the only place that chooses between the answer cache, a view and SQLite.
 
 use std::sync::{Arc, RwLock};
 

@@ -1,4 +1,5 @@
 //! The pool of read-only connections on which reads run in place, on the thread that asks.
+//! Reads only: a connection here must never write.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;

@@ -1,6 +1,7 @@
 //! The writes the writer thread runs, and how each one is applied inside a batch's
 //! transaction: its timetoken taken, its row inserted or deleted, its outcome decided on its
 //! own (conflict, nothing to delete, wrong uuid), and its live event made.
+//! It must not commit or answer: the writer does both, once per batch.
 
 use rusqlite::Connection;
 

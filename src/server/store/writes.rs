@@ -2,6 +2,7 @@
 //! and the seeding API of the embedded mode (a message or an action stored as given, no live
 //! event). Each runs through the writer's group commit ([`super::writer`]) and returns once it
 //! is durable.
+//! It must not touch SQLite or the caches directly: everything goes through the writer.
 
 use serde_json::Value;
 

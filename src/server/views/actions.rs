@@ -1,6 +1,7 @@
 //! The view get-actions answers from: every action of one channel, keyed by action timetoken,
 //! each rendered exactly as the list answer writes it, so that a page at any start is a range
 //! walk over ready fragments. Built, kept current and bounded by [`super::registry`].
+//! It must not decide when it is used or built; the store does.
 
 use std::collections::BTreeMap;
 

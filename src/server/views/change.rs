@@ -1,5 +1,6 @@
 //! What the writer tells the views ([`Committed`]), and what a kind of view must do with it
 //! and how it is built from SQLite ([`ViewData`]).
+//! It must not apply anything itself.
 
 use rusqlite::Connection;
 

@@ -6,6 +6,7 @@
 //!
 //! Actions are kept for every message timetoken, also for messages not stored (an action may
 //! name any timetoken, and a message may be stored after its actions).
+//! It must not decide when it is used or built; the store does.
 
 use std::collections::BTreeMap;
 
