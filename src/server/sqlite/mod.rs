@@ -5,6 +5,8 @@
 //! Plain functions over a `&Connection`: no threads, no caches, no server state. It must not
 //! import anything else of the server, and it never renders JSON.
 
+#[cfg(target_os = "linux")]
+mod datasync;
 mod error;
 mod queries;
 mod rows;

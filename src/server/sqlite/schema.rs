@@ -52,12 +52,14 @@ pub fn open_writer(path: &Path) -> Result<Connection, StoreError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::Database(e.to_string()))?;
     }
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    // On Linux the log is synced with fdatasync ([`super::datasync`]).
+    #[cfg(target_os = "linux")]
+    let conn = Connection::open_with_flags_and_vfs(path, flags, super::datasync::writer_vfs()?)?;
+    #[cfg(not(target_os = "linux"))]
+    let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(Duration::from_secs(5))?;
     let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
@@ -65,7 +67,8 @@ pub fn open_writer(path: &Path) -> Result<Connection, StoreError> {
             "cannot switch to WAL mode (got {mode})"
         )));
     }
-    // An acknowledged write must be on disk when the answer leaves.
+    // An acknowledged write must be on disk when the answer leaves: every commit syncs the log
+    // before it is visible.
     conn.pragma_update(None, "synchronous", "FULL")?;
     // Checkpoint after 10,000 pages of log rather than SQLite's 1,000: the checkpoint runs
     // inside the commit that crosses the mark, delaying its batch's answers, and a page that
