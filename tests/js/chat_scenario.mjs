@@ -79,9 +79,15 @@ function describeError(e) {
 
 class Blocked extends Error {}
 
-/** The value of an earlier step, or a Blocked error naming it. */
-function need(value, what) {
-  if (value === null || value === undefined) throw new Blocked(`blocked: needs ${what}`);
+/** The value of an earlier step, or a Blocked error naming that step. */
+function need(value, stepName) {
+  if (value === null || value === undefined) throw new Blocked(`blocked: needs step ${stepName}`);
+  return value;
+}
+
+/** A value the SDK should have given in this step. */
+function must(value, what) {
+  if (value === null || value === undefined) throw new Error(`${what} gave nothing`);
   return value;
 }
 
@@ -98,6 +104,7 @@ function withTimeout(promise, ms, what) {
  * starting with "_"; returns the whole object (or null when the step failed).
  */
 async function step(name, fn, timeoutMs = STEP_TIMEOUT_MS) {
+  currentStep = name;
   const from = trace.length;
   const started = Date.now();
   let result = null;
@@ -156,6 +163,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // The proxy: pass-through with a request log, and the bootstrap stand-in (off unless bootstrapping)
 
 const trace = [];
+let currentStep = "setup"; // the step a request was made in, for the trace
 let standIn = false;
 const standInStore = new Map(); // "uuids/alice" -> object
 
@@ -209,6 +217,7 @@ function startProxy() {
       const query = {};
       for (const [k, v] of url.searchParams) if (!NOISE.has(k)) query[k] = v;
       const record = {
+        step: currentStep,
         method: req.method,
         path: decodeURIComponent(url.pathname),
         query,
@@ -376,6 +385,7 @@ async function initStep(name, userId, extra) {
 
 /** Only when init failed: a Chat instance obtained with the App Context stand-in. */
 async function bootstrapChat(userId, extra) {
+  currentStep = "bootstrap";
   standIn = true;
   try {
     return await Chat.init(chatConfig(userId, extra));
@@ -385,6 +395,7 @@ async function bootstrapChat(userId, extra) {
 }
 
 async function bootstrapChannel(chat, id, data) {
+  currentStep = "bootstrap";
   standIn = true;
   try {
     return (await chat.getChannel(id)) ?? (await chat.createPublicConversation({ channelId: id, channelData: data }));
@@ -425,19 +436,19 @@ async function chatFlow() {
     status: "active",
     type: "member",
   };
-  await step("users.create", async () => ({ user: userJson(await need(alice, "a Chat").createUser("carol", carolData)) }));
+  await step("users.create", async () => ({ user: userJson(await need(alice, "init.alice").createUser("carol", carolData)) }));
   await step("users.create_existing", async () => {
     try {
-      await need(alice, "a Chat").createUser("carol", { name: "Carol again" });
+      await need(alice, "init.alice").createUser("carol", { name: "Carol again" });
     } catch (e) {
       return { rejected: true, error: describeError(e).error };
     }
     return { rejected: false };
   });
-  await step("users.get", async () => ({ user: userJson(await need(alice, "a Chat").getUser("carol")) }));
-  await step("users.get_missing", async () => ({ user: userJson(await need(alice, "a Chat").getUser("nobody")) }));
+  await step("users.get", async () => ({ user: userJson(await need(alice, "init.alice").getUser("carol")) }));
+  await step("users.get_missing", async () => ({ user: userJson(await need(alice, "init.alice").getUser("nobody")) }));
   await step("users.update", async () => {
-    const user = await need(alice, "a Chat").updateUser("bob", {
+    const user = await need(alice, "init.alice").updateUser("bob", {
       name: "Bob",
       custom: { team: "red" },
       status: "away",
@@ -447,7 +458,7 @@ async function chatFlow() {
     return { user: userJson(user), reread: userJson(reread) };
   });
   await step("users.list", async () => {
-    const all = await need(alice, "a Chat").getUsers();
+    const all = await need(alice, "init.alice").getUsers();
     const filtered = await alice.getUsers({ filter: "name LIKE 'Car*'" });
     const byIdFilter = await alice.getUsers({ filter: "id == 'bob'" });
     return {
@@ -460,7 +471,7 @@ async function chatFlow() {
     };
   });
   await step("users.delete", async () => {
-    const chat = need(alice, "a Chat");
+    const chat = need(alice, "init.alice");
     await chat.createUser("dave", { name: "Dave" });
     const deleted = await chat.deleteUser("dave");
     const after = await chat.getUser("dave");
@@ -471,15 +482,15 @@ async function chatFlow() {
   // --- channels ---
   const roomData = { name: "Room 1", description: "General talk", custom: { topic: "general", pinned: false } };
   const created = await step("channels.create_public", async () => {
-    const channel = await need(alice, "a Chat").createPublicConversation({ channelId: ROOM, channelData: roomData });
+    const channel = await need(alice, "init.alice").createPublicConversation({ channelId: ROOM, channelData: roomData });
     return { channel: channelJson(channel), _channel: channel };
   });
-  await step("channels.get", async () => ({ channel: channelJson(await need(alice, "a Chat").getChannel(ROOM)) }));
+  await step("channels.get", async () => ({ channel: channelJson(await need(alice, "init.alice").getChannel(ROOM)) }));
   await step("channels.get_missing", async () => ({
-    channel: channelJson(await need(alice, "a Chat").getChannel("chats.nowhere")),
+    channel: channelJson(await need(alice, "init.alice").getChannel("chats.nowhere")),
   }));
   await step("channels.update", async () => {
-    const channel = await need(alice, "a Chat").updateChannel(ROOM, {
+    const channel = await need(alice, "init.alice").updateChannel(ROOM, {
       name: "Room One",
       description: "News and general talk",
       custom: { topic: "news" },
@@ -510,13 +521,13 @@ async function chatFlow() {
 
   // --- conversations ---
   const users = await step("conversations.users", async () => {
-    const chat = need(alice, "a Chat");
+    const chat = need(alice, "init.alice");
     const [b, c] = await Promise.all([chat.getUser("bob"), chat.getUser("carol")]);
-    return { bob: userJson(b), carol: userJson(c), _bob: need(b, "user bob"), _carol: need(c, "user carol") };
+    return { bob: userJson(b), carol: userJson(c), _bob: must(b, "getUser('bob')"), _carol: must(c, "getUser('carol')") };
   });
   const group = await step("conversations.group", async () => {
-    const r = await need(alice, "a Chat").createGroupConversation({
-      users: [need(users, "users")._bob, users._carol],
+    const r = await need(alice, "init.alice").createGroupConversation({
+      users: [need(users, "conversations.users")._bob, users._carol],
       channelId: GROUP,
       channelData: { name: "Group 1", description: "Alice, Bob and Carol" },
     });
@@ -528,8 +539,8 @@ async function chatFlow() {
     };
   });
   const direct = await step("conversations.direct", async () => {
-    const r = await need(alice, "a Chat").createDirectConversation({
-      user: need(users, "users")._bob,
+    const r = await need(alice, "init.alice").createDirectConversation({
+      user: need(users, "conversations.users")._bob,
       channelData: { name: "Alice and Bob" },
     });
     return {
@@ -540,7 +551,7 @@ async function chatFlow() {
     };
   });
   await step("channels.list", async () => {
-    const chat = need(alice, "a Chat");
+    const chat = need(alice, "init.alice");
     const all = await chat.getChannels();
     const groups = await chat.getChannels({ filter: "type == 'group'" });
     return {
@@ -553,14 +564,12 @@ async function chatFlow() {
 
   // --- memberships ---
   await step("memberships.join", async () => {
-    const membership = await need(created?._channel, "channels.create_public").join({
-      status: "active",
-      custom: { role: "host" },
-    });
+    // No status: the SDK sends "" (kmp BaseChannel.join `status ?: ""`).
+    const membership = await need(created?._channel, "channels.create_public").join({ custom: { role: "host" } });
     return { membership: membershipJson(membership) };
   });
   await step("memberships.user", async () => {
-    const r = await need(alice, "a Chat").currentUser.getMemberships();
+    const r = await need(alice, "init.alice").currentUser.getMemberships();
     return { total: opt(r.total), memberships: r.memberships.map(membershipJson).sort(byId) };
   });
   await step("memberships.members", async () => {
@@ -577,8 +586,8 @@ async function chatFlow() {
   const bobLive = collector();
   const sent = {};
   await step("messages.live", async () => {
-    const a = need(room, "a handle on the public channel");
-    const b = need(bobRoom, "bob's handle on the public channel");
+    const a = need(room, "channels.create_public");
+    const b = need(bobRoom, "init.bob");
     const aSub = subscribed(alice, ROOM);
     a.onMessageReceived((m) => aliceLive.push(messageJson(m)));
     await aSub;
@@ -593,7 +602,7 @@ async function chatFlow() {
     return { timetoken: tt, alice: byAlice, bob: byBob };
   });
   await step("messages.send", async () => {
-    const a = need(room, "a handle on the public channel");
+    const a = need(room, "channels.create_public");
     const texts = {
       edit: "Helo, wrold",
       soft: "Delete me softly",
@@ -609,16 +618,17 @@ async function chatFlow() {
     return { timetokens };
   });
   const history = await step("messages.history", async () => {
-    const r = await need(room, "a handle on the public channel").getHistory({ count: 25 });
+    const r = await need(room, "channels.create_public").getHistory({ count: 25 });
     return { isMore: r.isMore, messages: r.messages.map(messageJson), _messages: r.messages };
   });
-  const msg = (k) => need(history?._messages.find((m) => m.timetoken === sent[k]), `message ${k} in history`);
+  const msg = (k) =>
+    must(need(history, "messages.history")._messages.find((m) => m.timetoken === sent[k]), `the history's message ${k}`);
   const reread = async (k) => messageJson(await room.getMessage(sent[k]));
 
   // --- reactions ---
   await step("reactions.toggle", async () => {
     const added = await msg("hello").toggleReaction("👍");
-    const byBob = await (await need(bobRoom, "bob's handle").getMessage(sent.hello)).toggleReaction("👍");
+    const byBob = await (await need(bobRoom, "init.bob").getMessage(sent.hello)).toggleReaction("👍");
     const bothAlice = await reread("hello");
     const removed = await (await room.getMessage(sent.hello)).toggleReaction("👍");
     const afterAlice = await reread("hello");
@@ -690,12 +700,12 @@ async function chatFlow() {
 
   // --- reports (bob reports alice's message) ---
   await step("reports.report", async () => {
-    const m = await need(bobRoom, "bob's handle").getMessage(sent.report);
+    const m = await need(bobRoom, "init.bob").getMessage(sent.report);
     const r = await m.report("spam");
     return { timetoken: String(r.timetoken) };
   });
   await step("reports.history", async () => {
-    const r = await need(room, "a handle on the public channel").getMessageReportsHistory();
+    const r = await need(room, "channels.create_public").getMessageReportsHistory();
     return {
       isMore: r.isMore,
       events: r.events.map((e) => ({
@@ -713,7 +723,7 @@ async function chatFlow() {
   const typing = collector();
   await step("typing", async () => {
     const g = need(group?._channel, "conversations.group");
-    const bobGroup = need(await bob.getChannel(GROUP), "bob's handle on the group");
+    const bobGroup = must(await need(bob, "init.bob").getChannel(GROUP), "bob's getChannel(group)");
     const sub = subscribed(alice, GROUP);
     g.onMessageReceived((m) => aliceGroupLive.push(messageJson(m)));
     g.getTyping((ids) => typing.push([...ids].sort()));
@@ -743,9 +753,9 @@ async function chatFlow() {
   });
   const unreadJson = (counts) =>
     counts.map((c) => ({ channelId: c.channel.id, count: c.count, membership: membershipJson(c.membership) })).sort(byId);
-  await step("unread.counts", async () => ({ counts: unreadJson(await need(bob, "a Chat for bob").getUnreadMessagesCounts()) }));
+  await step("unread.counts", async () => ({ counts: unreadJson(await need(bob, "init.bob").getUnreadMessagesCounts()) }));
   const bobGroupMembership = await step("unread.membership", async () => {
-    const m = need(await need(bob, "a Chat for bob").currentUser.getMembership(GROUP), "bob's group membership");
+    const m = must(await need(bob, "init.bob").currentUser.getMembership(GROUP), "bob's getMembership(group)");
     return { membership: membershipJson(m), count: await m.getUnreadMessagesCount(), _membership: m };
   });
   const receipts = collector();
@@ -760,7 +770,7 @@ async function chatFlow() {
   });
   await step("receipts.set_last_read", async () => {
     const m = need(bobGroupMembership?._membership, "unread.membership");
-    const updated = await m.setLastReadMessageTimetoken(need(sent.group1, "a group message"));
+    const updated = await m.setLastReadMessageTimetoken(need(sent.group1, "unread.setup"));
     const event = await receiptEvents.next(
       (r) => r.userId === "bob" && r.lastReadTimetoken === sent.group1,
       EVENT_WAIT_MS,
@@ -776,27 +786,27 @@ async function chatFlow() {
     };
   });
   await step("receipts.mark_all", async () => {
-    const r = await need(bob, "a Chat for bob").markAllMessagesAsRead();
+    const r = await need(bob, "init.bob").markAllMessagesAsRead();
     const stream = await receipts.next((x) => (x[sent.group2] ?? []).includes("bob"), EVENT_WAIT_MS, "bob's receipt in the stream");
     return { total: opt(r?.total), memberships: (r?.memberships ?? []).map(membershipJson).sort(byId), stream };
   });
-  await step("unread.counts_after", async () => ({ counts: unreadJson(await need(bob, "a Chat for bob").getUnreadMessagesCounts()) }));
+  await step("unread.counts_after", async () => ({ counts: unreadJson(await need(bob, "init.bob").getUnreadMessagesCounts()) }));
 
   // --- presence (alice and bob are subscribed to the room since messages.live) ---
   await step("presence.who", async () => {
-    const ids = await need(room, "a handle on the public channel").whoIsPresent();
+    const ids = await need(room, "channels.create_public").whoIsPresent();
     return { ids: [...ids].sort() };
   });
   await step("presence.is_present", async () => {
-    const r = need(room, "a handle on the public channel");
+    const r = need(room, "channels.create_public");
     return { bob: await r.isPresent("bob"), carol: await r.isPresent("carol"), chatAlice: await alice.isPresent("alice", ROOM) };
   });
-  await step("presence.where", async () => ({ channels: [...(await need(alice, "a Chat").wherePresent("bob"))].sort() }));
+  await step("presence.where", async () => ({ channels: [...(await need(alice, "init.alice").wherePresent("bob"))].sort() }));
 
   // --- restrictions need the secret key; without it the SDK refuses before any request ---
   await step("restrictions.without_secret", async () => {
     try {
-      await need(alice, "a Chat").setRestrictions("bob", ROOM, { ban: true });
+      await need(alice, "init.alice").setRestrictions("bob", ROOM, { ban: true });
     } catch (e) {
       return { rejected: true, error: describeError(e).error };
     }
@@ -823,7 +833,7 @@ async function serverFlow() {
   }
   const roomData = { name: "Room 1" };
   const created = await step("channels.create_public", async () => {
-    const channel = await need(admin, "a Chat").createPublicConversation({ channelId: ROOM, channelData: roomData });
+    const channel = await need(admin, "init.admin").createPublicConversation({ channelId: ROOM, channelData: roomData });
     return { channel: channelJson(channel), _channel: channel };
   });
   let room = created?._channel ?? null;
@@ -843,27 +853,27 @@ async function serverFlow() {
 
   // Signed requests through the message endpoints.
   await step("messages.signed", async () => {
-    const r = need(room, "a handle on the public channel");
+    const r = need(room, "channels.create_public");
     const tt = String((await r.sendText("Signed hello")).timetoken);
     const history = await r.getHistory();
-    const m = need(history.messages.find((x) => x.timetoken === tt), "the message in history");
+    const m = must(history.messages.find((x) => x.timetoken === tt), "getHistory (the message sent)");
     const reacted = await m.toggleReaction("👍");
     return { timetoken: tt, texts: history.messages.map((x) => x.text), reactions: plain(reacted.reactions) };
   });
 
   const changes = collector();
   const bobUser = await step("restrictions.ban", async () => {
-    const b = need(bob, "a Chat for bob");
+    const b = need(bob, "init.bob");
     b.currentUser.onRestrictionChanged((r) => changes.push(restrictionJson(r)));
     await sleep(300); // let bob's subscription to his moderation channel start
-    await need(admin, "a Chat").setRestrictions("bob", ROOM, { ban: true, reason: "spam" });
-    const user = need(await admin.getUser("bob"), "user bob");
+    await need(admin, "init.admin").setRestrictions("bob", ROOM, { ban: true, reason: "spam" });
+    const user = must(await admin.getUser("bob"), "getUser('bob')");
     const event = await changes.next((r) => r.ban === true, EVENT_WAIT_MS, "bob's restriction event");
     return { event, _user: user };
   });
   await step("restrictions.read", async () => {
     const user = need(bobUser?._user, "restrictions.ban");
-    const r = need(room, "a handle on the public channel");
+    const r = need(room, "channels.create_public");
     const onChannel = await r.getUserRestrictions(user);
     const onUser = await user.getChannelRestrictions(r);
     const all = await r.getUsersRestrictions();
