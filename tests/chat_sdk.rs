@@ -571,6 +571,12 @@ fn signed_messages() {
         m["reactions"],
         json!([{"value": "👍", "isMine": true, "userIds": ["admin"]}])
     );
+    // The server did check: the core SDK without the secret is refused.
+    let unsigned = run.ok("messages.unsigned_refused");
+    assert_eq!(
+        (&unsigned["refused"], &unsigned["statusCode"]),
+        (&json!(true), &json!(403))
+    );
 }
 
 #[test]
@@ -763,6 +769,8 @@ fn read_receipts_and_unread_counts() {
         json!({"lastReadMessageTimetoken": g1})
     );
     assert_eq!(set["count"], 1);
+    // A changed membership has a new entity tag.
+    assert_ne!(set["membership"]["eTag"], m["membership"]["eTag"]);
     assert_eq!(
         set["event"],
         json!({"userId": "bob", "lastReadTimetoken": g1})

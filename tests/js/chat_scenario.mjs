@@ -157,7 +157,6 @@ function collector() {
   };
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------------------------------------
 // The proxy: pass-through with a request log, and the bootstrap stand-in (off unless bootstrapping)
@@ -762,10 +761,12 @@ async function chatFlow() {
   const receiptEvents = collector();
   await step("receipts.stream", async () => {
     const g = need(group?._channel, "conversations.group");
+    // The receipt listeners subscribe to the group (already subscribed when typing ran).
+    const sub = alice.sdk.getSubscribedChannels().includes(GROUP) ? null : subscribed(alice, GROUP);
     await g.streamReadReceipts((r) => receipts.push(plain(r)));
     g.onReadReceiptReceived((r) => receiptEvents.push({ userId: r.userId, lastReadTimetoken: String(r.lastReadTimetoken) }));
     const initial = await receipts.next(() => true, EVENT_WAIT_MS, "the initial read receipts");
-    await sleep(300); // the receipt listener subscribes to the group channel (already subscribed here)
+    if (sub) await sub;
     return { initial };
   });
   await step("receipts.set_last_read", async () => {
@@ -861,11 +862,25 @@ async function serverFlow() {
     return { timetoken: tt, texts: history.messages.map((x) => x.text), reactions: plain(reacted.reactions) };
   });
 
+  // Without the secret, the same request is refused (the server really checks signatures).
+  await step("messages.unsigned_refused", async () => {
+    const PubNub = require("pubnub");
+    const plainClient = new PubNub({ publishKey, subscribeKey, userId: "mallory", origin: proxyOrigin, ssl: false });
+    try {
+      await plainClient.publish({ channel: ROOM, message: { text: "unsigned" } });
+    } catch (e) {
+      return { refused: true, statusCode: opt(describeError(e).status?.statusCode) };
+    }
+    return { refused: false };
+  });
+
   const changes = collector();
   const bobUser = await step("restrictions.ban", async () => {
     const b = need(bob, "init.bob");
+    // bob's moderation events come on PUBNUB_INTERNAL_MODERATION.bob (kmp Constants.kt).
+    const sub = subscribed(b, "PUBNUB_INTERNAL_MODERATION.bob");
     b.currentUser.onRestrictionChanged((r) => changes.push(restrictionJson(r)));
-    await sleep(300); // let bob's subscription to his moderation channel start
+    await sub;
     await need(admin, "init.admin").setRestrictions("bob", ROOM, { ban: true, reason: "spam" });
     const user = must(await admin.getUser("bob"), "getUser('bob')");
     const event = await changes.next((r) => r.ban === true, EVENT_WAIT_MS, "bob's restriction event");
