@@ -77,7 +77,7 @@ fn install() -> Result<PathBuf, String> {
     for tool in ["node", "npm"] {
         if Command::new(tool).arg("--version").output().is_err() {
             return Err(format!(
-                "{tool} was not found: install Node.js (18 or newer) with npm to run the Chat SDK tests \
+                "{tool} was not found: install Node.js (tested with 20) and npm to run the Chat SDK tests \
                  (they install @pubnub/chat {CHAT_SDK_VERSION} from the npm registry into {})",
                 dir.display()
             ));
