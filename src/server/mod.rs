@@ -11,6 +11,7 @@
 //! This module must not print to stdout: it logs through `tracing`.
 
 mod endpoints;
+mod filter;
 mod http;
 mod render;
 mod sqlite;
