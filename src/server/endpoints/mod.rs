@@ -1,5 +1,6 @@
 //! The endpoints, one file per endpoint family of the wire protocol: message actions,
-//! history, publish, subscribe, presence and time. A handler parses its input (path segments
+//! history (with message counts and delete), publish (with signals), subscribe, presence,
+//! App Context (`objects`, with its parameters and bodies) and time. A handler parses its input (path segments
 //! still percent-encoded, the query, the body already read and inflated) with [`params`],
 //! calls one method of the [`super::store::Store`], and answers with the bytes of a 200 or
 //! with why not ([`Fail`]).
@@ -11,6 +12,9 @@
 pub mod actions;
 mod add_body;
 pub mod history;
+mod object_body;
+mod object_params;
+pub mod objects;
 mod outcome;
 pub mod params;
 pub mod presence;

@@ -18,7 +18,10 @@ pub enum Value<'a> {
     Num(f64),
     Bool(bool),
     /// A timestamp: microseconds since the Unix epoch, and the text the answers show.
-    Time { micros: i64, text: Cow<'a, str> },
+    Time {
+        micros: i64,
+        text: Cow<'a, str>,
+    },
 }
 
 /// Something a filter can be evaluated on.
@@ -49,7 +52,10 @@ fn compare(field: &Value<'_>, op: Op, literal: &Literal) -> bool {
         },
         Op::Lt => order(field, literal) == Some(Ordering::Less),
         Op::Gt => order(field, literal) == Some(Ordering::Greater),
-        Op::Le => matches!(order(field, literal), Some(Ordering::Less | Ordering::Equal)),
+        Op::Le => matches!(
+            order(field, literal),
+            Some(Ordering::Less | Ordering::Equal)
+        ),
         Op::Ge => matches!(
             order(field, literal),
             Some(Ordering::Greater | Ordering::Equal)

@@ -79,7 +79,10 @@ pub fn tokens(text: &str) -> Result<Vec<Spanned>, FilterError> {
             }
             (c, _) if c.is_ascii_digit() || c == '-' || c == '+' => number(&chars, i)?,
             (c, _) if starts_name(c) => {
-                let len = chars[i..].iter().take_while(|c| continues_name(**c)).count();
+                let len = chars[i..]
+                    .iter()
+                    .take_while(|c| continues_name(**c))
+                    .count();
                 let word: String = chars[i..i + len].iter().collect();
                 let token = match word.as_str() {
                     "true" => Token::True,

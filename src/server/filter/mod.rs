@@ -30,7 +30,7 @@ mod lex;
 mod parse;
 
 pub use eval::{Record, Value};
-pub use parse::{Expr, Literal, Op, parse};
+pub use parse::{Expr, parse};
 
 /// Why a filter expression was refused: what is wrong and where (a character offset).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -76,7 +76,10 @@ pub fn parse(text: &str) -> Result<Expr, FilterError> {
     let e = p.or(0)?;
     match p.peek() {
         None => Ok(e),
-        Some(t) => Err(FilterError::new("Unexpected input after the expression", t.at)),
+        Some(t) => Err(FilterError::new(
+            "Unexpected input after the expression",
+            t.at,
+        )),
     }
 }
 

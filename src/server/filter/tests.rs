@@ -9,7 +9,10 @@ struct Rec(HashMap<&'static str, Value<'static>>);
 
 impl Record for Rec {
     fn field(&self, path: &[String]) -> Value<'_> {
-        self.0.get(path.join(".").as_str()).cloned().unwrap_or(Value::Null)
+        self.0
+            .get(path.join(".").as_str())
+            .cloned()
+            .unwrap_or(Value::Null)
     }
 }
 
@@ -46,9 +49,21 @@ fn the_filters_the_chat_sdk_sends_match_as_the_service_does() {
     let moderation = membership("PUBNUB_INTERNAL_MODERATION_chats.room1");
     for (filter, on_room, on_moderation) in [
         ("channel.id == 'chats.room1'", true, false),
-        ("channel.id == 'x' || channel.id == 'chats.room1'", true, false),
-        ("channel.id LIKE 'PUBNUB_INTERNAL_MODERATION_*'", false, true),
-        ("!(channel.id LIKE 'PUBNUB_INTERNAL_MODERATION_*')", true, false),
+        (
+            "channel.id == 'x' || channel.id == 'chats.room1'",
+            true,
+            false,
+        ),
+        (
+            "channel.id LIKE 'PUBNUB_INTERNAL_MODERATION_*'",
+            false,
+            true,
+        ),
+        (
+            "!(channel.id LIKE 'PUBNUB_INTERNAL_MODERATION_*')",
+            true,
+            false,
+        ),
         (
             "!(channel.id LIKE 'PUBNUB_INTERNAL_MODERATION_*') && (channel.id == 'chats.room1')",
             true,
@@ -74,8 +89,14 @@ fn the_filters_the_chat_sdk_sends_match_as_the_service_does() {
 fn precedence_negation_and_parentheses() {
     let r = membership("a");
     // && binds tighter than ||.
-    assert!(eval("status == 'x' && status == 'y' || channel.id == 'a'", &r));
-    assert!(!eval("status == 'x' && (status == 'y' || channel.id == 'a')", &r));
+    assert!(eval(
+        "status == 'x' && status == 'y' || channel.id == 'a'",
+        &r
+    ));
+    assert!(!eval(
+        "status == 'x' && (status == 'y' || channel.id == 'a')",
+        &r
+    ));
     assert!(eval("!!(channel.id == 'a')", &r));
     assert!(!eval("!channel.id == 'a'", &r));
     assert!(eval("((((channel.id == 'a'))))", &r));
@@ -87,7 +108,10 @@ fn types_numbers_booleans_null_and_missing_fields() {
     assert!(eval("custom.level == 3", &r));
     assert!(eval("custom.level >= 3 && custom.level < 3.5", &r));
     assert!(eval("custom.level > -1e2", &r));
-    assert!(!eval("custom.level == '3'", &r), "no string-number coercion");
+    assert!(
+        !eval("custom.level == '3'", &r),
+        "no string-number coercion"
+    );
     assert!(eval("custom.level != '3'", &r));
     assert!(eval("custom.admin == false", &r));
     assert!(eval("custom['admin'] == false", &r));

@@ -1,4 +1,5 @@
-//! The HTTP layer, where a request comes in: the router matching PubNub's paths, reading and
+//! The HTTP layer, where a request comes in: the routes ([`routes`], each saying what it
+//! touches), the router matching PubNub's paths, reading and
 //! inflating bodies ([`body`]), checking signatures ([`auth`]), and the service's headers and
 //! error bodies, one shape per endpoint family ([`errors`]). It calls the endpoints and turns
 //! what they return into answers.
@@ -11,6 +12,7 @@ mod auth;
 mod body;
 mod errors;
 mod router;
+mod routes;
 
 pub use auth::Verifier;
 pub use router::{ServerState, service};

@@ -25,6 +25,7 @@ use super::caches::Caches;
 use super::changes::ChangeProbe;
 use super::clock::Clock;
 use super::hub::{Hub, RING_CAPACITY};
+use super::occupancy::Presence;
 use super::readers::Readers;
 use super::write_ops::{WriteDone, WriteOp};
 use super::writer::{self, Job};
@@ -39,6 +40,7 @@ struct Inner {
     clock: Arc<Clock>,
     hub: Arc<Hub>,
     caches: Arc<Caches>,
+    presence: Presence,
     writer_thread: Mutex<Option<JoinHandle<()>>>,
 }
 
@@ -84,6 +86,7 @@ impl Store {
                 clock,
                 hub,
                 caches,
+                presence: Presence::default(),
                 writer_thread: Mutex::new(Some(writer_thread)),
             }),
         })
@@ -110,6 +113,11 @@ impl Store {
     /// The read cache and the views.
     pub(super) fn caches(&self) -> &Caches {
         &self.inner.caches
+    }
+
+    /// Who is present where (in memory).
+    pub(super) fn presence(&self) -> &Presence {
+        &self.inner.presence
     }
 
     pub(super) fn changes(&self) -> &ChangeProbe {

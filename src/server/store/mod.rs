@@ -8,7 +8,10 @@
 //!   seeding API, all through the single writer thread and its group commit ([`writer`]),
 //!   which keeps the caches ([`caches`]) and the live-event hub ([`hub`]) current before it
 //!   answers;
+//! - App Context: users, channels, memberships ([`objects`], written by [`object_ops`], lists
+//!   cut by [`listing`]);
 //! - live events: [`Store::cursor`] and [`Store::poll`] for subscribe long polls ([`live`]);
+//! - presence: who is on which channel, in memory ([`occupancy`], answered by [`presence`]);
 //! - the one clock ([`clock`]), and noticing other processes' commits ([`changes`]).
 //!
 //! Below the endpoints, above [`super::views`], [`super::render`] and [`super::sqlite`]: it
@@ -22,7 +25,13 @@ mod clock;
 mod handle;
 mod history;
 mod hub;
+mod listing;
 mod live;
+mod object_ops;
+mod objects;
+mod occupancy;
+mod outcome;
+mod presence;
 mod read;
 mod readers;
 mod write_ops;
@@ -35,7 +44,13 @@ mod testing;
 pub use actions::ActionsQuery;
 pub use handle::Store;
 pub use history::HistoryQuery;
+pub use listing::{PageRequest, SortKey, offset_of};
 pub use live::Polled;
+pub use objects::{
+    MembershipList, MembershipPatch, ObjectList, ObjectPatch, ObjectQuery, SetMemberships,
+    SetObject,
+};
+pub use presence::HereNow;
 pub use write_ops::NewMessage;
 pub use writes::{NewAction, Removal, channel_name_problem};
 
