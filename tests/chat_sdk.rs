@@ -112,19 +112,29 @@ impl Run {
 
     /// App Context's `updated`: ISO 8601 UTC with microseconds, as the service writes it
     /// ("2025-06-22T17:42:12.919343Z" in pubnub/dart's App Context test fixtures; REST docs
-    /// `get-user-metadata`), from within this run.
+    /// `get-user-metadata`), from within this run. The service drops the fraction's trailing
+    /// zeros: it recorded "2024-03-07T08:49:04.17135Z" and "2024-03-07T08:46:53.26682Z"
+    /// (pubnub/python `tests/integrational/fixtures/native_sync/objects_v2/channel_members/
+    /// get_channel_members_with_pagination.json`, `memberships/get_memberships.json`), so one
+    /// to six digits, or none for a whole second.
     fn updated(&self, v: &Value) -> u64 {
         let s = v
             .as_str()
             .unwrap_or_else(|| panic!("updated is not a string: {v}"));
-        let shape = s.len() == 27
+        let fraction = s
+            .get(19..s.len().saturating_sub(1))
+            .and_then(|f| f.strip_prefix('.'))
+            .unwrap_or("0");
+        let shape = (20..=27).contains(&s.len())
             && s.as_bytes()[10] == b'T'
             && s.ends_with('Z')
-            && s.as_bytes()[19] == b'.'
-            && s[20..26].bytes().all(|b| b.is_ascii_digit());
+            && (s.len() == 20 || s.as_bytes()[19] == b'.')
+            && (1..=6).contains(&fraction.len())
+            && fraction.bytes().all(|b| b.is_ascii_digit())
+            && !(fraction.len() > 1 && fraction.ends_with('0'));
         assert!(
             shape,
-            "updated {s:?} is not like 2025-06-22T17:42:12.919343Z"
+            "updated {s:?} is not like 2025-06-22T17:42:12.919343Z or 2024-03-07T08:49:04.17135Z"
         );
         let t = chrono::DateTime::parse_from_rfc3339(s)
             .unwrap_or_else(|e| panic!("updated {s:?}: {e}"));
