@@ -7,10 +7,14 @@ mod common;
 mod actions;
 #[path = "server_wire/basics.rs"]
 mod basics;
+#[path = "server_wire/chat_services.rs"]
+mod chat_services;
 #[path = "server_wire/history.rs"]
 mod history;
 #[path = "server_wire/lifecycle.rs"]
 mod lifecycle;
+#[path = "server_wire/objects.rs"]
+mod objects;
 #[path = "server_wire/publish.rs"]
 mod publish;
 #[path = "server_wire/signatures.rs"]
