@@ -1,11 +1,13 @@
 //! The store: everything the endpoints ask of storage, one typed method per query or write,
 //! over SQLite (WAL, one writer, many readers).
 //!
-//! - reads: [`Store::actions_page`], [`Store::history_page`], each deciding through the one
+//! - reads: [`Store::actions_page`], [`Store::history_page`] ([`Store::message_counts`] reads
+//!   SQLite directly), each deciding through the one
 //!   read policy ([`read`]) whether the answer comes from the answer cache, the channel's view
 //!   or SQLite, and rendering it; reads run in place on a pooled connection ([`readers`]);
-//! - writes: [`Store::publish`], [`Store::add_action`], [`Store::remove_action`] and the
-//!   seeding API, all through the single writer thread and its group commit ([`writer`]),
+//! - writes: [`Store::publish`], [`Store::signal`], [`Store::add_action`],
+//!   [`Store::remove_action`], [`Store::delete_history`] and the seeding API, all through the
+//!   single writer thread and its group commit ([`writer`]),
 //!   which keeps the caches ([`caches`]) and the live-event hub ([`hub`]) current before it
 //!   answers;
 //! - App Context: users, channels, memberships ([`objects`], written by [`object_ops`], lists
