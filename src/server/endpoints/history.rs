@@ -19,12 +19,8 @@ pub const MAX_ONE_CHANNEL: u32 = 100;
 /// Default and largest `max` for several channels, and with actions.
 pub const MAX_SEVERAL_OR_WITH_ACTIONS: u32 = 25;
 
-fn parse(
-    sub_key: &str,
-    channels: &str,
-    q: &Query,
-    with_actions: bool,
-) -> Result<HistoryQuery, InputError> {
+/// The subscribe key and the channels (at least one, each once) of a path.
+fn keyed_channels(sub_key: &str, channels: &str) -> Result<(String, Vec<String>), InputError> {
     let sub_key = params::key(sub_key, "subscribe key")?;
     let mut list = params::channel_list(channels)?;
     list.dedup();
@@ -35,6 +31,16 @@ fn parse(
             "path",
         ));
     }
+    Ok((sub_key, list))
+}
+
+fn parse(
+    sub_key: &str,
+    channels: &str,
+    q: &Query,
+    with_actions: bool,
+) -> Result<HistoryQuery, InputError> {
+    let (sub_key, list) = keyed_channels(sub_key, channels)?;
     if with_actions && list.len() > 1 {
         return Err(InputError::new(
             "Only one channel may be fetched with message actions",
@@ -79,20 +85,6 @@ pub fn fetch(
 /// Most channels one message-counts request may name (REST docs `get-message-count`).
 pub const MAX_COUNTED_CHANNELS: usize = 100;
 
-fn channels(sub_key: &str, channels: &str) -> Result<(String, Vec<String>), InputError> {
-    let sub_key = params::key(sub_key, "subscribe key")?;
-    let mut list = params::channel_list(channels)?;
-    list.dedup();
-    if list.is_empty() {
-        return Err(InputError::new(
-            "Invalid channel: none given",
-            "channel",
-            "path",
-        ));
-    }
-    Ok((sub_key, list))
-}
-
 /// What the service answers to every refused message-counts request (pubnub/swift canned
 /// `message_counts_error_invalid_arguments.json`).
 fn invalid_arguments(field: &str) -> InputError {
@@ -103,7 +95,7 @@ fn invalid_arguments(field: &str) -> InputError {
 /// `?channelsTimetoken=T1,T2` (one per channel, in order): how many messages each channel has
 /// after its timetoken. Both, neither, or a list of another length is a 400 (REST docs).
 pub fn message_counts(store: &Store, sub_key: &str, chs: &str, q: &Query) -> Handled {
-    let (sub_key, list) = channels(sub_key, chs)?;
+    let (sub_key, list) = keyed_channels(sub_key, chs)?;
     if list.len() > MAX_COUNTED_CHANNELS {
         return Err(invalid_arguments("channel").into());
     }
@@ -142,7 +134,7 @@ pub fn delete_range(start: Option<u64>, end: Option<u64>) -> (u64, u64) {
 /// `DELETE /v3/history/sub-key/{sk}/channel/{chs}?start&end`: removes the messages of the
 /// range and their actions; answers `{"status": 200, "error": false, "error_message": ""}`.
 pub async fn delete(store: &Store, sub_key: &str, chs: &str, q: &Query) -> Handled {
-    let (sub_key, list) = channels(sub_key, chs)?;
+    let (sub_key, list) = keyed_channels(sub_key, chs)?;
     let (from, below) = delete_range(q.timetoken("start")?, q.timetoken("end")?);
     if from < below {
         store.delete_history(&sub_key, &list, from, below).await?;

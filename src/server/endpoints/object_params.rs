@@ -9,7 +9,7 @@ use super::params::{self, InputError, Query};
 use crate::server::filter::{self, Expr};
 use crate::server::render::objects::{Include, MembershipInclude};
 use crate::server::sqlite::ObjectKind;
-use crate::server::store::{PageRequest, SortKey, offset_of};
+use crate::server::store::{Cut, PageRequest, SortKey, offset_of};
 
 /// Default and largest page of a list.
 pub const MAX_LIMIT: u32 = 100;
@@ -105,6 +105,16 @@ fn listed_values<'q>(q: &'q Query, key: &'q str) -> impl Iterator<Item = &'q str
         .flat_map(|(_, v)| v.split(','))
         .map(str::trim)
         .filter(|v| !v.is_empty())
+}
+
+/// How a list of `listed` is cut: `filter`, `sort`, the page and `count`.
+pub fn cut(q: &Query, listed: Listed) -> Result<Cut, InputError> {
+    Ok(Cut {
+        filter: filter(q, listed)?,
+        sort: sort(q, listed)?,
+        page: page(q)?,
+        count: count(q),
+    })
 }
 
 /// `include` for one object: `custom`, `status`, `type` (anything else is not about it).

@@ -46,15 +46,11 @@ pub fn get(store: &Store, sk: &str, kind: ObjectKind, id: &str, q: &Query) -> Ha
 
 /// `GET /v2/objects/{sk}/uuids` or `/channels`: a page of the keyset's users or channels.
 pub fn list(store: &Store, sk: &str, kind: ObjectKind, q: &Query) -> Handled {
-    let listed = Listed::Objects(kind);
     let page = ObjectList {
         sub_key: sub_key(sk)?,
         kind,
         include: p::include(q),
-        filter: p::filter(q, listed)?,
-        sort: p::sort(q, listed)?,
-        page: p::page(q)?,
-        count: p::count(q),
+        cut: p::cut(q, Listed::Objects(kind))?,
     };
     Ok(store.objects_page(&page)?)
 }
@@ -100,16 +96,12 @@ fn membership_list(
     id: &str,
     q: &Query,
 ) -> Result<MembershipList, InputError> {
-    let listed = Listed::Memberships(of);
     Ok(MembershipList {
         sub_key: sub_key(sk)?,
         of,
         id: p::id(id, kind_name(of))?,
         include: p::membership_include(q, of),
-        filter: p::filter(q, listed)?,
-        sort: p::sort(q, listed)?,
-        page: p::page(q)?,
-        count: p::count(q),
+        cut: p::cut(q, Listed::Memberships(of))?,
     })
 }
 

@@ -15,7 +15,7 @@ use serde_json::Value;
 use super::Handled;
 use super::params::{self, InputError, Query};
 use crate::server::render::presence::Listing;
-use crate::server::store::{HereNow, Store};
+use crate::server::store::{Heartbeat, HereNow, Store};
 
 /// Presence timeout when a request names none (the SDKs' `PRESENCE_TIMEOUT`).
 pub const DEFAULT_TIMEOUT_SECONDS: u64 = 300;
@@ -67,7 +67,13 @@ impl Beat {
             .filter(|c| !c.ends_with(PRESENCE_SUFFIX))
             .cloned()
             .collect();
-        store.heartbeat(sub_key, &self.uuid, &real, self.timeout, &self.states);
+        store.heartbeat(&Heartbeat {
+            sub_key,
+            uuid: &self.uuid,
+            channels: &real,
+            timeout: self.timeout,
+            states: &self.states,
+        });
     }
 }
 

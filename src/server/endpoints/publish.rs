@@ -57,35 +57,42 @@ fn compact_json(text: &str) -> Option<String> {
         .and_then(|v| serde_json::to_string(&v).ok())
 }
 
-/// Publishes one message. With signatures on, the keyset has one publish key, `keyset`.
+/// Which kind of message a request sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `/publish`: stored unless `store=0`, sent live.
+    Message,
+    /// `/signal`: live only, at most [`MAX_SIGNAL_BYTES`].
+    Signal,
+}
+
+/// Publishes one message or signal. With signatures on, the keyset has one publish key,
+/// `keyset`.
 pub async fn publish(
     store: &Store,
     keyset: Option<&str>,
     t: Target<'_>,
     q: &Query,
     body: &[u8],
+    kind: Kind,
 ) -> Handled {
-    let limit = match t.source {
-        Source::LargeBody => None,
-        _ => Some((MAX_MESSAGE_BYTES, "Message Too Large")),
+    let limit = match (kind, t.source) {
+        (Kind::Signal, _) => Some((MAX_SIGNAL_BYTES, "Signal size too large")),
+        (Kind::Message, Source::LargeBody) => None,
+        (Kind::Message, _) => Some((MAX_MESSAGE_BYTES, "Message Too Large")),
     };
     let message = message(keyset, t, q, body, limit)?;
-    let tt = store.publish(message).await?;
-    Ok(format!("[1,\"Sent\",\"{tt}\"]").into())
-}
-
-/// Sends one signal: live only, at most [`MAX_SIGNAL_BYTES`].
-pub async fn signal(
-    store: &Store,
-    keyset: Option<&str>,
-    t: Target<'_>,
-    q: &Query,
-    body: &[u8],
-) -> Handled {
-    let limit = Some((MAX_SIGNAL_BYTES, "Signal size too large"));
-    let mut message = message(keyset, t, q, body, limit)?;
-    message.store = false;
-    let tt = store.signal(message).await?;
+    let tt = match kind {
+        Kind::Message => store.publish(message).await?,
+        Kind::Signal => {
+            store
+                .signal(NewMessage {
+                    store: false,
+                    ..message
+                })
+                .await?
+        }
+    };
     Ok(format!("[1,\"Sent\",\"{tt}\"]").into())
 }
 

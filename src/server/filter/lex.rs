@@ -4,6 +4,18 @@
 
 use super::FilterError;
 
+/// A comparison operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Eq,
+    Ne,
+    Lt,
+    Gt,
+    Le,
+    Ge,
+    Like,
+}
+
 /// One token.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Token {
@@ -13,13 +25,7 @@ pub enum Token {
     True,
     False,
     Null,
-    Like,
-    Eq,
-    Ne,
-    Lt,
-    Gt,
-    Le,
-    Ge,
+    Compare(Op),
     And,
     Or,
     Not,
@@ -59,14 +65,14 @@ pub fn tokens(text: &str) -> Result<Vec<Spanned>, FilterError> {
         }
         let next = chars.get(i + 1).copied();
         let (token, len) = match (c, next) {
-            ('=', Some('=')) => (Token::Eq, 2),
-            ('!', Some('=')) => (Token::Ne, 2),
-            ('<', Some('=')) => (Token::Le, 2),
-            ('>', Some('=')) => (Token::Ge, 2),
+            ('=', Some('=')) => (Token::Compare(Op::Eq), 2),
+            ('!', Some('=')) => (Token::Compare(Op::Ne), 2),
+            ('<', Some('=')) => (Token::Compare(Op::Le), 2),
+            ('>', Some('=')) => (Token::Compare(Op::Ge), 2),
             ('&', Some('&')) => (Token::And, 2),
             ('|', Some('|')) => (Token::Or, 2),
-            ('<', _) => (Token::Lt, 1),
-            ('>', _) => (Token::Gt, 1),
+            ('<', _) => (Token::Compare(Op::Lt), 1),
+            ('>', _) => (Token::Compare(Op::Gt), 1),
             ('!', _) => (Token::Not, 1),
             ('(', _) => (Token::Open, 1),
             (')', _) => (Token::Close, 1),
@@ -88,7 +94,7 @@ pub fn tokens(text: &str) -> Result<Vec<Spanned>, FilterError> {
                     "true" => Token::True,
                     "false" => Token::False,
                     "null" => Token::Null,
-                    w if w.eq_ignore_ascii_case("like") => Token::Like,
+                    w if w.eq_ignore_ascii_case("like") => Token::Compare(Op::Like),
                     _ => Token::Name(word),
                 };
                 (token, len)

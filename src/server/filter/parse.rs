@@ -3,22 +3,11 @@
 //! It must not evaluate anything: [`super::eval`] does.
 
 use super::FilterError;
+pub use super::lex::Op;
 use super::lex::{Spanned, Token, tokens};
 
 /// Deepest nesting of `!` and parentheses accepted.
 pub const MAX_DEPTH: usize = 64;
-
-/// A comparison operator.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Op {
-    Eq,
-    Ne,
-    Lt,
-    Gt,
-    Le,
-    Ge,
-    Like,
-}
 
 /// A literal on the right of a comparison.
 #[derive(Debug, Clone, PartialEq)]
@@ -156,13 +145,7 @@ impl Parser {
         let path = self.path()?;
         let at = self.at();
         let op = match self.take().map(|t| t.token) {
-            Some(Token::Eq) => Op::Eq,
-            Some(Token::Ne) => Op::Ne,
-            Some(Token::Lt) => Op::Lt,
-            Some(Token::Gt) => Op::Gt,
-            Some(Token::Le) => Op::Le,
-            Some(Token::Ge) => Op::Ge,
-            Some(Token::Like) => Op::Like,
+            Some(Token::Compare(op)) => op,
             _ => return Err(FilterError::new("Expected a comparison operator", at)),
         };
         let at = self.at();

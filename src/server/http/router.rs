@@ -26,6 +26,7 @@ use super::routes::{ObjectMethod, Route, route};
 use crate::pubnub::Timetoken;
 use crate::pubnub::wire::CONTENT_TYPE as WIRE_CONTENT_TYPE;
 use crate::server::endpoints::params::{self, Query};
+use crate::server::endpoints::publish::Kind;
 use crate::server::endpoints::{actions, history, objects, presence, publish, subscribe, time};
 use crate::server::store::Store;
 
@@ -119,8 +120,12 @@ async fn handle(app: &ServerState, req: Request) -> Reply {
     let if_match = parts.headers.get(IF_MATCH).and_then(|v| v.to_str().ok());
     let handled = match route {
         Route::Time => time::time(store),
-        Route::Publish(target) => publish::publish(store, keyset, target, q, &body).await,
-        Route::Signal(target) => publish::signal(store, keyset, target, q, &body).await,
+        Route::Publish(target) => {
+            publish::publish(store, keyset, target, q, &body, Kind::Message).await
+        }
+        Route::Signal(target) => {
+            publish::publish(store, keyset, target, q, &body, Kind::Signal).await
+        }
         Route::AddAction {
             sub_key,
             channel,

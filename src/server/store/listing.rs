@@ -25,6 +25,45 @@ pub struct SortKey {
     pub descending: bool,
 }
 
+/// How a list is cut: which items (`filter`), in which order (`sort`, else by id), which page
+/// of them, and whether to count them all (`totalCount`).
+#[derive(Debug, Clone)]
+pub struct Cut {
+    pub filter: Option<Expr>,
+    pub sort: Vec<SortKey>,
+    pub page: PageRequest,
+    pub count: bool,
+}
+
+/// A page of a list: its items, the count of all when asked for, and the cursors.
+pub struct Paged<'a, T> {
+    pub items: Vec<&'a T>,
+    pub total: Option<usize>,
+    pub next: Option<String>,
+    pub prev: Option<String>,
+}
+
+impl Cut {
+    /// The page of `rows` (each seen as a record) this cut asks for; by `by_default` when it
+    /// names no sort.
+    pub fn apply<'a, T, R: Record + 'a>(
+        &self,
+        rows: &'a [T],
+        record: impl Fn(&'a T) -> R,
+        by_default: &[SortKey],
+    ) -> Paged<'a, T> {
+        let kept = cut(rows, record, self.filter.as_ref(), &self.sort, by_default);
+        let total = self.count.then_some(kept.len());
+        let (items, next, prev) = page(kept, self.page);
+        Paged {
+            items,
+            total,
+            next,
+            prev,
+        }
+    }
+}
+
 /// Which page of a list: at most `limit` items, from the offset of `start` or before the
 /// offset of `end` (both decoded cursors).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

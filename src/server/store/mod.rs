@@ -46,13 +46,13 @@ mod testing;
 pub use actions::ActionsQuery;
 pub use handle::Store;
 pub use history::HistoryQuery;
-pub use listing::{PageRequest, SortKey, offset_of};
+pub use listing::{Cut, PageRequest, SortKey, offset_of};
 pub use live::Polled;
 pub use objects::{
     MembershipList, MembershipPatch, ObjectList, ObjectPatch, ObjectQuery, SetMemberships,
     SetObject,
 };
-pub use presence::HereNow;
+pub use presence::{Heartbeat, HereNow};
 pub use write_ops::NewMessage;
 pub use writes::{NewAction, Removal, channel_name_problem};
 

@@ -7,10 +7,9 @@
 use axum::body::Bytes;
 
 use super::handle::Store;
-use super::listing::{MembershipRecord, ObjectRecord, PageRequest, SortKey, ascending, cut, page};
+use super::listing::{Cut, MembershipRecord, ObjectRecord, Paged, ascending};
 pub use super::object_ops::{MembershipPatch, ObjectPatch};
 use super::write_ops::{WriteDone, WriteOp};
-use crate::server::filter::Expr;
 use crate::server::render::objects::{
     self as render, Fields, Include, MembershipInclude, Page, push_membership, push_object,
 };
@@ -31,11 +30,7 @@ pub struct ObjectList {
     pub sub_key: String,
     pub kind: ObjectKind,
     pub include: Include,
-    pub filter: Option<Expr>,
-    pub sort: Vec<SortKey>,
-    pub page: PageRequest,
-    /// Add `totalCount`.
-    pub count: bool,
+    pub cut: Cut,
 }
 
 /// A page of the memberships of a user (`of` [`ObjectKind::Uuid`]) or the members of a channel.
@@ -45,10 +40,7 @@ pub struct MembershipList {
     pub of: ObjectKind,
     pub id: String,
     pub include: MembershipInclude,
-    pub filter: Option<Expr>,
-    pub sort: Vec<SortKey>,
-    pub page: PageRequest,
-    pub count: bool,
+    pub cut: Cut,
 }
 
 /// A PATCH of a user or channel; `if_match` is the `If-Match` eTag, if sent.
@@ -83,20 +75,9 @@ impl Store {
     /// A page of the keyset's users or channels.
     pub fn objects_page(&self, q: &ObjectList) -> Result<Bytes, StoreError> {
         let rows = self.read(|conn| Ok(sqlite::objects(conn, &q.sub_key, q.kind)?))?;
-        let by_id = [ascending("id")];
-        let kept = cut(&rows, ObjectRecord::new, q.filter.as_ref(), &q.sort, &by_id);
-        let total = q.count.then_some(kept.len());
-        let (items, next, prev) = page(kept, q.page);
+        let page = q.cut.apply(&rows, ObjectRecord::new, &[ascending("id")]);
         let fields = Fields::answer(q.kind, q.include);
-        let items: Vec<Vec<u8>> = items
-            .into_iter()
-            .map(|o| {
-                let mut out = Vec::with_capacity(256);
-                push_object(&mut out, o, fields);
-                out
-            })
-            .collect();
-        Ok(list(&items, total, next, prev))
+        Ok(list(page, |out, o| push_object(out, o, fields)))
     }
 
     /// A page of a user's memberships or a channel's members.
@@ -104,24 +85,12 @@ impl Store {
         let rows = self.read(|conn| Ok(sqlite::memberships_of(conn, &q.sub_key, q.of, &q.id)?))?;
         let side = q.of.other().as_str();
         let by_id = [ascending(&format!("{side}.id"))];
-        let kept = cut(
-            &rows,
-            |m| MembershipRecord::new(m, side),
-            q.filter.as_ref(),
-            &q.sort,
-            &by_id,
-        );
-        let total = q.count.then_some(kept.len());
-        let (items, next, prev) = page(kept, q.page);
-        let items: Vec<Vec<u8>> = items
-            .into_iter()
-            .map(|m| {
-                let mut out = Vec::with_capacity(256);
-                push_membership(&mut out, q.of, m, q.include);
-                out
-            })
-            .collect();
-        Ok(list(&items, total, next, prev))
+        let page = q
+            .cut
+            .apply(&rows, |m| MembershipRecord::new(m, side), &by_id);
+        Ok(list(page, |out, m| {
+            push_membership(out, q.of, m, q.include)
+        }))
     }
 
     /// Creates or updates a user or channel; answers it as stored. [`StoreError::Modified`]
@@ -176,17 +145,22 @@ impl Store {
     }
 }
 
-fn list(
-    items: &[Vec<u8>],
-    total: Option<usize>,
-    next: Option<String>,
-    prev: Option<String>,
-) -> Bytes {
+/// The list answer of a page, each item rendered by `push`.
+fn list<T>(page: Paged<'_, T>, push: impl Fn(&mut Vec<u8>, &T)) -> Bytes {
+    let items: Vec<Vec<u8>> = page
+        .items
+        .into_iter()
+        .map(|item| {
+            let mut out = Vec::with_capacity(256);
+            push(&mut out, item);
+            out
+        })
+        .collect();
     render::list_answer(&Page {
-        items,
-        total,
-        next: next.as_deref(),
-        prev: prev.as_deref(),
+        items: &items,
+        total: page.total,
+        next: page.next.as_deref(),
+        prev: page.prev.as_deref(),
     })
     .into()
 }

@@ -52,6 +52,17 @@ impl Default for Presence {
     }
 }
 
+/// A user kept present: on `channels` of `sub_key` for `timeout` from now (a subscribe or a
+/// heartbeat), with `(channel, compact JSON)` presence states to keep.
+#[derive(Debug, Clone, Copy)]
+pub struct Heartbeat<'a> {
+    pub sub_key: &'a str,
+    pub uuid: &'a str,
+    pub channels: &'a [String],
+    pub timeout: Duration,
+    pub states: &'a [(String, String)],
+}
+
 /// A here-now request: the channels (`None`: every channel of the keyset), how occupants are
 /// listed, and the page of them (`limit`, `offset`).
 #[derive(Debug, Clone)]
@@ -78,15 +89,15 @@ impl Presence {
         self.keysets.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// `uuid` is on `channels` for `timeout` more; `states` sets its state on some of them.
-    pub fn heartbeat(
-        &self,
-        sub_key: &str,
-        uuid: &str,
-        channels: &[String],
-        timeout: Duration,
-        states: &[(String, String)],
-    ) {
+    /// The user is on the channels for the timeout more, with the states given.
+    pub fn heartbeat(&self, h: &Heartbeat<'_>) {
+        let Heartbeat {
+            sub_key,
+            uuid,
+            channels,
+            timeout,
+            states,
+        } = *h;
         let now = self.now();
         let mut keysets = self.lock();
         if self.beats.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == SWEEP_EVERY - 1 {
@@ -194,6 +205,23 @@ mod tests {
         names.iter().map(|s| s.to_string()).collect()
     }
 
+    /// `(sub key, uuid)` beats on `channels` for `seconds`, with `states`.
+    fn beat(
+        p: &Presence,
+        (sub_key, uuid): (&str, &str),
+        channels: &[&str],
+        seconds: u64,
+        states: &[(String, String)],
+    ) {
+        p.heartbeat(&Heartbeat {
+            sub_key,
+            uuid,
+            channels: &chans(channels),
+            timeout: Duration::from_secs(seconds),
+            states,
+        });
+    }
+
     fn who(p: &Presence, channel: &str) -> Vec<String> {
         p.here("sk", Some(&chans(&[channel])))
             .remove(0)
@@ -206,14 +234,13 @@ mod tests {
     #[test]
     fn heartbeats_expire_after_their_timeout_and_leave_removes_at_once() {
         let p = Presence::default();
-        let t = Duration::from_secs(60);
-        p.heartbeat("sk", "bob", &chans(&["a", "b"]), t, &[]);
-        p.heartbeat("sk", "alice", &chans(&["a"]), Duration::from_secs(300), &[]);
-        p.heartbeat("other", "carol", &chans(&["a"]), t, &[]);
+        beat(&p, ("sk", "bob"), &["a", "b"], 60, &[]);
+        beat(&p, ("sk", "alice"), &["a"], 300, &[]);
+        beat(&p, ("other", "carol"), &["a"], 60, &[]);
         assert_eq!(who(&p, "a"), ["alice", "bob"]);
         assert_eq!(p.where_now("sk", "bob"), ["a", "b"]);
         p.advanced_ms.fetch_add(59_000, Ordering::Relaxed);
-        p.heartbeat("sk", "bob", &chans(&["b"]), t, &[]);
+        beat(&p, ("sk", "bob"), &["b"], 60, &[]);
         p.advanced_ms.fetch_add(2_000, Ordering::Relaxed);
         assert_eq!(who(&p, "a"), ["alice"], "bob timed out on a");
         assert_eq!(p.where_now("sk", "bob"), ["b"], "and kept b by beating");
@@ -226,10 +253,9 @@ mod tests {
     #[test]
     fn states_are_kept_per_channel_until_replaced() {
         let p = Presence::default();
-        let t = Duration::from_secs(60);
         let state = [("a".to_string(), r#"{"mood":"ok"}"#.to_string())];
-        p.heartbeat("sk", "bob", &chans(&["a", "b"]), t, &state);
-        p.heartbeat("sk", "bob", &chans(&["a"]), t, &[]);
+        beat(&p, ("sk", "bob"), &["a", "b"], 60, &state);
+        beat(&p, ("sk", "bob"), &["a"], 60, &[]);
         let here = p.here("sk", Some(&chans(&["a", "b"])));
         assert_eq!(
             here[0].1,
@@ -241,7 +267,7 @@ mod tests {
     #[test]
     fn sweeping_forgets_timed_out_users_and_empty_channels() {
         let p = Presence::default();
-        p.heartbeat("sk", "bob", &chans(&["a"]), Duration::from_secs(1), &[]);
+        beat(&p, ("sk", "bob"), &["a"], 1, &[]);
         p.advanced_ms.fetch_add(5_000, Ordering::Relaxed);
         let mut keysets = p.lock();
         sweep(&mut keysets, p.now());

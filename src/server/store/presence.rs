@@ -7,24 +7,15 @@ use std::time::Duration;
 use axum::body::Bytes;
 
 use super::handle::Store;
-pub use super::occupancy::HereNow;
+pub use super::occupancy::{Heartbeat, HereNow};
 use crate::server::render::presence::{
     Occupancy, Occupant, here_now_many, here_now_one, where_now,
 };
 
 impl Store {
-    /// `uuid` is present on `channels` for `timeout` from now (a subscribe or a heartbeat);
-    /// `states` are `(channel, compact JSON)` presence states to keep.
-    pub fn heartbeat(
-        &self,
-        sub_key: &str,
-        uuid: &str,
-        channels: &[String],
-        timeout: Duration,
-        states: &[(String, String)],
-    ) {
-        self.presence()
-            .heartbeat(sub_key, uuid, channels, timeout, states);
+    /// A subscribe or heartbeat keeps its user present.
+    pub fn heartbeat(&self, h: &Heartbeat<'_>) {
+        self.presence().heartbeat(h);
     }
 
     /// `uuid` left `channels`.
