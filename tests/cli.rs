@@ -7,6 +7,8 @@
 mod harness;
 #[path = "cli/moderation.rs"]
 mod moderation;
+#[path = "cli/new_user.rs"]
+mod new_user;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -595,7 +597,9 @@ fn config_path_is_config_toml_under_xdg_config_home_even_when_the_file_is_broken
 
     env.write_config("not_a_setting = 1\n");
     assert_eq!(env.run(&["config", "path"]).ok().stdout, expected);
-    let line = env.run(&["history", "c"]).error_line().to_string();
+    // A configuration error: status 2, as for usage errors.
+    let run = env.run(&["history", "c"]);
+    let line = run.fails(2);
     assert!(
         line.contains("config.toml") && line.contains("not_a_setting"),
         "{line}"
