@@ -404,7 +404,7 @@ fn actions_add_list_history_and_remove_round_trip() {
         .ok();
     assert_eq!(
         removed.stdout,
-        format!("removed action {a1} from message {m}\n")
+        format!("removed action {a1} from message {m}: alice's 👍\n")
     );
     assert_eq!(list(&[]), [receipt]);
 }

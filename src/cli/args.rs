@@ -207,6 +207,9 @@ pub enum ActionsCommand {
         /// or stderr is not a terminal).
         #[arg(long)]
         yes: bool,
+        /// Print the removed action as JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 

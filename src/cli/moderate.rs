@@ -32,16 +32,29 @@ pub struct Removed {
     pub warning: Option<String>,
 }
 
+/// `gina's 👍`: an action named with its owner as the UI names it, safe to show.
+pub fn describe(action: &StoredAction, reaction_type: &str) -> String {
+    format!(
+        "{}'s {}",
+        single_line(&action.uuid),
+        what(action, reaction_type)
+    )
+}
+
+/// `👍`, or `receipt:read`: an action named as the UI names it.
+fn what(action: &StoredAction, reaction_type: &str) -> String {
+    let is_reaction = moderation::is_reaction_type(&action.action_type, reaction_type);
+    moderation::describe_action(is_reaction, &action.action_type, &action.value)
+}
+
 impl Moderator {
     /// `gina's 👍`: an action named with its owner, safe to show.
     pub fn describe(&self, action: &StoredAction) -> String {
-        format!("{}'s {}", single_line(&action.uuid), self.what(action))
+        describe(action, &self.reaction_type)
     }
 
-    /// `👍`, or `receipt:read`: an action named as the UI names it.
     fn what(&self, action: &StoredAction) -> String {
-        let is_reaction = moderation::is_reaction_type(&action.action_type, &self.reaction_type);
-        moderation::describe_action(is_reaction, &action.action_type, &action.value)
+        what(action, &self.reaction_type)
     }
 
     /// Removes action `action_tt` of message `message_tt` on `channel`; another user's only
@@ -141,6 +154,19 @@ async fn look_up(
     message_tt: Timetoken,
     action_tt: Timetoken,
 ) -> Result<StoredAction, CommandError> {
+    find(client, channel, message_tt, action_tt)
+        .await?
+        .map_err(CommandError::Other)
+}
+
+/// The action with exactly that timetoken on `channel` and message `message_tt`, or why there
+/// is none.
+pub(super) async fn find(
+    client: &Client,
+    channel: &str,
+    message_tt: Timetoken,
+    action_tt: Timetoken,
+) -> Result<Result<StoredAction, String>, CommandError> {
     let (start, end) = exactly(action_tt);
     let page = client
         .get_message_actions()
@@ -158,9 +184,9 @@ async fn look_up(
         .iter()
         .find(|a| a.message_timetoken == message_tt)
     {
-        return Ok(action.clone());
+        return Ok(Ok(action.clone()));
     }
-    Err(CommandError::Other(match at_that_time.first() {
+    Ok(Err(match at_that_time.first() {
         Some(other) => format!(
             "action {action_tt} belongs to message {}, not to message {message_tt}",
             other.message_timetoken
