@@ -254,7 +254,13 @@ fn check_demo(run: impl Fn(&[&str]) -> Run, channel: &str, seeded: (usize, usize
     );
 
     // History with actions (the newest 25 messages) shows exactly the listed actions.
-    let with_actions = history(run(&["history", channel, "--actions", "--json"]), channel);
+    let with_actions = run(&["history", channel, "--actions", "--json"]);
+    assert!(
+        with_actions
+            .stderr
+            .starts_with("note: showing the newest 25 messages")
+    );
+    let with_actions = history(with_actions.without_note(), channel);
     assert_eq!(with_actions.len(), 25);
     let mut from_history = BTreeSet::<ActionKey>::new();
     for m in &with_actions {
@@ -330,7 +336,7 @@ fn publish_then_history_shows_the_messages_with_uuid_meta_and_ranges() {
 
     let range = |extra: &[&str]| {
         let run = f.cli(&args(&["history", ch, "--json"], extra));
-        timetokens(&history(run, ch), "timetoken")
+        timetokens(&history(run.without_note(), ch), "timetoken")
     };
     assert_eq!(
         range(&["--max", "2"]),
@@ -370,7 +376,12 @@ fn actions_add_list_history_and_remove_round_trip() {
     let a1 = tt(&thumbs["action_timetoken"]).to_string();
     let a2 = tt(&receipt["action_timetoken"]).to_string();
 
-    let list = |extra: &[&str]| listed(f.cli(&args(&["actions", "list", ch, "--json"], extra)));
+    let list = |extra: &[&str]| {
+        listed(
+            f.cli(&args(&["actions", "list", ch, "--json"], extra))
+                .without_note(),
+        )
+    };
     assert_eq!(list(&[]), [thumbs.clone(), receipt.clone()], "oldest first");
     assert_eq!(
         list(&["--limit", "1"]),
@@ -421,7 +432,12 @@ fn demo_seed_writes_the_conversation_and_list_all_follows_every_page() {
         every.len()
     );
 
-    let list = |extra: &[&str]| listed(f.cli(&args(&["actions", "list", ch, "--json"], extra)));
+    let list = |extra: &[&str]| {
+        listed(
+            f.cli(&args(&["actions", "list", ch, "--json"], extra))
+                .without_note(),
+        )
+    };
     let one_page = list(&[]);
     assert_eq!(one_page.len(), 100, "one page without --all");
     let tts = timetokens(&every, "action_timetoken");

@@ -5,8 +5,9 @@ use serde_json::json;
 
 use super::args::ActionsCommand;
 use super::error::{CommandError, api};
-use super::moderate::{Moderator, describe, find};
-use super::output::{Table, time_cells, warn, write, write_line};
+use super::lookup;
+use super::moderate::{Moderator, describe};
+use super::output::{Table, note, time_cells, warn, write, write_line};
 use crate::pubnub::{Client, MessageAction, StoredAction, Timetoken};
 
 /// Runs one `actions` subcommand and prints its result.
@@ -41,11 +42,16 @@ pub async fn run(
                 all.sort_by_key(|a| a.action_timetoken);
                 all
             } else {
-                request
-                    .execute()
-                    .await
-                    .map_err(api("actions list"))?
-                    .actions
+                let page = request.execute().await.map_err(api("actions list"))?;
+                if let (Some(more), Some(oldest)) = (&page.more, page.actions.first()) {
+                    let next = more.start.unwrap_or(oldest.action_timetoken);
+                    note(&format!(
+                        "showing the newest {} actions; older ones exist: --all lists every \
+                         one (--start {next} the next page)",
+                        page.actions.len()
+                    ));
+                }
+                page.actions
             };
             if json {
                 write_line(json!({ "actions": actions }))?;
@@ -60,7 +66,7 @@ pub async fn run(
             value,
             json,
         } => {
-            let added = client
+            let add = client
                 .add_message_action()
                 .channel(&channel)
                 .message_action(MessageAction {
@@ -68,10 +74,19 @@ pub async fn run(
                     value,
                     message_timetoken: message_tt,
                 })
-                .execute()
-                .await
-                .map_err(api("actions add"))?;
+                .execute();
+            // The service does not check that the message exists, so the CLI looks.
+            let parent = lookup::message(client, "actions add", &channel, message_tt);
+            let (added, parent) = tokio::join!(add, parent);
+            let added = added.map_err(api("actions add"))?;
             warn(added.warning.as_deref());
+            if let Ok(None) = parent {
+                warn(Some(&format!(
+                    "no message in {channel}'s history has timetoken {message_tt}; the action \
+                     was added anyway (the service does not check; `reactions history \
+                     {channel}` lists the messages)"
+                )));
+            }
             if json {
                 write_line(json!(added.action))?;
             } else {
@@ -125,7 +140,8 @@ async fn remove_own(
 ) -> Result<(Option<StoredAction>, Option<String>), CommandError> {
     // Not found, or not looked up (a timetoken the client refuses, the network): the removal's
     // own answer says why.
-    let found = match find(client, channel, message_tt, action_tt).await {
+    let found = match lookup::action(client, "actions remove", channel, message_tt, action_tt).await
+    {
         Ok(Ok(action)) => Some(action),
         Ok(Err(_)) | Err(_) => None,
     };

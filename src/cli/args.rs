@@ -102,7 +102,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Show a channel's history, newest last.
+    /// Show a channel's history, newest last (one page unless --all).
     History {
         #[arg(value_parser = channel)]
         channel: String,
@@ -118,6 +118,10 @@ pub enum Command {
         /// Include each message's actions.
         #[arg(long)]
         actions: bool,
+        /// Follow every page back to the first message (or to --end); --max is then the page
+        /// size.
+        #[arg(long)]
+        all: bool,
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,

@@ -11,6 +11,7 @@ pub mod args;
 mod demo;
 mod error;
 mod history;
+mod lookup;
 mod moderate;
 mod output;
 mod publish;
@@ -89,6 +90,7 @@ async fn run_with_client(
             start,
             end,
             actions,
+            all,
             json,
         } => {
             let asked = history::HistoryRequest {
@@ -97,6 +99,7 @@ async fn run_with_client(
                 start,
                 end,
                 actions,
+                all,
                 json,
             };
             history::run(client, asked).await

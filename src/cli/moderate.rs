@@ -8,6 +8,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
 use super::error::{CommandError, api};
+use super::lookup;
 use crate::moderation::{self, AuditRecord, PROMPT_EXCERPT_CHARS};
 use crate::pubnub::{Client, StoredAction, Timetoken};
 use crate::text::{excerpt, single_line};
@@ -141,11 +142,6 @@ impl Moderator {
     }
 }
 
-/// Bounds that hold exactly `tt`: `start` is exclusive, `end` inclusive.
-fn exactly(tt: Timetoken) -> (Option<Timetoken>, Option<Timetoken>) {
-    (Some(Timetoken(tt.get().saturating_add(1))), Some(tt))
-}
-
 /// The action with exactly that timetoken on `channel`, which must be one of message
 /// `message_tt`'s.
 async fn look_up(
@@ -154,45 +150,9 @@ async fn look_up(
     message_tt: Timetoken,
     action_tt: Timetoken,
 ) -> Result<StoredAction, CommandError> {
-    find(client, channel, message_tt, action_tt)
+    lookup::action(client, OPERATION, channel, message_tt, action_tt)
         .await?
         .map_err(CommandError::Other)
-}
-
-/// The action with exactly that timetoken on `channel` and message `message_tt`, or why there
-/// is none.
-pub(super) async fn find(
-    client: &Client,
-    channel: &str,
-    message_tt: Timetoken,
-    action_tt: Timetoken,
-) -> Result<Result<StoredAction, String>, CommandError> {
-    let (start, end) = exactly(action_tt);
-    let page = client
-        .get_message_actions()
-        .channel(channel)
-        .bounds(start, end)
-        .execute()
-        .await
-        .map_err(api(OPERATION))?;
-    let at_that_time: Vec<StoredAction> = page
-        .actions
-        .into_iter()
-        .filter(|a| a.action_timetoken == action_tt)
-        .collect();
-    if let Some(action) = at_that_time
-        .iter()
-        .find(|a| a.message_timetoken == message_tt)
-    {
-        return Ok(Ok(action.clone()));
-    }
-    Ok(Err(match at_that_time.first() {
-        Some(other) => format!(
-            "action {action_tt} belongs to message {}, not to message {message_tt}",
-            other.message_timetoken
-        ),
-        None => format!("no action {action_tt} on {channel}"),
-    }))
 }
 
 /// The message's text as a prompt quotes it, or `message TT` when history no longer has it.
@@ -201,17 +161,8 @@ async fn message_excerpt(
     channel: &str,
     message_tt: Timetoken,
 ) -> Result<String, CommandError> {
-    let (start, end) = exactly(message_tt);
-    let page = client
-        .fetch_messages()
-        .channel(channel)
-        .max(1)
-        .bounds(start, end)
-        .execute()
-        .await
-        .map_err(api(OPERATION))?;
     Ok(
-        match page.messages.iter().find(|m| m.timetoken == message_tt) {
+        match lookup::message(client, OPERATION, channel, message_tt).await? {
             Some(message) => excerpt(&message.text(), PROMPT_EXCERPT_CHARS),
             None => format!("message {message_tt}"),
         },

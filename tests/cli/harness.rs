@@ -264,6 +264,18 @@ impl Run {
         self
     }
 
+    /// The run with a note on stderr (`note: ...`, one line: say, that more exist than were
+    /// shown) taken off, for checks that are about stdout.
+    pub fn without_note(mut self) -> Self {
+        let lines: Vec<&str> = self.stderr.lines().collect();
+        if let [line] = lines[..]
+            && line.starts_with("note: ")
+        {
+            self.stderr.clear();
+        }
+        self
+    }
+
     /// The whole stdout as JSON.
     #[track_caller]
     pub fn json(&self) -> Value {
