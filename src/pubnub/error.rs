@@ -17,10 +17,7 @@ pub enum Error {
         details: Vec<ErrorDetail>,
     },
     /// 403: signature, auth key or permissions refused.
-    #[error(
-        "access denied (HTTP {status}): {message}: {}",
-        denied_because(message)
-    )]
+    #[error("access denied (HTTP {status}): {message}{}", denied_because(message))]
     AccessDenied { status: u16, message: String },
     /// 409 "Action Already Added": this user already has this action on the message.
     #[error("conflict (HTTP {status}): {message}")]
@@ -53,15 +50,20 @@ pub const NOTHING_TO_DELETE_MESSAGE: &str = "No matching message actions to dele
 /// The message the service sends with 409 on a duplicate add.
 pub const ALREADY_ADDED_MESSAGE: &str = "Action Already Added";
 
-/// What a 403 means and what to do: a signature that does not match, or a request that is
-/// neither signed nor carries a token that grants it.
+/// What a 403 means and what to do, when the service's message does not say it: a signature
+/// that does not match, or a bare "Forbidden" to a request that is neither signed nor carries a
+/// token that grants it. A message that explains itself (missing permissions, an expired token)
+/// is left alone.
 fn denied_because(message: &str) -> &'static str {
-    if message.to_ascii_lowercase().contains("signature") {
-        "the request was signed with another secret key than the server's, or the clock is more \
-         than a minute off"
-    } else {
-        "the server requires signed requests or a token: sign with the keyset's secret key, or \
+    let lower = message.trim().to_ascii_lowercase();
+    if lower.contains("signature") {
+        ": the request was signed with another secret key than the server's, or the clock is \
+         more than a minute off"
+    } else if lower.is_empty() || lower == "forbidden" {
+        ": the server requires signed requests or a token: sign with the keyset's secret key, or \
          send an auth key (token) that grants this"
+    } else {
+        ""
     }
 }
 
@@ -272,5 +274,8 @@ mod tests {
         );
         let bad = Error::from_status(403, "Signature does not match".into(), vec![]).to_string();
         assert!(bad.contains("secret key") && bad.contains("clock"), "{bad}");
+        let explained = "Supplied authorization key does not have the permissions required";
+        let shown = Error::from_status(403, explained.into(), vec![]).to_string();
+        assert_eq!(shown, format!("access denied (HTTP 403): {explained}"));
     }
 }
