@@ -153,4 +153,3 @@ mod tests {
         assert_eq!(glyph_of("👍🏽"), Some("👍"));
     }
 }
-
