@@ -9,6 +9,8 @@ mod harness;
 mod moderation;
 #[path = "cli/new_user.rs"]
 mod new_user;
+#[path = "cli/serve.rs"]
+mod serve;
 
 use std::collections::{BTreeMap, BTreeSet};
 
