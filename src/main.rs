@@ -89,8 +89,8 @@ fn run(cli: Cli) -> Result<(), CommandError> {
                 &paths,
             ))?;
             if let tui::Ending::Signal(signal) = ended {
-                // Everything is put back and the database closed: end as the signal would have.
-                drop(runtime);
+                // The terminal is restored, the database closed and the log flushed: end as the
+                // signal would have.
                 tui::exit_by_signal(signal);
             }
             Ok(())
