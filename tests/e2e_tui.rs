@@ -596,6 +596,14 @@ impl Shell {
         })
     }
 
+    /// Waits until the shell's command has exited, so that what is typed next is the shell's.
+    fn wait_for_the_ui_to_exit(&self) {
+        let shell = self.tui.child.process_id().expect("the shell's pid");
+        poll("the UI to exit", Instant::now() + STEP, || {
+            children_of(shell).is_empty().then_some(())
+        });
+    }
+
     /// Waits for the UI to show the demo conversation live on the alternate screen.
     fn wait_for_the_ui(&self, sandbox: &Sandbox) {
         self.tui.wait_for_screen(
@@ -663,10 +671,7 @@ fn sigterm_sighup_and_sigint_from_outside_restore_the_terminal_and_end_with_thei
             .status()
             .expect("run kill");
         assert!(sent.success(), "kill -{signal} {ui}");
-        let shell_pid = shell.tui.child.process_id().expect("the shell's pid");
-        poll("the UI to exit", Instant::now() + STEP, || {
-            children_of(shell_pid).is_empty().then_some(())
-        });
+        shell.wait_for_the_ui_to_exit();
         shell.type_line(&format!("echo \"after {signal}: status=$?\""));
         shell.wait_for_the_shell(&format!("after {signal}: status={status}"), &sandbox);
     }
@@ -695,7 +700,7 @@ fn ctrl_z_suspends_the_ui_and_fg_brings_it_back_whole() {
         });
     shell.tui.press("q");
     shell.tui.press("q");
-    shell.wait_for_the_shell("$ ", &sandbox);
+    shell.wait_for_the_ui_to_exit();
     shell.type_line("echo \"status=$?\"");
     shell.wait_for_the_shell("status=0", &sandbox);
 }
