@@ -11,6 +11,7 @@ pub mod args;
 mod demo;
 mod error;
 mod history;
+mod lookup;
 mod moderate;
 mod output;
 mod publish;
@@ -56,7 +57,10 @@ pub async fn run(
     let target = Target::open(connection, paths).await?;
     let config = connection.client_config(&target.origin);
     let result = match Client::new(config.clone()) {
-        Ok(client) => run_with_client(command, &client, &config, moderator.as_ref()).await,
+        Ok(client) => {
+            let reaction_type = &settings.reaction_type;
+            run_with_client(command, &client, &config, moderator.as_ref(), reaction_type).await
+        }
         Err(e) => Err(CommandError::Api {
             operation: "connect",
             source: e,
@@ -71,6 +75,7 @@ async fn run_with_client(
     client: &Client,
     config: &pubnub::Config,
     moderator: Option<&Moderator>,
+    reaction_type: &str,
 ) -> Result<(), CommandError> {
     match command {
         Command::Publish {
@@ -85,6 +90,7 @@ async fn run_with_client(
             start,
             end,
             actions,
+            all,
             json,
         } => {
             let asked = history::HistoryRequest {
@@ -93,11 +99,12 @@ async fn run_with_client(
                 start,
                 end,
                 actions,
+                all,
                 json,
             };
             history::run(client, asked).await
         }
-        Command::Actions(sub) => actions::run(sub, client, moderator).await,
+        Command::Actions(sub) => actions::run(sub, client, moderator, reaction_type).await,
         Command::Demo(DemoCommand::Seed { channel, force }) => {
             demo::seed(client, config, &channel, force).await
         }
