@@ -1,3 +1,6 @@
+//! Tests of the filter language: the filters the Chat SDK sends, precedence, types, times,
+//! escapes, LIKE patterns, and malformed filters refused with where they went wrong.
+
 use std::borrow::Cow;
 use std::collections::HashMap;
 
