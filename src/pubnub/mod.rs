@@ -62,6 +62,7 @@ pub mod sign;
 pub mod subscribe;
 pub mod time;
 pub mod timetoken;
+pub mod token;
 pub mod types;
 pub mod wire;
 
@@ -83,6 +84,7 @@ pub use subscribe::{
 };
 pub use time::Time;
 pub use timetoken::{ParseTimetokenError, Timetoken};
+pub use token::{Grants, Permissions, Resource, Token, TokenError, parse_token};
 pub use types::{
     ActionEventKind, ActionMap, ActionRef, ActionsPage, HistoryMessage, HistoryPage, LiveEvent,
     MessageAction, MoreBounds, StoredAction, message_text,
