@@ -11,6 +11,7 @@ use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 
 use super::error::StoreError;
+use super::revocations::REVOCATIONS_TABLE;
 
 /// Pages of write-ahead log after which the writer checkpoints.
 const WAL_CHECKPOINT_PAGES: i64 = 10_000;
@@ -77,6 +78,7 @@ pub fn open_writer(path: &Path) -> Result<Connection, StoreError> {
     conn.pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES)?;
     tune(&conn)?;
     migrate(&conn)?;
+    conn.execute_batch(REVOCATIONS_TABLE)?;
     Ok(conn)
 }
 
