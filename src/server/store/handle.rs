@@ -26,7 +26,7 @@ use super::changes::ChangeProbe;
 use super::clock::Clock;
 use super::hub::{Hub, RING_CAPACITY};
 use super::readers::Readers;
-use super::revocations::Revoked;
+use super::revoked::Revoked;
 use super::write_ops::{WriteDone, WriteOp};
 use super::writer::{self, Job};
 use crate::pubnub::Timetoken;

@@ -28,6 +28,7 @@ mod live;
 mod read;
 mod readers;
 mod revocations;
+mod revoked;
 mod write_ops;
 mod writer;
 mod writes;
