@@ -56,6 +56,8 @@ pub(crate) struct Request {
     pub long_poll: bool,
     /// Send this `uuid` instead of the configured user id.
     pub uuid: Option<String>,
+    /// Send `auth` (the token or auth key); Access Manager's own requests do not.
+    pub send_auth: bool,
 }
 
 impl Request {
@@ -67,6 +69,7 @@ impl Request {
             body: None,
             long_poll: false,
             uuid: None,
+            send_auth: true,
         }
     }
 
@@ -176,7 +179,8 @@ impl Client {
             req.query.iter().map(|(k, v)| (*k, v.as_str())).collect();
         params.extend([("uuid", uuid), ("pnsdk", PNSDK), ("requestid", request_id)]);
         let token = self.token();
-        if let Some(auth) = token.as_deref().or(config.auth_key.as_deref()) {
+        let auth = token.as_deref().or(config.auth_key.as_deref());
+        if let Some(auth) = auth.filter(|_| req.send_auth) {
             params.push(("auth", auth));
         }
         if config.secret_key.is_some() {

@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 use super::errors::{
     ACTIONS_FORBIDDEN_MESSAGE, Family, Reply, actions_error, forbidden_with, token_refused,
 };
+use crate::pubnub::error::{TOKEN_EXPIRED_MESSAGE, TOKEN_REVOKED_MESSAGE};
 use crate::pubnub::token::{Permissions, Resource, Token};
 use crate::server::endpoints::access::{AccessClock, TokenKeys, compile_pattern, verified_token};
 use crate::server::endpoints::touch::Touch;
@@ -192,8 +193,8 @@ fn payload(touches: &[Touch]) -> Value {
 /// refused: the missing permissions, or everything the request touches.
 pub fn refused(family: Family, refusal: &Refusal, touches: &[Touch]) -> Reply {
     match refusal {
-        Refusal::Revoked => token_refused("Token is revoked", Some(CAUSE_REVOKED)),
-        Refusal::Expired => token_refused("Token is expired.", None),
+        Refusal::Revoked => token_refused(TOKEN_REVOKED_MESSAGE, Some(CAUSE_REVOKED)),
+        Refusal::Expired => token_refused(TOKEN_EXPIRED_MESSAGE, None),
         other => {
             if family == Family::Actions {
                 let status = axum::http::StatusCode::FORBIDDEN;

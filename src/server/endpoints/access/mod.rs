@@ -13,14 +13,14 @@ use serde_json::json;
 
 use super::params::{self, InputError};
 use super::{Fail, Handled};
+use crate::pubnub::error::TOKEN_EXPIRED_MESSAGE;
 use crate::pubnub::token::{MAX_TOKEN_CHARS, TOKEN_VERSION, Token, parse_token};
 use crate::server::store::Store;
 use grant_body::parse_grant;
 
 pub use keys::{AccessClock, TokenKeys, compile_pattern};
 
-/// The longest a token may live, in minutes (30 days).
-pub const MAX_TTL_MINUTES: u64 = 43_200;
+pub use crate::pubnub::access::MAX_TTL_MINUTES;
 
 /// A refused grant or revoke: the service's `{"error":{"message",..,"details":[..]}}` with one
 /// detail (the HTTP layer shapes it with the endpoint's `source`).
@@ -121,7 +121,7 @@ pub async fn revoke(
         return Err(invalid("Token is invalid."));
     };
     if token.is_expired_at(clock.now()) {
-        return Err(invalid("Token is expired."));
+        return Err(invalid(TOKEN_EXPIRED_MESSAGE));
     }
     store
         .revoke_token(&sub_key, &token.signature, token.expires_at())
