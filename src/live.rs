@@ -1,11 +1,13 @@
 //! Bridges the client's subscription to app events: live messages and actions, and the
-//! connection state (live, reconnecting in N s, back after an outage).
+//! connection state (live, reconnecting in N s, back after an outage). A subscription the
+//! server refuses (403: it requires signing or a token) is not retried: trying again cannot
+//! help, and the reason is what the user needs to see.
 
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::app::{ConnectionEvent, Event};
-use crate::pubnub::{Client, RetryNow, SubscriptionEvent, SubscriptionStatus, Timetoken};
+use crate::pubnub::{Client, Error, RetryNow, SubscriptionEvent, SubscriptionStatus, Timetoken};
 
 /// The running bridge: its task, and a way to make a waiting reconnect try at once.
 pub struct Live {
@@ -26,18 +28,25 @@ pub fn spawn(client: Client, channel: String, events: mpsc::UnboundedSender<Even
                 return;
             }
         };
-        while let Some(event) = subscription.next().await {
-            let event = match event {
-                SubscriptionEvent::Live(live) => Event::Live(live),
-                SubscriptionEvent::Status(status) => Event::Connection(connection_event(status)),
+        let reason = loop {
+            let event = match subscription.next().await {
+                None => break "subscription ended".to_string(),
+                Some(SubscriptionEvent::Status(SubscriptionStatus::Reconnecting {
+                    error: error @ Error::AccessDenied { .. },
+                    ..
+                })) => break format!("live updates stopped: {error}"),
+                Some(SubscriptionEvent::Live(live)) => Event::Live(live),
+                Some(SubscriptionEvent::Status(status)) => {
+                    Event::Connection(connection_event(status))
+                }
             };
             if events.send(event).is_err() {
-                break;
+                return;
             }
-        }
-        let _ = events.send(Event::Connection(ConnectionEvent::Offline(
-            "subscription ended".into(),
-        )));
+        };
+        // Dropping the subscription stops its retries.
+        drop(subscription);
+        let _ = events.send(Event::Connection(ConnectionEvent::Offline(reason)));
     });
     Live { task, retry }
 }
@@ -60,5 +69,41 @@ fn connection_event(status: SubscriptionStatus) -> ConnectionEvent {
                 error: error.to_string(),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::{self, ServerOptions};
+
+    #[tokio::test]
+    async fn a_server_that_requires_signing_stops_the_subscription_and_says_why() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut options = ServerOptions::new(([127, 0, 0, 1], 0).into(), dir.path().join("db"));
+        options.secret_key = Some("s3cret".into());
+        let server = server::start(options).await.expect("server");
+        let client = Client::new(
+            crate::pubnub::Config::new("demo", "demo", "alice").with_origin(server.origin()),
+        )
+        .expect("client");
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let live = spawn(client, "chats.room1".into(), tx);
+        let first = tokio::time::timeout(std::time::Duration::from_secs(20), rx.recv())
+            .await
+            .expect("an event in time");
+        match first {
+            Some(Event::Connection(ConnectionEvent::Offline(reason))) => {
+                assert!(
+                    reason.contains("requires signed requests or a token"),
+                    "{reason}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        // Nothing more: no retry, no "reconnecting".
+        assert!(rx.recv().await.is_none());
+        assert!(live.task.await.is_ok());
+        server.shutdown().await;
     }
 }

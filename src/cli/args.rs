@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::ConnectionOverrides;
+use crate::config::{self, ConnectionOverrides};
 use crate::pubnub::Timetoken;
 
 /// Browse a chat channel's messages and their reactions (PubNub message actions).
@@ -19,8 +19,8 @@ pub struct Cli {
     #[command(flatten)]
     pub connection: ConnectionArgs,
 
-    /// Channel to open in the terminal UI.
-    #[arg(long, global = true, env = "REACTIONS_CHANNEL")]
+    /// Channel to open in the terminal UI (`#chats.room1` is `chats.room1`).
+    #[arg(long, global = true, env = "REACTIONS_CHANNEL", value_parser = channel)]
     pub channel: Option<String>,
 
     /// Moderator mode: allow removing other users' actions (with confirmation and audit log).
@@ -96,6 +96,7 @@ pub enum Command {
     },
     /// Publish a message (JSON if it parses as JSON, else a string).
     Publish {
+        #[arg(value_parser = channel)]
         channel: String,
         message: String,
         /// Metadata as JSON.
@@ -105,8 +106,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Show a channel's history, newest last.
+    /// Show a channel's history, newest last (one page unless --all).
     History {
+        #[arg(value_parser = channel)]
         channel: String,
         /// Number of messages (1-100; 25 with --actions).
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100))]
@@ -120,6 +122,10 @@ pub enum Command {
         /// Include each message's actions.
         #[arg(long)]
         actions: bool,
+        /// Follow every page back to the first message (or to --end); --max is then the page
+        /// size.
+        #[arg(long)]
+        all: bool,
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
@@ -215,6 +221,11 @@ impl Command {
     }
 }
 
+/// A channel name as people write it: a leading `#` is dropped (see [`config::channel_name`]).
+fn channel(text: &str) -> Result<String, String> {
+    Ok(config::channel_name(text).to_string())
+}
+
 /// A JSON argument, checked while parsing so that bad JSON is a usage error.
 fn parse_json(text: &str) -> Result<serde_json::Value, String> {
     serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))
@@ -224,6 +235,7 @@ fn parse_json(text: &str) -> Result<serde_json::Value, String> {
 pub enum ActionsCommand {
     /// List a channel's actions, oldest first (one page unless --all).
     List {
+        #[arg(value_parser = channel)]
         channel: String,
         /// Only actions older than this action timetoken (exclusive).
         #[arg(long)]
@@ -243,6 +255,7 @@ pub enum ActionsCommand {
     },
     /// Add an action to a message.
     Add {
+        #[arg(value_parser = channel)]
         channel: String,
         message_tt: Timetoken,
         /// Action type, such as `reaction` or `receipt`.
@@ -257,6 +270,7 @@ pub enum ActionsCommand {
     },
     /// Remove an action: yours, or with --moderator anyone's (asked first, audited).
     Remove {
+        #[arg(value_parser = channel)]
         channel: String,
         message_tt: Timetoken,
         action_tt: Timetoken,
@@ -264,6 +278,9 @@ pub enum ActionsCommand {
         /// or stderr is not a terminal).
         #[arg(long)]
         yes: bool,
+        /// Print the removed action as JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -273,6 +290,7 @@ pub enum DemoCommand {
     /// receipts and a custom action type) to the server.
     Seed {
         #[arg(default_value = crate::config::DEFAULT_CHANNEL)]
+        #[arg(value_parser = channel)]
         channel: String,
         /// Seed even when the channel already has messages (adds another copy).
         #[arg(long)]

@@ -12,6 +12,7 @@ pub mod args;
 mod demo;
 mod error;
 mod history;
+mod lookup;
 mod moderate;
 mod output;
 mod publish;
@@ -149,6 +150,7 @@ async fn run_with_client(
             start,
             end,
             actions,
+            all,
             json,
         } => {
             let asked = history::HistoryRequest {
@@ -157,11 +159,14 @@ async fn run_with_client(
                 start,
                 end,
                 actions,
+                all,
                 json,
             };
             history::run(client, asked).await
         }
-        Command::Actions(sub) => actions::run(sub, client, moderator).await,
+        Command::Actions(sub) => {
+            actions::run(sub, client, moderator, &settings.reaction_type).await
+        }
         Command::Demo(DemoCommand::Seed { channel, force }) => {
             demo::seed(client, config, &channel, force).await
         }

@@ -107,7 +107,8 @@ impl ChannelAccess {
 
     /// Why Access Manager refused a request that needed `needed` on the channel, in a few words
     /// for a status bar or stderr (`token expired at 14:02; ask for a new one`, `no delete
-    /// permission on chats.room1`); `None` when `e` is no such refusal. Times are shown at
+    /// permission on chats.room1`); `None` when `e` is no such refusal or there is no token to
+    /// explain it by (the client's message then says what the server requires). Times are shown at
     /// `utc_offset_secs` from UTC. `acting_for` is the uuid the request was sent as, when not
     /// the user's own (a moderator's removal).
     pub fn explain(
@@ -131,15 +132,8 @@ impl ChannelAccess {
         if e.is_token_revoked() {
             return Some("token revoked; ask for a new one".into());
         }
-        let Some(token) = &self.token else {
-            return Some(match self.secret {
-                true => format!("refused on {}: {e}", self.channel),
-                false => format!(
-                    "no {needed} permission on {}: this keyset needs a token (--token)",
-                    self.channel
-                ),
-            });
-        };
+        // Without a token the client's own message says what the server requires.
+        let token = self.token.as_ref()?;
         let sent_as = acting_for.unwrap_or(&self.user_id);
         if let Some(bound) = token.authorized_uuid.as_deref()
             && bound != sent_as

@@ -168,13 +168,43 @@ fn open_error(opts: &ServerOptions, reason: String) -> ServerError {
     }
 }
 
-/// Serves until Ctrl-C, then shuts down gracefully.
+/// Serves until Ctrl-C (SIGINT) or SIGTERM (what service managers, Docker and CI send), then
+/// shuts down gracefully, the same way for both (see [`RunningServer::shutdown`]).
 pub async fn run(opts: ServerOptions) -> Result<(), ServerError> {
+    let stop = StopSignals::listen().map_err(ServerError::Signal)?;
     let server = start(opts).await?;
-    let waited = tokio::signal::ctrl_c().await;
-    tracing::info!("stopping");
-    server.shutdown().await;
-    waited.map_err(ServerError::Signal)
+    let signal = stop.next().await;
+    server.shutdown_on(signal).await;
+    Ok(())
+}
+
+/// The signals that stop `reactions serve`, listened to before it starts serving.
+struct StopSignals {
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn listen() -> std::io::Result<Self> {
+        Ok(Self {
+            #[cfg(unix)]
+            terminate: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?,
+        })
+    }
+
+    /// The name of the first of them to arrive.
+    async fn next(mut self) -> &'static str {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => "SIGINT",
+            _ = self.terminate.recv() => "SIGTERM",
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            "Ctrl-C"
+        }
+    }
 }
 
 impl RunningServer {
@@ -206,20 +236,32 @@ impl RunningServer {
     }
 
     /// Stops accepting, answers waiting long polls at once, lets open requests finish (up to a
-    /// grace period), then flushes and closes the database.
-    pub async fn shutdown(mut self) {
+    /// grace period), then finishes the acknowledged writes and checkpoints and closes the
+    /// database. Logs one line.
+    pub async fn shutdown(self) {
+        self.shutdown_on("asked to").await;
+    }
+
+    /// [`shutdown`](Self::shutdown), saying why in its one log line (`SIGTERM`, ...).
+    async fn shutdown_on(mut self, why: &str) {
+        let polls = self.store.waiting_polls();
         self.signal_stop();
+        let mut requests = "open requests finished";
         if let Some(mut task) = self.task.take() {
             if tokio::time::timeout(SHUTDOWN_GRACE, &mut task)
                 .await
                 .is_err()
             {
-                tracing::warn!("open requests did not finish in time; cutting them off");
+                requests = "open requests cut off after the grace period";
                 task.abort();
             }
         }
         self.store.close().await;
-        tracing::info!(addr = %self.addr, "stopped");
+        tracing::info!(
+            addr = %self.addr,
+            "stopped ({why}): no longer taking requests, {polls} waiting long polls answered, \
+             {requests}, acknowledged writes on disk, database checkpointed"
+        );
     }
 
     fn signal_stop(&mut self) {

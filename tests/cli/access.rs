@@ -153,7 +153,7 @@ fn a_user_token_cannot_remove_anothers_action_and_a_moderator_token_can() {
     let line = as_holder(&f, "alice", &alice, &remove)
         .error_line()
         .to_string();
-    assert!(line.contains("wrong uuid"), "{line}");
+    assert!(line.contains("only its author can remove it"), "{line}");
     let run = as_holder(
         &f,
         "alice",

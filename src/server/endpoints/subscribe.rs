@@ -33,7 +33,10 @@ pub async fn subscribe(
             cursor: store.cursor().get(),
             items: Vec::new(),
         },
-        Some(after) => store.poll(&sub_key, &channels, after, long_poll).await,
+        Some(after) => {
+            tracing::debug!(sub_key, ?channels, after, "long poll");
+            store.poll(&sub_key, &channels, after, long_poll).await
+        }
     };
     Ok(render::subscribe::envelope(polled.cursor, &polled.items).into())
 }
