@@ -169,13 +169,7 @@ async fn python_sdk_scenario_with_signed_requests() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_sdk_access_manager_grant_parse_use_revoke_and_expire() {
     let clock = AccessClock::default();
-    let moved = clock.clone();
-    let s = TestServer::start_with(move |o| {
-        o.secret_key = Some(SECRET.into());
-        o.publish_key = Some(PUB.into());
-        o.access_clock = moved;
-    })
-    .await;
+    let s = TestServer::start_managed(SECRET, PUB, &clock).await;
     let host = s.origin.trim_start_matches("http://").to_string();
     let args = [host.clone(), SUB.into(), PUB.into(), SECRET.into()];
     let granted = {

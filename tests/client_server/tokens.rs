@@ -12,13 +12,7 @@ use crate::support::{PUB, SECRET, config, react, say, signing_client};
 const ROOM: &str = "chats.room1";
 
 async fn server(clock: &AccessClock) -> TestServer {
-    let clock = clock.clone();
-    TestServer::start_with(move |o| {
-        o.secret_key = Some(SECRET.into());
-        o.publish_key = Some(PUB.into());
-        o.access_clock = clock;
-    })
-    .await
+    TestServer::start_managed(SECRET, PUB, clock).await
 }
 
 fn holding(s: &TestServer, user: &str, token: &str) -> Client {

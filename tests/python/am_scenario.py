@@ -15,7 +15,6 @@ result that is not what the real service would give.
 """
 
 import json
-import os
 import sys
 
 from pubnub.exceptions import PubNubException
@@ -23,8 +22,9 @@ from pubnub.models.consumer.message_actions import PNMessageAction
 from pubnub.models.consumer.v3.channel import Channel
 from pubnub.models.consumer.v3.group import Group
 from pubnub.models.consumer.v3.uuid import UUID
-from pubnub.pnconfiguration import PNConfiguration
-from pubnub.pubnub import PubNub
+
+from sdk_scenario import check, report, run
+from sdk_scenario import client as sdk_client
 
 CH = "py.room1"        # read + write
 RO = "py.readonly"     # read only
@@ -32,26 +32,9 @@ OPEN = "py.open.yard"  # by pattern: read + write + delete
 SHORT = "py.short"
 
 
-def report(step, **values):
-    print(json.dumps({"step": step, **values}, ensure_ascii=False), flush=True)
-
-
-def check(cond, what):
-    if not cond:
-        raise AssertionError(what)
-
-
 def client(origin, sub_key, pub_key, user_id, secret=None, token=None):
-    cfg = PNConfiguration()
-    cfg.subscribe_key = sub_key
-    cfg.publish_key = pub_key
-    cfg.user_id = user_id
-    cfg.origin = origin
-    cfg.ssl = False
-    cfg.daemon = True
-    if secret:
-        cfg.secret_key = secret
-    pn = PubNub(cfg)
+    """A client as the SDK scenario makes one, holding `token` when given."""
+    pn = sdk_client(origin, sub_key, pub_key, secret, user_id)
     if token:
         pn.set_token(token)
     return pn
@@ -204,7 +187,4 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
+    run(main)

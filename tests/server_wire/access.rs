@@ -57,13 +57,7 @@ fn as_user(token: &str, uuid: &str) -> String {
 }
 
 async fn server_with_clock(clock: &AccessClock) -> TestServer {
-    let clock = clock.clone();
-    TestServer::start_with(move |o| {
-        o.secret_key = Some(SECRET.into());
-        o.publish_key = Some(PUB.into());
-        o.access_clock = clock;
-    })
-    .await
+    TestServer::start_managed(SECRET, PUB, clock).await
 }
 
 async fn publish(s: &TestServer, channel: &str, query: &str) -> Answer {
