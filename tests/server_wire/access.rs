@@ -493,3 +493,116 @@ async fn input_limits_are_the_services() {
     assert_eq!(uuids, [ok.as_str(), "big"]);
     s.stop().await;
 }
+
+/// Security: with each kind of token (a user's, bound to them; a moderator's, bound to no one
+/// but only on its channel; a read-only one; an expired, a revoked and a forged one; none),
+/// acting as another user beyond what the token grants fails, for every write.
+#[tokio::test]
+async fn no_kind_of_token_acts_as_another_user_beyond_what_it_grants() {
+    let clock = AccessClock::default();
+    let s = server_with_clock(&clock).await;
+    let room = "chats.room1";
+    let bobs = token(
+        &s,
+        60,
+        json!({"resources": {"channels": {room: 11}}, "uuid": "bob"}),
+    )
+    .await;
+    let mt = tt(&publish(&s, room, &as_user(&bobs, "bob")).await.json()[2]);
+    let added = s
+        .post(
+            &format!(
+                "/v1/message-actions/sk/channel/{room}/message/{mt}?{}",
+                as_user(&bobs, "bob")
+            ),
+            r#"{"type":"reaction","value":"👍"}"#,
+        )
+        .await;
+    let at = tt(&added.json()["data"]["actionTimetoken"]);
+
+    let user = token(
+        &s,
+        60,
+        json!({"resources": {"channels": {room: 11}}, "uuid": "mallory"}),
+    )
+    .await;
+    let moderator = token(&s, 60, json!({"resources": {"channels": {room: 11}}})).await;
+    let reader = token(&s, 60, json!({"patterns": {"channels": {".*": 1}}})).await;
+    let expired = token(&s, 1, json!({"resources": {"channels": {room: 11}}})).await;
+    let revoked = token(&s, 60, json!({"resources": {"channels": {room: 11}}})).await;
+    assert_eq!(revoke(&s, &revoked).await.status, StatusCode::OK);
+    let mut forged = parse_token(&user).expect("parses");
+    forged.authorized_uuid = None;
+    let forged = forged.encode();
+    clock.advance(120);
+
+    // Acting as bob: publishing, adding and removing his action.
+    let attempts = |token: &str, channel: &str| {
+        let q = as_user(token, "bob");
+        [
+            (
+                Method::GET,
+                format!("/publish/{PUB}/sk/0/{channel}/0/%22as%20bob%22?{q}"),
+                None,
+            ),
+            (
+                Method::POST,
+                format!("/v1/message-actions/sk/channel/{channel}/message/{mt}?{q}"),
+                Some(r#"{"type":"reaction","value":"🎭"}"#),
+            ),
+            (
+                Method::DELETE,
+                format!("/v1/message-actions/sk/channel/{channel}/message/{mt}/action/{at}?{q}"),
+                None,
+            ),
+        ]
+    };
+    let kinds = [
+        ("a user's token, bound to another user", user.as_str(), room),
+        (
+            "a moderator's token, off its channel",
+            moderator.as_str(),
+            "chats.other",
+        ),
+        ("a read-only token", reader.as_str(), room),
+        ("an expired token", expired.as_str(), room),
+        ("a revoked token", revoked.as_str(), room),
+        ("a forged token", forged.as_str(), room),
+        ("no token", "", room),
+    ];
+    for (kind, token, channel) in kinds {
+        for (method, path, body) in attempts(token, channel) {
+            let a = s
+                .send(
+                    method.clone(),
+                    &path,
+                    body.map(|b| b.as_bytes().to_vec()),
+                    &[("content-type", "application/json")],
+                )
+                .await;
+            assert_eq!(
+                a.status,
+                StatusCode::FORBIDDEN,
+                "{kind}: {method} {path}: {}",
+                a.text
+            );
+        }
+    }
+    // Bob's action is still there, and nothing was published or added as him.
+    let bob = as_user(&bobs, "bob");
+    let listed = s
+        .get(&format!("/v1/message-actions/sk/channel/{room}?{bob}"))
+        .await
+        .json();
+    assert_eq!(listed["data"].as_array().map(Vec::len), Some(1), "{listed}");
+    let history = s
+        .get(&format!("/v3/history/sub-key/sk/channel/{room}?{bob}"))
+        .await
+        .json();
+    assert_eq!(
+        history["channels"][room].as_array().map(Vec::len),
+        Some(1),
+        "{history}"
+    );
+    s.stop().await;
+}
