@@ -166,6 +166,8 @@ pub struct FileConfig {
     pub user_id: Option<String>,
     pub secret_key: Option<String>,
     pub auth_key: Option<String>,
+    /// An Access Manager token, sent as `auth` in place of the auth key.
+    pub token: Option<String>,
     pub channel: Option<String>,
     pub moderator: Option<bool>,
     pub reaction_type: Option<String>,
@@ -240,6 +242,7 @@ pub struct ConnectionOverrides {
     pub user_id: Option<String>,
     pub secret_key: Option<String>,
     pub auth_key: Option<String>,
+    pub token: Option<String>,
 }
 
 /// Where requests go.
@@ -260,6 +263,8 @@ pub struct Connection {
     pub user_id: String,
     pub secret_key: Option<String>,
     pub auth_key: Option<String>,
+    /// An Access Manager token (from the keyset's server's `reactions grant`).
+    pub token: Option<String>,
 }
 
 fn non_empty(v: Option<&String>) -> Option<String> {
@@ -316,6 +321,7 @@ impl Connection {
             user_id,
             secret_key: pick(&flags.secret_key, &file.secret_key),
             auth_key: pick(&flags.auth_key, &file.auth_key),
+            token: pick(&flags.token, &file.token),
         })
     }
 
@@ -329,6 +335,7 @@ impl Connection {
         config.origin = origin.to_string();
         config.secret_key = self.secret_key.clone();
         config.auth_key = self.auth_key.clone();
+        config.token = self.token.clone();
         config
     }
 }
@@ -379,6 +386,23 @@ mod tests {
             }
         );
         assert_eq!(c.publish_key, EMBEDDED_KEY);
+    }
+
+    #[test]
+    fn a_token_comes_from_the_flag_or_the_file() {
+        let file = FileConfig::parse("token = \"from-file\"\n").unwrap();
+        let c = Connection::resolve(&flags(), &file).unwrap();
+        assert_eq!(c.token.as_deref(), Some("from-file"));
+        assert_eq!(
+            c.client_config("http://x").token.as_deref(),
+            Some("from-file")
+        );
+        let mut f = flags();
+        f.token = Some("from-flag".into());
+        assert_eq!(
+            Connection::resolve(&f, &file).unwrap().token.as_deref(),
+            Some("from-flag")
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ use reactions::app::{self, App};
 use reactions::cli::{self, Cli, Command, CommandError, ConfigCommand};
 use reactions::config::{self, Backend, Connection, FileConfig, Paths};
 use reactions::server::{self, ServerOptions};
-use reactions::{embedded, pubnub, tui, worker};
+use reactions::{embedded, moderation, pubnub, tui, worker};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -59,6 +59,11 @@ fn run(cli: Cli) -> Result<(), CommandError> {
             .reaction_type
             .clone()
             .unwrap_or_else(|| "reaction".into()),
+        channel: cli.channel.clone(),
+        default_channel: file
+            .channel
+            .clone()
+            .unwrap_or_else(|| config::DEFAULT_CHANNEL.to_string()),
     };
     match cli.command {
         None => {
@@ -78,12 +83,27 @@ fn run(cli: Cli) -> Result<(), CommandError> {
             let keymap = app::keymap::Keymap::with_overrides(&file.keys).map_err(|e| {
                 CommandError::Usage(format!("{}: {e}", paths.config_file.display()))
             })?;
+            // So is --moderator on a keyset with Access Manager without the token (or the
+            // secret) that allows it: one line saying what is missing.
+            let access = moderation::ChannelAccess::new(
+                &channel,
+                &connection.user_id,
+                connection.secret_key.is_some(),
+                connection.token.as_deref(),
+            )
+            .map_err(CommandError::Usage)?;
+            let settings = cli::Settings {
+                moderator: access
+                    .moderator_mode(settings.moderator)
+                    .map_err(CommandError::Usage)?,
+                ..settings
+            };
             // And a terminal that cannot show the UI.
             tui::check_terminal().map_err(CommandError::Usage)?;
             let ended = runtime.block_on(run_tui(
                 channel,
                 keymap,
-                &settings,
+                (&settings, access),
                 &file,
                 &connection,
                 &paths,
@@ -144,7 +164,7 @@ fn init_file_logging(paths: &Paths) -> Option<tracing_appender::non_blocking::Wo
 async fn run_tui(
     channel: String,
     keymap: app::keymap::Keymap,
-    settings: &cli::Settings,
+    (settings, access): (&cli::Settings, moderation::ChannelAccess),
     file: &FileConfig,
     connection: &Connection,
     paths: &Paths,
@@ -180,6 +200,7 @@ async fn run_tui(
         utc_offset_secs: chrono::Local::now().offset().local_minus_utc(),
         audit_log_path: paths.audit_log().display().to_string(),
         recent_reactions: worker::load_recent(&recent_path),
+        access: Some(access),
     };
     let files = worker::WorkerFiles {
         audit_log: paths.audit_log(),

@@ -3,6 +3,8 @@
 //! output measured in terminal cells. Each test has its own config and data directories, so the
 //! developer's settings are never read.
 
+#[path = "cli/access.rs"]
+mod access;
 #[path = "cli/harness.rs"]
 mod harness;
 #[path = "cli/moderation.rs"]
@@ -669,7 +671,10 @@ fn a_signing_server_needs_the_secret_key_from_any_source() {
     let f = Fixture::with_serve_args(&["--secret-key", "s3cret"]);
     let ch = "cli.signed";
     let line = f.cli(&["publish", ch, "unsigned"]).error_line().to_string();
-    assert!(line.contains("publish") && line.contains("403"), "{line}");
+    assert!(
+        line.contains("publish") && line.contains("403") && line.contains("--token"),
+        "{line}"
+    );
 
     let secret_env = [("PUBNUB_SECRET_KEY", "s3cret")];
     let m = published(f.cli_with(&secret_env, &["publish", ch, "signed", "--json"]));

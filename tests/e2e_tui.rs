@@ -2,7 +2,10 @@
 //! vt100 emulator. One test runs the UI against a `reactions serve` process seeded with the demo
 //! conversation: `+` reacts through the server, another user's reaction shows up live, `q` quits
 //! with status 0 and a restored terminal. A second test runs the UI in embedded mode; a third
-//! checks that a key given to two actions in `[keys]` stops it before the terminal switches.
+//! checks that a key given to two actions in `[keys]` stops it before the terminal switches; a
+//! fourth runs it against `reactions serve --secret-key` with tokens from `reactions grant`:
+//! alice's (bound to her) cannot remove bob's reaction, mo's (a moderator's) can, and a token
+//! without delete has its removal refused with the reason in the status bar.
 //!
 //! Every process gets temporary config, data and home directories (never the developer's) and is
 //! killed by a guard if the test fails. Waits poll the parsed screen or the server against
@@ -41,6 +44,7 @@ const INHERITED_SETTINGS: &[&str] = &[
     "PUBNUB_USER_ID",
     "PUBNUB_SECRET_KEY",
     "PUBNUB_AUTH_KEY",
+    "PUBNUB_TOKEN",
     "REACTIONS_CHANNEL",
     "REACTIONS_LOG",
 ];
@@ -116,6 +120,11 @@ impl Server {
     /// Starts `reactions serve` on a free loopback port, retrying when the port was taken in
     /// between, and returns once it answers `/time/0`.
     fn start(sandbox: &Sandbox) -> Server {
+        Self::start_with(sandbox, &[])
+    }
+
+    /// [`Server::start`] with more arguments for `reactions serve`.
+    fn start_with(sandbox: &Sandbox, extra: &[&str]) -> Server {
         let mut failures = Vec::new();
         for attempt in 0..5 {
             let port = TcpListener::bind("127.0.0.1:0")
@@ -127,6 +136,7 @@ impl Server {
                 .command()
                 .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--db"])
                 .arg(sandbox.path("db.sqlite3"))
+                .args(extra)
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(std::fs::File::create(&stderr).expect("serve log file"))
@@ -564,6 +574,178 @@ fn a_key_bound_to_two_actions_stops_the_ui_before_the_terminal_switches() {
         rfind(&stdout, ENTER_ALTERNATE_SCREEN).is_none(),
         "the terminal never switched to the UI"
     );
+}
+
+const SECRET: &str = "e2e-s3cret";
+
+/// `reactions --origin ORIGIN --secret-key SECRET ARGS` run to its end; its stdout.
+fn admin(sandbox: &Sandbox, server: &Server, args: &[&str]) -> String {
+    let out = sandbox
+        .command()
+        .args(["--origin", &server.origin, "--secret-key", SECRET])
+        .args(args)
+        .output()
+        .expect("run reactions");
+    assert!(
+        out.status.success(),
+        "reactions {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// The UI for `user` holding `token`, live on the channel.
+fn details_as(sandbox: &Sandbox, server: &Server, user: &str, token: &str) -> Tui {
+    let args = ["--origin", &server.origin, "--user", user, "--token", token];
+    let tui = Tui::spawn(sandbox, &args);
+    tui.wait_for_screen(
+        "the newest message and the live status",
+        sandbox,
+        Instant::now() + STEP,
+        is_newest_on_screen_and_live,
+    );
+    tui
+}
+
+/// Leaves Details (a typed `q` does that first), then quits.
+fn leave_details_and_quit(mut tui: Tui, sandbox: &Sandbox) {
+    tui.press("q");
+    tui.wait_for_screen("the Timeline", sandbox, Instant::now() + STEP, |s| {
+        !s.contains("d remove")
+    });
+    tui.quit(sandbox);
+}
+
+/// The screen's words separated by single spaces, so that a status line wrapped over two rows
+/// reads as one.
+fn words(screen: &str) -> String {
+    screen.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Opens the selected (newest) message's Details and presses `d` on its first action.
+fn open_details_and_delete(tui: &mut Tui, sandbox: &Sandbox) {
+    tui.press("\r");
+    tui.wait_for_screen("Details", sandbox, Instant::now() + STEP, |s| {
+        s.contains("d remove")
+    });
+    tui.press("d");
+}
+
+#[test]
+fn with_access_manager_a_user_token_cannot_moderate_and_a_moderator_token_can() {
+    let sandbox = Sandbox::new();
+    let server = Server::start_with(&sandbox, &["--secret-key", SECRET]);
+    admin(&sandbox, &server, &["demo", "seed"]);
+    let alice = admin(&sandbox, &server, &["grant", "--as-user", "alice"]);
+    let mo = admin(&sandbox, &server, &["grant", "--as-moderator"]);
+    let rita = admin(
+        &sandbox,
+        &server,
+        &[
+            "grant",
+            CHANNEL,
+            "--read",
+            "--write",
+            "--authorized-user",
+            "rita",
+        ],
+    );
+    let moderator = Client::new(
+        Config::new("demo", "demo", "e2e-observer")
+            .with_origin(&server.origin)
+            .with_token(&mo),
+    )
+    .expect("client");
+    let newest = newest_message(&moderator);
+    let others_thumbs = |actions: &[StoredAction]| {
+        actions
+            .iter()
+            .filter(|a| a.message_timetoken == newest.timetoken && a.value == "👍")
+            .count()
+    };
+    let before = others_thumbs(&actions_of(&moderator));
+    assert!(before > 0, "the demo has 👍 on the newest message");
+
+    // Alice: her token is bound to her, so removing someone else's 👍 is not offered.
+    let mut tui = details_as(&sandbox, &server, "alice", &alice);
+    open_details_and_delete(&mut tui, &sandbox);
+    tui.wait_for_screen("why alice may not", &sandbox, Instant::now() + STEP, |s| {
+        let s = words(s);
+        s.contains("Removing bob's 👍 needs a token bound to no user")
+            && s.contains("removes only alice's own actions")
+    });
+    leave_details_and_quit(tui, &sandbox);
+    assert_eq!(others_thumbs(&actions_of(&moderator)), before);
+
+    // Rita may add but not remove: the 403 says why, and her 👍 comes back.
+    let mut tui = details_as(&sandbox, &server, "rita", &rita);
+    tui.press("+");
+    let deadline = Instant::now() + STEP;
+    poll("rita's 👍 on the server", deadline, || {
+        (others_thumbs(&actions_of(&moderator)) == before + 1).then_some(())
+    });
+    tui.wait_for_screen("the 👍 chip with rita's", &sandbox, deadline, |s| {
+        s.contains(&format!("👍 {}", before + 1))
+    });
+    tui.press("x");
+    let screen = tui.wait_for_screen("the refusal's reason", &sandbox, deadline, |s| {
+        words(s).contains("no delete permission on chats.room1")
+    });
+    assert!(
+        screen.contains(&format!("👍 {}", before + 1)),
+        "rolled back: {screen}"
+    );
+    tui.quit(&sandbox);
+
+    // Mo: a moderator token, so moderation is on without --moderator; bob's 👍 goes.
+    let mut tui = details_as(&sandbox, &server, "mo", &mo);
+    open_details_and_delete(&mut tui, &sandbox);
+    let prompt = tui.wait_for_screen(
+        "the removal question",
+        &sandbox,
+        Instant::now() + STEP,
+        |s| s.contains("Remove ") && s.contains("[y/N]"),
+    );
+    let owner = prompt
+        .split("Remove ")
+        .nth(1)
+        .and_then(|rest| rest.split("'s ").next())
+        .expect("the owner in the question")
+        .to_string();
+    tui.press("y");
+    let deadline = Instant::now() + STEP;
+    poll("the owner's action removed on the server", deadline, || {
+        let actions = actions_of(&moderator);
+        (!actions
+            .iter()
+            .any(|a| a.message_timetoken == newest.timetoken && a.uuid == owner && a.value == "👍"))
+        .then_some(())
+    });
+    tui.wait_for_screen("the removal confirmed", &sandbox, deadline, |s| {
+        words(s).contains(&format!("Removed {owner}'s"))
+    });
+    leave_details_and_quit(tui, &sandbox);
+
+    // Asking for moderator mode with alice's token: refused before the terminal switches.
+    let out = sandbox
+        .command()
+        .args([
+            "--origin",
+            &server.origin,
+            "--user",
+            "alice",
+            "--token",
+            &alice,
+            "--moderator",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run reactions");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("--moderator refused"), "{stderr}");
+    assert!(rfind(&out.stdout, ENTER_ALTERNATE_SCREEN).is_none());
 }
 
 /// An interactive bash in the pseudo-terminal, as a user has it: job control on, the prompt

@@ -8,6 +8,7 @@ use super::timeline::{EntryState, Message};
 use super::{
     ACTIONS_PAGE, ApiOutcome, App, Command, Connection, ConnectionEvent, HISTORY_PAGE, Op, Screen,
 };
+use crate::pubnub::token::Permissions;
 use crate::pubnub::{ActionEventKind, HistoryPage, LiveEvent, StoredAction, Timetoken};
 
 /// Asks once for the texts of the messages a page of actions refers to that neither the
@@ -153,7 +154,8 @@ pub(super) fn on_result(
                     }
                 }
                 Err(e) => {
-                    app.load_error(format!("Could not load messages: {e}"));
+                    let why = app.why(&e, Permissions::READ, None);
+                    app.load_error(format!("Could not load messages: {why}"));
                     // Said on the empty Timeline; live messages that came meanwhile show instead.
                     if app.timeline.is_empty() {
                         app.newest_page = Load::Failed(e.to_string());

@@ -25,6 +25,7 @@ use std::collections::HashMap;
 use crossterm::event::KeyEvent;
 
 use crate::config::ReactionValueStyle;
+use crate::pubnub::token::Permissions;
 use crate::pubnub::{self, ActionsPage, HistoryPage, LiveEvent, StoredAction, Timetoken};
 
 use action::{ActionData, ActionOnMessage};
@@ -38,6 +39,7 @@ use symbols::{Sym, Symbols};
 use timeline::{OpId, Timeline};
 
 pub use crate::moderation::AuditRecord;
+use crate::moderation::ChannelAccess;
 
 /// Messages per history page (history-with-actions serves at most 25).
 pub const HISTORY_PAGE: u32 = 25;
@@ -61,6 +63,9 @@ pub struct Options {
     pub audit_log_path: String,
     /// Recently used reactions from earlier sessions, most recent first.
     pub recent_reactions: Vec<String>,
+    /// What the credentials allow on the channel (Access Manager), to say why a request was
+    /// refused; `None` explains nothing.
+    pub access: Option<ChannelAccess>,
 }
 
 impl Options {
@@ -77,6 +82,7 @@ impl Options {
             utc_offset_secs: 0,
             audit_log_path: String::new(),
             recent_reactions: Vec::new(),
+            access: None,
         }
     }
 }
@@ -433,6 +439,19 @@ impl App {
 
     fn error(&mut self, text: impl Into<String>) {
         self.notify(text, true, false);
+    }
+
+    /// Why a request that needed `needed` on the channel failed, in a few words: Access
+    /// Manager's refusals explained (`no delete permission on chats.room1`, `token expired at
+    /// 14:02; ask for a new one`), anything else as the client says it. `acting_for` is the
+    /// uuid sent in place of the user's own (a moderator's removal).
+    fn why(&self, e: &pubnub::Error, needed: Permissions, acting_for: Option<&str>) -> String {
+        let offset = self.options.utc_offset_secs;
+        self.options
+            .access
+            .as_ref()
+            .and_then(|a| a.explain(e, needed, acting_for, offset))
+            .unwrap_or_else(|| e.to_string())
     }
 
     fn info(&mut self, text: impl Into<String>) {

@@ -64,6 +64,9 @@ pub struct ConnectionArgs {
         hide_env_values = true
     )]
     pub auth_key: Option<String>,
+    /// Access Manager token sent with every request (`auth`, in place of the auth key).
+    #[arg(long, global = true, env = "PUBNUB_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
 }
 
 impl ConnectionArgs {
@@ -75,6 +78,7 @@ impl ConnectionArgs {
             user_id: self.user.clone(),
             secret_key: self.secret_key.clone(),
             auth_key: self.auth_key.clone(),
+            token: self.token.clone(),
         }
     }
 }
@@ -135,6 +139,65 @@ pub enum Command {
     /// Configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Grant an Access Manager token (needs the secret key): print it, or JSON with --json.
+    Grant(GrantArgs),
+    /// Access Manager tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Revoke an Access Manager token (needs the secret key).
+    Revoke { token: String },
+}
+
+/// `reactions grant`: what the token allows, for how long, and for whom.
+#[derive(Debug, Clone, Args)]
+pub struct GrantArgs {
+    /// Channels the permissions apply to (with the global --channel, if given).
+    pub channels: Vec<String>,
+    /// Regular expressions (RE2, `^...$` for whole names) of channels the permissions apply to.
+    #[arg(long = "pattern")]
+    pub patterns: Vec<String>,
+    #[arg(long)]
+    pub read: bool,
+    #[arg(long)]
+    pub write: bool,
+    #[arg(long)]
+    pub delete: bool,
+    #[arg(long)]
+    pub manage: bool,
+    #[arg(long)]
+    pub get: bool,
+    #[arg(long)]
+    pub update: bool,
+    #[arg(long)]
+    pub join: bool,
+    /// Minutes the token is valid (1 to 43200).
+    #[arg(long, default_value_t = 1440, value_parser = clap::value_parser!(u64).range(1..=43_200))]
+    pub ttl: u64,
+    /// Only this user id may use the token.
+    #[arg(long = "authorized-user", value_name = "USER")]
+    pub authorized_user: Option<String>,
+    /// A user's token: read, write and delete on the channels, bound to USER (who then removes
+    /// only their own actions).
+    #[arg(long = "as-user", value_name = "USER", conflicts_with_all = ["as_moderator", "authorized_user"])]
+    pub as_user: Option<String>,
+    /// A moderator's token: read, write and delete on the channels and bound to no user, so
+    /// that it may remove anyone's action (sent with its author's id).
+    #[arg(long = "as-moderator")]
+    pub as_moderator: bool,
+    /// Print the token and what it allows as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Show what a token allows and when it expires (no connection needed).
+    Parse {
+        token: String,
+        /// Print it as JSON, with the field names of the SDKs' parse_token.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 impl Command {
@@ -149,7 +212,11 @@ impl Command {
                 | ActionsCommand::Remove { channel, .. },
             )
             | Command::Demo(DemoCommand::Seed { channel, .. }) => Some(channel),
-            Command::Serve { .. } | Command::Config(_) => None,
+            Command::Serve { .. }
+            | Command::Config(_)
+            | Command::Grant(_)
+            | Command::Token(_)
+            | Command::Revoke { .. } => None,
         }
     }
 }

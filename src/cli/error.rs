@@ -47,7 +47,7 @@ impl CommandError {
 /// The flags that answer an error, when the library's message names only what they set.
 fn flags_for(error: &pubnub::Error) -> &'static str {
     match error {
-        pubnub::Error::AccessDenied { .. } => " (--secret-key, --auth-key)",
+        pubnub::Error::AccessDenied { .. } => " (--secret-key, --token, --auth-key)",
         _ => "",
     }
 }

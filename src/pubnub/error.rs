@@ -49,6 +49,10 @@ pub const WRONG_UUID_MESSAGE: &str = "Not deleting message action: wrong uuid sp
 pub const NOTHING_TO_DELETE_MESSAGE: &str = "No matching message actions to delete";
 /// The message the service sends with 409 on a duplicate add.
 pub const ALREADY_ADDED_MESSAGE: &str = "Action Already Added";
+/// The message of Access Manager's 403 for an expired token.
+pub const TOKEN_EXPIRED_MESSAGE: &str = "Token is expired.";
+/// The message of Access Manager's 403 for a revoked token.
+pub const TOKEN_REVOKED_MESSAGE: &str = "Token is revoked";
 
 /// What a 403 means and what to do, when the service's message does not say it: a signature
 /// that does not match, or a bare "Forbidden" to a request that is neither signed nor carries a
@@ -61,7 +65,7 @@ fn denied_because(message: &str) -> &'static str {
          more than a minute off"
     } else if lower.is_empty() || lower == "forbidden" {
         ": the server requires signed requests or a token: sign with the keyset's secret key, or \
-         send an auth key (token) that grants this"
+         send a token (or auth key) that grants this"
     } else {
         ""
     }
@@ -133,6 +137,16 @@ impl Error {
     /// Whether the removal was refused because the request's uuid is not the action's author.
     pub fn is_wrong_uuid(&self) -> bool {
         matches!(self, Error::BadRequest { message, .. } if message == WRONG_UUID_MESSAGE)
+    }
+
+    /// Whether Access Manager refused the request's token as expired.
+    pub fn is_token_expired(&self) -> bool {
+        matches!(self, Error::AccessDenied { message, .. } if message == TOKEN_EXPIRED_MESSAGE)
+    }
+
+    /// Whether Access Manager refused the request's token as revoked.
+    pub fn is_token_revoked(&self) -> bool {
+        matches!(self, Error::AccessDenied { message, .. } if message == TOKEN_REVOKED_MESSAGE)
     }
 
     /// Whether trying again later may succeed (network trouble, timeouts, 5xx, including a 5xx

@@ -11,9 +11,11 @@
 //!
 //! [`start`] opens the database, binds and serves in the background; [`RunningServer::shutdown`]
 //! stops gracefully (answers waiting long polls, finishes requests, flushes the database).
-//! Without a secret key the server is open. With one, the keyset is (publish key, any
-//! subscribe key) and every request but `/time/0` must be signed with that publish key
-//! ([`DEFAULT_PUBLISH_KEY`] unless configured).
+//! Without a secret key the server is open. With one it is an Access Manager (reference
+//! `access-manager-v3.md`): the keyset is (publish key, any subscribe key); a request signed
+//! with the secret and that publish key ([`DEFAULT_PUBLISH_KEY`] unless configured) is the
+//! keyset's server, which may grant and revoke tokens and act for any uuid; every other request
+//! but `/time/0` must carry a token (`auth`) that allows what it does.
 //!
 //! This module must not print to stdout: it logs through `tracing`.
 
@@ -34,6 +36,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use endpoints::access::AccessClock;
 pub use store::{Store, StoreError};
 
 /// The publish key signatures are checked against when a secret key is set and none is given.
@@ -60,6 +63,8 @@ pub struct ServerOptions {
     pub long_poll: Duration,
     /// Largest request body; larger gets a 413.
     pub max_body_bytes: usize,
+    /// The clock Access Manager tokens are issued and expire by (the system's; tests move it).
+    pub access_clock: AccessClock,
 }
 
 impl ServerOptions {
@@ -72,6 +77,7 @@ impl ServerOptions {
             publish_key: None,
             long_poll: DEFAULT_LONG_POLL,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            access_clock: AccessClock::default(),
         }
     }
 }
@@ -129,11 +135,16 @@ pub async fn start(opts: ServerOptions) -> Result<RunningServer, ServerError> {
             .unwrap_or_else(|| DEFAULT_PUBLISH_KEY.to_string());
         http::Verifier::new(secret, publish_key)
     });
+    let access = opts.secret_key.as_deref().map(|secret| {
+        let keys = endpoints::access::TokenKeys::new(secret);
+        http::AccessGate::new(keys, opts.access_clock.clone())
+    });
     let router = http::service(http::ServerState {
         store: store.clone(),
         long_poll: opts.long_poll,
         max_body_bytes: opts.max_body_bytes,
         auth,
+        access,
     });
     let listener = listener.tap_io(|tcp| {
         if let Err(e) = tcp.set_nodelay(true) {

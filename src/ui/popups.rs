@@ -206,10 +206,15 @@ fn help_rows(app: &App) -> Vec<HelpRow> {
         }
         rows.push(HelpRow::Blank);
     }
-    let mode = if app.options.moderator {
-        "on"
-    } else {
-        "off (start with --moderator)"
+    // With Access Manager the credentials decide, not the flag.
+    let managed = app.options.access.as_ref().filter(|a| a.is_managed());
+    let mode = match (app.options.moderator, managed) {
+        (true, _) => "on".to_string(),
+        (false, Some(access)) => match access.moderation_missing() {
+            Some(missing) => format!("off (needs {missing})"),
+            None => "off".to_string(),
+        },
+        (false, None) => "off (start with --moderator)".to_string(),
     };
     rows.extend([
         HelpRow::Title("Picker"),

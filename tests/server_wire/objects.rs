@@ -491,9 +491,10 @@ async fn a_browser_may_patch_after_its_preflight() {
         h("access-control-allow-methods"),
         Some("GET, PATCH, DELETE, OPTIONS")
     );
+    // The service's list, with the If-Match a conditional write sends.
     assert_eq!(
         h("access-control-allow-headers"),
-        Some("content-type,if-match")
+        Some("Origin, X-Requested-With, Content-Type, Accept, If-Match")
     );
     s.stop().await;
 }

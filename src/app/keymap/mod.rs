@@ -94,7 +94,7 @@ actions! {
     ThumbsUp = "thumbs_up", Timeline, ["+"], "toggle 👍 on the selected message";
     ToggleFirst = "toggle_first", Timeline, ["="], "toggle the first reaction already there";
     RemoveMine = "remove_mine", Timeline, ["x"], "remove my reaction";
-    Delete = "delete", Details, ["d"], "remove the selected action (others' need --moderator)";
+    Delete = "delete", Details, ["d"], "remove the selected action (others' need moderator mode)";
     Filter = "filter", Actions, ["/"], "filter by user, type or value";
     Reload = "reload", Everywhere, ["R"], "reload from the server (and reconnect now if waiting to)";
     Help = "help", Everywhere, ["?"], "this help";

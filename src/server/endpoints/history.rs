@@ -10,9 +10,18 @@ use axum::body::Bytes;
 
 use super::Handled;
 use super::params::{self, InputError, Query};
+use super::touch::Permissions;
 use crate::server::render::history::{DELETED, Include};
 use crate::server::sqlite::Range;
 use crate::server::store::{HistoryQuery, Store};
+
+/// Access Manager: fetching history needs read on every channel fetched.
+pub const NEEDS: Permissions = Permissions::READ;
+/// Access Manager: counting messages reads them, so it needs read on every channel counted.
+pub const COUNTS_NEEDS: Permissions = Permissions::READ;
+/// Access Manager: deleting history needs delete on every channel (permission model: "delete
+/// messages from history").
+pub const DELETE_NEEDS: Permissions = Permissions::DELETE;
 
 /// Default and largest `max` for one channel.
 pub const MAX_ONE_CHANNEL: u32 = 100;

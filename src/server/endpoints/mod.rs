@@ -1,7 +1,9 @@
 //! The endpoints, one file per endpoint family of the wire protocol: message actions,
 //! history (with message counts and delete), publish (with signals), subscribe, presence,
-//! App Context (`objects`, with its parameters and bodies) and time. A handler parses its input (path segments
-//! still percent-encoded, the query, the body already read and inflated) with [`params`],
+//! App Context (`objects`, with its parameters and bodies), time and Access Manager's grant and
+//! revoke. Each declares the Access Manager permission it needs (`NEEDS`, see [`touch`]). A
+//! handler parses its input (path segments still percent-encoded, the query, the body already
+//! read and inflated) with [`params`],
 //! calls one method of the [`super::store::Store`], and answers with the bytes of a 200 or
 //! with why not ([`Fail`]).
 //!
@@ -9,6 +11,7 @@
 //! bodies (the HTTP layer turns a [`Fail`] into the family's shape), never touches SQLite, the
 //! caches or the clock directly, and never renders more than its own 200 answer.
 
+pub mod access;
 pub mod actions;
 mod add_body;
 pub mod history;
@@ -21,5 +24,6 @@ pub mod presence;
 pub mod publish;
 pub mod subscribe;
 pub mod time;
+pub mod touch;
 
 pub use outcome::{Fail, Handled};

@@ -13,8 +13,8 @@ use crate::server::store::{Cut, PageRequest, SortKey, offset_of};
 
 /// Default and largest page of a list.
 pub const MAX_LIMIT: u32 = 100;
-/// Longest id of a user or channel, in characters (as a channel name).
-pub const MAX_ID_CHARS: usize = 92;
+/// Longest id of a user or channel, in characters: as a request's `uuid` (and a channel name).
+pub const MAX_ID_CHARS: usize = params::MAX_UUID_CHARS;
 
 /// The fields of a user or of a channel, as filters and `sort` name them.
 fn own_fields(kind: ObjectKind) -> &'static [&'static str] {
@@ -224,7 +224,7 @@ mod tests {
     use super::*;
 
     fn q(s: &str) -> Query {
-        Query::parse(Some(s))
+        Query::parse(Some(s)).unwrap()
     }
 
     #[test]

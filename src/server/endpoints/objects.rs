@@ -9,10 +9,24 @@ use super::Handled;
 use super::object_body::{memberships_patch, object_patch};
 use super::object_params::{self as p, Listed};
 use super::params::{self, InputError, Query};
+use super::touch::Permissions;
 use crate::server::sqlite::ObjectKind;
 use crate::server::store::{
     MembershipList, ObjectList, ObjectQuery, SetMemberships, SetObject, Store,
 };
+
+/// Access Manager (docs `security/access-control/permission-model`): reading a user or a
+/// channel, or listing its memberships or members, needs get on it; setting it update; removing
+/// it delete.
+pub const GET_NEEDS: Permissions = Permissions::GET;
+pub const SET_NEEDS: Permissions = Permissions::UPDATE;
+pub const REMOVE_NEEDS: Permissions = Permissions::DELETE;
+/// Setting or removing a user's memberships needs update on the user ([`SET_NEEDS`]) and join on
+/// each channel the body names ("join: set or remove channel memberships").
+pub const JOIN_NEEDS: Permissions = Permissions::JOIN;
+/// Setting or removing a channel's members needs manage on the channel ("manage: set or remove
+/// channel members").
+pub const SET_MEMBERS_NEEDS: Permissions = Permissions::MANAGE;
 
 fn sub_key(raw: &str) -> Result<String, InputError> {
     params::key(raw, "subscribe key")
@@ -25,6 +39,12 @@ fn kind_name(kind: ObjectKind) -> &'static str {
     }
 }
 
+/// The id of a user or channel from its path segment: decoded strictly, 1 to 92 characters
+/// (as a request's `uuid`), no control characters.
+pub fn object_id(kind: ObjectKind, raw: &str) -> Result<String, InputError> {
+    p::id(raw, kind_name(kind))
+}
+
 fn query(
     sub_key_raw: &str,
     kind: ObjectKind,
@@ -34,7 +54,7 @@ fn query(
     Ok(ObjectQuery {
         sub_key: sub_key(sub_key_raw)?,
         kind,
-        id: p::id(id, kind_name(kind))?,
+        id: object_id(kind, id)?,
         include: p::include(q),
     })
 }
@@ -85,7 +105,7 @@ pub async fn remove(
     if_match: Option<&str>,
 ) -> Handled {
     let sub_key = sub_key(sk)?;
-    let id = p::id(id, kind_name(kind))?;
+    let id = object_id(kind, id)?;
     let if_match = if_match.map(str::to_string);
     Ok(store.remove_object(sub_key, kind, id, if_match).await?)
 }
@@ -99,7 +119,7 @@ fn membership_list(
     Ok(MembershipList {
         sub_key: sub_key(sk)?,
         of,
-        id: p::id(id, kind_name(of))?,
+        id: object_id(of, id)?,
         include: p::membership_include(q, of),
         cut: p::cut(q, Listed::Memberships(of))?,
     })
@@ -109,6 +129,12 @@ fn membership_list(
 /// `/channels/{id}/uuids` (a channel's members).
 pub fn memberships(store: &Store, sk: &str, of: ObjectKind, id: &str, q: &Query) -> Handled {
     Ok(store.memberships_page(&membership_list(sk, of, id, q)?)?)
+}
+
+/// The channels a user's memberships PATCH sets or deletes (each needs [`JOIN_NEEDS`]).
+pub fn membership_channels(body: &[u8]) -> Result<Vec<String>, InputError> {
+    let (set, delete) = memberships_patch(ObjectKind::Uuid, body)?;
+    Ok(set.into_iter().map(|m| m.other).chain(delete).collect())
 }
 
 /// `PATCH` of the same paths with `{"set":[..],"delete":[..]}`: answers the page the query asks

@@ -13,9 +13,19 @@ use axum::body::Bytes;
 use serde_json::Value;
 
 use super::Handled;
+use super::object_params;
 use super::params::{self, InputError, Query};
+use super::touch::Permissions;
 use crate::server::render::presence::Listing;
 use crate::server::store::{Heartbeat, HereNow, Store};
+
+/// Access Manager: a heartbeat needs read on its channels (as here-now and state do); a leave
+/// needs nothing.
+pub const HEARTBEAT_NEEDS: Permissions = Permissions::READ;
+/// Access Manager: here-now needs read on every channel asked about (operations mapping:
+/// "Here Now: channel, read"). Where-now needs nothing ("None required"), and here-now of the
+/// whole keyset only the secret (see `http::routes::Credential`).
+pub const HERE_NOW_NEEDS: Permissions = Permissions::READ;
 
 /// Presence timeout when a request names none (the SDKs' `PRESENCE_TIMEOUT`).
 pub const DEFAULT_TIMEOUT_SECONDS: u64 = 300;
@@ -119,7 +129,7 @@ pub fn here_now(store: &Store, sub_key: &str, channels: Option<&str>, q: &Query)
 /// `GET /v2/presence/sub-key/{sk}/uuid/{uuid}`.
 pub fn where_now(store: &Store, sub_key: &str, uuid: &str) -> Handled {
     let sub_key = params::key(sub_key, "subscribe key")?;
-    let uuid = params::decode_segment(uuid, "uuid")?;
+    let uuid = object_params::id(uuid, "uuid")?;
     Ok(store.where_now(&sub_key, &uuid))
 }
 
@@ -129,16 +139,19 @@ mod tests {
 
     #[test]
     fn beats_read_uuid_timeout_and_state() {
-        let b = Beat::of(&Query::parse(Some(
-            "uuid=bob&heartbeat=60&state=%7B%22a%22%3A%7B%22mood%22%3A%22ok%22%7D%2C%22b%22%3A1%7D",
-        )))
+        let b = Beat::of(
+            &Query::parse(Some(
+                "uuid=bob&heartbeat=60&state=%7B%22a%22%3A%7B%22mood%22%3A%22ok%22%7D%2C%22b%22%3A1%7D",
+            ))
+            .unwrap(),
+        )
         .unwrap();
         assert_eq!(b.timeout, Duration::from_secs(60));
         assert_eq!(
             b.states,
             [("a".to_string(), r#"{"mood":"ok"}"#.to_string())]
         );
-        let q = |s: &str| Beat::of(&Query::parse(Some(s))).map(|b| b.timeout.as_secs());
+        let q = |s: &str| Beat::of(&Query::parse(Some(s)).unwrap()).map(|b| b.timeout.as_secs());
         assert_eq!(q("uuid=a"), Some(300));
         assert_eq!(q("uuid=a&heartbeat=0"), Some(300));
         assert_eq!(q("uuid=a&heartbeat=x"), Some(300));

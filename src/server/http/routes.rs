@@ -1,14 +1,18 @@
-//! Which endpoint a request is for, by its method and raw (still percent-encoded) path
-//! segments: [`Route`]. Each route also says which error shape it answers in
-//! ([`Route::family`]), which keys its signature covers ([`Route::keys`]) and which resource it
-//! touches with which permission ([`Route::touches`]), so that a per-endpoint permission check
-//! (Access Manager) can be slotted in front of every endpoint.
-//! It must not read bodies or parse parameters: the router and the endpoints do.
+//! Which endpoint a request is for ([`route`], by the raw segments of its path and its
+//! method), the error shape of its family, the keys its signature covers, and what Access
+//! Manager asks of it: which credential ([`Route::credential`]: none, a token, or the secret)
+//! and, for a token, what it touches ([`Route::touches`]: each channel, group or uuid object
+//! with the permission its endpoint declares, the channels a memberships PATCH names in its
+//! body included). An endpoint added to the server adds its variant here and declares both.
+//! It must not run an endpoint or decide on access.
 
 use axum::http::Method;
 
 use super::errors::Family;
+use crate::server::endpoints::params::{self, InputError, Query};
 use crate::server::endpoints::publish::{Source, Target};
+use crate::server::endpoints::touch::Touch;
+use crate::server::endpoints::{actions, history, objects, presence, publish, subscribe};
 use crate::server::sqlite::ObjectKind;
 
 /// What an App Context route does to one user or channel.
@@ -87,6 +91,30 @@ pub enum Route<'a> {
         id: &'a str,
         set: bool,
     },
+    /// Access Manager: mint a token (signed requests only).
+    Grant {
+        sub_key: &'a str,
+    },
+    /// Access Manager: revoke a token (signed requests only).
+    Revoke {
+        sub_key: &'a str,
+        token: &'a str,
+    },
+}
+
+/// What Access Manager (a server with a secret key) asks of a request before it runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    /// Nothing: the time, a presence leave and where-now (the service's "none required"). A
+    /// signature, when sent, must still hold.
+    None,
+    /// A valid token of this keyset (or the secret) granting everything the request
+    /// [touches](Route::touches); when it touches nothing (listing every user or channel), any
+    /// valid token.
+    Token,
+    /// The keyset's server only, a request signed with the secret: grant, revoke, and
+    /// here-now of the whole keyset (no channel to check a token against).
+    Secret,
 }
 
 fn object_kind(segment: &str) -> Option<ObjectKind> {
@@ -225,41 +253,10 @@ pub fn route<'a>(method: &Method, segments: &'a [&'a str]) -> Option<Route<'a>> 
                 },
             }
         }
+        ["v3", "pam", sk, "grant"] if post => Route::Grant { sub_key: sk },
+        ["v3", "pam", sk, "grant", token] if delete => Route::Revoke { sub_key: sk, token },
         _ => return None,
     })
-}
-
-/// What a request may need from an Access Manager token (reference access-manager-v3.md,
-/// "Permission bits" and "Permission per operation").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Permission {
-    Read,
-    Write,
-    Manage,
-    Delete,
-    Get,
-    Update,
-}
-
-/// The resource a request touches, named as in its path (raw, still percent-encoded).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Resource<'a> {
-    /// Nothing that needs a permission (time, leave).
-    Nothing,
-    /// The whole keyset (listing every user or channel, here-now of every channel).
-    Keyset,
-    /// One or more channels, comma-joined.
-    Channels(&'a str),
-    /// One user's metadata.
-    Uuid(&'a str),
-}
-
-/// One resource and the permission a request needs on it. A memberships PATCH also needs
-/// `join` (128) on each channel its body names: a check must read those from the body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Touch<'a> {
-    pub resource: Resource<'a>,
-    pub permission: Permission,
 }
 
 impl<'a> Route<'a> {
@@ -280,6 +277,124 @@ impl<'a> Route<'a> {
             }
             Route::Object { kind, .. } => Family::Objects(*kind),
             Route::Memberships { of, .. } => Family::Objects(*of),
+            Route::Grant { .. } | Route::Revoke { .. } => Family::Access,
+        }
+    }
+
+    /// Grant and revoke: Access Manager's own endpoints, which need a secret key on the server.
+    pub fn is_access_manager(&self) -> bool {
+        matches!(self, Route::Grant { .. } | Route::Revoke { .. })
+    }
+
+    /// What Access Manager asks of the request (see [`Credential`]).
+    pub fn credential(&self) -> Credential {
+        match self {
+            Route::Time | Route::Presence { leave: true, .. } | Route::WhereNow { .. } => {
+                Credential::None
+            }
+            Route::Grant { .. } | Route::Revoke { .. } | Route::HereNow { channels: None, .. } => {
+                Credential::Secret
+            }
+            _ => Credential::Token,
+        }
+    }
+
+    /// The largest body this endpoint takes, when it is below the server's limit.
+    pub fn max_body(&self) -> Option<usize> {
+        match self {
+            Route::AddAction { .. } => Some(actions::MAX_ADD_BODY_BYTES),
+            _ => None,
+        }
+    }
+
+    /// POST `/publish` or `/v2/publish`: signature v1 and v2-as-GET are also accepted.
+    pub fn is_publish_post(&self) -> bool {
+        matches!(
+            self,
+            Route::Publish(Target {
+                source: Source::Body | Source::LargeBody,
+                ..
+            })
+        )
+    }
+
+    /// What a request asking for a [`Credential::Token`] touches, each with the permission its
+    /// endpoint declares; nothing for the other routes, and for a page of every user or
+    /// channel. Channel names and object ids are decoded and checked here (and a memberships
+    /// PATCH's body, `body` inflated), so a bad one is a 400 first.
+    pub fn touches(&self, q: &Query, body: &[u8]) -> Result<Vec<Touch>, InputError> {
+        let each = |raw: &str, needs| -> Result<Vec<Touch>, InputError> {
+            let list = params::channel_list(raw)?;
+            Ok(list.into_iter().map(|c| Touch::channel(c, needs)).collect())
+        };
+        let one = |raw: &str, needs| Ok(vec![Touch::channel(params::channel(raw)?, needs)]);
+        let object = |kind: ObjectKind, raw: &str, needs| -> Result<Touch, InputError> {
+            let id = objects::object_id(kind, raw)?;
+            Ok(match kind {
+                ObjectKind::Uuid => Touch::uuid(id, needs),
+                ObjectKind::Channel => Touch::channel(id, needs),
+            })
+        };
+        match *self {
+            Route::Time
+            | Route::Grant { .. }
+            | Route::Revoke { .. }
+            | Route::Presence { leave: true, .. }
+            | Route::WhereNow { .. }
+            | Route::HereNow { channels: None, .. }
+            | Route::Object { id: None, .. } => Ok(Vec::new()),
+            Route::Publish(t) => one(t.channel, publish::NEEDS),
+            Route::Signal(t) => one(t.channel, publish::SIGNAL_NEEDS),
+            Route::AddAction { channel, .. } => one(channel, actions::ADD_NEEDS),
+            Route::RemoveAction { channel, .. } => one(channel, actions::REMOVE_NEEDS),
+            Route::ListActions { channel, .. } => one(channel, actions::LIST_NEEDS),
+            Route::History { channels, .. } => each(channels, history::NEEDS),
+            Route::MessageCounts { channels, .. } => each(channels, history::COUNTS_NEEDS),
+            Route::DeleteHistory { channels, .. } => each(channels, history::DELETE_NEEDS),
+            Route::Presence { channels, .. } => each(channels, presence::HEARTBEAT_NEEDS),
+            Route::HereNow {
+                channels: Some(channels),
+                ..
+            } => each(channels, presence::HERE_NOW_NEEDS),
+            Route::Subscribe { channels, .. } => {
+                let mut touches = each(channels, subscribe::NEEDS)?;
+                let groups = q.get("channel-group").unwrap_or_default();
+                touches.extend(
+                    groups
+                        .split(',')
+                        .filter(|g| !g.is_empty())
+                        .map(|g| Touch::group(g, subscribe::NEEDS)),
+                );
+                Ok(touches)
+            }
+            Route::Object {
+                kind,
+                id: Some(id),
+                method,
+                ..
+            } => {
+                let needs = match method {
+                    ObjectMethod::Get => objects::GET_NEEDS,
+                    ObjectMethod::Set => objects::SET_NEEDS,
+                    ObjectMethod::Remove => objects::REMOVE_NEEDS,
+                };
+                Ok(vec![object(kind, id, needs)?])
+            }
+            Route::Memberships { of, id, set, .. } => match (of, set) {
+                (_, false) => Ok(vec![object(of, id, objects::GET_NEEDS)?]),
+                (ObjectKind::Channel, true) => {
+                    Ok(vec![object(of, id, objects::SET_MEMBERS_NEEDS)?])
+                }
+                (ObjectKind::Uuid, true) => {
+                    let mut touches = vec![object(of, id, objects::SET_NEEDS)?];
+                    touches.extend(
+                        objects::membership_channels(body)?
+                            .into_iter()
+                            .map(|c| Touch::channel(c, objects::JOIN_NEEDS)),
+                    );
+                    Ok(touches)
+                }
+            },
         }
     }
 
@@ -287,6 +402,7 @@ impl<'a> Route<'a> {
     pub fn keys(&self) -> (&str, &str) {
         match *self {
             Route::Time => ("", ""),
+            Route::Grant { sub_key } | Route::Revoke { sub_key, .. } => (sub_key, ""),
             Route::Publish(t) | Route::Signal(t) => (t.sub_key, t.channel),
             Route::AddAction {
                 sub_key, channel, ..
@@ -310,73 +426,12 @@ impl<'a> Route<'a> {
             | Route::Memberships { sub_key, .. } => (sub_key, ""),
         }
     }
-
-    /// POST `/publish` or `/v2/publish`: signature v1 and v2-as-GET are also accepted.
-    pub fn is_publish_post(&self) -> bool {
-        matches!(
-            self,
-            Route::Publish(Target {
-                source: Source::Body | Source::LargeBody,
-                ..
-            })
-        )
-    }
-
-    /// The resource the request touches and the permission it needs there.
-    pub fn touches(&self) -> Touch<'a> {
-        use Permission::*;
-        let (resource, permission) = match *self {
-            Route::Time => (Resource::Nothing, Read),
-            Route::Publish(t) | Route::Signal(t) => (Resource::Channels(t.channel), Write),
-            Route::AddAction { channel, .. } => (Resource::Channels(channel), Write),
-            Route::RemoveAction { channel, .. } => (Resource::Channels(channel), Delete),
-            Route::ListActions { channel, .. } => (Resource::Channels(channel), Read),
-            Route::History { channels, .. }
-            | Route::MessageCounts { channels, .. }
-            | Route::Subscribe { channels, .. } => (Resource::Channels(channels), Read),
-            Route::DeleteHistory { channels, .. } => (Resource::Channels(channels), Delete),
-            Route::Presence { leave: true, .. } => (Resource::Nothing, Read),
-            Route::Presence { channels, .. } => (Resource::Channels(channels), Read),
-            Route::HereNow {
-                channels: Some(channels),
-                ..
-            } => (Resource::Channels(channels), Read),
-            Route::HereNow { channels: None, .. } => (Resource::Keyset, Read),
-            Route::WhereNow { uuid, .. } => (Resource::Uuid(uuid), Get),
-            Route::Object { id: None, .. } => (Resource::Keyset, Get),
-            Route::Object {
-                kind,
-                id: Some(id),
-                method,
-                ..
-            } => (
-                match kind {
-                    ObjectKind::Uuid => Resource::Uuid(id),
-                    ObjectKind::Channel => Resource::Channels(id),
-                },
-                match method {
-                    ObjectMethod::Get => Get,
-                    ObjectMethod::Set => Update,
-                    ObjectMethod::Remove => Delete,
-                },
-            ),
-            Route::Memberships { of, id, set, .. } => match (of, set) {
-                (ObjectKind::Uuid, false) => (Resource::Uuid(id), Get),
-                (ObjectKind::Uuid, true) => (Resource::Uuid(id), Update),
-                (ObjectKind::Channel, false) => (Resource::Channels(id), Get),
-                (ObjectKind::Channel, true) => (Resource::Channels(id), Manage),
-            },
-        };
-        Touch {
-            resource,
-            permission,
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pubnub::token::{Permissions, Resource};
 
     fn segs(path: &str) -> Vec<&str> {
         path.trim_start_matches('/').split('/').collect()
@@ -429,6 +484,18 @@ mod tests {
             })
         ));
         assert!(route(&Method::GET, &segs("/v1/nothing")).is_none());
+        assert!(matches!(
+            route(&Method::POST, &segs("/v3/pam/sk/grant")),
+            Some(Route::Grant { sub_key: "sk" })
+        ));
+        assert!(matches!(
+            route(&Method::DELETE, &segs("/v3/pam/sk/grant/qEF2%3D%3D")),
+            Some(Route::Revoke {
+                token: "qEF2%3D%3D",
+                ..
+            })
+        ));
+        assert!(route(&Method::GET, &segs("/v3/pam/sk/grant")).is_none());
     }
 
     #[test]
@@ -483,36 +550,144 @@ mod tests {
         assert!(route(&Method::GET, &segs("/v2/objects/sk/spaces/a")).is_none());
     }
 
+    type Touched = (Resource, String, Permissions);
+
+    /// The touches of `method path` with the query of `q` and `body`.
+    fn touched(method: Method, path: &str, q: &Query, body: &[u8]) -> Vec<Touched> {
+        let s = segs(path);
+        let r = route(&method, &s).expect("a route");
+        assert_eq!(r.credential(), Credential::Token, "{path}");
+        r.touches(q, body)
+            .unwrap()
+            .into_iter()
+            .map(|t| (t.resource, t.name, t.needs))
+            .collect()
+    }
+
+    fn ch(name: &str, needs: Permissions) -> Touched {
+        (Resource::Channel, name.to_string(), needs)
+    }
+
     #[test]
-    fn every_route_says_what_it_touches() {
-        let t = |m: Method, p: &str| {
-            let s = segs(p);
-            route(&m, &s).map(|r| format!("{:?}", r.touches()))
-        };
-        let touch = |resource, permission| {
-            Some(format!(
-                "{:?}",
-                Touch {
-                    resource,
-                    permission
-                }
-            ))
-        };
+    fn every_endpoint_declares_what_it_touches() {
+        let q = Query::parse(Some("channel-group=g1,g2")).unwrap();
+        let touches = |path: &str, method: Method| touched(method, path, &q, b"");
         assert_eq!(
-            t(Method::DELETE, "/v3/history/sub-key/sk/channel/c"),
-            touch(Resource::Channels("c"), Permission::Delete)
+            touches("/publish/pk/sk/0/a%231/0/%221%22", Method::GET),
+            [ch("a#1", Permissions::WRITE)]
         );
         assert_eq!(
-            t(Method::PATCH, "/v2/objects/sk/uuids/bob/channels"),
-            touch(Resource::Uuid("bob"), Permission::Update)
+            touches("/v1/message-actions/sk/channel/c/message/1", Method::POST),
+            [ch("c", Permissions::WRITE)]
         );
         assert_eq!(
-            t(Method::GET, "/v2/objects/sk/uuids"),
-            touch(Resource::Keyset, Permission::Get)
+            touches(
+                "/v1/message-actions/sk/channel/c/message/1/action/2",
+                Method::DELETE
+            ),
+            [ch("c", Permissions::DELETE)]
         );
         assert_eq!(
-            t(Method::GET, "/signal/pk/sk/0/c/0/1"),
-            touch(Resource::Channels("c"), Permission::Write)
+            touches("/v1/message-actions/sk/channel/c", Method::GET),
+            [ch("c", Permissions::READ)]
         );
+        assert_eq!(
+            touches("/v3/history/sub-key/sk/channel/a,b", Method::GET),
+            [ch("a", Permissions::READ), ch("b", Permissions::READ)]
+        );
+        assert_eq!(
+            touches("/v2/subscribe/sk/a/0", Method::GET),
+            [
+                ch("a", Permissions::READ),
+                (Resource::Group, "g1".into(), Permissions::READ),
+                (Resource::Group, "g2".into(), Permissions::READ)
+            ]
+        );
+        let s = segs("/v3/history/sub-key/sk/channel/a%2Cb");
+        assert!(route(&Method::GET, &s).unwrap().touches(&q, b"").is_err());
+    }
+
+    /// `METHOD path [body] => kind:name:permission ...` for each Chat SDK endpoint, `kind`
+    /// `channel` or `uuid` (a user object).
+    const CHAT_SDK_TOUCHES: &str = r#"
+GET /signal/pk/sk/0/c/0/1 => channel:c:write
+GET /v3/history/sub-key/sk/message-counts/a,b => channel:a:read channel:b:read
+DELETE /v3/history/sub-key/sk/channel/c => channel:c:delete
+GET /v2/presence/sub-key/sk/channel/a,b => channel:a:read channel:b:read
+GET /v2/presence/sub-key/sk/channel/a/heartbeat => channel:a:read
+GET /v2/objects/sk/uuids/b%40b => uuid:b@b:get
+PATCH /v2/objects/sk/uuids/bob => uuid:bob:update
+DELETE /v2/objects/sk/uuids/bob => uuid:bob:delete
+GET /v2/objects/sk/channels/c => channel:c:get
+PATCH /v2/objects/sk/channels/c => channel:c:update
+DELETE /v2/objects/sk/channels/c => channel:c:delete
+GET /v2/objects/sk/uuids/bob/channels => uuid:bob:get
+GET /v2/objects/sk/channels/c/uuids => channel:c:get
+PATCH /v2/objects/sk/channels/c/uuids {"set":[{"uuid":{"id":"bob"}}]} => channel:c:manage
+PATCH /v2/objects/sk/uuids/bob/channels {"set":[{"channel":{"id":"a"}}],"delete":[{"channel":{"id":"b"}}]} => uuid:bob:update channel:a:join channel:b:join
+GET /v2/objects/sk/uuids =>
+"#;
+
+    #[test]
+    fn the_chat_sdk_endpoints_declare_what_they_touch() {
+        let q = Query::parse(None).unwrap();
+        for line in CHAT_SDK_TOUCHES.lines().filter(|l| !l.is_empty()) {
+            let (request, expected) = line.split_once(" =>").unwrap();
+            let mut words = request.splitn(3, ' ');
+            let method: Method = words.next().unwrap().parse().unwrap();
+            let path = words.next().unwrap();
+            let body = words.next().unwrap_or_default().as_bytes();
+            let expected: Vec<Touched> = expected
+                .split_whitespace()
+                .map(|t| {
+                    let [kind, name, permission] = t.split(':').collect::<Vec<_>>()[..] else {
+                        panic!("{line}");
+                    };
+                    let resource = match kind {
+                        "uuid" => Resource::Uuid,
+                        _ => Resource::Channel,
+                    };
+                    (
+                        resource,
+                        name.into(),
+                        Permissions::named(permission).unwrap(),
+                    )
+                })
+                .collect();
+            assert_eq!(touched(method, path, &q, body), expected, "{line}");
+        }
+        let s = segs("/v2/objects/sk/uuids/bob/channels");
+        let r = route(&Method::PATCH, &s).unwrap();
+        assert!(
+            r.touches(&q, b"{nope").is_err(),
+            "a bad body is a 400 first"
+        );
+        let long = format!("/v2/objects/sk/uuids/{}", "a".repeat(93));
+        let s = segs(&long);
+        assert!(route(&Method::GET, &s).unwrap().touches(&q, b"").is_err());
+    }
+
+    #[test]
+    fn what_each_route_asks_for() {
+        let (get, post) = (Method::GET, Method::POST);
+        for (method, path, credential) in [
+            (&get, "/time/0", Credential::None),
+            (
+                &get,
+                "/v2/presence/sub-key/sk/channel/a/leave",
+                Credential::None,
+            ),
+            (&get, "/v2/presence/sub-key/sk/uuid/bob", Credential::None),
+            (&get, "/v2/presence/sub-key/sk", Credential::Secret),
+            (&post, "/v3/pam/sk/grant", Credential::Secret),
+            (&get, "/v2/objects/sk/channels", Credential::Token),
+        ] {
+            let s = segs(path);
+            assert_eq!(
+                route(method, &s).unwrap().credential(),
+                credential,
+                "{path}"
+            );
+        }
     }
 }

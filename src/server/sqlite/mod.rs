@@ -1,7 +1,8 @@
 //! The bottom layer, beside [`super::render`]: SQLite itself. Opening a connection (the schema
 //! and its version, the settings every connection gets), every statement the server runs on
-//! messages and actions ([`queries`]) and on App Context ([`objects`]), the row types they read
-//! into and write from, and [`StoreError`], what storage fails with.
+//! messages and actions ([`queries`]), on App Context ([`objects`]) and on revoked Access
+//! Manager tokens ([`revocations`]), the row types they read into and write from, and
+//! [`StoreError`], what storage fails with.
 //!
 //! Plain functions over a `&Connection`: no threads, no caches, no server state. It must not
 //! import anything else of the server, and it never renders JSON.
@@ -11,6 +12,7 @@ mod datasync;
 mod error;
 mod objects;
 mod queries;
+mod revocations;
 mod rows;
 mod schema;
 
@@ -24,5 +26,6 @@ pub use queries::{
     insert_action, insert_message, is_empty_channel, visit_message_actions, visit_newest_actions,
     visit_newest_messages,
 };
+pub use revocations::{insert_revocation, live_revocations};
 pub use rows::{ActionRow, MessageRecord, MessageRow, Range};
 pub use schema::{max_stored_timetoken, open_reader, open_writer};

@@ -11,6 +11,7 @@ use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 
 use super::error::StoreError;
+use super::revocations::REVOCATIONS_TABLE;
 
 /// How long a connection waits for another process's lock (creating the database, a write)
 /// before it reports the database busy.
@@ -115,6 +116,7 @@ pub fn open_writer(path: &Path) -> Result<Connection, StoreError> {
     conn.pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES)?;
     tune(&conn)?;
     migrate(&conn)?;
+    conn.execute_batch(REVOCATIONS_TABLE)?;
     Ok(conn)
 }
 

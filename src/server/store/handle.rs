@@ -27,10 +27,11 @@ use super::clock::Clock;
 use super::hub::{Hub, RING_CAPACITY};
 use super::occupancy::Presence;
 use super::readers::Readers;
+use super::revoked::Revoked;
 use super::write_ops::{WriteDone, WriteOp};
 use super::writer::{self, Job};
 use crate::pubnub::Timetoken;
-use crate::server::sqlite::{StoreError, max_stored_timetoken, open_writer};
+use crate::server::sqlite::{StoreError, live_revocations, max_stored_timetoken, open_writer};
 
 struct Inner {
     path: PathBuf,
@@ -41,6 +42,7 @@ struct Inner {
     hub: Arc<Hub>,
     caches: Arc<Caches>,
     presence: Presence,
+    revoked: Revoked,
     writer_thread: Mutex<Option<JoinHandle<()>>>,
 }
 
@@ -63,6 +65,8 @@ impl Store {
     pub(crate) fn open(path: &Path) -> Result<Store, StoreError> {
         let conn = open_writer(path)?;
         let floor = max_stored_timetoken(&conn)?.max(Timetoken::now().get());
+        let now = u64::try_from(Timetoken::now().unix_seconds()).unwrap_or(0);
+        let revoked = Revoked::new(live_revocations(&conn, now)?);
         let clock = Arc::new(Clock::new(floor));
         let hub = Arc::new(Hub::new(RING_CAPACITY));
         let caches = Arc::new(Caches::default());
@@ -87,6 +91,7 @@ impl Store {
                 hub,
                 caches,
                 presence: Presence::default(),
+                revoked,
                 writer_thread: Mutex::new(Some(writer_thread)),
             }),
         })
@@ -118,6 +123,10 @@ impl Store {
     /// Who is present where (in memory).
     pub(super) fn presence(&self) -> &Presence {
         &self.inner.presence
+    }
+
+    pub(super) fn revoked(&self) -> &Revoked {
+        &self.inner.revoked
     }
 
     pub(super) fn changes(&self) -> &ChangeProbe {

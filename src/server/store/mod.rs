@@ -14,7 +14,9 @@
 //!   cut by [`listing`]);
 //! - live events: [`Store::cursor`] and [`Store::poll`] for subscribe long polls ([`live`]);
 //! - presence: who is on which channel, in memory ([`occupancy`], answered by [`presence`]);
-//! - the one clock ([`clock`]), and noticing other processes' commits ([`changes`]).
+//! - the one clock ([`clock`]), and noticing other processes' commits ([`changes`]);
+//! - revoked Access Manager tokens: [`Store::revoke_token`], [`Store::is_revoked`]
+//!   ([`revocations`]).
 //!
 //! Below the endpoints, above [`super::views`], [`super::render`] and [`super::sqlite`]: it
 //! knows nothing of HTTP (no requests, statuses or error bodies), and answers in
@@ -36,6 +38,8 @@ mod outcome;
 mod presence;
 mod read;
 mod readers;
+mod revocations;
+mod revoked;
 mod write_ops;
 mod writer;
 mod writes;

@@ -13,6 +13,8 @@ pub enum WriteDone {
     Added(StoredAction),
     Removed,
     Inserted,
+    /// An Access Manager token revoked.
+    Revoked,
     /// A user or channel as stored after a PATCH.
     Object(ObjectRow),
 }

@@ -14,7 +14,7 @@ use crate::pubnub::{ActionEventKind, StoredAction, Timetoken};
 use crate::server::render::subscribe::{Published, action_item, message_item, signal_item};
 use crate::server::sqlite::{
     MessageRecord, StoreError, delete_action, delete_messages, find_action, insert_action,
-    insert_message,
+    insert_message, insert_revocation,
 };
 use crate::server::views::Committed;
 
@@ -79,6 +79,12 @@ pub enum WriteOp {
         channel: String,
         action: StoredAction,
     },
+    /// An Access Manager token revoked (by its signature) until it would expire.
+    Revoke {
+        sub_key: String,
+        signature: Vec<u8>,
+        expires_at: u64,
+    },
 }
 
 impl NewMessage {
@@ -137,11 +143,12 @@ impl WriteOp {
         }
     }
 
-    /// `(sub key, channel)` whose messages or actions it writes, if any.
+    /// `(sub key, channel)` whose messages or actions it writes; `None` for a write to no
+    /// channel (App Context, a revocation).
     pub fn channel(&self) -> Option<(&str, &str)> {
         Some(match self {
             WriteOp::Publish(m) | WriteOp::Signal(m) => (&m.sub_key, &m.channel),
-            WriteOp::Object(_) => return None,
+            WriteOp::Object(_) | WriteOp::Revoke { .. } => return None,
             WriteOp::DeleteMessages {
                 sub_key, channel, ..
             }
@@ -308,6 +315,14 @@ fn apply_one(
                 true => Ok((WriteDone::Inserted, None)),
                 false => refused(StoreError::Conflict),
             }
+        }
+        WriteOp::Revoke {
+            sub_key,
+            signature,
+            expires_at,
+        } => {
+            insert_revocation(conn, sub_key, signature, *expires_at)?;
+            Ok((WriteDone::Revoked, None))
         }
     }
 }
