@@ -5,6 +5,8 @@ mod common;
 
 #[path = "server_wire/access.rs"]
 mod access;
+#[path = "server_wire/access_chat.rs"]
+mod access_chat;
 #[path = "server_wire/actions.rs"]
 mod actions;
 #[path = "server_wire/basics.rs"]
