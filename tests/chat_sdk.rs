@@ -5,8 +5,9 @@
 //!
 //! The scenario (`tests/js/chat_scenario.mjs`) runs once per server and prints one JSON line per
 //! step; each test below reads the steps of its area from that cached report, so a failure names
-//! the area. Two servers: an open one for the chat flow, and one with a secret key where the SDK
-//! acts as the keyset's server (signing every request) and sets restrictions.
+//! the area. Two servers: an open one for the chat flow, and one with a secret key (Access
+//! Manager on) where the SDK acts as the keyset's server (signing every request), sets
+//! restrictions and grants a user a token that user's SDK then runs with.
 //!
 //! Where an expected value is the service's (not the SDK's), the comment says where it comes
 //! from: "kmp" is the Chat SDK's source (github.com/pubnub/kmp-chat at c52188d3, the commit that
@@ -587,6 +588,23 @@ fn signed_messages() {
         (&unsigned["refused"], &unsigned["statusCode"]),
         (&json!(true), &json!(403))
     );
+}
+
+#[test]
+fn tokens() {
+    // Access Manager as a chat app uses it: the keyset's server grants dave a token bound to him
+    // (his user: get, update; the room: read, write, get, join), and dave's Chat SDK, holding
+    // only that token, creates his user at init, joins the room (a memberships PATCH, which
+    // needs join on it), sends, and lists users (no per-user grant needed), but is refused
+    // (403) when it writes another user's App Context.
+    let run = signed_run();
+    let t = run.ok("tokens.user");
+    assert_eq!(without(&t["user"], &["updated"]), bare_user("dave"));
+    run.updated(&t["user"]["updated"]);
+    assert_eq!(t["joined"], ROOM);
+    run.tt(&t["timetoken"]);
+    assert_eq!(t["listedUsers"], true);
+    assert_eq!(t["othersRefusedStatus"], 403);
 }
 
 #[test]

@@ -5,8 +5,8 @@
 //
 // Without a secret key it runs the whole chat flow (users, channels, conversations, memberships,
 // messages, reactions, edits, deletes, threads, reports, read receipts, unread counts, typing,
-// presence); with one, it runs as the keyset's server and checks signing and moderation
-// restrictions. It prints one JSON line per step: {"step", "ok", ...what the SDK returned} or
+// presence); with one, it runs as the keyset's server and checks signing, moderation
+// restrictions, and a user running with a token the server granted. It prints one JSON line per step: {"step", "ok", ...what the SDK returned} or
 // {"step", "ok": false, "error", "failedRequests"}. Every step catches its own error and has a
 // timeout, so one failing step does not hide the others. The Rust test asserts the values; this
 // script only reports them. The last line is {"step": "done"}.
@@ -872,6 +872,37 @@ async function serverFlow() {
       return { refused: true, statusCode: opt(describeError(e).status?.statusCode) };
     }
     return { refused: false };
+  });
+
+  // A user of the app, as Access Manager has them: the keyset's server grants dave a token bound
+  // to him (his own user; the room: read, write, get, join) and his Chat SDK runs with it alone.
+  await step("tokens.user", async () => {
+    const token = await need(admin, "init.admin").sdk.grantToken({
+      ttl: 60,
+      authorized_uuid: "dave",
+      resources: {
+        uuids: { dave: { get: true, update: true } },
+        channels: { [ROOM]: { read: true, write: true, get: true, join: true } },
+      },
+    });
+    const dave = await Chat.init(chatConfig("dave", { secretKey: undefined, authKey: token }));
+    const r = must(await dave.getChannel(ROOM), "getChannel (the room)");
+    const membership = await r.join();
+    const tt = String((await r.sendText("Hello with a token")).timetoken);
+    const everyone = await dave.getUsers();
+    let othersRefused = null;
+    try {
+      await dave.sdk.objects.setUUIDMetadata({ uuid: "bob", data: { name: "Mallory" } });
+    } catch (e) {
+      othersRefused = opt(describeError(e).status?.statusCode);
+    }
+    return {
+      user: userJson(dave.currentUser),
+      joined: membership.channel.id,
+      timetoken: tt,
+      listedUsers: everyone.users.length > 0,
+      othersRefusedStatus: othersRefused,
+    };
   });
 
   const changes = collector();
