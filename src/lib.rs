@@ -22,6 +22,8 @@ pub mod pubnub;
 #[cfg(feature = "server")]
 pub mod server;
 #[cfg(feature = "app")]
+pub mod synth;
+#[cfg(feature = "app")]
 pub mod synthetic;
 #[cfg(feature = "app")]
 pub mod text;

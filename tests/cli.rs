@@ -13,6 +13,8 @@ mod moderation;
 mod new_user;
 #[path = "cli/serve.rs"]
 mod serve;
+#[path = "cli/synth.rs"]
+mod synth;
 
 use std::collections::{BTreeMap, BTreeSet};
 

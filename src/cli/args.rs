@@ -211,7 +211,9 @@ impl Command {
                 | ActionsCommand::Add { channel, .. }
                 | ActionsCommand::Remove { channel, .. },
             )
-            | Command::Demo(DemoCommand::Seed { channel, .. }) => Some(channel),
+            | Command::Demo(
+                DemoCommand::Seed { channel, .. } | DemoCommand::Synth { channel, .. },
+            ) => Some(channel),
             Command::Serve { .. }
             | Command::Config(_)
             | Command::Grant(_)
@@ -293,6 +295,32 @@ pub enum DemoCommand {
         #[arg(value_parser = channel)]
         channel: String,
         /// Seed even when the channel already has messages (adds another copy).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Fill a channel with a large synthetic history, the same every time: MESSAGES messages
+    /// ten seconds apart from 2025-01-01 with ACTIONS reactions and read receipts spread over
+    /// them by USERS users, three of them 🦄 by `needle-finder` (something rare to search
+    /// for). With the embedded server (no --origin) or --db it writes the database directly,
+    /// in bulk (a million actions in about ten seconds); otherwise through the API, one
+    /// request per message and per action.
+    Synth {
+        #[arg(value_parser = channel)]
+        channel: String,
+        /// Number of messages.
+        #[arg(long, default_value_t = 1_000)]
+        messages: usize,
+        /// Number of actions, spread evenly over the messages.
+        #[arg(long, default_value_t = 10_000)]
+        actions: usize,
+        /// Number of distinct authors (user00, user01, ...).
+        #[arg(long, default_value_t = crate::synthetic::USERS)]
+        users: usize,
+        /// Write into this database file directly (a `reactions serve --db` file; a running
+        /// server notices and reads the new rows).
+        #[arg(long)]
+        db: Option<PathBuf>,
+        /// Fill even when the channel already has messages or actions.
         #[arg(long)]
         force: bool,
     },

@@ -1,9 +1,19 @@
 //! `demo seed`: the demo conversation written through the API, into an empty channel unless
-//! forced.
+//! forced; `demo synth`: a large synthetic channel ([`crate::synth`]), written into the
+//! database directly when it is local, else through the API.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use super::error::{CommandError, api};
 use super::output::write_line;
+use super::target::Target;
+use crate::config::{Backend, Connection, Paths};
 use crate::pubnub::{self, Client};
+use crate::server::{Store, StoreError};
+use crate::synth::Filled;
+use crate::synthetic::Shape;
 
 /// Seeds `channel` with the demo conversation.
 pub async fn seed(
@@ -37,4 +47,116 @@ async fn has_messages(client: &Client, channel: &str) -> Result<bool, CommandErr
         .await
         .map_err(api("demo seed"))?;
     Ok(!newest.messages.is_empty())
+}
+
+/// What `demo synth` was asked for.
+pub struct SynthRequest {
+    pub channel: String,
+    pub shape: Shape,
+    /// A database file to write directly.
+    pub db: Option<PathBuf>,
+    pub force: bool,
+}
+
+/// Fills a channel with a synthetic history: into the database directly for the embedded
+/// server or `--db`, else through the API. Says on stderr how far it has come.
+pub async fn synth(
+    connection: &Connection,
+    paths: &Paths,
+    asked: SynthRequest,
+) -> Result<(), CommandError> {
+    if let Some(why) = asked.shape.problem() {
+        return Err(CommandError::Usage(why));
+    }
+    let db = match (&asked.db, &connection.backend) {
+        (Some(db), _) => Some(db.clone()),
+        (None, Backend::Embedded) => Some(paths.database()),
+        (None, Backend::Remote { .. }) => None,
+    };
+    let started = Instant::now();
+    let filled = match db {
+        Some(db) => synth_into_db(&db, &connection.subscribe_key, &asked).await?,
+        None => synth_via_api(connection, paths, &asked).await?,
+    };
+    write_line(format_args!(
+        "filled {}: {} messages, {} actions in {:.1} s",
+        asked.channel,
+        filled.messages,
+        filled.actions,
+        started.elapsed().as_secs_f64()
+    ))?;
+    Ok(())
+}
+
+async fn synth_into_db(
+    db: &Path,
+    sub_key: &str,
+    asked: &SynthRequest,
+) -> Result<Filled, CommandError> {
+    let failed = |e: StoreError| CommandError::Other(format!("demo synth: {}: {e}", db.display()));
+    let path = db.to_path_buf();
+    let store = tokio::task::spawn_blocking(move || Store::open(&path))
+        .await
+        .map_err(|e| CommandError::Other(format!("demo synth: {e}")))?
+        .map_err(failed)?;
+    let filled = async {
+        if !asked.force && !store.is_empty_channel(sub_key, &asked.channel).await? {
+            return Err(StoreError::Invalid(format!(
+                "{} already has messages or actions; use --force to fill it anyway",
+                asked.channel
+            )));
+        }
+        let total = asked.shape.messages;
+        crate::synth::fill_store(&store, sub_key, &asked.channel, asked.shape, |n| {
+            progress(format_args!("{n} of {total} messages written"));
+        })
+        .await
+    }
+    .await;
+    progress_done();
+    store.close().await;
+    filled.map_err(failed)
+}
+
+async fn synth_via_api(
+    connection: &Connection,
+    paths: &Paths,
+    asked: &SynthRequest,
+) -> Result<Filled, CommandError> {
+    let target = Target::open(connection, paths).await?;
+    let config = connection.client_config(&target.origin);
+    let filled = async {
+        let client = Client::new(config.clone()).map_err(api("demo synth"))?;
+        if !asked.force && has_messages(&client, &asked.channel).await? {
+            return Err(CommandError::Other(format!(
+                "{} already has messages; use --force to fill it anyway",
+                asked.channel
+            )));
+        }
+        let total = asked.shape.actions;
+        crate::synth::fill_via_client(&config, &asked.channel, asked.shape, |n| {
+            progress(format_args!("{n} of {total} actions added"));
+        })
+        .await
+        .map_err(api("demo synth"))
+    }
+    .await;
+    progress_done();
+    target.close().await;
+    filled
+}
+
+/// Says how far a long fill has come, on one line of a terminal's stderr (nothing when stderr
+/// is not a terminal: a script sees only the result).
+fn progress(what: std::fmt::Arguments<'_>) {
+    if std::io::stderr().is_terminal() {
+        eprint!("\r{what}");
+    }
+}
+
+/// Ends the progress line.
+fn progress_done() {
+    if std::io::stderr().is_terminal() {
+        eprintln!();
+    }
 }

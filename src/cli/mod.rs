@@ -76,6 +76,28 @@ pub async fn run(
     if let Some(channel) = command.channel() {
         check_channel(channel)?;
     }
+    if let Command::Demo(DemoCommand::Synth {
+        channel,
+        messages,
+        actions,
+        users,
+        db,
+        force,
+    }) = command
+    {
+        let shape = crate::synthetic::Shape {
+            messages,
+            actions,
+            users,
+        };
+        let asked = demo::SynthRequest {
+            channel,
+            shape,
+            db,
+            force,
+        };
+        return demo::synth(connection, paths, asked).await;
+    }
     // With Access Manager, what the credentials allow decides moderation, and asking for it
     // without them is refused before anything is sent.
     let access = match command.channel() {
@@ -170,6 +192,9 @@ async fn run_with_client(
         Command::Demo(DemoCommand::Seed { channel, force }) => {
             demo::seed(client, config, &channel, force).await
         }
+        Command::Demo(DemoCommand::Synth { .. }) => Err(CommandError::Other(
+            "internal: demo synth is handled before connecting".into(),
+        )),
         Command::Grant(args) => {
             let channel = settings.channel.as_deref();
             token::grant(client, args, channel, &settings.default_channel).await

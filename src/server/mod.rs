@@ -37,7 +37,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use endpoints::access::AccessClock;
-pub use store::{Store, StoreError};
+pub use store::{SeedMessage, Store, StoreError};
 
 /// The publish key signatures are checked against when a secret key is set and none is given.
 pub const DEFAULT_PUBLISH_KEY: &str = "demo";

@@ -57,7 +57,7 @@ pub use objects::{
     SetObject,
 };
 pub use presence::{Heartbeat, HereNow};
-pub use write_ops::NewMessage;
+pub use write_ops::{NewMessage, SeedMessage};
 pub use writes::{NewAction, Removal, channel_name_problem};
 
 pub use crate::server::sqlite::StoreError;

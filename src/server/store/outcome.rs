@@ -13,6 +13,8 @@ pub enum WriteDone {
     Added(StoredAction),
     Removed,
     Inserted,
+    /// Seeded in bulk: how many rows were new.
+    InsertedMany(usize),
     /// An Access Manager token revoked.
     Revoked,
     /// A user or channel as stored after a PATCH.

@@ -34,6 +34,15 @@ pub struct NewMessage {
     pub store: bool,
 }
 
+/// A message seeded with its own timetoken.
+#[derive(Debug, Clone)]
+pub struct SeedMessage {
+    pub timetoken: u64,
+    pub publisher: String,
+    /// Compact JSON text.
+    pub payload: String,
+}
+
 /// One write.
 #[derive(Debug, Clone)]
 pub enum WriteOp {
@@ -78,6 +87,14 @@ pub enum WriteOp {
         sub_key: String,
         channel: String,
         action: StoredAction,
+    },
+    /// Seeding in bulk: messages and actions of one channel as given, no live event; rows
+    /// already stored are left as they are.
+    InsertMany {
+        sub_key: String,
+        channel: String,
+        messages: Vec<SeedMessage>,
+        actions: Vec<StoredAction>,
     },
     /// An Access Manager token revoked (by its signature) until it would expire.
     Revoke {
@@ -162,6 +179,9 @@ impl WriteOp {
                 sub_key, channel, ..
             }
             | WriteOp::InsertAction {
+                sub_key, channel, ..
+            }
+            | WriteOp::InsertMany {
                 sub_key, channel, ..
             } => (sub_key, channel),
         })
@@ -316,6 +336,42 @@ fn apply_one(
                 false => refused(StoreError::Conflict),
             }
         }
+        WriteOp::InsertMany {
+            sub_key,
+            channel,
+            messages,
+            actions,
+        } => {
+            let newest = messages
+                .iter()
+                .map(|m| m.timetoken)
+                .chain(
+                    actions
+                        .iter()
+                        .map(|a| a.action_timetoken.get().max(a.message_timetoken.get())),
+                )
+                .max();
+            if let Some(newest) = newest {
+                clock.observe(Timetoken(newest));
+            }
+            let mut inserted = 0;
+            for m in messages {
+                let record = MessageRecord {
+                    sub_key,
+                    channel,
+                    tt: m.timetoken,
+                    publisher: &m.publisher,
+                    payload: &m.payload,
+                    meta: None,
+                    custom_message_type: None,
+                };
+                inserted += usize::from(insert_message(conn, &record)?);
+            }
+            for a in actions {
+                inserted += usize::from(insert_action(conn, sub_key, channel, a)?);
+            }
+            Ok((WriteDone::InsertedMany(inserted), None))
+        }
         WriteOp::Revoke {
             sub_key,
             signature,
@@ -366,8 +422,9 @@ pub fn committed<'a>(op: &'a WriteOp, done: &'a WriteDone) -> Option<Committed<'
             message_tt: *message_tt,
             action_tt: *action_tt,
         },
-        (WriteOp::DeleteMessages { .. }, WriteDone::Removed) => {
-            Committed::MessagesDeleted { sub_key, channel }
+        (WriteOp::DeleteMessages { .. }, WriteDone::Removed)
+        | (WriteOp::InsertMany { .. }, WriteDone::InsertedMany(_)) => {
+            Committed::Rewritten { sub_key, channel }
         }
         _ => return None,
     })

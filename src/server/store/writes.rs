@@ -7,7 +7,7 @@
 use serde_json::Value;
 
 use super::handle::Store;
-use super::write_ops::{NewMessage, WriteDone, WriteOp};
+use super::write_ops::{NewMessage, SeedMessage, WriteDone, WriteOp};
 use crate::pubnub::{StoredAction, Timetoken};
 use crate::server::sqlite::{self, StoreError};
 
@@ -153,6 +153,41 @@ impl Store {
         })
         .await
         .map(|_| ())
+    }
+
+    /// Stores many messages and actions of one channel as given, in one write (one
+    /// transaction): seeding a large channel quickly. Rows already stored stay as they are;
+    /// returns how many were new. No live event is sent; the channel's views are dropped and
+    /// built again when read. The clock stays ahead of every timetoken.
+    pub async fn insert_many(
+        &self,
+        sub_key: &str,
+        channel: &str,
+        messages: Vec<SeedMessage>,
+        actions: Vec<StoredAction>,
+    ) -> Result<usize, StoreError> {
+        let tts: Vec<Timetoken> = messages
+            .iter()
+            .map(|m| Timetoken(m.timetoken))
+            .chain(
+                actions
+                    .iter()
+                    .flat_map(|a| [a.action_timetoken, a.message_timetoken]),
+            )
+            .max()
+            .into_iter()
+            .collect();
+        check_seed(channel, &tts)?;
+        let op = WriteOp::InsertMany {
+            sub_key: sub_key.to_string(),
+            channel: channel.to_string(),
+            messages,
+            actions,
+        };
+        match self.write(op).await? {
+            WriteDone::InsertedMany(n) => Ok(n),
+            other => Err(unexpected(other)),
+        }
     }
 
     /// Whether the channel has neither messages nor actions.

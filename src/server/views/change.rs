@@ -21,9 +21,10 @@ pub enum Committed<'a> {
         message_tt: u64,
         action_tt: u64,
     },
-    /// A range of the channel's messages was deleted with their actions: its views go and are
-    /// built again on the next read (a rare write, so no view replays it).
-    MessagesDeleted {
+    /// Many rows of the channel changed at once (a range of messages deleted with their
+    /// actions, a bulk seed): its views go and are built again when read (a rare write, so no
+    /// view replays it).
+    Rewritten {
         sub_key: &'a str,
         channel: &'a str,
     },
@@ -40,7 +41,7 @@ impl Committed<'_> {
             | Committed::ActionRemoved {
                 sub_key, channel, ..
             }
-            | Committed::MessagesDeleted { sub_key, channel } => (sub_key, channel),
+            | Committed::Rewritten { sub_key, channel } => (sub_key, channel),
         }
     }
 }

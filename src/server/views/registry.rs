@@ -232,7 +232,7 @@ impl<D: ViewData> Views<D> {
             let Some(entry) = inner.entry(sub_key, channel) else {
                 continue;
             };
-            if let Committed::MessagesDeleted { .. } = c {
+            if let Committed::Rewritten { .. } = c {
                 // A build under way finds its entry gone and is not installed.
                 let bytes = match &entry.state {
                     State::Ready(view) => view_bytes(view),

@@ -189,7 +189,7 @@ fn a_history_delete_drops_the_view_and_any_build_under_way() {
             .is_some()
     );
     assert!(ready(&views, "a").is_some());
-    let deleted = Committed::MessagesDeleted {
+    let deleted = Committed::Rewritten {
         sub_key: "sk",
         channel: "a",
     };
