@@ -13,6 +13,8 @@ mod moderation;
 mod new_user;
 #[path = "cli/serve.rs"]
 mod serve;
+#[path = "cli/stream.rs"]
+mod stream;
 #[path = "cli/synth.rs"]
 mod synth;
 
@@ -449,23 +451,23 @@ fn demo_seed_writes_the_conversation_and_list_all_follows_every_page() {
     let tts = timetokens(&every, "action_timetoken");
     let numbers: Vec<u64> = tts.iter().map(|t| t.parse().unwrap()).collect();
     assert!(
-        numbers.windows(2).all(|w| w[0] < w[1]),
-        "oldest first, no repeats"
+        numbers.windows(2).all(|w| w[0] > w[1]),
+        "--all: newest first, no repeats"
     );
+    let newest: Vec<Value> = every[..100].iter().rev().cloned().collect();
     assert_eq!(
-        every[every.len() - 100..],
-        one_page[..],
-        "the newest 100 are the page"
+        newest, one_page,
+        "the newest 100 are the page (oldest first)"
     );
     assert_eq!(
         list(&["--all", "--limit", "30"]),
         every,
         "smaller pages, same result"
     );
-    let from = &tts[tts.len() - 45];
+    let from = &tts[44];
     assert_eq!(
         list(&["--all", "--limit", "20", "--end", from]),
-        every[every.len() - 45..]
+        every[..45]
     );
 }
 
@@ -717,7 +719,7 @@ fn without_origin_or_keys_commands_share_the_embedded_database_in_the_data_dir()
         .json();
     let all = listed(env.run(&["actions", "list", ch, "--all", "--json"]));
     assert_eq!(all.len(), every.len() + 1);
-    assert_eq!(all.last(), Some(&added));
+    assert_eq!(all.first(), Some(&added), "--all: newest first");
 
     // Errors are one line here too: the embedded server's own logging stays off stderr.
     let line = env

@@ -8,6 +8,7 @@ use super::error::{CommandError, api};
 use super::lookup;
 use super::moderate::{Moderator, describe};
 use super::output::{Table, note, time_cells, warn, write, write_line};
+use super::stream::{Document, Format, Listing};
 use crate::pubnub::{Client, MessageAction, StoredAction, Timetoken};
 
 /// Runs one `actions` subcommand and prints its result.
@@ -25,6 +26,7 @@ pub async fn run(
             limit,
             all,
             json,
+            jsonl,
         } => {
             let mut request = client
                 .get_message_actions()
@@ -33,14 +35,21 @@ pub async fn run(
             if let Some(limit) = limit {
                 request = request.limit(limit);
             }
-            let actions = if all {
-                let mut all = request
-                    .pager()
-                    .collect_all()
-                    .await
-                    .map_err(api("actions list"))?;
-                all.sort_by_key(|a| a.action_timetoken);
-                all
+            let mut listing = Listing::new(
+                Format::of(json, jsonl),
+                Document {
+                    open: r#"{"actions":["#.to_string(),
+                    close: "]}",
+                    empty: r#"{"actions":[]}"#,
+                },
+                &ACTION_COLUMNS,
+            );
+            if all {
+                // Pages come newest first; each is written newest first as it arrives.
+                let mut pager = request.pager();
+                while let Some(page) = pager.next_page().await.map_err(api("actions list"))? {
+                    write_actions(&mut listing, page.iter().rev())?;
+                }
             } else {
                 let page = request.execute().await.map_err(api("actions list"))?;
                 if let (Some(more), Some(oldest)) = (&page.more, page.actions.first()) {
@@ -51,13 +60,9 @@ pub async fn run(
                         page.actions.len()
                     ));
                 }
-                page.actions
-            };
-            if json {
-                write_line(json!({ "actions": actions }))?;
-            } else {
-                write(&actions_table(&actions))?;
+                write_actions(&mut listing, page.actions.iter())?;
             }
+            listing.finish()?;
         }
         ActionsCommand::Add {
             channel,
@@ -163,25 +168,44 @@ async fn remove_own(
     Ok((found, done.warning))
 }
 
+/// The columns of `actions list`.
+const ACTION_COLUMNS: [&str; 6] = [
+    "ACTION_TIMETOKEN",
+    "LOCAL_TIME",
+    "MESSAGE_TIMETOKEN",
+    "UUID",
+    "TYPE",
+    "VALUE",
+];
+
+/// Writes one page of actions in the listing's format.
+fn write_actions<'a>(
+    listing: &mut Listing,
+    actions: impl Iterator<Item = &'a StoredAction>,
+) -> std::io::Result<()> {
+    if !listing.is_table() {
+        return listing.json_page(actions);
+    }
+    listing.table_page(actions.map(action_row).collect())
+}
+
+/// An action's cells under [`ACTION_COLUMNS`].
+fn action_row(a: &StoredAction) -> Vec<String> {
+    let [tt, local] = time_cells(a.action_timetoken);
+    vec![
+        tt,
+        local,
+        a.message_timetoken.to_string(),
+        a.uuid.clone(),
+        a.action_type.clone(),
+        a.value.clone(),
+    ]
+}
+
 fn actions_table(actions: &[StoredAction]) -> String {
-    let mut table = Table::new(&[
-        "ACTION_TIMETOKEN",
-        "LOCAL_TIME",
-        "MESSAGE_TIMETOKEN",
-        "UUID",
-        "TYPE",
-        "VALUE",
-    ]);
+    let mut table = Table::new(&ACTION_COLUMNS);
     for a in actions {
-        let [tt, local] = time_cells(a.action_timetoken);
-        table.row(vec![
-            tt,
-            local,
-            a.message_timetoken.to_string(),
-            a.uuid.clone(),
-            a.action_type.clone(),
-            a.value.clone(),
-        ]);
+        table.row(action_row(a));
     }
     table.render()
 }

@@ -106,7 +106,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Show a channel's history, newest last (one page unless --all).
+    /// Show a channel's history: the newest page, newest last, or with --all every page, newest
+    /// first.
     History {
         #[arg(value_parser = channel)]
         channel: String,
@@ -122,13 +123,16 @@ pub enum Command {
         /// Include each message's actions.
         #[arg(long)]
         actions: bool,
-        /// Follow every page back to the first message (or to --end); --max is then the page
-        /// size.
+        /// Follow every page back to the first message (or to --end), writing each page as it
+        /// arrives, newest first; --max is then the page size.
         #[arg(long)]
         all: bool,
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
+        /// Print one JSON object a line (each message with its channel).
+        #[arg(long, conflicts_with = "json")]
+        jsonl: bool,
     },
     /// Message actions: list, add, remove.
     #[command(subcommand)]
@@ -235,7 +239,8 @@ fn parse_json(text: &str) -> Result<serde_json::Value, String> {
 
 #[derive(Debug, Subcommand)]
 pub enum ActionsCommand {
-    /// List a channel's actions, oldest first (one page unless --all).
+    /// List a channel's actions: the newest page, oldest first, or with --all every page,
+    /// newest first.
     List {
         #[arg(value_parser = channel)]
         channel: String,
@@ -248,12 +253,16 @@ pub enum ActionsCommand {
         /// Page size (1-100).
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100))]
         limit: Option<u32>,
-        /// Follow every page back to the first action (or to --end).
+        /// Follow every page back to the first action (or to --end), writing each page as it
+        /// arrives, newest first.
         #[arg(long)]
         all: bool,
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
+        /// Print one JSON object a line.
+        #[arg(long, conflicts_with = "json")]
+        jsonl: bool,
     },
     /// Add an action to a message.
     Add {

@@ -1,12 +1,11 @@
 //! `history`: a channel's messages, optionally with their actions, as columns or as the JSON
 //! the SDKs document.
 
-use std::collections::BTreeMap;
-
 use serde_json::{Value, json};
 
 use super::error::{CommandError, api};
-use super::output::{Table, note, time_cells, write, write_line};
+use super::output::{note, time_cells};
+use super::stream::{Document, Format, Listing};
 use crate::pubnub::{Client, HistoryMessage, Timetoken};
 use crate::text;
 
@@ -19,7 +18,7 @@ pub struct HistoryRequest {
     pub actions: bool,
     /// Every page, not only the newest.
     pub all: bool,
-    pub json: bool,
+    pub format: Format,
 }
 
 /// Fetches one page of history (or with `all` every page) and prints it. When one page leaves
@@ -35,12 +34,22 @@ pub async fn run(client: &Client, asked: HistoryRequest) -> Result<(), CommandEr
     if let Some(max) = asked.max {
         request = request.max(max);
     }
-    let messages = if asked.all {
-        request
-            .pager()
-            .collect_all()
-            .await
-            .map_err(api("history"))?
+    let channel = serde_json::to_string(&asked.channel).map_err(std::io::Error::other)?;
+    let mut listing = Listing::new(
+        asked.format,
+        Document {
+            open: format!(r#"{{"channels":{{{channel}:["#),
+            close: "]}}",
+            empty: r#"{"channels":{}}"#,
+        },
+        &columns(asked.actions),
+    );
+    if asked.all {
+        // Pages come newest first; each is written newest first as it arrives.
+        let mut pager = request.pager();
+        while let Some(page) = pager.next_page().await.map_err(api("history"))? {
+            write_messages(&mut listing, &asked, page.iter().rev())?;
+        }
     } else {
         let page_size = request.effective_max();
         let page = request.execute().await.map_err(api("history"))?;
@@ -56,13 +65,9 @@ pub async fn run(client: &Client, asked: HistoryRequest) -> Result<(), CommandEr
                 oldest,
             ));
         }
-        page.messages
-    };
-    if asked.json {
-        write_line(history_json(&messages))?;
-    } else {
-        write(&history_table(&messages, asked.actions))?;
+        write_messages(&mut listing, &asked, page.messages.iter())?;
     }
+    listing.finish()?;
     Ok(())
 }
 
@@ -103,26 +108,48 @@ fn fewer_than_all(
     )
 }
 
-fn history_table(messages: &[HistoryMessage], with_actions: bool) -> String {
+/// The columns of `history` (ACTIONS only with `--actions`).
+fn columns(with_actions: bool) -> Vec<&'static str> {
     let mut headers = vec!["TIMETOKEN", "LOCAL_TIME", "UUID", "MESSAGE"];
     if with_actions {
         headers.push("ACTIONS");
     }
-    let mut table = Table::new(&headers);
-    for m in messages {
-        let [tt, local] = time_cells(m.timetoken);
-        let mut row = vec![
-            tt,
-            local,
-            m.uuid.clone().unwrap_or_default(),
-            text::truncate(&text::single_line(&m.text()), 60),
-        ];
-        if with_actions {
-            row.push(action_summary(m));
+    headers
+}
+
+/// Writes one page of messages in the listing's format.
+fn write_messages<'a>(
+    listing: &mut Listing,
+    asked: &HistoryRequest,
+    messages: impl Iterator<Item = &'a HistoryMessage>,
+) -> std::io::Result<()> {
+    match asked.format {
+        Format::Json => listing.json_page(messages.map(message_json)),
+        Format::Jsonl => listing.json_page(messages.map(|m| {
+            let mut item = message_json(m);
+            item["channel"] = json!(m.channel);
+            item
+        })),
+        Format::Table => {
+            let rows = messages.map(|m| message_row(m, asked.actions)).collect();
+            listing.table_page(rows)
         }
-        table.row(row);
     }
-    table.render()
+}
+
+/// A message's cells under [`columns`].
+fn message_row(m: &HistoryMessage, with_actions: bool) -> Vec<String> {
+    let [tt, local] = time_cells(m.timetoken);
+    let mut row = vec![
+        tt,
+        local,
+        m.uuid.clone().unwrap_or_default(),
+        text::truncate(&text::single_line(&m.text()), 60),
+    ];
+    if with_actions {
+        row.push(action_summary(m));
+    }
+    row
 }
 
 /// `reaction:👍×3 receipt:read×4` for one message.
@@ -136,21 +163,17 @@ fn action_summary(message: &HistoryMessage) -> String {
     parts.join(" ")
 }
 
-/// `{"channels": {ch: [{message, timetoken, uuid, meta, actions}]}}`, as the SDKs name them.
-fn history_json(messages: &[HistoryMessage]) -> Value {
-    let mut channels: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
-    for m in messages {
-        let mut item = json!({ "message": m.message, "timetoken": m.timetoken });
-        if let Some(uuid) = &m.uuid {
-            item["uuid"] = json!(uuid);
-        }
-        if let Some(meta) = &m.meta {
-            item["meta"] = meta.clone();
-        }
-        if !m.actions.is_empty() {
-            item["actions"] = json!(m.actions);
-        }
-        channels.entry(&m.channel).or_default().push(item);
+/// `{message, timetoken, uuid, meta, actions}`, as the SDKs name them.
+fn message_json(m: &HistoryMessage) -> Value {
+    let mut item = json!({ "message": m.message, "timetoken": m.timetoken });
+    if let Some(uuid) = &m.uuid {
+        item["uuid"] = json!(uuid);
     }
-    json!({ "channels": channels })
+    if let Some(meta) = &m.meta {
+        item["meta"] = meta.clone();
+    }
+    if !m.actions.is_empty() {
+        item["actions"] = json!(m.actions);
+    }
+    item
 }

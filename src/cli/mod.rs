@@ -16,6 +16,7 @@ mod lookup;
 mod moderate;
 mod output;
 mod publish;
+mod stream;
 mod target;
 mod token;
 
@@ -174,6 +175,7 @@ async fn run_with_client(
             actions,
             all,
             json,
+            jsonl,
         } => {
             let asked = history::HistoryRequest {
                 channel,
@@ -182,7 +184,7 @@ async fn run_with_client(
                 end,
                 actions,
                 all,
-                json,
+                format: stream::Format::of(json, jsonl),
             };
             history::run(client, asked).await
         }

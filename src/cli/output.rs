@@ -41,21 +41,28 @@ impl Table {
                     .unwrap_or(0)
             })
             .collect();
-        let mut out = String::new();
-        for row in &self.rows {
-            let mut line = String::new();
-            for (i, cell) in row.iter().enumerate() {
-                line.push_str(cell);
-                if i + 1 < row.len() {
-                    let pad = widths[i].saturating_sub(cell.width()) + 2;
-                    line.extend(std::iter::repeat_n(' ', pad));
-                }
-            }
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-        out
+        self.rows
+            .iter()
+            .map(|row| padded_line(row, &widths))
+            .collect()
     }
+}
+
+/// One line of cells padded to `widths`, two spaces apart (the last cell is not padded), with
+/// its newline.
+pub fn padded_line(cells: &[String], widths: &[usize]) -> String {
+    let mut line = String::new();
+    for (i, cell) in cells.iter().enumerate() {
+        line.push_str(cell);
+        if i + 1 < cells.len() {
+            let width = widths.get(i).copied().unwrap_or(0);
+            let pad = width.saturating_sub(cell.width()) + 2;
+            line.extend(std::iter::repeat_n(' ', pad));
+        }
+    }
+    let mut line = line.trim_end().to_string();
+    line.push('\n');
+    line
 }
 
 /// A timetoken and its local time, as two cells.

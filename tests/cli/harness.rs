@@ -164,6 +164,20 @@ impl Env {
         self.run_on_pipes(&[], args, false)
     }
 
+    /// Starts `reactions ARGS` with stdout piped and stderr dropped, for a test that reads the
+    /// output while the command runs; the guard kills it when dropped.
+    pub fn spawn(&self, args: &[&str]) -> (ChildGuard, std::process::ChildStdout) {
+        let mut child = self
+            .command()
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("spawn reactions {}: {e}", args.join(" ")));
+        let stdout = child.stdout.take().expect("piped stdout");
+        (ChildGuard(child), stdout)
+    }
+
     fn run_on_pipes(&self, vars: &[(&str, &str)], args: &[&str], read_stdout: bool) -> Run {
         let mut cmd = self.command();
         cmd.args(args)

@@ -210,8 +210,9 @@ fn history_says_when_it_shows_fewer_than_asked_and_all_pages_through_everything(
     let tts: Vec<&str> = every
         .iter()
         .map(|m| m["timetoken"].as_str().unwrap())
+        .rev()
         .collect();
-    assert_eq!(tts, all);
+    assert_eq!(tts, all, "--all: newest first");
     assert!(
         every
             .iter()
