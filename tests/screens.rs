@@ -833,7 +833,7 @@ fn page_keys_on_the_actions_screen_move_a_screen_of_rows() {
     let moved = s
         .app
         .actions
-        .display_from(None, &s.app.symbols)
+        .display_from(None)
         .position(|r| r.action.action_tt == selected)
         .expect("listed");
     // At 100x30 the list shows 27 rows (below the tab bar and the header, above the status

@@ -3,13 +3,16 @@
 //!
 //! Rows are kept oldest first in a `VecDeque` (older pages prepend in O(page)); removed rows are
 //! tombstoned rather than shifted (their action timetokens kept aside, so a row stays 32
-//! bytes), and compacted once they are many.
+//! bytes), and compacted once they are many. With a filter, the rows shown are walked through
+//! the filter's matches ([`Filter`]), so that a filter few rows pass costs what it shows, not
+//! what is loaded.
 
 use std::collections::{HashSet, VecDeque};
 
 use foldhash::fast::RandomState;
 
 use super::action::ActionOnMessage;
+use super::action_filter::Filter;
 use super::load::Load;
 use super::symbols::Symbols;
 use crate::pubnub::Timetoken;
@@ -42,8 +45,8 @@ pub struct ActionsView {
     pub pages: Pages,
     /// The selected row's action timetoken.
     pub selected: Option<Timetoken>,
-    /// Lower-cased filter text; empty shows everything.
-    pub filter: String,
+    /// The filter (empty shows everything) and its matches among the loaded rows.
+    filter: Filter,
     /// The filter is being typed.
     pub editing_filter: bool,
 }
@@ -93,6 +96,7 @@ impl ActionsView {
     pub fn clear(&mut self) {
         self.rows.clear();
         self.tombstones.clear();
+        self.filter.clear_rows();
         self.next_start = None;
         self.pages = Pages::First(Load::Idle);
     }
@@ -105,20 +109,27 @@ impl ActionsView {
         !self.tombstones.is_empty() && self.tombstones.contains(&row.action.action_tt)
     }
 
-    /// Merges a page (ascending). Returns how many rows were new.
-    pub fn merge_page(&mut self, page: Vec<ActionOnMessage>, more: Option<Timetoken>) -> usize {
+    /// Merges a page (ascending), each new row matched against the filter once. Returns how
+    /// many rows were new.
+    pub fn merge_page(
+        &mut self,
+        page: Vec<ActionOnMessage>,
+        more: Option<Timetoken>,
+        symbols: &Symbols,
+    ) -> usize {
         self.pages = Pages::Loaded(Load::Idle);
         self.next_start = more;
         let oldest = self.rows.front().map(|r| r.action.action_tt);
         let mut added = 0;
         if oldest.is_none_or(|o| page.last().is_some_and(|l| l.action.action_tt < o)) {
             for row in page.into_iter().rev() {
+                self.filter.add(&row, symbols);
                 self.rows.push_front(row);
                 added += 1;
             }
         } else {
             for row in page {
-                added += usize::from(self.insert(row));
+                added += usize::from(self.insert(row, symbols));
             }
         }
         // After a reload the selected row may be gone: then the newest is selected.
@@ -130,7 +141,8 @@ impl ActionsView {
 
     /// Inserts a live or confirmed action (or brings back one whose removal failed); false
     /// when it is already listed.
-    pub fn insert(&mut self, row: ActionOnMessage) -> bool {
+    pub fn insert(&mut self, row: ActionOnMessage, symbols: &Symbols) -> bool {
+        self.filter.add(&row, symbols);
         match self.position(row.action.action_tt) {
             Ok(i) if self.tombstones.remove(&row.action.action_tt) => {
                 self.rows[i] = row;
@@ -149,14 +161,12 @@ impl ActionsView {
     }
 
     /// Tombstones a removed action; the selection moves to a neighbour.
-    pub fn remove(&mut self, action_tt: Timetoken, symbols: &Symbols) -> bool {
+    pub fn remove(&mut self, action_tt: Timetoken) -> bool {
         if self.get(action_tt).is_none() {
             return false;
         }
         if self.selected == Some(action_tt) {
-            self.selected = self
-                .step(action_tt, 1, symbols)
-                .or_else(|| self.step(action_tt, -1, symbols));
+            self.selected = self.step(action_tt, 1).or_else(|| self.step(action_tt, -1));
         }
         self.tombstones.insert(action_tt);
         if self.tombstones.len() > 1024 && self.tombstones.len() * 2 > self.rows.len() {
@@ -174,20 +184,20 @@ impl ActionsView {
             .filter(|r| !self.is_removed(r))
     }
 
-    /// Whether `row` passes the filter (user, type or value contains it).
-    pub fn matches(&self, row: &ActionOnMessage, symbols: &Symbols) -> bool {
-        if self.is_removed(row) {
-            return false;
-        }
-        if self.filter.is_empty() {
-            return true;
-        }
-        let has = |s: &str| s.to_lowercase().contains(&self.filter);
-        let a = &row.action;
-        has(symbols.raw(a.uuid))
-            || has(symbols.raw(a.kind))
-            || has(symbols.raw(a.value))
-            || has(symbols.glyph(a.value))
+    /// The filter text (lower-cased); empty shows everything.
+    pub fn filter(&self) -> &str {
+        self.filter.text()
+    }
+
+    /// Sets the filter (lower-cased) and finds what it matches among the loaded rows.
+    pub fn set_filter(&mut self, text: &str, symbols: &Symbols) {
+        self.filter.set(text, symbols, &self.rows);
+    }
+
+    /// Whether `row` is shown: not removed, and it passes the filter (user, type or value
+    /// contains it).
+    pub fn matches(&self, row: &ActionOnMessage) -> bool {
+        !self.is_removed(row) && self.filter.has(row.action.action_tt)
     }
 
     /// The newest visible row strictly older than index `before` (exclusive).
@@ -200,63 +210,55 @@ impl ActionsView {
     }
 
     /// Visible rows in display order (newest first) starting at `from` (inclusive), filtered.
-    pub fn display_from<'a>(
-        &'a self,
+    pub fn display_from(
+        &self,
         from: Option<Timetoken>,
-        symbols: &'a Symbols,
-    ) -> impl Iterator<Item = &'a ActionOnMessage> + 'a {
+    ) -> Box<dyn Iterator<Item = &ActionOnMessage> + '_> {
+        if !self.filter.is_empty() {
+            return Box::new(self.filter.newest_first(from).filter_map(|tt| self.get(tt)));
+        }
         let end = match from.map(|tt| self.position(tt)) {
             Some(Ok(i)) => i + 1,
             Some(Err(i)) => i,
             None => self.rows.len(),
         };
-        self.rows
-            .range(..end)
-            .rev()
-            .filter(move |r| self.matches(r, symbols))
+        Box::new(self.rows.range(..end).rev().filter(|r| !self.is_removed(r)))
     }
 
     /// Visible rows newer than `tt` (exclusive), nearest first.
-    pub fn display_before<'a>(
-        &'a self,
-        tt: Timetoken,
-        symbols: &'a Symbols,
-    ) -> impl Iterator<Item = &'a ActionOnMessage> + 'a {
+    pub fn display_before(&self, tt: Timetoken) -> Box<dyn Iterator<Item = &ActionOnMessage> + '_> {
+        if !self.filter.is_empty() {
+            return Box::new(self.filter.newer_than(tt).filter_map(|tt| self.get(tt)));
+        }
         let start = match self.position(tt) {
             Ok(i) => i + 1,
             Err(i) => i,
         };
-        self.rows
-            .range(start..)
-            .filter(move |r| self.matches(r, symbols))
+        Box::new(self.rows.range(start..).filter(|r| !self.is_removed(r)))
     }
 
     /// The visible row `n` steps from `tt` in display order (positive = older), clamped to
     /// the ends; `None` when nothing is visible.
-    pub fn step(&self, tt: Timetoken, n: isize, symbols: &Symbols) -> Option<Timetoken> {
+    pub fn step(&self, tt: Timetoken, n: isize) -> Option<Timetoken> {
         if n >= 0 {
             let mut last = None;
-            for (i, r) in self.display_from(Some(tt), symbols).enumerate() {
+            for (i, r) in self.display_from(Some(tt)).enumerate() {
                 last = Some(r.action.action_tt);
                 if i as isize == n {
                     break;
                 }
             }
-            last.or_else(|| {
-                self.display_before(tt, symbols)
-                    .next()
-                    .map(|r| r.action.action_tt)
-            })
+            last.or_else(|| self.display_before(tt).next().map(|r| r.action.action_tt))
         } else {
             let mut last = None;
-            for (i, r) in self.display_before(tt, symbols).enumerate() {
+            for (i, r) in self.display_before(tt).enumerate() {
                 last = Some(r.action.action_tt);
                 if i as isize + 1 == -n {
                     break;
                 }
             }
             last.or_else(|| {
-                self.display_from(Some(tt), symbols)
+                self.display_from(Some(tt))
                     .next()
                     .map(|r| r.action.action_tt)
             })
@@ -264,25 +266,26 @@ impl ActionsView {
     }
 
     /// How many visible rows are older than the selection (to decide when to load more).
-    pub fn visible_older_than(&self, tt: Timetoken, symbols: &Symbols, cap: usize) -> usize {
-        self.display_from(Some(tt), symbols)
-            .skip(1)
-            .take(cap)
-            .count()
+    pub fn visible_older_than(&self, tt: Timetoken, cap: usize) -> usize {
+        self.display_from(Some(tt)).skip(1).take(cap).count()
     }
 
     /// Newest visible row.
-    pub fn newest(&self, symbols: &Symbols) -> Option<Timetoken> {
-        self.display_from(None, symbols)
-            .next()
-            .map(|r| r.action.action_tt)
+    pub fn newest(&self) -> Option<Timetoken> {
+        self.display_from(None).next().map(|r| r.action.action_tt)
     }
 
     /// Oldest visible row.
-    pub fn oldest(&self, symbols: &Symbols) -> Option<Timetoken> {
+    pub fn oldest(&self) -> Option<Timetoken> {
+        if !self.filter.is_empty() {
+            return self
+                .filter
+                .oldest_first()
+                .find(|tt| self.get(*tt).is_some());
+        }
         self.rows
             .iter()
-            .find(|r| self.matches(r, symbols))
+            .find(|r| !self.is_removed(r))
             .map(|r| r.action.action_tt)
     }
 
@@ -292,15 +295,15 @@ impl ActionsView {
     }
 
     /// Makes sure the selection is on a visible row after the filter changed.
-    pub fn reselect(&mut self, symbols: &Symbols) {
+    pub fn reselect(&mut self) {
         let visible = self
             .selected
             .and_then(|tt| self.get(tt))
-            .is_some_and(|r| self.matches(r, symbols));
+            .is_some_and(|r| self.matches(r));
         if !visible {
             self.selected = match self.selected {
-                Some(tt) => self.step(tt, 0, symbols),
-                None => self.newest(symbols),
+                Some(tt) => self.step(tt, 0),
+                None => self.newest(),
             };
         }
     }
@@ -323,8 +326,8 @@ mod tests {
         }
     }
 
-    fn shown(v: &ActionsView, s: &Symbols) -> Vec<u64> {
-        v.display_from(None, s)
+    fn shown(v: &ActionsView) -> Vec<u64> {
+        v.display_from(None)
             .map(|r| r.action.action_tt.get())
             .collect()
     }
@@ -334,15 +337,16 @@ mod tests {
         let mut s = Symbols::new();
         let mut v = ActionsView::default();
         let page = vec![row(&mut s, 30, "a", "👍"), row(&mut s, 40, "b", "👍")];
-        v.merge_page(page, Some(Timetoken(30)));
+        v.merge_page(page, Some(Timetoken(30)), &s);
         assert_eq!(v.selected, Some(Timetoken(40)));
         let older = vec![row(&mut s, 10, "a", "😂"), row(&mut s, 20, "c", "👍")];
-        v.merge_page(older, None);
-        assert_eq!(shown(&v, &s), [40, 30, 20, 10]);
+        v.merge_page(older, None, &s);
+        assert_eq!(shown(&v), [40, 30, 20, 10]);
         assert_eq!(v.next_start, None);
-        assert!(v.insert(row(&mut s, 50, "d", "🎉")));
-        assert!(!v.insert(row(&mut s, 50, "d", "🎉")));
-        assert_eq!(shown(&v, &s)[0], 50);
+        let new = row(&mut s, 50, "d", "🎉");
+        assert!(v.insert(new, &s));
+        assert!(!v.insert(new, &s));
+        assert_eq!(shown(&v)[0], 50);
     }
 
     #[test]
@@ -354,22 +358,18 @@ mod tests {
             row(&mut s, 20, "bob", "thumbsup"),
             row(&mut s, 30, "alice", "😂"),
         ];
-        v.merge_page(page, None);
-        v.filter = "alice".into();
-        assert_eq!(shown(&v, &s), [30, 10]);
-        assert_eq!(v.step(Timetoken(30), 1, &s), Some(Timetoken(10)));
-        assert_eq!(v.step(Timetoken(10), -1, &s), Some(Timetoken(30)));
+        v.merge_page(page, None, &s);
+        v.set_filter("alice", &s);
+        assert_eq!(shown(&v), [30, 10]);
+        assert_eq!(v.step(Timetoken(30), 1), Some(Timetoken(10)));
+        assert_eq!(v.step(Timetoken(10), -1), Some(Timetoken(30)));
         assert_eq!(
-            v.step(Timetoken(10), 5, &s),
+            v.step(Timetoken(10), 5),
             Some(Timetoken(10)),
             "clamped at the end"
         );
-        v.filter = "👍".into();
-        assert_eq!(
-            shown(&v, &s),
-            [20, 10],
-            "shortcode values match by their emoji"
-        );
+        v.set_filter("👍", &s);
+        assert_eq!(shown(&v), [20, 10], "shortcode values match by their emoji");
     }
 
     #[test]
@@ -377,11 +377,11 @@ mod tests {
         let mut s = Symbols::new();
         let mut v = ActionsView::default();
         let page = vec![row(&mut s, 10, "a", "👍"), row(&mut s, 20, "b", "👍")];
-        v.merge_page(page, None);
+        v.merge_page(page, None, &s);
         assert_eq!(v.selected, Some(Timetoken(20)));
-        assert!(v.remove(Timetoken(20), &s));
+        assert!(v.remove(Timetoken(20)));
         assert_eq!(v.selected, Some(Timetoken(10)));
         assert_eq!(v.len(), 1);
-        assert!(!v.remove(Timetoken(20), &s));
+        assert!(!v.remove(Timetoken(20)));
     }
 }

@@ -52,9 +52,9 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
         },
         Action::Back => match app.screen {
             Screen::Details(view) => app.screen = view.back(),
-            Screen::Actions if !app.actions.filter.is_empty() => {
-                app.actions.filter.clear();
-                app.actions.reselect(&app.symbols);
+            Screen::Actions if !app.actions.filter().is_empty() => {
+                app.actions.set_filter("", &app.symbols);
+                app.actions.reselect();
             }
             _ => app.notice = None,
         },
@@ -170,13 +170,12 @@ fn move_selection(app: &mut App, step: Step, commands: &mut Vec<Command>) {
             }
         }
         Screen::Actions => {
-            let symbols = &app.symbols;
             let view = &app.actions;
-            app.actions.selected = match (step, view.selected.or_else(|| view.newest(symbols))) {
+            app.actions.selected = match (step, view.selected.or_else(|| view.newest())) {
                 (_, None) => None,
-                (Step::First, _) => view.newest(symbols),
-                (Step::Last, _) => view.oldest(symbols),
-                (Step::By(delta), Some(current)) => view.step(current, delta, symbols),
+                (Step::First, _) => view.newest(),
+                (Step::Last, _) => view.oldest(),
+                (Step::By(delta), Some(current)) => view.step(current, delta),
             };
             loading::prefetch_actions(app, commands);
         }
@@ -310,19 +309,21 @@ fn on_filter_key(
     action: Option<Action>,
     commands: &mut Vec<Command>,
 ) -> bool {
+    let mut text = app.actions.filter().to_string();
     match (key.text(), action) {
-        (Some(c), _) => app.actions.filter.extend(c.to_lowercase()),
+        (Some(c), _) => text.extend(c.to_lowercase()),
         (None, Some(Action::Cancel)) => {
-            app.actions.filter.clear();
+            text.clear();
             app.actions.editing_filter = false;
         }
         (None, Some(Action::Choose)) => app.actions.editing_filter = false,
         (None, Some(Action::Erase)) => {
-            app.actions.filter.pop();
+            text.pop();
         }
         _ => return false,
     }
-    app.actions.reselect(&app.symbols);
+    app.actions.set_filter(&text, &app.symbols);
+    app.actions.reselect();
     loading::prefetch_actions(app, commands);
     true
 }

@@ -11,6 +11,10 @@ use super::{
 use crate::pubnub::token::Permissions;
 use crate::pubnub::{ActionEventKind, HistoryPage, LiveEvent, StoredAction, Timetoken};
 
+/// Rows loaded below the selection before the next Actions page is asked for, at least (a
+/// screen's worth when the screen is taller).
+const PREFETCH_MIN_ROWS: usize = 10;
+
 /// Asks once for the texts of the messages a page of actions refers to that neither the
 /// Timeline nor an earlier fetch has: the newest 100 messages of their time span.
 fn fetch_missing_texts(app: &mut App, actions: &[StoredAction], commands: &mut Vec<Command>) {
@@ -67,16 +71,17 @@ pub(super) fn load_actions(app: &mut App, start: Option<Timetoken>, commands: &m
     });
 }
 
-/// Loads the next Actions page when the selection nears the oldest loaded row (counting only
-/// rows that pass the filter).
+/// Loads the next Actions page when fewer rows than a screen (counting only rows that pass the
+/// filter) are loaded below the selection: a filter searches on until the screen is full.
 pub(super) fn prefetch_actions(app: &mut App, commands: &mut Vec<Command>) {
     let Some(next) = app.actions.next_start else {
         return;
     };
+    let wanted = app.measured.actions_rows.max(PREFETCH_MIN_ROWS);
     let near_end = app
         .actions
         .selected
-        .is_none_or(|tt| app.actions.visible_older_than(tt, &app.symbols, 10) < 10);
+        .is_none_or(|tt| app.actions.visible_older_than(tt, wanted) < wanted);
     if near_end && !app.actions.is_loading() {
         load_actions(app, Some(next), commands);
     }
@@ -221,11 +226,11 @@ pub(super) fn on_result(
                         .map(|a| ActionOnMessage::from_stored(a, &mut app.symbols))
                         .collect();
                     let more = page.more.and_then(|m| m.start);
-                    app.actions.merge_page(rows, more);
+                    app.actions.merge_page(rows, more, &app.symbols);
                     app.loaded();
-                    if !app.actions.filter.is_empty() {
+                    if !app.actions.filter().is_empty() {
                         // A filter searches on, page after page, until it fills a screen.
-                        app.actions.reselect(&app.symbols);
+                        app.actions.reselect();
                         prefetch_actions(app, commands);
                     }
                     fetch_missing_texts(app, &page.actions, commands);
@@ -294,7 +299,7 @@ pub(super) fn on_live(app: &mut App, event: LiveEvent) -> bool {
                     let on_timeline = app.timeline.apply_added(&action, &mut app.symbols);
                     let listed = app.actions.is_loaded() && {
                         let row = ActionOnMessage::from_stored(&action, &mut app.symbols);
-                        app.actions.insert(row)
+                        app.actions.insert(row, &app.symbols)
                     };
                     on_timeline || listed
                 }
@@ -302,7 +307,7 @@ pub(super) fn on_live(app: &mut App, event: LiveEvent) -> bool {
                     let on_timeline = app
                         .timeline
                         .apply_removed(action.message_timetoken, action.action_timetoken);
-                    let listed = app.actions.remove(action.action_timetoken, &app.symbols);
+                    let listed = app.actions.remove(action.action_timetoken);
                     on_timeline || listed
                 }
             }

@@ -5,6 +5,7 @@
 //! behaviour is therefore a plain unit test.
 
 pub mod action;
+pub mod action_filter;
 pub mod actions_view;
 pub mod chips;
 pub mod details;

@@ -232,7 +232,7 @@ pub(super) fn start_remove(
         e.state = EntryState::Removing(op);
         message.changed();
     }
-    app.actions.remove(action.action_tt, &app.symbols);
+    app.actions.remove(action.action_tt);
     commands.push(Command::RemoveAction {
         op,
         message_tt,
@@ -270,7 +270,7 @@ pub(super) fn on_added(
                 message.changed();
             }
             if app.actions.is_loaded() {
-                app.actions.insert(row);
+                app.actions.insert(row, &app.symbols);
             }
             if let Some(w) = warning {
                 app.info(format!("{shown} added, but: {w}"));
@@ -318,7 +318,7 @@ pub(super) fn on_removed(
         Err(pubnub::Error::NothingToDelete { .. }) => {
             // Someone removed it first: the view catches up, and nobody was moderated.
             app.timeline.apply_removed(message_tt, action_tt);
-            app.actions.remove(action_tt, &app.symbols);
+            app.actions.remove(action_tt);
             if moderated {
                 app.info(format!(
                     "{owner_label}'s {what} was already gone; nothing removed"
@@ -327,7 +327,7 @@ pub(super) fn on_removed(
         }
         Ok(_) => {
             app.timeline.apply_removed(message_tt, action_tt);
-            app.actions.remove(action_tt, &app.symbols);
+            app.actions.remove(action_tt);
             if moderated {
                 let audit = app.begin(Op::Audit);
                 commands.push(Command::AppendAudit {
@@ -352,7 +352,7 @@ pub(super) fn on_removed(
                 message.changed();
             }
             if app.actions.is_loaded() {
-                app.actions.insert(target);
+                app.actions.insert(target, &app.symbols);
             }
             let excerpt = app.message_excerpt(message_tt, 30);
             let whose = if owner == app.me {

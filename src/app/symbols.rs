@@ -13,6 +13,18 @@ use crate::text::{flags_as_text, single_line};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Sym(u32);
 
+impl Sym {
+    /// Its place in the interner, 0 for the first symbol interned: for tables over symbols.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+
+    /// The symbol at `index` (one that was interned when `index < Symbols::len()`).
+    pub fn at(index: usize) -> Sym {
+        Sym(index as u32)
+    }
+}
+
 #[derive(Debug)]
 struct Entry {
     raw: Box<str>,

@@ -11,6 +11,7 @@ use super::popups::filter_hint;
 use super::timeline::local;
 use super::{Hits, retry_hint, theme};
 use crate::app::action::ActionOnMessage;
+use crate::app::actions_view::ActionsView;
 use crate::app::keymap::Action;
 use crate::app::{App, MouseTarget};
 use crate::pubnub::Timetoken;
@@ -52,20 +53,20 @@ impl ActionsTableView {
             true => newest,
             false => self
                 .top
-                .filter(|tt| view.get(*tt).is_some_and(|r| view.matches(r, &app.symbols))),
+                .filter(|tt| view.get(*tt).is_some_and(|r| view.matches(r))),
         };
         let top = kept.unwrap_or(selected);
         if selected > top {
             return Some(selected);
         }
         let within = view
-            .display_from(Some(top), &app.symbols)
+            .display_from(Some(top))
             .take(rows)
             .any(|r| r.action.action_tt == selected);
         if within {
             Some(top)
         } else {
-            view.step(selected, -(rows as isize - 1), &app.symbols)
+            view.step(selected, -(rows as isize - 1))
         }
     }
 
@@ -74,7 +75,7 @@ impl ActionsTableView {
             return;
         }
         let view = &app.actions;
-        let filter_line = view.editing_filter || !view.filter.is_empty();
+        let filter_line = view.editing_filter || !view.filter().is_empty();
         let list_height = area.height as usize - 1 - usize::from(filter_line);
         self.rows = list_height;
         let header = format!(
@@ -87,12 +88,12 @@ impl ActionsTableView {
         buf.set_string(area.x + 1, area.y, header, theme::title());
         let mut y = area.y + 1;
         // Found once a frame: with a filter that few rows pass it is a walk through the rows.
-        let newest = view.newest(&app.symbols);
+        let newest = view.newest();
         let selected = view.selected.or(newest);
         self.top = selected.and_then(|s| self.settle_top(app, s, newest, list_height));
         self.top_is_newest = self.top.is_some() && self.top == newest;
         let mut drawn = 0;
-        for row in view.display_from(self.top, &app.symbols).take(list_height) {
+        for row in view.display_from(self.top).take(list_height) {
             let style = if Some(row.action.action_tt) == selected {
                 theme::selected_row()
             } else {
@@ -121,10 +122,10 @@ impl ActionsTableView {
                 }
             } else if view.is_loading() || !view.is_loaded() {
                 "loading actions…".to_string()
-            } else if drawn == 0 && !view.filter.is_empty() && view.next_start.is_none() {
+            } else if drawn == 0 && !view.filter().is_empty() && view.next_start.is_none() {
                 format!(
                     "No action of the channel matches “{}”.",
-                    single_line(&view.filter)
+                    single_line(view.filter())
                 )
             } else if view.next_start.is_some() {
                 "↓ more".to_string()
@@ -139,14 +140,45 @@ impl ActionsTableView {
             let cursor = if view.editing_filter { "▏" } else { "" };
             let keymap = &app.options.keymap;
             let text = format!(
-                "{} filter (user, type or value): {}{cursor}   {}",
+                "{} filter (user, type or value): {}{cursor}   {}{}",
                 keymap.first_label(Action::Filter),
-                single_line(&view.filter),
+                single_line(view.filter()),
+                searched(view),
                 filter_hint(keymap)
             );
             buf.set_string(area.x + 1, area.y + area.height - 1, text, theme::info());
         }
     }
+}
+
+/// How far a filter has searched: `searched 340,000 actions…` while older pages remain (the
+/// channel's total is not known before its start is reached), `searched all 1,000,000 actions`
+/// after. Empty without a filter.
+fn searched(view: &ActionsView) -> String {
+    if view.filter().is_empty() || !view.is_loaded() {
+        return String::new();
+    }
+    let n = grouped(view.len());
+    match view.next_start {
+        Some(_) => format!(
+            "searched {n} actions{}   ",
+            if view.is_loading() { "…" } else { "" }
+        ),
+        None => format!("searched all {n} actions   "),
+    }
+}
+
+/// `1234567` as `1,234,567`.
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
 }
 
 fn row_line(app: &App, row: &ActionOnMessage, width: usize) -> Line<'static> {

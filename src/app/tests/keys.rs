@@ -184,10 +184,10 @@ fn the_filter_keeps_and_clears_with_the_remapped_keys() {
     assert!(app.actions.editing_filter, "Enter no longer keeps it");
     press(&mut app, "ctrl-k");
     assert!(!app.actions.editing_filter);
-    assert_eq!(app.actions.filter, "erin");
+    assert_eq!(app.actions.filter(), "erin");
     ch(&mut app, '/');
     press(&mut app, "ctrl-g");
-    assert!(!app.actions.editing_filter && app.actions.filter.is_empty());
+    assert!(!app.actions.editing_filter && app.actions.filter().is_empty());
 }
 
 #[test]
@@ -208,7 +208,7 @@ fn quitting_follows_the_keymap_and_a_non_text_quit_key_works_from_a_popup() {
     key(&mut app, KeyCode::Tab);
     ch(&mut app, '/');
     ch(&mut app, 'q');
-    assert!(!app.quit && app.actions.filter == "q");
+    assert!(!app.quit && app.actions.filter() == "q");
     press(&mut app, "ctrl-c");
     assert!(app.quit);
 }

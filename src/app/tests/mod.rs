@@ -1,5 +1,6 @@
 //! `update` driven through every key and event, with no terminal and no network.
 
+mod filter;
 mod keys;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -680,7 +681,7 @@ fn slash_filters_actions_by_user_type_or_value() {
     actions_filtered_by(&mut app, "erin");
     let shown: Vec<&str> = app
         .actions
-        .display_from(None, &app.symbols)
+        .display_from(None)
         .map(|r| app.symbols.raw(r.action.uuid))
         .collect();
     assert!(!shown.is_empty() && shown.iter().all(|u| *u == "erin"));
@@ -691,7 +692,7 @@ fn slash_filters_actions_by_user_type_or_value() {
         .unwrap();
     assert_eq!(app.symbols.raw(selected.action.uuid), "erin");
     key(&mut app, KeyCode::Esc);
-    assert!(app.actions.filter.is_empty());
+    assert!(app.actions.filter().is_empty());
 }
 
 #[test]
@@ -921,7 +922,7 @@ fn actions_of_messages_outside_the_timeline_get_their_texts_fetched() {
     assert!(app.message_text(low).is_some_and(|t| !t.is_empty()));
     assert_eq!(app.timeline.len(), 25, "the Timeline itself is unchanged");
     // Details opened from Actions goes back to Actions.
-    app.actions.selected = app.actions.newest(&app.symbols);
+    app.actions.selected = app.actions.newest();
     key(&mut app, KeyCode::Enter);
     assert!(matches!(app.screen, Screen::Details(_)));
     key(&mut app, KeyCode::Esc);
