@@ -9,7 +9,7 @@ use tokio::sync::{Semaphore, mpsc};
 
 use crate::app::{ApiOutcome, Command, Event};
 use crate::moderation::append_audit;
-use crate::pubnub::{Client, HistoryPage, MessageAction, Timetoken};
+use crate::pubnub::{Client, MessageAction};
 
 /// Requests run at the same time at most.
 const CONCURRENCY: usize = 8;
@@ -92,8 +92,14 @@ pub async fn execute(
                 .bounds(Some(start), Some(end));
             Some((op, ApiOutcome::History(request.execute().await)))
         }
-        Command::RefreshHistory { op, end } => {
-            Some((op, ApiOutcome::History(refresh(client, channel, end).await)))
+        Command::RefreshHistory { op, start, end } => {
+            let request = client
+                .fetch_messages()
+                .channel(channel)
+                .include_actions(true)
+                .include_uuid(true)
+                .bounds(start, Some(end));
+            Some((op, ApiOutcome::History(request.execute().await)))
         }
         Command::FetchActions { op, start, limit } => {
             let request = client
@@ -163,29 +169,6 @@ pub async fn execute(
 }
 
 /// Every message from the newest down to `end`, all pages, oldest first.
-async fn refresh(
-    client: &Client,
-    channel: &str,
-    end: Timetoken,
-) -> crate::pubnub::Result<HistoryPage> {
-    let mut pager = client
-        .fetch_messages()
-        .channel(channel)
-        .include_actions(true)
-        .include_uuid(true)
-        .end(end)
-        .pager();
-    let mut messages = Vec::new();
-    while let Some(page) = pager.next_page().await? {
-        messages.extend(page);
-    }
-    messages.sort_by_key(|m| m.timetoken);
-    Ok(HistoryPage {
-        messages,
-        more: None,
-    })
-}
-
 /// Recently used reactions, most recent first (a JSON array).
 pub fn load_recent(path: &std::path::Path) -> Vec<String> {
     std::fs::read_to_string(path)

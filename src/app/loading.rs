@@ -100,7 +100,11 @@ pub(super) fn reload(app: &mut App, commands: &mut Vec<Command>) {
     match app.timeline.first().map(|m| m.timetoken) {
         Some(oldest) => {
             let op = app.begin(Op::Refresh);
-            commands.push(Command::RefreshHistory { op, end: oldest });
+            commands.push(Command::RefreshHistory {
+                op,
+                start: None,
+                end: oldest,
+            });
         }
         None if !app.newest_page.is_loading() => commands.extend(app.start()),
         None => {}
@@ -193,9 +197,22 @@ pub(super) fn on_result(
             Ok(page) => {
                 app.loaded();
                 let messages = convert(app, &page);
+                let oldest = messages.iter().map(|m| m.timetoken).min();
                 app.timeline.merge(messages);
                 if app.follow {
                     app.selected = app.timeline.last().map(|m| m.timetoken);
+                }
+                // Page by page down to the oldest loaded message: memory holds one page.
+                let end = app.timeline.first().map(|m| m.timetoken);
+                if let (Some(oldest), Some(end)) = (oldest, end)
+                    && oldest > end
+                {
+                    let op = app.begin(Op::Refresh);
+                    commands.push(Command::RefreshHistory {
+                        op,
+                        start: Some(oldest),
+                        end,
+                    });
                 }
             }
             Err(e) => app.load_error(format!("Could not refresh: {e}")),

@@ -233,9 +233,12 @@ pub enum Command {
         end: Option<Timetoken>,
         max: u32,
     },
-    /// Every message from the newest down to `end` (inclusive), all pages, as one result.
+    /// One page of a refresh: the newest messages older than `start` (exclusive; `None` for
+    /// the newest) down to `end` (inclusive), with their actions. The app asks for the next
+    /// page when it has merged this one, so a refresh never holds more than a page.
     RefreshHistory {
         op: OpId,
+        start: Option<Timetoken>,
         end: Timetoken,
     },
     FetchActions {

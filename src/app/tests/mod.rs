@@ -1334,3 +1334,64 @@ fn capital_r_while_waiting_to_reconnect_asks_to_retry_now() {
             .contains(&Command::RetryConnection)
     );
 }
+
+/// The refresh a command asks for: (op, start, end).
+fn refresh_command(commands: &[Command]) -> Option<(OpId, Option<Timetoken>, Timetoken)> {
+    commands.iter().find_map(|c| match c {
+        Command::RefreshHistory { op, start, end } => Some((*op, *start, *end)),
+        _ => None,
+    })
+}
+
+#[test]
+fn r_refreshes_page_by_page_down_to_the_oldest_loaded_message() {
+    let mut app = loaded("carol", false);
+    let all = demo_history();
+    let loaded_now: Vec<HistoryMessage> = all[all.len() - 25..].to_vec();
+    let oldest = loaded_now[0].timetoken;
+    let (op, start, end) = refresh_command(&ch(&mut app, 'R').commands).expect("R refreshes");
+    assert_eq!(
+        (start, end),
+        (None, oldest),
+        "the newest page first, down to the oldest loaded"
+    );
+
+    // The newest 10, then the 15 older: each page merged as it comes, the next asked for then.
+    let mut older = loaded_now[..15].to_vec();
+    let newer = loaded_now[15..].to_vec();
+    let out = update(
+        &mut app,
+        Event::Api(op, ApiOutcome::History(Ok(page(newer.clone())))),
+    );
+    let (op, start, end) = refresh_command(&out.commands).expect("the next page");
+    assert_eq!((start, end), (Some(newer[0].timetoken), oldest));
+    // Meanwhile someone reacted to the oldest loaded message: the second page brings it.
+    let target = older[0].timetoken;
+    older[0]
+        .actions
+        .entry("reaction".into())
+        .or_default()
+        .entry("🦉".into())
+        .or_default()
+        .push(crate::pubnub::ActionRef {
+            uuid: "zed".into(),
+            action_timetoken: Timetoken(target.get() + 7),
+        });
+    let out = update(
+        &mut app,
+        Event::Api(op, ApiOutcome::History(Ok(page(older)))),
+    );
+    assert_eq!(
+        refresh_command(&out.commands),
+        None,
+        "done at the oldest loaded message"
+    );
+    assert!(
+        chip_counts(&app, target)
+            .iter()
+            .any(|(v, n, ..)| v == "🦉 1" && *n == 1),
+        "{:?}",
+        chip_counts(&app, target)
+    );
+    assert_eq!(app.timeline.len(), 25, "nothing added or lost");
+}
