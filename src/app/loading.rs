@@ -250,7 +250,18 @@ pub(super) fn on_result(
                         app.actions.reselect();
                         prefetch_actions(app, commands);
                     }
-                    fetch_missing_texts(app, &page.actions, commands);
+                    // Texts only of the rows a filter lets through: a search through a
+                    // million actions asks for no message it will not show.
+                    let shown: Vec<StoredAction> = page
+                        .actions
+                        .into_iter()
+                        .filter(|a| {
+                            app.actions
+                                .get(a.action_timetoken)
+                                .is_some_and(|r| app.actions.matches(r))
+                        })
+                        .collect();
+                    fetch_missing_texts(app, &shown, commands);
                 }
                 Err(e) => {
                     app.load_error(format!("Could not load actions: {e}"));

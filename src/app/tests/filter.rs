@@ -30,13 +30,21 @@ fn sparse_page(p: usize, pages: usize) -> ActionsPage {
 }
 
 /// Answers every Actions page request in `out` (and those its answers cause) from a channel of
-/// `pages` pages; how many pages were read.
-fn answer_pages(app: &mut App, mut out: Vec<Command>, pages: usize, read: &mut usize) {
-    while let Some(Command::FetchActions { op, .. }) = out
-        .iter()
-        .find(|c| matches!(c, Command::FetchActions { .. }))
-        .cloned()
-    {
+/// `pages` pages; counts the pages read and the requests for message texts.
+fn answer_pages(app: &mut App, mut out: Vec<Command>, pages: usize, read: &mut usize) -> usize {
+    let mut texts = 0;
+    loop {
+        texts += out
+            .iter()
+            .filter(|c| matches!(c, Command::FetchMessageTexts { .. }))
+            .count();
+        let Some(Command::FetchActions { op, .. }) = out
+            .iter()
+            .find(|c| matches!(c, Command::FetchActions { .. }))
+            .cloned()
+        else {
+            return texts;
+        };
         assert!(*read < pages, "asked for a page past the channel's end");
         let page = sparse_page(*read, pages);
         *read += 1;
