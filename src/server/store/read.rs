@@ -1,8 +1,12 @@
 //! The one read policy. Every page a client reads ([`super::actions`], [`super::history`])
 //! describes itself as a [`CachedRead`] (its channel, its answer-cache key, the kind of view
 //! that can answer it, how to render it from that view or from SQLite), and [`Store::answer`]
-//! decides where it comes from: the answer cache, else the channel's view (built on first
-//! use), else SQLite.
+//! decides where it comes from: the answer cache, else the channel's view, else SQLite.
+//!
+//! A view is never built on the thread that answers a request: the first read of a channel
+//! without a view is answered from SQLite and starts a build on a thread of its own (one build
+//! at a time in the process), so a read of any other channel never waits behind it. A
+//! channel gets a view only when the registry admits it ([`Views::lookup`]).
 //!
 //! Another process may write to the same file (a command run without `--origin` next to a
 //! running server): before answering from the caches, a commit by another process since the
@@ -11,7 +15,7 @@
 //! is unknown: the answer is then read from SQLite and not kept.
 //! It is the only place that chooses between the answer cache, a view and SQLite.
 
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use axum::body::Bytes;
 use rusqlite::Connection;
@@ -20,12 +24,32 @@ use super::caches::{AnswerKey, Caches};
 use super::changes::Seen;
 use super::handle::Store;
 use crate::server::sqlite::StoreError;
-use crate::server::views::{Lookup, ViewData, Views};
+use crate::server::views::{ActionView, BuildTicket, HistoryView, Lookup, ViewData, Views};
+
+/// Held while a view is built: one build at a time, whatever the channel.
+static BUILDING: Mutex<()> = Mutex::new(());
+
+/// A kind of view the store keeps, and where its registry is.
+pub trait Kept: ViewData + Send + Sync + Sized + 'static {
+    fn registry(caches: &Caches) -> &Views<Self>;
+}
+
+impl Kept for ActionView {
+    fn registry(caches: &Caches) -> &Views<Self> {
+        &caches.actions
+    }
+}
+
+impl Kept for HistoryView {
+    fn registry(caches: &Caches) -> &Views<Self> {
+        &caches.history
+    }
+}
 
 /// A read whose answer may come from the caches: what it is about and how to render it.
 pub trait CachedRead {
     /// The kind of view that can answer it.
-    type View: ViewData;
+    type View: Kept;
 
     /// `(sub key, channel)` when the answer is about one channel and may be cached; `None`
     /// reads SQLite every time.
@@ -60,9 +84,16 @@ impl Store {
             Ok(hit) => return Ok(hit),
             Err(ticket) => ticket,
         };
-        let view = match read.views(caches) {
-            Some(views) => self.view(views, sub_key, channel)?,
-            None => None,
+        let view = match read
+            .views(caches)
+            .map(|views| views.lookup(sub_key, channel))
+        {
+            Some(Lookup::Ready(view)) => Some(view),
+            Some(Lookup::Build(ticket)) => {
+                self.build_later::<R::View>(sub_key, channel, ticket);
+                None
+            }
+            Some(Lookup::Uncached) | None => None,
         };
         let body = match view {
             Some(view) => {
@@ -76,19 +107,49 @@ impl Store {
         Ok(body)
     }
 
-    /// The channel's view from `views` (built now from SQLite when missing), or `None` when
-    /// the channel must be read from SQLite: too many rows, or another reader building it.
+    /// The channel's view from `views` (built now, on this thread, when missing), or `None`
+    /// when the channel must be read from SQLite: not admitted, too many rows, or another
+    /// reader building it. For tests: requests build in the background ([`Store::answer`]).
+    #[cfg(test)]
     pub(super) fn view<D: ViewData>(
         &self,
         views: &Views<D>,
         sub_key: &str,
         channel: &str,
     ) -> Result<Option<Arc<RwLock<D>>>, StoreError> {
-        let ticket = match views.lookup(sub_key, channel) {
-            Lookup::Ready(view) => return Ok(Some(view)),
-            Lookup::Uncached => return Ok(None),
-            Lookup::Build(ticket) => ticket,
-        };
+        match views.lookup(sub_key, channel) {
+            Lookup::Ready(view) => Ok(Some(view)),
+            Lookup::Uncached => Ok(None),
+            Lookup::Build(ticket) => self.build(views, sub_key, channel, ticket),
+        }
+    }
+
+    /// Builds the channel's view on a thread of its own, after any build under way.
+    fn build_later<D: Kept>(&self, sub_key: &str, channel: &str, ticket: BuildTicket) {
+        let (store, sub, ch) = (self.clone(), sub_key.to_string(), channel.to_string());
+        let spawned = std::thread::Builder::new()
+            .name("reactions-view".into())
+            .spawn(move || {
+                let _one = BUILDING.lock().unwrap_or_else(|p| p.into_inner());
+                let views = D::registry(store.caches());
+                if let Err(e) = store.build(views, &sub, &ch, ticket) {
+                    tracing::warn!("could not build the view of {ch}: {e}");
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::warn!("could not start building the view of {channel}: {e}");
+            D::registry(self.caches()).abandon(sub_key, channel, ticket);
+        }
+    }
+
+    /// Scans the channel and installs its view (or marks it too big) for `ticket`.
+    fn build<D: ViewData>(
+        &self,
+        views: &Views<D>,
+        sub_key: &str,
+        channel: &str,
+        ticket: BuildTicket,
+    ) -> Result<Option<Arc<RwLock<D>>>, StoreError> {
         let cap = views.max_rows();
         let scan = u32::try_from(cap + 1).unwrap_or(u32::MAX);
         let built = self.read(|conn| {

@@ -20,4 +20,4 @@ pub use change::{Committed, ViewData};
 pub use history::HistoryView;
 #[cfg(test)]
 pub(crate) use registry::tests::Rng;
-pub use registry::{Lookup, Views};
+pub use registry::{BuildTicket, Lookup, Views};

@@ -12,8 +12,11 @@
 //! harmless, and replay in commit order leaves every key as its last commit left it.
 //!
 //! Memory is bounded: channels with more than a cap of rows get no view (their reads stay on
-//! SQLite), and past a cap of bytes in all the least recently used views are dropped. Commits
-//! by another process drop everything ([`Views::clear`]).
+//! SQLite), and a view is admitted only when it pays: when the views are full, a new channel
+//! gets one only in place of views nobody has read for [`COLD_LOOKUPS`] lookups; otherwise its
+//! reads stay on SQLite and it is not asked again for as long. So channels read in turn never
+//! evict each other's views (each eviction would cost a whole rebuild for a few reads).
+//! Commits by another process drop everything ([`Views::clear`]).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -24,6 +27,9 @@ use super::change::{Committed, ViewData};
 pub const MAX_VIEW_ROWS: usize = 200_000;
 /// Bytes of all views of one kind together (an estimate).
 pub const MAX_VIEW_BYTES: usize = 64 * 1024 * 1024;
+/// A view not read for this many lookups (of any channel) may make way for a new one; a
+/// channel refused a view is not considered again for as long.
+pub const COLD_LOOKUPS: u64 = 20_000;
 
 enum State<D: ViewData> {
     /// A reader is scanning the channel; changes committed meanwhile, in order.
@@ -34,6 +40,11 @@ enum State<D: ViewData> {
     Ready(Arc<RwLock<D>>),
     /// Too many rows: read from SQLite.
     TooBig,
+    /// Not admitted (the views were full of views in use): read from SQLite until the lookup
+    /// counter passes `until`, then ask again.
+    Declined {
+        until: u64,
+    },
 }
 
 struct Entry<D: ViewData> {
@@ -90,6 +101,20 @@ impl<D: ViewData> Inner<D> {
         self.channels.get_mut(sub_key)?.get_mut(channel)
     }
 
+    /// Marks the channel not admitted for [`COLD_LOOKUPS`] lookups.
+    fn decline(&mut self, sub_key: &str, channel: &str, now: u64) {
+        let entry = Entry {
+            state: State::Declined {
+                until: now + COLD_LOOKUPS,
+            },
+            used: now,
+        };
+        self.channels
+            .entry(sub_key.to_string())
+            .or_default()
+            .insert(channel.to_string(), entry);
+    }
+
     fn remove(&mut self, sub_key: &str, channel: &str) {
         if let Some(channels) = self.channels.get_mut(sub_key) {
             channels.remove(channel);
@@ -97,6 +122,29 @@ impl<D: ViewData> Inner<D> {
                 self.channels.remove(sub_key);
             }
         }
+    }
+
+    /// The least recently used ready view: (last use, sub key, channel).
+    fn least_used(&self) -> Option<(u64, &String, &String)> {
+        self.channels
+            .iter()
+            .flat_map(|(sk, chs)| chs.iter().map(move |(ch, e)| (sk, ch, e)))
+            .filter(|(.., e)| matches!(e.state, State::Ready(_)))
+            .map(|(sk, ch, e)| (e.used, sk, ch))
+            .min_by_key(|(used, ..)| *used)
+    }
+
+    /// Whether `more` bytes fit, once views unread for [`COLD_LOOKUPS`] are dropped if need be.
+    fn room_for(&mut self, more: usize, max_bytes: usize, now: u64) -> bool {
+        while self.bytes.saturating_add(more) > max_bytes {
+            match self.least_used() {
+                Some((used, ..)) if used.saturating_add(COLD_LOOKUPS) < now => {
+                    self.evict(self.bytes.saturating_sub(1));
+                }
+                _ => return false,
+            }
+        }
+        true
     }
 
     /// Drops the least recently used views until the total fits in `max_bytes`.
@@ -155,10 +203,16 @@ impl<D: ViewData> Views<D> {
         let now = inner.tick();
         if let Some(entry) = inner.entry(sub_key, channel) {
             entry.used = now;
-            return match &entry.state {
-                State::Ready(view) => Lookup::Ready(Arc::clone(view)),
-                State::Building { .. } | State::TooBig => Lookup::Uncached,
-            };
+            match &entry.state {
+                State::Ready(view) => return Lookup::Ready(Arc::clone(view)),
+                State::Building { .. } | State::TooBig => return Lookup::Uncached,
+                State::Declined { until } if *until > now => return Lookup::Uncached,
+                State::Declined { .. } => inner.remove(sub_key, channel),
+            }
+        }
+        if !inner.room_for(1, self.max_bytes, now) {
+            inner.decline(sub_key, channel, now);
+            return Lookup::Uncached;
         }
         let entry = Entry {
             state: State::Building {
@@ -205,10 +259,15 @@ impl<D: ViewData> Views<D> {
             return None;
         }
         let bytes = view.bytes();
+        let now = inner.tick();
+        if !inner.room_for(bytes, self.max_bytes, now) {
+            inner.decline(sub_key, channel, now);
+            return None;
+        }
+        let entry = inner.entry(sub_key, channel)?;
         let view = Arc::new(RwLock::new(view));
         entry.state = State::Ready(Arc::clone(&view));
         inner.bytes += bytes;
-        inner.evict(self.max_bytes);
         Some(view)
     }
 
@@ -242,7 +301,7 @@ impl<D: ViewData> Views<D> {
                 inner.bytes = inner.bytes.saturating_sub(bytes);
                 continue;
             }
-            if matches!(entry.state, State::TooBig) {
+            if matches!(entry.state, State::TooBig | State::Declined { .. }) {
                 continue;
             }
             let Some(change) = D::change(c) else {
@@ -253,7 +312,7 @@ impl<D: ViewData> Views<D> {
                     log.push(change);
                     continue;
                 }
-                State::TooBig => continue,
+                State::TooBig | State::Declined { .. } => continue,
                 State::Ready(view) => {
                     let mut view = view.write().unwrap_or_else(|p| p.into_inner());
                     let delta = view.apply(&change);

@@ -156,23 +156,40 @@ fn channels_past_the_cap_stay_on_sqlite() {
 }
 
 #[test]
-fn least_recently_used_views_go_first() {
+fn a_full_registry_admits_a_view_only_in_place_of_cold_ones() {
     let one = View::new([(10, text(10))]).bytes();
     let views = ActionViews::with_caps(100, 2 * one);
-    for channel in ["a", "b", "c"] {
+    for channel in ["a", "b"] {
         let Lookup::Build(t) = views.lookup("sk", channel) else {
             panic!("the first reader builds");
         };
         views.install("sk", channel, t, Some(View::new([(10, text(10))])));
-        if channel == "b" {
-            assert!(ready(&views, "a").is_some(), "a is used again");
-        }
     }
+    // Full of views in use: c is read from SQLite, and neither a nor b is dropped for it.
+    assert!(matches!(views.lookup("sk", "c"), Lookup::Uncached));
+    assert!(
+        matches!(views.lookup("sk", "c"), Lookup::Uncached),
+        "not asked again"
+    );
+    assert!(ready(&views, "a").is_some() && ready(&views, "b").is_some());
+
+    // b goes cold while a is read: then c gets b's place.
+    for _ in 0..COLD_LOOKUPS {
+        assert!(ready(&views, "a").is_some());
+    }
+    let Lookup::Build(t) = views.lookup("sk", "c") else {
+        panic!("c is admitted in place of the cold view");
+    };
+    assert!(
+        views
+            .install("sk", "c", t, Some(View::new([(10, text(10))])))
+            .is_some()
+    );
     assert!(ready(&views, "a").is_some());
     assert!(ready(&views, "c").is_some());
     assert!(
-        matches!(views.lookup("sk", "b"), Lookup::Build(_)),
-        "b went"
+        matches!(views.lookup("sk", "b"), Lookup::Uncached),
+        "b went, and now waits its turn"
     );
     assert!(views.lock().bytes <= 2 * one);
 }
