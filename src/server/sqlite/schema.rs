@@ -2,13 +2,13 @@
 //! connection (WAL, `synchronous=FULL`, created with its folder when missing) and read-only
 //! connections, and the settings every connection gets.
 //! Everything is keyed by subscribe key first: keysets are namespaces.
-//! Only opening and migrating: no reads or writes of data.
+//! Only opening and migrating, and the clock's floor row: no reads or writes of data.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use rusqlite::config::DbConfig;
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use super::error::StoreError;
 use super::revocations::REVOCATIONS_TABLE;
@@ -165,6 +165,46 @@ fn migrate(conn: &Connection) -> Result<(), StoreError> {
         }
     }
     migrated
+}
+
+/// The clock's floor, one row the writer raises in the commit of each batch, so that start-up
+/// reads one row instead of scanning every table for the largest timetoken stored (0.5 s at
+/// five million actions). Outside the versioned schema: created when missing, filled by one
+/// scan the first time, and harmless to a program that does not know it.
+const CLOCK_FLOOR_TABLE: &str = "
+CREATE TABLE IF NOT EXISTS clock_floor (
+    id INTEGER PRIMARY KEY CHECK (id = 0),
+    floor INTEGER NOT NULL
+);
+";
+
+/// The largest timetoken the writer has stored (or issued), from the floor row; the first time,
+/// from a scan, kept in the row.
+pub fn clock_floor(conn: &Connection) -> Result<u64, StoreError> {
+    conn.execute_batch(CLOCK_FLOOR_TABLE)?;
+    let kept: Option<i64> = conn
+        .query_row("SELECT floor FROM clock_floor WHERE id = 0", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if let Some(floor) = kept {
+        return Ok(u64::try_from(floor).unwrap_or(0));
+    }
+    let floor = max_stored_timetoken(conn)?;
+    raise_clock_floor(conn, floor)?;
+    Ok(floor)
+}
+
+/// Raises the floor row to `tt` (never lowers it): the writer calls it inside each batch's
+/// transaction with the clock's last timetoken.
+pub fn raise_clock_floor(conn: &Connection, tt: u64) -> rusqlite::Result<()> {
+    let tt = i64::try_from(tt).unwrap_or(i64::MAX);
+    conn.prepare_cached(
+        "INSERT INTO clock_floor (id, floor) VALUES (0, ?1)
+         ON CONFLICT (id) DO UPDATE SET floor = MAX(floor, excluded.floor)",
+    )?
+    .execute([tt])?;
+    Ok(())
 }
 
 /// The largest timetoken stored anywhere, so the clock starts above it.

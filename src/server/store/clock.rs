@@ -77,6 +77,11 @@ impl Clock {
         self.lock().in_flight_from = None;
     }
 
+    /// The last timetoken issued or observed.
+    pub fn last(&self) -> u64 {
+        self.last.load(Ordering::Acquire)
+    }
+
     /// Keeps the clock ahead of a stored timetoken (seeding with back-dated or future times).
     pub fn observe(&self, tt: Timetoken) {
         let mut s = self.lock();

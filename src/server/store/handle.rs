@@ -31,7 +31,7 @@ use super::revoked::Revoked;
 use super::write_ops::{WriteDone, WriteOp};
 use super::writer::{self, Job};
 use crate::pubnub::Timetoken;
-use crate::server::sqlite::{StoreError, live_revocations, max_stored_timetoken, open_writer};
+use crate::server::sqlite::{StoreError, clock_floor, live_revocations, open_writer};
 
 struct Inner {
     path: PathBuf,
@@ -64,7 +64,7 @@ impl Store {
     /// Opens (or creates) the database, starts the writer thread.
     pub(crate) fn open(path: &Path) -> Result<Store, StoreError> {
         let conn = open_writer(path)?;
-        let floor = max_stored_timetoken(&conn)?.max(Timetoken::now().get());
+        let floor = clock_floor(&conn)?.max(Timetoken::now().get());
         let now = u64::try_from(Timetoken::now().unix_seconds()).unwrap_or(0);
         let revoked = Revoked::new(live_revocations(&conn, now)?);
         let clock = Arc::new(Clock::new(floor));
@@ -169,5 +169,39 @@ impl Store {
         if let Some(handle) = handle {
             let _ = tokio::task::spawn_blocking(move || handle.join()).await;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::store::SeedMessage;
+
+    #[tokio::test]
+    async fn the_clock_restarts_above_what_was_stored_from_one_row_not_a_scan() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db");
+        let store = Store::open(&path).unwrap();
+        let future = Timetoken::now().get() + 10_000 * 10_000_000;
+        let seeded = SeedMessage {
+            timetoken: future,
+            publisher: "a".into(),
+            payload: "1".into(),
+        };
+        store
+            .insert_many("sk", "c", vec![seeded], Vec::new())
+            .await
+            .unwrap();
+        store.close().await;
+        // The row goes behind the store's back: only the floor row remembers its timetoken.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute("DELETE FROM messages", []).unwrap();
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        assert!(
+            store.now().get() >= future,
+            "the clock starts above the floor"
+        );
+        store.close().await;
     }
 }

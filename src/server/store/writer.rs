@@ -23,7 +23,7 @@ use super::clock::Clock;
 use super::hub::Hub;
 use super::write_ops::{Outcome, apply, committed};
 use super::write_ops::{WriteDone, WriteOp};
-use crate::server::sqlite::StoreError;
+use crate::server::sqlite::{self, StoreError};
 
 /// Most writes committed together.
 pub const MAX_BATCH: usize = 512;
@@ -175,6 +175,10 @@ fn commit_batch(
                 }
             }
         }
+    }
+    if in_tx && failure.is_none() {
+        // The floor the next start-up's clock begins from, in the same commit.
+        failure = sqlite::raise_clock_floor(conn, clock.last()).err();
     }
     if in_tx && failure.is_none() {
         changes.committing();
