@@ -28,4 +28,4 @@ pub use queries::{
 };
 pub use revocations::{insert_revocation, live_revocations};
 pub use rows::{ActionRow, MessageRecord, MessageRow, Range};
-pub use schema::{clock_floor, max_stored_timetoken, open_reader, open_writer, raise_clock_floor};
+pub use schema::{clock_floor, open_reader, open_writer, raise_clock_floor};
