@@ -189,11 +189,15 @@ fn run_all(
         if let Some((op, outcome)) =
             runtime.block_on(worker::execute(client, CHANNEL, &files, command))
         {
-            pending.extend(update(app, Event::Api(op, outcome)).commands);
-            terminal
-                .draw(|f| ui::draw(f, app, &mut state))
-                .expect("draw");
-            pending.extend(update(app, Event::Measured(state.measured())).commands);
+            // As the terminal loop does: a frame only when the update says the screen changed.
+            let out = update(app, Event::Api(op, outcome));
+            pending.extend(out.commands);
+            if out.redraw {
+                terminal
+                    .draw(|f| ui::draw(f, app, &mut state))
+                    .expect("draw");
+                pending.extend(update(app, Event::Measured(state.measured())).commands);
+            }
         }
     }
 }
@@ -456,13 +460,23 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(5.0);
+    // Its own client: connections belong to the runtime that made them.
+    let load_client =
+        Client::new(Config::new("", SUB, "load").with_origin(&origin)).expect("client");
     println!(
         "\nServer: random pages of 100 actions at 16 connections, {seconds} s a phase, with one"
     );
     println!("more connection reading a small channel (1,000 actions) one page at a time:");
-    let idle = load(&load_runtime, &client, &[], 15_000, 0, seconds.min(3.0));
-    let one = load(&load_runtime, &client, &ten[..1], 15_000, 16, seconds);
-    let all = load(&load_runtime, &client, &ten, 15_000, 16, seconds);
+    let idle = load(
+        &load_runtime,
+        &load_client,
+        &[],
+        15_000,
+        0,
+        seconds.min(3.0),
+    );
+    let one = load(&load_runtime, &load_client, &ten[..1], 15_000, 16, seconds);
+    let all = load(&load_runtime, &load_client, &ten, 15_000, 16, seconds);
     let rss = |field| status_kib(server_pid, field).unwrap_or(0) as f64 / 1024.0;
     println!(
         "{:<34} {:>10} {:>14} {:>14}",

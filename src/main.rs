@@ -46,9 +46,15 @@ fn run(cli: Cli) -> Result<(), CommandError> {
         .enable_all()
         .build()
         .map_err(|e| failure(format!("cannot start the async runtime: {e}")))?;
-    if let Some(Command::Serve { listen, db }) = cli.command {
+    if let Some(Command::Serve {
+        listen,
+        db,
+        cache_mb,
+    }) = cli.command
+    {
         init_stderr_logging("info");
         let mut options = ServerOptions::new(listen, db.unwrap_or_else(|| paths.database()));
+        options.cache_mb = cache_mb;
         (options.secret_key, options.publish_key) = config::serve_keys(&overrides, &file);
         return runtime.block_on(server::run(options)).map_err(failure);
     }

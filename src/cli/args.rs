@@ -93,6 +93,10 @@ pub enum Command {
         /// Database file (default: reactions.sqlite3 in the data directory).
         #[arg(long)]
         db: Option<PathBuf>,
+        /// Memory budget in MiB: the server builds in-memory views of channels only while
+        /// its resident memory is under this, and drops them to stay there.
+        #[arg(long, default_value_t = crate::server::DEFAULT_CACHE_MB)]
+        cache_mb: usize,
     },
     /// Publish a message (JSON if it parses as JSON, else a string).
     Publish {

@@ -37,7 +37,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use endpoints::access::AccessClock;
-pub use store::{SeedMessage, Store, StoreError};
+pub use store::{DEFAULT_CACHE_MB, SeedMessage, Store, StoreError};
 
 /// The publish key signatures are checked against when a secret key is set and none is given.
 pub const DEFAULT_PUBLISH_KEY: &str = "demo";
@@ -65,6 +65,9 @@ pub struct ServerOptions {
     pub max_body_bytes: usize,
     /// The clock Access Manager tokens are issued and expire by (the system's; tests move it).
     pub access_clock: AccessClock,
+    /// The memory budget of the views, as the process's resident set in MiB
+    /// ([`DEFAULT_CACHE_MB`] unless set).
+    pub cache_mb: usize,
 }
 
 impl ServerOptions {
@@ -78,6 +81,7 @@ impl ServerOptions {
             long_poll: DEFAULT_LONG_POLL,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             access_clock: AccessClock::default(),
+            cache_mb: DEFAULT_CACHE_MB,
         }
     }
 }
@@ -114,6 +118,7 @@ pub async fn start(opts: ServerOptions) -> Result<RunningServer, ServerError> {
         Ok(Err(e)) => return Err(open_error(&opts, e.to_string())),
         Err(e) => return Err(open_error(&opts, e.to_string())),
     };
+    store.set_memory_budget(opts.cache_mb.saturating_mul(1 << 20));
     let listener = match TcpListener::bind(opts.listen).await {
         Ok(l) => l,
         Err(source) => {

@@ -85,3 +85,62 @@ async fn views_answer_as_sqlite_does() {
     }
     store.close().await;
 }
+
+fn newest_page(channel: &str) -> ActionsQuery {
+    ActionsQuery {
+        sub_key: "sk".into(),
+        channel: channel.into(),
+        range: Range {
+            start: None,
+            end: None,
+        },
+        limit: 100,
+    }
+}
+
+fn has_view(store: &Store, channel: &str) -> bool {
+    matches!(
+        store.caches().actions.lookup("sk", channel),
+        crate::server::views::Lookup::Ready(_)
+    )
+}
+
+/// The first read of a channel is answered (from SQLite) and its view is built after, off the
+/// reading thread; over the memory budget no view is built at all, and reads still answer.
+#[tokio::test]
+async fn views_are_built_after_the_first_read_and_only_within_the_memory_budget() {
+    let (_dir, store) = open_store();
+    for i in 0..50u64 {
+        store
+            .insert_action_at("sk", "c", &action(1_000 + i * 10, "u"))
+            .await
+            .unwrap();
+        store
+            .insert_action_at("sk", "d", &action(1_000 + i * 10, "u"))
+            .await
+            .unwrap();
+    }
+    let first = store.actions_page(&newest_page("c")).unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !has_view(&store, "c") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the view was never built"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    store.caches().answers.clear();
+    assert_eq!(
+        store.actions_page(&newest_page("c")).unwrap(),
+        first,
+        "the view answers the same"
+    );
+
+    store.set_memory_budget(1);
+    let from_sqlite = store.actions_page(&newest_page("d")).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(!has_view(&store, "d"), "no view over the budget");
+    store.caches().answers.clear();
+    assert_eq!(store.actions_page(&newest_page("d")).unwrap(), from_sqlite);
+    assert!(!has_view(&store, "d"), "and none asked for again");
+}

@@ -4,6 +4,7 @@
 //! and [`AnswerKey`], what a cached answer depends on besides its channel.
 //! It must not decide what is read from where (that is [`super::read`]).
 
+use super::memory::MemoryBudget;
 use crate::server::render::history::Include;
 use crate::server::sqlite::Range;
 use crate::server::views::{ActionView, Committed, HistoryView, ReadCache, Views};
@@ -29,6 +30,8 @@ pub struct Caches {
     pub answers: ReadCache<AnswerKey>,
     pub actions: Views<ActionView>,
     pub history: Views<HistoryView>,
+    /// What the process may hold in RAM while it builds views.
+    pub memory: MemoryBudget,
 }
 
 impl Caches {

@@ -31,6 +31,7 @@ mod history;
 mod hub;
 mod listing;
 mod live;
+mod memory;
 mod object_ops;
 mod objects;
 mod occupancy;
@@ -52,6 +53,7 @@ pub use handle::Store;
 pub use history::HistoryQuery;
 pub use listing::{Cut, PageRequest, SortKey, offset_of};
 pub use live::Polled;
+pub use memory::DEFAULT_CACHE_MB;
 pub use objects::{
     MembershipList, MembershipPatch, ObjectList, ObjectPatch, ObjectQuery, SetMemberships,
     SetObject,

@@ -23,6 +23,7 @@ use rusqlite::Connection;
 use super::caches::{AnswerKey, Caches};
 use super::changes::Seen;
 use super::handle::Store;
+use super::memory;
 use crate::server::sqlite::StoreError;
 use crate::server::views::{ActionView, BuildTicket, HistoryView, Lookup, ViewData, Views};
 
@@ -90,7 +91,11 @@ impl Store {
         {
             Some(Lookup::Ready(view)) => Some(view),
             Some(Lookup::Build(ticket)) => {
-                self.build_later::<R::View>(sub_key, channel, ticket);
+                if caches.memory.over() {
+                    R::View::registry(caches).decline(sub_key, channel, ticket);
+                } else {
+                    self.build_later::<R::View>(sub_key, channel, ticket);
+                }
                 None
             }
             Some(Lookup::Uncached) | None => None,
@@ -131,15 +136,41 @@ impl Store {
             .name("reactions-view".into())
             .spawn(move || {
                 let _one = BUILDING.lock().unwrap_or_else(|p| p.into_inner());
-                let views = D::registry(store.caches());
-                if let Err(e) = store.build(views, &sub, &ch, ticket) {
-                    tracing::warn!("could not build the view of {ch}: {e}");
+                let caches = store.caches();
+                match store.build(D::registry(caches), &sub, &ch, ticket) {
+                    Ok(Some(_)) => {}
+                    // Too big or dropped meanwhile: what it held goes back to the system.
+                    Ok(None) => memory::give_back(),
+                    Err(e) => tracing::warn!("could not build the view of {ch}: {e}"),
                 }
+                store.keep_within_budget();
             });
         if let Err(e) = spawned {
             tracing::warn!("could not start building the view of {channel}: {e}");
             D::registry(self.caches()).abandon(sub_key, channel, ticket);
         }
+    }
+
+    /// Drops views, least recently used first (action views before history views), until
+    /// the process is back within its memory budget or has none left.
+    fn keep_within_budget(&self) {
+        let caches = self.caches();
+        while caches.memory.over() {
+            if !(caches.actions.shed_one() || caches.history.shed_one()) {
+                break;
+            }
+            caches.answers.clear();
+            memory::give_back();
+        }
+    }
+
+    /// Sets the memory budget (`--cache-mb`): the resident set a build may not pass, and half
+    /// of it as the estimated size of each kind of view.
+    pub fn set_memory_budget(&self, bytes: usize) {
+        let caches = self.caches();
+        caches.memory.set(bytes);
+        caches.actions.set_max_bytes(bytes / 2);
+        caches.history.set_max_bytes(bytes / 2);
     }
 
     /// Scans the channel and installs its view (or marks it too big) for `ticket`.

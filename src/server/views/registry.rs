@@ -19,6 +19,7 @@
 //! Commits by another process drop everything ([`Views::clear`]).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use super::change::{Committed, ViewData};
@@ -81,8 +82,8 @@ pub struct Views<D: ViewData> {
     inner: Mutex<Inner<D>>,
     /// Most rows of a channel with a view.
     max_rows: usize,
-    /// Most bytes of all views.
-    max_bytes: usize,
+    /// Most bytes of all views (an estimate; settable).
+    max_bytes: AtomicUsize,
 }
 
 impl<D: ViewData> Default for Views<D> {
@@ -184,8 +185,47 @@ impl<D: ViewData> Views<D> {
                 counter: 0,
             }),
             max_rows,
-            max_bytes,
+            max_bytes: AtomicUsize::new(max_bytes),
         }
+    }
+
+    /// Most bytes of all views together (their estimate).
+    pub fn max_bytes(&self) -> usize {
+        self.max_bytes.load(Ordering::Relaxed)
+    }
+
+    /// Sets the most bytes of all views together; views past it go at the next change.
+    pub fn set_max_bytes(&self, bytes: usize) {
+        self.max_bytes.store(bytes, Ordering::Relaxed);
+    }
+
+    /// Turns a build into a refusal: the channel is read from SQLite for [`COLD_LOOKUPS`]
+    /// lookups (the process is over its memory budget).
+    pub fn decline(&self, sub_key: &str, channel: &str, ticket: BuildTicket) {
+        let mut inner = self.lock();
+        let building = inner
+            .entry(sub_key, channel)
+            .is_some_and(|e| matches!(&e.state, State::Building { id, .. } if *id == ticket.0));
+        if building {
+            let now = inner.tick();
+            inner.decline(sub_key, channel, now);
+        }
+    }
+
+    /// Drops the least recently used view; false when there is none.
+    pub fn shed_one(&self) -> bool {
+        let mut inner = self.lock();
+        let Some((_, sub_key, channel)) = inner.least_used() else {
+            return false;
+        };
+        let (sub_key, channel) = (sub_key.clone(), channel.clone());
+        let bytes = match inner.entry(&sub_key, &channel).map(|e| &e.state) {
+            Some(State::Ready(view)) => view_bytes(view),
+            _ => 0,
+        };
+        inner.remove(&sub_key, &channel);
+        inner.bytes = inner.bytes.saturating_sub(bytes);
+        true
     }
 
     /// Most rows of a channel with a view: a build scans one more.
@@ -210,7 +250,7 @@ impl<D: ViewData> Views<D> {
                 State::Declined { .. } => inner.remove(sub_key, channel),
             }
         }
-        if !inner.room_for(1, self.max_bytes, now) {
+        if !inner.room_for(1, self.max_bytes(), now) {
             inner.decline(sub_key, channel, now);
             return Lookup::Uncached;
         }
@@ -254,13 +294,13 @@ impl<D: ViewData> Views<D> {
         for change in log.drain(..) {
             view.apply(&change);
         }
-        if view.rows() > self.max_rows || view.bytes() > self.max_bytes {
+        if view.rows() > self.max_rows || view.bytes() > self.max_bytes() {
             entry.state = State::TooBig;
             return None;
         }
         let bytes = view.bytes();
         let now = inner.tick();
-        if !inner.room_for(bytes, self.max_bytes, now) {
+        if !inner.room_for(bytes, self.max_bytes(), now) {
             inner.decline(sub_key, channel, now);
             return None;
         }
@@ -330,7 +370,7 @@ impl<D: ViewData> Views<D> {
             grown |= delta > 0;
         }
         if grown {
-            inner.evict(self.max_bytes);
+            inner.evict(self.max_bytes());
         }
     }
 
