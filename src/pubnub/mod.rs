@@ -1,5 +1,6 @@
 //! A client for the PubNub REST endpoints that message actions need: add, remove and list
-//! actions, history with actions, publish, subscribe and time. Usable on its own as a library
+//! actions, history with actions, publish, subscribe and time; and what a chat browser reads
+//! besides: App Context users (names) and message counts (thread replies). Usable on its own as a library
 //! (the official Rust SDK has no message actions and no history).
 //!
 //! Every operation is a builder on [`Client`] ending in `.execute().await`, or
@@ -56,6 +57,8 @@ mod client;
 mod config;
 pub mod error;
 pub mod history;
+pub mod message_counts;
+pub mod objects;
 mod pager;
 pub mod publish;
 pub mod sign;
@@ -76,6 +79,8 @@ pub use client::{Client, MAX_CHANNEL_CHARS, PNSDK, validate_channel};
 pub use config::{Config, DEFAULT_ORIGIN};
 pub use error::{Error, Result};
 pub use history::{FetchMessages, HistoryPager};
+pub use message_counts::{MessageCounts, MessageCountsRequest};
+pub use objects::{GetAllUserMetadata, GetUserMetadata, UserMetadata, UsersPage, users_with_ids};
 pub use pager::Pager;
 pub use publish::Publish;
 pub use subscribe::{
