@@ -1,6 +1,7 @@
 //! The embedded mode: with no keys configured, start the wire-compatible server inside the
 //! process on a loopback port, its database in the data directory, and on first run seed the
-//! demo conversation into `chats.room1` with its original spread over three days.
+//! demo conversation into `chats.room1` (with its thread and its reports in their channels)
+//! with its original spread over three days.
 
 use std::net::SocketAddr;
 
@@ -41,7 +42,8 @@ pub async fn start(paths: &Paths, subscribe_key: &str) -> Result<RunningServer, 
     Ok(server)
 }
 
-/// Writes the demo conversation straight into the store, ending just before `end`. All writes
+/// Writes the demo conversation straight into the store, ending just before `end`: the
+/// channel's messages, its thread's replies and its reports, each in its channel. All writes
 /// are in flight at once, so the store commits them in a few batches.
 pub async fn seed_store(
     store: &Store,
@@ -49,35 +51,36 @@ pub async fn seed_store(
     channel: &str,
     end: Timetoken,
 ) -> Result<(), StoreError> {
-    let plan = Conversation::bundled().plan(end);
-    let messages = plan.iter().map(|m| {
-        store.insert_message_at(
-            subscribe_key,
-            channel,
-            m.timetoken,
-            &m.user,
-            m.payload.clone(),
-            None,
-        )
-    });
-    try_join_all(messages).await?;
-    let actions: Vec<StoredAction> = plan
-        .iter()
-        .flat_map(|m| {
-            m.actions.iter().map(|a| StoredAction {
-                action_timetoken: a.timetoken,
-                message_timetoken: m.timetoken,
-                action_type: a.action_type.clone(),
-                uuid: a.user.clone(),
-                value: a.value.clone(),
-            })
-        })
-        .collect();
-    try_join_all(
-        actions
+    for (target, plan) in Conversation::bundled().plan_channels(channel, end) {
+        let messages = plan.iter().map(|m| {
+            store.insert_message_at(
+                subscribe_key,
+                &target,
+                m.timetoken,
+                &m.user,
+                m.payload.clone(),
+                None,
+            )
+        });
+        try_join_all(messages).await?;
+        let actions: Vec<StoredAction> = plan
             .iter()
-            .map(|a| store.insert_action_at(subscribe_key, channel, a)),
-    )
-    .await?;
+            .flat_map(|m| {
+                m.actions.iter().map(|a| StoredAction {
+                    action_timetoken: a.timetoken,
+                    message_timetoken: m.timetoken,
+                    action_type: a.action_type.clone(),
+                    uuid: a.user.clone(),
+                    value: a.value.clone(),
+                })
+            })
+            .collect();
+        try_join_all(
+            actions
+                .iter()
+                .map(|a| store.insert_action_at(subscribe_key, &target, a)),
+        )
+        .await?;
+    }
     Ok(())
 }

@@ -1,5 +1,6 @@
-//! Bridges the client's subscription to app events: live messages and actions, and the
-//! connection state (live, reconnecting in N s, back after an outage).
+//! Bridges the client's subscription to app events: live messages and actions (of every channel
+//! the app asked for: the one on screen, the ones below it, the reports), and the connection
+//! state (live, reconnecting in N s, back after an outage).
 
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -13,10 +14,10 @@ pub struct Live {
     pub retry: Option<RetryNow>,
 }
 
-/// Subscribes to `channel` and forwards everything as [`Event`]s until the receiver is gone.
+/// Subscribes to `channels` and forwards everything as [`Event`]s until the receiver is gone.
 /// Must be called inside the tokio runtime.
-pub fn spawn(client: Client, channel: String, events: mpsc::UnboundedSender<Event>) -> Live {
-    let subscription = client.subscribe().channel(&channel).execute();
+pub fn spawn(client: Client, channels: Vec<String>, events: mpsc::UnboundedSender<Event>) -> Live {
+    let subscription = client.subscribe().channels(channels).execute();
     let retry = subscription.as_ref().ok().map(|s| s.retry_now());
     let task = tokio::spawn(async move {
         let mut subscription = match subscription {

@@ -83,24 +83,30 @@ fn translate(event: TermEvent, state: &UiState) -> Option<Event> {
 pub async fn run(mut app: App, client: Client, files: worker::WorkerFiles) -> std::io::Result<()> {
     let (guard, mut terminal) = setup()?;
     let (events_tx, mut events_rx) = mpsc::unbounded_channel::<Event>();
-    let commands = worker::spawn(
-        client.clone(),
-        app.options.channel.clone(),
-        files,
-        events_tx.clone(),
-    );
-    let live = live::spawn(client, app.options.channel.clone(), events_tx);
-    let send = |list: Vec<Command>| {
+    let commands = worker::spawn(client.clone(), files, events_tx.clone());
+    // The subscription: (re)started on the channels the app asks for (a thread opened, left).
+    let mut live: Option<live::Live> = None;
+    let send = |list: Vec<Command>, live: &mut Option<live::Live>| {
         for command in list {
             match command {
-                Command::RetryConnection => live.retry.iter().for_each(RetryNow::trigger),
+                Command::RetryConnection => {
+                    live.iter()
+                        .flat_map(|l| l.retry.iter())
+                        .for_each(RetryNow::trigger);
+                }
+                Command::Subscribe(channels) => {
+                    if let Some(old) = live.take() {
+                        old.task.abort();
+                    }
+                    *live = Some(live::spawn(client.clone(), channels, events_tx.clone()));
+                }
                 other => {
                     let _ = commands.send(other);
                 }
             }
         }
     };
-    send(app.start());
+    send(app.start(), &mut live);
 
     let mut input = EventStream::new();
     let mut state = UiState::default();
@@ -114,7 +120,7 @@ pub async fn run(mut app: App, client: Client, files: worker::WorkerFiles) -> st
             // `update`, before the next key needs it.
             let outcome = app::update(&mut app, Event::Measured(state.measured()));
             redraw = outcome.redraw;
-            send(outcome.commands);
+            send(outcome.commands, &mut live);
         }
         let first = tokio::select! {
             term = input.next() => match term {
@@ -137,13 +143,15 @@ pub async fn run(mut app: App, client: Client, files: worker::WorkerFiles) -> st
         for event in batch {
             let outcome = app::update(&mut app, event);
             redraw |= outcome.redraw;
-            send(outcome.commands);
+            send(outcome.commands, &mut live);
         }
         if app.quit {
             break;
         }
     }
-    live.task.abort();
+    if let Some(live) = live {
+        live.task.abort();
+    }
     drop(terminal);
     drop(guard);
     Ok(())

@@ -1,6 +1,8 @@
 //! The API worker task: receives [`Command`]s from the app, runs them concurrently (bounded),
 //! and sends each result back as an [`Event::Api`] tagged with the command's id. It owns the
 //! client and does the app's file writes (audit log, recent reactions); it never touches state.
+//! Each command names its channel; names are read from App Context in as few requests as the
+//! service allows ([`fetch_names`]).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -8,8 +10,9 @@ use std::sync::Arc;
 use tokio::sync::{Semaphore, mpsc};
 
 use crate::app::{ApiOutcome, Command, Event};
-use crate::moderation::append_audit;
-use crate::pubnub::{Client, HistoryPage, MessageAction, Timetoken};
+use crate::moderation::append_entry;
+use crate::pubnub::objects::{MAX_USERS_LIMIT, is_plain_filter_value};
+use crate::pubnub::{Client, Error, HistoryPage, MessageAction, Timetoken, users_with_ids};
 
 /// Requests run at the same time at most.
 const CONCURRENCY: usize = 8;
@@ -24,7 +27,6 @@ pub struct WorkerFiles {
 /// Starts the worker on the current runtime; returns where to send commands.
 pub fn spawn(
     client: Client,
-    channel: String,
     files: WorkerFiles,
     events: mpsc::UnboundedSender<Event>,
 ) -> mpsc::UnboundedSender<Command> {
@@ -38,14 +40,9 @@ pub fn spawn(
             let Ok(permit) = limit.clone().acquire_owned().await else {
                 break;
             };
-            let (client, channel, files, events) = (
-                client.clone(),
-                channel.clone(),
-                files.clone(),
-                events.clone(),
-            );
+            let (client, files, events) = (client.clone(), files.clone(), events.clone());
             tokio::spawn(async move {
-                if let Some((op, outcome)) = execute(&client, &channel, &files, command).await {
+                if let Some((op, outcome)) = execute(&client, &files, command).await {
                     // The app may be gone when quitting; nothing to do then.
                     let _ = events.send(Event::Api(op, outcome));
                 }
@@ -59,20 +56,20 @@ pub fn spawn(
 /// Runs one command; `None` when it has no result to report.
 pub async fn execute(
     client: &Client,
-    channel: &str,
     files: &WorkerFiles,
     command: Command,
 ) -> Option<(u32, ApiOutcome)> {
     match command {
         Command::FetchHistory {
             op,
+            channel,
             start,
             end,
             max,
         } => {
             let request = client
                 .fetch_messages()
-                .channel(channel)
+                .channel(&channel)
                 .include_actions(true)
                 .include_uuid(true)
                 .max(max)
@@ -81,37 +78,45 @@ pub async fn execute(
         }
         Command::FetchMessageTexts {
             op,
+            channel,
             start,
             end,
             max,
         } => {
             let request = client
                 .fetch_messages()
-                .channel(channel)
+                .channel(&channel)
                 .max(max)
                 .bounds(Some(start), Some(end));
             Some((op, ApiOutcome::History(request.execute().await)))
         }
-        Command::RefreshHistory { op, end } => {
-            Some((op, ApiOutcome::History(refresh(client, channel, end).await)))
-        }
-        Command::FetchActions { op, start, limit } => {
+        Command::RefreshHistory { op, channel, end } => Some((
+            op,
+            ApiOutcome::History(refresh(client, &channel, end).await),
+        )),
+        Command::FetchActions {
+            op,
+            channel,
+            start,
+            limit,
+        } => {
             let request = client
                 .get_message_actions()
-                .channel(channel)
+                .channel(&channel)
                 .limit(limit)
                 .bounds(start, None);
             Some((op, ApiOutcome::Actions(request.execute().await)))
         }
         Command::AddAction {
             op,
+            channel,
             message_tt,
             action_type,
             value,
         } => {
             let result = client
                 .add_message_action()
-                .channel(channel)
+                .channel(&channel)
                 .message_action(MessageAction {
                     action_type,
                     value,
@@ -124,13 +129,14 @@ pub async fn execute(
         }
         Command::RemoveAction {
             op,
+            channel,
             message_tt,
             action_tt,
             as_uuid,
         } => {
             let mut request = client
                 .remove_message_action()
-                .channel(channel)
+                .channel(&channel)
                 .message_timetoken(message_tt)
                 .action_timetoken(action_tt);
             if let Some(owner) = as_uuid {
@@ -139,9 +145,20 @@ pub async fn execute(
             let result = request.execute().await.map(|removed| removed.warning);
             Some((op, ApiOutcome::Removed(result)))
         }
-        Command::AppendAudit { op, record } => {
+        Command::FetchNames { op, ids } => {
+            Some((op, ApiOutcome::Names(fetch_names(client, &ids).await)))
+        }
+        Command::FetchCounts { op, channels } => {
+            let result = client
+                .message_counts()
+                .channel_timetokens(channels)
+                .execute()
+                .await;
+            Some((op, ApiOutcome::Counts(result)))
+        }
+        Command::AppendAudit { op, entry } => {
             let path = files.audit_log.clone();
-            let written = tokio::task::spawn_blocking(move || append_audit(&path, &record)).await;
+            let written = tokio::task::spawn_blocking(move || append_entry(&path, &entry)).await;
             match written {
                 Ok(Ok(())) => None,
                 Ok(Err(e)) => Some((op, ApiOutcome::AuditFailed(e))),
@@ -158,8 +175,58 @@ pub async fn execute(
             .await;
             None
         }
-        Command::RetryConnection | Command::Quit => None,
+        Command::Subscribe(_) | Command::RetryConnection | Command::Quit => None,
     }
+}
+
+/// Most users read one by one in a batch (ids a filter cannot hold, or a service that refuses
+/// the filter); the rest keep showing their ids.
+const MAX_SINGLE_READS: usize = 50;
+
+/// The App Context names of `ids`: each id with its name, `None` where the user does not exist
+/// or has no name. Ids go in filtered pages of up to 100 (`id == "a" || id == "b"`); an id a
+/// filter cannot hold plainly is read on its own, and so is every id when the service refuses
+/// the filter (a server that does not evaluate it).
+pub async fn fetch_names(
+    client: &Client,
+    ids: &[String],
+) -> crate::pubnub::Result<Vec<(String, Option<String>)>> {
+    let (plain, odd): (Vec<&String>, Vec<&String>) =
+        ids.iter().partition(|id| is_plain_filter_value(id));
+    let mut found: Vec<(String, Option<String>)> = Vec::with_capacity(ids.len());
+    let mut one_by_one: Vec<&String> = odd;
+    for chunk in plain.chunks(MAX_USERS_LIMIT as usize) {
+        let Some(filter) = users_with_ids(chunk) else {
+            continue;
+        };
+        let page = client
+            .get_all_user_metadata()
+            .filter(filter)
+            .limit(MAX_USERS_LIMIT)
+            .execute()
+            .await;
+        match page {
+            Ok(page) => {
+                for id in chunk {
+                    let name = page
+                        .users
+                        .iter()
+                        .find(|u| u.id == **id)
+                        .and_then(|u| u.display_name())
+                        .map(str::to_string);
+                    found.push(((*id).clone(), name));
+                }
+            }
+            Err(Error::BadRequest { .. }) => one_by_one.extend(chunk.iter().copied()),
+            Err(e) => return Err(e),
+        }
+    }
+    for id in one_by_one.into_iter().take(MAX_SINGLE_READS) {
+        let user = client.get_user_metadata().id(id.as_str()).execute().await?;
+        let name = user.and_then(|u| u.display_name().map(str::to_string));
+        found.push((id.clone(), name));
+    }
+    Ok(found)
 }
 
 /// Every message from the newest down to `end`, all pages, oldest first.

@@ -6,17 +6,22 @@
 
 pub mod action;
 pub mod actions_view;
+pub mod chat;
 pub mod chips;
 pub mod details;
 pub mod keymap;
 pub mod load;
+pub mod names;
 pub mod picker;
+pub mod reports;
 pub mod symbols;
+pub mod threads;
 pub mod timeline;
 
 mod input;
 mod loading;
 mod reacting;
+mod restore;
 #[cfg(test)]
 mod tests;
 
@@ -25,19 +30,25 @@ use std::collections::HashMap;
 use crossterm::event::KeyEvent;
 
 use crate::config::ReactionValueStyle;
-use crate::pubnub::{self, ActionsPage, HistoryPage, LiveEvent, StoredAction, Timetoken};
+use crate::pubnub::{
+    self, ActionsPage, HistoryPage, LiveEvent, MessageCounts, StoredAction, Timetoken,
+};
 
 use action::{ActionData, ActionOnMessage};
 use actions_view::ActionsView;
+use chat::ReactionUse;
 use chips::ActionKinds;
 use details::{DetailsLayout, DetailsView};
 use keymap::Keymap;
 use load::Load;
+use names::Names;
 use picker::{EmojiIndex, Picker};
+use reports::ReportsView;
 use symbols::{Sym, Symbols};
+use threads::{ChannelState, Replies};
 use timeline::{OpId, Timeline};
 
-pub use crate::moderation::AuditRecord;
+pub use crate::moderation::{AuditEntry, AuditOperation, AuditRecord};
 
 /// Messages per history page (history-with-actions serves at most 25).
 pub const HISTORY_PAGE: u32 = 25;
@@ -52,7 +63,9 @@ pub struct Options {
     pub channel: String,
     pub user_id: String,
     pub moderator: bool,
-    pub reaction_type: String,
+    /// The type reactions are written with; `None` follows the channel's data (`reactions`
+    /// where the Chat SDK wrote it, else `reaction`).
+    pub reaction_type: Option<String>,
     pub reaction_value: ReactionValueStyle,
     pub keymap: Keymap,
     /// Offset of local time from UTC in seconds, for showing times.
@@ -64,14 +77,15 @@ pub struct Options {
 }
 
 impl Options {
-    /// Defaults for everything but the channel and the user: reactions stored as type
-    /// `reaction` with the emoji as value, the default keymap, times in UTC, no audit path.
+    /// Defaults for everything but the channel and the user: reactions stored with the type
+    /// the channel's data uses and the emoji as value, the default keymap, times in UTC, no
+    /// audit path.
     pub fn new(channel: impl Into<String>, user_id: impl Into<String>) -> Self {
         Self {
             channel: channel.into(),
             user_id: user_id.into(),
             moderator: false,
-            reaction_type: "reaction".into(),
+            reaction_type: None,
             reaction_value: ReactionValueStyle::Emoji,
             keymap: Keymap::default(),
             utc_offset_secs: 0,
@@ -87,6 +101,8 @@ pub enum Screen {
     Timeline,
     Details(DetailsView),
     Actions,
+    /// Reports of the channel's messages (moderators).
+    Reports,
 }
 
 impl DetailsView {
@@ -107,11 +123,17 @@ pub enum Overlay {
     Help {
         scroll: u16,
     },
-    /// A moderator's removal of another user's action, waiting for a yes.
+    /// A moderator's removal of another user's action, or restore of a message another user
+    /// deleted, waiting for a yes.
     Confirm {
-        target: ActionOnMessage,
+        target: Confirmation,
         /// The question shown, such as "Remove bob's 👍 from 'lunch at noon?' [y/N]".
         prompt: String,
+    },
+    /// What was done about a report, being typed before it is marked resolved.
+    Resolve {
+        report_tt: Timetoken,
+        note: String,
     },
     /// Choose which of my reactions on a message to remove.
     Chooser {
@@ -119,6 +141,25 @@ pub enum Overlay {
         options: Vec<ActionData>,
         selected: usize,
     },
+}
+
+/// What a moderator's yes confirms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirmation {
+    /// Removing another user's action.
+    Remove(ActionOnMessage),
+    /// Restoring a soft-deleted message: removing every deletion on it.
+    Restore(Timetoken),
+}
+
+impl Confirmation {
+    /// The pop-up's title and the word its yes key does.
+    pub fn wording(&self) -> (&'static str, &'static str) {
+        match self {
+            Confirmation::Remove(_) => (" Moderator removal ", "remove"),
+            Confirmation::Restore(_) => (" Moderator restore ", "restore"),
+        }
+    }
 }
 
 /// State of the live subscription, as the status bar shows it.
@@ -183,6 +224,8 @@ pub struct Measured {
     pub timeline_messages: usize,
     /// Rows the Actions list has room for.
     pub actions_rows: usize,
+    /// Reports the Reports screen has room for.
+    pub report_rows: usize,
     /// The Details screen's text and scrolling area.
     pub details: DetailsLayout,
 }
@@ -214,14 +257,20 @@ pub enum ApiOutcome {
     Removed(pubnub::Result<Option<String>>),
     /// An audit record could not be written.
     AuditFailed(String),
+    /// Names from App Context: each asked id with its name, `None` where there is none.
+    Names(pubnub::Result<Vec<(String, Option<String>)>>),
+    /// Message counts (thread replies).
+    Counts(pubnub::Result<MessageCounts>),
 }
 
-/// Work for the API worker.
+/// Work for the API worker. Each request names its channel: the browser moves between a
+/// channel and its threads, and reads the channel's reports.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     /// One page of history with actions.
     FetchHistory {
         op: OpId,
+        channel: String,
         start: Option<Timetoken>,
         end: Option<Timetoken>,
         max: u32,
@@ -229,10 +278,12 @@ pub enum Command {
     /// Every message from the newest down to `end` (inclusive), all pages, as one result.
     RefreshHistory {
         op: OpId,
+        channel: String,
         end: Timetoken,
     },
     FetchActions {
         op: OpId,
+        channel: String,
         start: Option<Timetoken>,
         limit: u32,
     },
@@ -240,28 +291,43 @@ pub enum Command {
     /// Actions screen shows their text.
     FetchMessageTexts {
         op: OpId,
+        channel: String,
         start: Timetoken,
         end: Timetoken,
         max: u32,
     },
     AddAction {
         op: OpId,
+        channel: String,
         message_tt: Timetoken,
         action_type: String,
         value: String,
     },
     RemoveAction {
         op: OpId,
+        channel: String,
         message_tt: Timetoken,
         action_tt: Timetoken,
         /// Send the owner's uuid (moderator removal).
         as_uuid: Option<String>,
     },
+    /// Names of these user ids from App Context (one batch).
+    FetchNames {
+        op: OpId,
+        ids: Vec<String>,
+    },
+    /// How many messages each channel has after its timetoken (thread replies).
+    FetchCounts {
+        op: OpId,
+        channels: Vec<(String, Timetoken)>,
+    },
     AppendAudit {
         op: OpId,
-        record: AuditRecord,
+        entry: AuditEntry,
     },
     SaveRecent(Vec<String>),
+    /// Live events should come from exactly these channels (for the loop, not the worker).
+    Subscribe(Vec<String>),
     /// The subscription, waiting to reconnect, should try at once (for the loop, not the worker).
     RetryConnection,
     Quit,
@@ -284,6 +350,8 @@ enum Op {
     OlderPage,
     Refresh,
     RefreshMessage(Timetoken),
+    /// Every message down to a report's message, to show it in the Timeline.
+    JumpTo(Timetoken),
     /// Texts of messages the Actions screen lists but the Timeline has not loaded.
     MessageTexts,
     ActionsPage,
@@ -296,8 +364,32 @@ enum Op {
         target: ActionOnMessage,
         /// A moderator removing another user's action (audited).
         moderated: bool,
+        /// Part of restoring a soft-deleted message.
+        restore: bool,
     },
     Audit,
+    Names(Vec<Sym>),
+    Counts(Vec<String>),
+    /// A page of reports (newest, or older than the oldest loaded).
+    ReportsPage {
+        older: bool,
+    },
+    /// A moderator's resolution of a report.
+    Resolve {
+        report_tt: Timetoken,
+        note: Sym,
+    },
+}
+
+impl Op {
+    /// Whether the result belongs to the channel the request was made in (its messages,
+    /// actions or texts), rather than to the whole app.
+    fn is_channel_bound(&self) -> bool {
+        !matches!(
+            self,
+            Op::Audit | Op::Names(_) | Op::ReportsPage { .. } | Op::Resolve { .. }
+        )
+    }
 }
 
 /// The whole state of the UI.
@@ -307,6 +399,352 @@ pub struct App {
     pub symbols: Symbols,
     pub me: Sym,
     pub kinds: ActionKinds,
+    /// The channel on screen: the configured one, or a thread opened from it. The fields from
+    /// here to `reaction_use` (and `screen`) are this channel's; the channels below it on the
+    /// stack keep theirs in `parents` (see [`threads`]).
+    pub channel: String,
+    pub user_id: String,
+    pub moderator: bool,
+    /// The type reactions are written with; `None` follows the channel's data (`reactions`
+    /// where the Chat SDK wrote it, else `reaction`).
+    pub reaction_type: Option<String>,
+    pub reaction_value: ReactionValueStyle,
+    pub keymap: Keymap,
+    /// Offset of local time from UTC in seconds, for showing times.
+    pub utc_offset_secs: i32,
+    /// Where moderator removals are recorded (shown in help).
+    pub audit_log_path: String,
+    /// Recently used reactions from earlier sessions, most recent first.
+    pub recent_reactions: Vec<String>,
+}
+
+impl Options {
+    /// Defaults for everything but the channel and the user: reactions stored with the type
+    /// the channel's data uses and the emoji as value, the default keymap, times in UTC, no
+    /// audit path.
+    pub fn new(channel: impl Into<String>, user_id: impl Into<String>) -> Self {
+        Self {
+            channel: channel.into(),
+            user_id: user_id.into(),
+            moderator: false,
+            reaction_type: None,
+            reaction_value: ReactionValueStyle::Emoji,
+            keymap: Keymap::default(),
+            utc_offset_secs: 0,
+            audit_log_path: String::new(),
+            recent_reactions: Vec::new(),
+        }
+    }
+}
+
+/// Which screen fills the main area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Timeline,
+    Details(DetailsView),
+    Actions,
+    /// Reports of the channel's messages (moderators).
+    Reports,
+}
+
+impl DetailsView {
+    /// The screen Details returns to.
+    pub fn back(&self) -> Screen {
+        if self.from_actions {
+            Screen::Actions
+        } else {
+            Screen::Timeline
+        }
+    }
+}
+
+/// A pop-up over the screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    Picker(Picker),
+    Help {
+        scroll: u16,
+    },
+    /// A moderator's removal of another user's action, or restore of a message another user
+    /// deleted, waiting for a yes.
+    Confirm {
+        target: Confirmation,
+        /// The question shown, such as "Remove bob's 👍 from 'lunch at noon?' [y/N]".
+        prompt: String,
+    },
+    /// What was done about a report, being typed before it is marked resolved.
+    Resolve {
+        report_tt: Timetoken,
+        note: String,
+    },
+    /// Choose which of my reactions on a message to remove.
+    Chooser {
+        message_tt: Timetoken,
+        options: Vec<ActionData>,
+        selected: usize,
+    },
+}
+
+/// What a moderator's yes confirms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirmation {
+    /// Removing another user's action.
+    Remove(ActionOnMessage),
+    /// Restoring a soft-deleted message: removing every deletion on it.
+    Restore(Timetoken),
+}
+
+impl Confirmation {
+    /// The pop-up's title and the word its yes key does.
+    pub fn wording(&self) -> (&'static str, &'static str) {
+        match self {
+            Confirmation::Remove(_) => (" Moderator removal ", "remove"),
+            Confirmation::Restore(_) => (" Moderator restore ", "restore"),
+        }
+    }
+}
+
+/// State of the live subscription, as the status bar shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Connection {
+    Connecting,
+    Live,
+    Reconnecting {
+        attempt: u32,
+        retry_at: Timetoken,
+        error: String,
+    },
+    Offline(String),
+}
+
+/// What the subscribe task reports.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConnectionEvent {
+    Connected,
+    Reconnecting {
+        attempt: u32,
+        /// When the failure was reported (the countdown starts from it).
+        now: Timetoken,
+        /// When the next attempt happens.
+        retry_at: Timetoken,
+        error: String,
+    },
+    /// Back after an outage: loaded data is refreshed.
+    Reconnected,
+    /// The subscription ended for good.
+    Offline(String),
+}
+
+/// The status bar's last notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub is_error: bool,
+    /// A failure to load data: it goes away by itself once a load succeeds.
+    pub about_loading: bool,
+}
+
+/// What a mouse event hit, resolved by the UI from the last frame's layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MouseTarget {
+    ScrollUp,
+    ScrollDown,
+    Message(Timetoken),
+    /// A reaction chip of a message: toggles it.
+    Chip {
+        message_tt: Timetoken,
+        value: Sym,
+    },
+    ActionRow(Timetoken),
+}
+
+/// What a frame measured that the movement keys need. The loop reports it after every draw
+/// ([`Event::Measured`]); each screen keeps its value from the last frame that drew it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Measured {
+    /// Messages visible on the Timeline.
+    pub timeline_messages: usize,
+    /// Rows the Actions list has room for.
+    pub actions_rows: usize,
+    /// Reports the Reports screen has room for.
+    pub report_rows: usize,
+    /// The Details screen's text and scrolling area.
+    pub details: DetailsLayout,
+}
+
+/// Everything that can happen to the app.
+#[derive(Debug, Clone)]
+pub enum Event {
+    Key(KeyEvent),
+    Mouse(MouseTarget),
+    /// The terminal was resized: only a redraw (the frame drawn then reports its measures).
+    Resize,
+    /// What the last frame measured.
+    Measured(Measured),
+    /// Time passed (sent only while something counts down).
+    Tick(Timetoken),
+    /// A command's result.
+    Api(OpId, ApiOutcome),
+    Live(LiveEvent),
+    Connection(ConnectionEvent),
+}
+
+/// Results the worker sends back.
+#[derive(Debug, Clone)]
+pub enum ApiOutcome {
+    History(pubnub::Result<HistoryPage>),
+    Actions(pubnub::Result<ActionsPage>),
+    /// The stored action and the service's warning (207), if any.
+    Added(pubnub::Result<(StoredAction, Option<String>)>),
+    Removed(pubnub::Result<Option<String>>),
+    /// An audit record could not be written.
+    AuditFailed(String),
+    /// Names from App Context: each asked id with its name, `None` where there is none.
+    Names(pubnub::Result<Vec<(String, Option<String>)>>),
+    /// Message counts (thread replies).
+    Counts(pubnub::Result<MessageCounts>),
+}
+
+/// Work for the API worker. Each request names its channel: the browser moves between a
+/// channel and its threads, and reads the channel's reports.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// One page of history with actions.
+    FetchHistory {
+        op: OpId,
+        channel: String,
+        start: Option<Timetoken>,
+        end: Option<Timetoken>,
+        max: u32,
+    },
+    /// Every message from the newest down to `end` (inclusive), all pages, as one result.
+    RefreshHistory {
+        op: OpId,
+        channel: String,
+        end: Timetoken,
+    },
+    FetchActions {
+        op: OpId,
+        channel: String,
+        start: Option<Timetoken>,
+        limit: u32,
+    },
+    /// The newest `max` messages from `end` up to `start` (exclusive), without actions: the
+    /// Actions screen shows their text.
+    FetchMessageTexts {
+        op: OpId,
+        channel: String,
+        start: Timetoken,
+        end: Timetoken,
+        max: u32,
+    },
+    AddAction {
+        op: OpId,
+        channel: String,
+        message_tt: Timetoken,
+        action_type: String,
+        value: String,
+    },
+    RemoveAction {
+        op: OpId,
+        channel: String,
+        message_tt: Timetoken,
+        action_tt: Timetoken,
+        /// Send the owner's uuid (moderator removal).
+        as_uuid: Option<String>,
+    },
+    /// Names of these user ids from App Context (one batch).
+    FetchNames {
+        op: OpId,
+        ids: Vec<String>,
+    },
+    /// How many messages each channel has after its timetoken (thread replies).
+    FetchCounts {
+        op: OpId,
+        channels: Vec<(String, Timetoken)>,
+    },
+    AppendAudit {
+        op: OpId,
+        entry: AuditEntry,
+    },
+    SaveRecent(Vec<String>),
+    /// Live events should come from exactly these channels (for the loop, not the worker).
+    Subscribe(Vec<String>),
+    /// The subscription, waiting to reconnect, should try at once (for the loop, not the worker).
+    RetryConnection,
+    Quit,
+}
+
+impl Command {
+    /// The op id of a history or actions fetch.
+    pub fn fetch_op(&self) -> Option<OpId> {
+        match self {
+            Command::FetchHistory { op, .. } | Command::FetchActions { op, .. } => Some(*op),
+            _ => None,
+        }
+    }
+}
+
+/// Why a request was made, so its result lands in the right place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Op {
+    LatestPage,
+    OlderPage,
+    Refresh,
+    RefreshMessage(Timetoken),
+    /// Every message down to a report's message, to show it in the Timeline.
+    JumpTo(Timetoken),
+    /// Texts of messages the Actions screen lists but the Timeline has not loaded.
+    MessageTexts,
+    ActionsPage,
+    Add {
+        message_tt: Timetoken,
+        kind: Sym,
+        value: Sym,
+    },
+    Remove {
+        target: ActionOnMessage,
+        /// A moderator removing another user's action (audited).
+        moderated: bool,
+        /// Part of restoring a soft-deleted message.
+        restore: bool,
+    },
+    Audit,
+    Names(Vec<Sym>),
+    Counts(Vec<String>),
+    /// A page of reports (newest, or older than the oldest loaded).
+    ReportsPage {
+        older: bool,
+    },
+    /// A moderator's resolution of a report.
+    Resolve {
+        report_tt: Timetoken,
+        note: Sym,
+    },
+}
+
+impl Op {
+    /// Whether the result belongs to the channel the request was made in (its messages,
+    /// actions or texts), rather than to the whole app.
+    fn is_channel_bound(&self) -> bool {
+        !matches!(
+            self,
+            Op::Audit | Op::Names(_) | Op::ReportsPage { .. } | Op::Resolve { .. }
+        )
+    }
+}
+
+/// The whole state of the UI.
+#[derive(Debug)]
+pub struct App {
+    pub options: Options,
+    pub symbols: Symbols,
+    pub me: Sym,
+    pub kinds: ActionKinds,
+    /// The channel on screen: the configured one, or a thread opened from it. The fields from
+    /// here to `reaction_use` (and `screen`) are this channel's; the channels below it on the stack keep
+    /// theirs in `parents` (see [`threads`]).
+    pub channel: String,
     pub timeline: Timeline,
     /// Selected message on the Timeline.
     pub selected: Option<Timetoken>,
@@ -326,11 +764,22 @@ pub struct App {
     pub older_page: Load,
     /// `g` was pressed: keep loading older pages and selecting the first until the start.
     pub jump_to_start: bool,
+    /// Which reaction type the channel on screen uses (what `+` writes, unless configured).
+    pub reaction_use: ReactionUse,
+    /// The channels a thread was opened from, outermost first.
+    pub parents: Vec<ChannelState>,
+    /// Names of users from App Context.
+    pub names: Names,
+    /// Reply counts of threads.
+    pub replies: Replies,
+    /// Reports of the configured channel's messages (moderators).
+    pub reports: ReportsView,
     /// What the last frames measured (see [`App::page_size`]).
     pub measured: Measured,
     pub now: Timetoken,
     pub quit: bool,
-    ops: HashMap<OpId, Op>,
+    /// Requests in flight: why each was made, and in which channel.
+    ops: HashMap<OpId, (String, Op)>,
     next_op: OpId,
 }
 
@@ -345,9 +794,10 @@ impl App {
     pub fn new(options: Options) -> Self {
         let mut symbols = Symbols::new();
         let me = symbols.intern(&options.user_id);
-        let kinds = ActionKinds::new(&mut symbols, &options.reaction_type);
+        let kinds = ActionKinds::new(&mut symbols, options.reaction_type.as_deref());
         let emoji = EmojiIndex::new(options.recent_reactions.clone());
         Self {
+            channel: options.channel.clone(),
             options,
             symbols,
             me,
@@ -365,6 +815,11 @@ impl App {
             newest_page: Load::Idle,
             older_page: Load::Idle,
             jump_to_start: false,
+            parents: Vec::new(),
+            names: Names::default(),
+            replies: Replies::default(),
+            reports: ReportsView::default(),
+            reaction_use: ReactionUse::default(),
             measured: Measured::default(),
             now: Timetoken(0),
             quit: false,
@@ -373,22 +828,46 @@ impl App {
         }
     }
 
-    /// The first commands: load the newest page.
+    /// The first commands: load the newest page, subscribe (to the channel, and for a
+    /// moderator to its reports too), and load the newest reports.
     pub fn start(&mut self) -> Vec<Command> {
+        let mut commands = vec![self.load_newest()];
+        if self.options.moderator {
+            reports::load(self, false, &mut commands);
+        }
+        commands.push(self.subscription());
+        commands
+    }
+
+    /// The request for the newest page of the channel on screen.
+    fn load_newest(&mut self) -> Command {
         self.newest_page = Load::Loading;
         let op = self.begin(Op::LatestPage);
-        vec![Command::FetchHistory {
+        Command::FetchHistory {
             op,
+            channel: self.channel.clone(),
             start: None,
             end: None,
             max: HISTORY_PAGE,
-        }]
+        }
     }
 
+    /// The channels live events must come from: the stack of channels on screen and, for a
+    /// moderator, the configured channel's reports.
+    fn subscription(&self) -> Command {
+        let mut channels: Vec<String> = self.parents.iter().map(|p| p.channel.clone()).collect();
+        channels.push(self.channel.clone());
+        if self.options.moderator {
+            channels.push(chat::moderation_channel(&self.options.channel));
+        }
+        Command::Subscribe(channels)
+    }
+
+    /// Records a request made in the channel on screen.
     fn begin(&mut self, op: Op) -> OpId {
         let id = self.next_op;
         self.next_op = self.next_op.wrapping_add(1).max(1);
-        self.ops.insert(id, op);
+        self.ops.insert(id, (self.channel.clone(), op));
         id
     }
 
@@ -398,6 +877,7 @@ impl App {
         let op = self.begin(Op::RefreshMessage(tt));
         Command::FetchHistory {
             op,
+            channel: self.channel.clone(),
             start: Some(Timetoken(tt.get().saturating_add(1))),
             end: Some(tt),
             max: 1,
@@ -408,8 +888,33 @@ impl App {
     pub fn pending_count(&self) -> usize {
         self.ops
             .values()
-            .filter(|op| matches!(op, Op::Add { .. } | Op::Remove { .. }))
+            .filter(|(_, op)| matches!(op, Op::Add { .. } | Op::Remove { .. } | Op::Resolve { .. }))
             .count()
+    }
+
+    /// The type reactions are written with: the configured one, else the one the channel's
+    /// data uses ([`ReactionUse`]).
+    pub fn reaction_type(&self) -> &str {
+        match &self.options.reaction_type {
+            Some(configured) => configured,
+            None => self.reaction_use.reaction_type(),
+        }
+    }
+
+    /// A user as people know them: their App Context name, else their id (safe to show).
+    pub fn user_name(&self, uuid: Sym) -> &str {
+        self.names
+            .get(uuid)
+            .unwrap_or_else(|| self.symbols.label(uuid))
+    }
+
+    /// `bob` or `Bob (you)`.
+    pub fn user_label(&self, uuid: Sym) -> String {
+        if uuid == self.me {
+            format!("{} (you)", self.user_name(uuid))
+        } else {
+            self.user_name(uuid).to_string()
+        }
     }
 
     /// Whether the loop should send ticks (only while something counts down: a reconnect's
@@ -460,12 +965,12 @@ impl App {
         }
     }
 
-    /// The (sanitised) text of a message, from the Timeline or from texts fetched for the
-    /// Actions screen.
+    /// The (sanitised) text of a message as shown (its newest edit, if edited), from the
+    /// Timeline or from texts fetched for the Actions screen.
     pub fn message_text(&self, tt: Timetoken) -> Option<&str> {
         self.timeline
             .get(tt)
-            .map(|m| &*m.text)
+            .map(|m| m.shown_line(&self.symbols))
             .or_else(|| self.message_texts.get(&tt).map(|t| &**t))
     }
 
@@ -484,6 +989,7 @@ impl App {
         match self.screen {
             Screen::Timeline => self.measured.timeline_messages,
             Screen::Actions => self.measured.actions_rows.saturating_sub(1),
+            Screen::Reports => self.measured.report_rows.saturating_sub(1),
             Screen::Details(view) => view.layout.height.saturating_sub(1),
         }
         .max(1)
@@ -508,6 +1014,8 @@ pub fn update(app: &mut App, event: Event) -> Outcome {
             if let Screen::Details(view) = &mut app.screen {
                 view.layout = measured.details;
             }
+            // Names of users that arrived live since the last frame: one request a frame.
+            names::request(app, &mut commands);
             false
         }
         Event::Tick(now) => {
@@ -517,7 +1025,7 @@ pub fn update(app: &mut App, event: Event) -> Outcome {
             counting
         }
         Event::Api(op, outcome) => on_result(app, op, outcome, &mut commands),
-        Event::Live(event) => loading::on_live(app, event),
+        Event::Live(event) => loading::on_live(app, event, &mut commands),
         Event::Connection(event) => loading::on_connection(app, event, &mut commands),
     };
     if app.quit && !commands.contains(&Command::Quit) {
@@ -527,11 +1035,29 @@ pub fn update(app: &mut App, event: Event) -> Outcome {
 }
 
 /// A worker result goes to the module whose request it answers: adds, removals and the audit
-/// to `reacting`, loads to `loading`.
+/// to `reacting`, names to `names`, reply counts to `threads`, reports to `reports`, loads to
+/// `loading`. A result for another channel than the one on screen (a thread's parent, or a
+/// thread left since) is applied to that channel's state ([`threads::in_channel`]).
 fn on_result(app: &mut App, id: OpId, outcome: ApiOutcome, commands: &mut Vec<Command>) -> bool {
-    let Some(op) = app.ops.remove(&id) else {
+    let Some((channel, op)) = app.ops.remove(&id) else {
         return false;
     };
+    if op.is_channel_bound() && channel != app.channel {
+        threads::in_channel(app, &channel, |app| {
+            dispatch(app, id, op, outcome, commands);
+        });
+        return true;
+    }
+    dispatch(app, id, op, outcome, commands)
+}
+
+fn dispatch(
+    app: &mut App,
+    id: OpId,
+    op: Op,
+    outcome: ApiOutcome,
+    commands: &mut Vec<Command>,
+) -> bool {
     match (op, outcome) {
         (
             Op::Add {
@@ -539,10 +1065,30 @@ fn on_result(app: &mut App, id: OpId, outcome: ApiOutcome, commands: &mut Vec<Co
             },
             ApiOutcome::Added(result),
         ) => reacting::on_added(app, id, message_tt, value, result, commands),
-        (Op::Remove { target, moderated }, ApiOutcome::Removed(result)) => {
-            reacting::on_removed(app, id, target, moderated, result, commands)
+        (
+            Op::Remove {
+                target,
+                moderated,
+                restore,
+            },
+            ApiOutcome::Removed(result),
+        ) => {
+            let removal = reacting::Removal {
+                target,
+                moderated,
+                restore,
+            };
+            reacting::on_removed(app, id, removal, result, commands)
         }
         (Op::Audit, ApiOutcome::AuditFailed(reason)) => reacting::on_audit_failed(app, &reason),
+        (Op::Names(asked), ApiOutcome::Names(result)) => names::on_names(app, asked, result),
+        (Op::Counts(asked), ApiOutcome::Counts(result)) => threads::on_counts(app, asked, result),
+        (Op::ReportsPage { older }, ApiOutcome::History(result)) => {
+            reports::on_page(app, older, result, commands)
+        }
+        (Op::Resolve { report_tt, note }, ApiOutcome::Added(result)) => {
+            reports::on_resolved(app, report_tt, note, result, commands)
+        }
         (op, outcome) => return loading::on_result(app, op, outcome, commands),
     }
     true

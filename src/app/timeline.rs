@@ -8,6 +8,7 @@
 use std::collections::VecDeque;
 
 use super::action::ActionData;
+use super::chat::ChatState;
 use super::symbols::{Sym, Symbols};
 use crate::pubnub::{HistoryMessage, StoredAction, Timetoken, message_text};
 use crate::text::{flags_as_text, sanitize};
@@ -53,6 +54,8 @@ pub struct Message {
     pub text: Box<str>,
     /// Ordered by action timetoken, pending adds last.
     pub actions: Vec<ActionEntry>,
+    /// Edit, deletion and thread, as the actions say (kept current on every change).
+    pub chat: ChatState,
     /// Bumped on every change, so caches keyed by it stay right.
     pub revision: u32,
 }
@@ -85,6 +88,7 @@ impl Message {
             timetoken: m.timetoken,
             author: m.uuid.as_deref().map(|u| symbols.intern(u)),
             text: shown_text(&m.message),
+            chat: ChatState::of(actions.iter().map(|e| &e.action)),
             actions,
             revision: 0,
         }
@@ -97,12 +101,39 @@ impl Message {
             author,
             text: shown_text(payload),
             actions: Vec::new(),
+            chat: ChatState::default(),
             revision: 0,
         }
     }
 
     fn touch(&mut self) {
         self.revision = self.revision.wrapping_add(1);
+        self.chat = ChatState::of(self.counted_actions());
+    }
+
+    /// The actions that count: settled or being added, not those being removed.
+    pub fn counted_actions(&self) -> impl Iterator<Item = &ActionData> {
+        self.actions
+            .iter()
+            .filter(|e| !matches!(e.state, EntryState::Removing(_)))
+            .map(|e| &e.action)
+    }
+
+    /// The counted entries that pass `keep`, oldest first: a message's edits or deletions.
+    pub fn counted(&self, keep: impl Fn(&ActionData) -> bool) -> Vec<ActionEntry> {
+        self.actions
+            .iter()
+            .filter(|e| !matches!(e.state, EntryState::Removing(_)) && keep(&e.action))
+            .copied()
+            .collect()
+    }
+
+    /// The text to show on one line: the newest edit's, else the original (sanitised).
+    pub fn shown_line<'a>(&'a self, symbols: &'a Symbols) -> &'a str {
+        match self.chat.edit {
+            Some(edit) => symbols.label(edit),
+            None => &self.text,
+        }
     }
 
     /// Adds a confirmed action unless one with the same action timetoken is there. When it is
@@ -314,10 +345,16 @@ impl Timeline {
 
     /// Applies a live "added" event; false when the message is not loaded or nothing changed.
     pub fn apply_added(&mut self, action: &StoredAction, symbols: &mut Symbols) -> bool {
-        let Some(message) = self.get_mut(action.message_timetoken) else {
-            return false;
-        };
-        message.apply_added(ActionData::from_stored(action, symbols))
+        self.apply_added_data(
+            action.message_timetoken,
+            ActionData::from_stored(action, symbols),
+        )
+    }
+
+    /// The same for an action already interned.
+    pub fn apply_added_data(&mut self, message_tt: Timetoken, action: ActionData) -> bool {
+        self.get_mut(message_tt)
+            .is_some_and(|m| m.apply_added(action))
     }
 
     pub fn apply_removed(&mut self, message_tt: Timetoken, action_tt: Timetoken) -> bool {
