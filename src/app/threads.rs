@@ -89,6 +89,16 @@ pub(super) fn in_channel<R>(app: &mut App, channel: &str, f: impl FnOnce(&mut Ap
     result
 }
 
+/// The thread's root as its replies' heading: its author (by name) and its text, from the
+/// channel the thread was opened from.
+pub fn root_heading(app: &App) -> Option<String> {
+    let (_, root) = thread_root(&app.channel)?;
+    let parent = app.parents.last()?;
+    let message = parent.timeline.get(root)?;
+    let author = message.author.map_or("(unknown)", |a| app.user_name(a));
+    Some(format!("{author}: {}", message.shown_line(&app.symbols)))
+}
+
 /// Whether the channel on screen is a thread opened from another.
 pub fn in_thread(app: &App) -> bool {
     !app.parents.is_empty()

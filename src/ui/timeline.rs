@@ -297,7 +297,13 @@ fn build(app: &App, index: usize, key: LayoutKey) -> Layout {
         };
     };
     let start = if threads::in_thread(app) {
-        "start of the thread".to_string()
+        match threads::root_heading(app) {
+            Some(root) => format!(
+                "replies to {}",
+                crate::text::truncate(&root, (key.width as usize).saturating_sub(20))
+            ),
+            None => "start of the thread".to_string(),
+        }
     } else {
         format!("start of #{}", crate::text::single_line(&app.channel))
     };
