@@ -10,38 +10,17 @@
 //!
 //! This module must not print to stdout: it logs through `tracing`.
 
-mod action_view;
-mod actions;
-mod add_body;
-mod auth;
-mod cache;
-mod changes;
-mod clock;
-mod errors;
-mod history;
-mod history_view;
-mod hub;
-mod json;
-mod params;
-mod presence;
-mod publish;
-mod queries;
-mod readers;
-mod router;
-mod source;
+mod endpoints;
+mod http;
+mod render;
+mod sqlite;
 mod store;
-mod subscribe;
-mod time;
 mod views;
-mod write_ops;
-mod writer;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
 use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -103,14 +82,6 @@ pub enum ServerError {
     Signal(std::io::Error),
 }
 
-/// State shared by every request.
-pub(crate) struct App {
-    pub(crate) store: Store,
-    pub(crate) long_poll: Duration,
-    pub(crate) max_body_bytes: usize,
-    pub(crate) auth: Option<auth::Verifier>,
-}
-
 /// A server serving in the background. Dropping it stops serving without waiting; prefer
 /// [`RunningServer::shutdown`].
 pub struct RunningServer {
@@ -148,15 +119,14 @@ pub async fn start(opts: ServerOptions) -> Result<RunningServer, ServerError> {
             .publish_key
             .clone()
             .unwrap_or_else(|| DEFAULT_PUBLISH_KEY.to_string());
-        auth::Verifier::new(secret, publish_key)
+        http::Verifier::new(secret, publish_key)
     });
-    let app = Arc::new(App {
+    let router = http::service(http::ServerState {
         store: store.clone(),
         long_poll: opts.long_poll,
         max_body_bytes: opts.max_body_bytes,
         auth,
     });
-    let router = Router::new().fallback(router::dispatch).with_state(app);
     let listener = listener.tap_io(|tcp| {
         if let Err(e) = tcp.set_nodelay(true) {
             tracing::trace!("cannot set TCP_NODELAY: {e}");
@@ -217,6 +187,13 @@ impl RunningServer {
         &self.store
     }
 
+    /// How many subscribe long polls are waiting for an event right now. For tests that must
+    /// know a poll is already waiting before they write or stop the server.
+    #[doc(hidden)]
+    pub fn waiting_long_polls(&self) -> usize {
+        self.store.waiting_polls()
+    }
+
     /// Stops accepting, answers waiting long polls at once, lets open requests finish (up to a
     /// grace period), then flushes and closes the database.
     pub async fn shutdown(mut self) {
@@ -235,7 +212,7 @@ impl RunningServer {
     }
 
     fn signal_stop(&mut self) {
-        self.store.hub().close();
+        self.store.close_polls();
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }

@@ -99,9 +99,7 @@ async fn a_pager_cut_off_by_a_restart_goes_on_where_it_stopped() {
     assert!(matches!(e, Error::Network { .. }), "{e:?}");
     assert!(e.is_transient());
 
-    let Some(s) = restart_on(addr, dir).await else {
-        return;
-    };
+    let s = restart_on(addr, dir).await;
     while let Some(page) = pager.next_page().await.expect("after the restart") {
         pages.push(page);
     }

@@ -78,6 +78,23 @@ impl TestServer {
         self.server.as_ref().expect("server running")
     }
 
+    /// Returns once exactly `n` subscribe long polls are waiting on the server for an event,
+    /// so that what the test does next happens while they wait; fails after 10 s.
+    pub async fn polls_waiting(&self, n: usize) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let waiting = self.running().waiting_long_polls();
+            if waiting == n {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{n} long polls should be waiting; {waiting} are"
+            );
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+    }
+
     /// Stops the server gracefully and hands back its database directory.
     pub async fn stop(mut self) -> TempDir {
         if let Some(s) = self.server.take() {

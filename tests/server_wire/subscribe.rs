@@ -43,7 +43,7 @@ async fn handshake_then_messages_and_action_events_arrive_in_order() {
     // A poll waiting before the publish is woken by it.
     let waiting = poll(&s, "room,other", t0);
     let publisher = async {
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        s.polls_waiting(1).await;
         s.publish(
             "sk",
             "room",
@@ -97,11 +97,16 @@ async fn handshake_then_messages_and_action_events_arrive_in_order() {
 async fn an_idle_poll_answers_empty_after_the_long_poll_time() {
     let s = TestServer::start_with(|o| o.long_poll = Duration::from_millis(300)).await;
     let t0 = handshake(&s, "quiet").await;
-    // Events on other channels and other keysets do not wake it.
+    // Events on other channels and other keysets, before it and while it waits, do not end it.
     s.publish("sk", "noisy", "1", "").await;
     s.publish("other-sk", "quiet", "1", "").await;
     let started = Instant::now();
-    let v = poll(&s, "quiet", t0).await;
+    let noise = async {
+        s.polls_waiting(1).await;
+        s.publish("sk", "noisy", "2", "").await;
+        s.publish("other-sk", "quiet", "2", "").await;
+    };
+    let (v, ()) = tokio::join!(poll(&s, "quiet", t0), noise);
     let waited = started.elapsed();
     assert_eq!(v["m"], json!([]));
     assert!(
@@ -150,7 +155,7 @@ async fn shutdown_answers_waiting_polls_at_once() {
     let url = format!("{}/v2/subscribe/sk/room/0?tt={t0}", s.origin);
     let http = s.http.clone();
     let waiting = tokio::spawn(async move { http.get(url).send().await.map(|r| r.status()) });
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    s.polls_waiting(1).await;
     let started = Instant::now();
     s.stop().await;
     assert!(
@@ -180,7 +185,7 @@ async fn many_idle_subscribers_are_all_woken_by_one_publish() {
             tokio::spawn(async move { http.get(url).send().await?.json::<Value>().await })
         })
         .collect();
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    s.polls_waiting(300).await;
     let started = Instant::now();
     let mt = s.publish("sk", "crowd", "\"hello, all\"", "").await;
     for poll in polls {

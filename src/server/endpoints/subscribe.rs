@@ -1,0 +1,35 @@
+//! Subscribe v2 long poll (reference section 4): the handshake answers with the current
+//! cursor, a poll with the events after its cursor (waiting for them in the store).
+//!
+//! Not served (accepted and ignored): channel groups, `filter-expr`, presence state and
+//! presence events; `tr` is ignored and every cursor has region 1.
+//! Waiting is the store's ([`Store::poll`]); this file must not touch the hub or the clock.
+
+use std::time::Duration;
+
+use super::Handled;
+use super::params::{self, Query};
+use crate::server::render;
+use crate::server::store::{Polled, Store};
+
+/// `GET /v2/subscribe/{sub_key}/{channels}/0?tt=..`: the handshake answers at once with the
+/// current cursor; a poll answers as soon as there are events newer than `tt` on its channels,
+/// or after the long-poll time with none.
+pub async fn subscribe(
+    store: &Store,
+    long_poll: Duration,
+    sub_key: &str,
+    channels: &str,
+    q: &Query,
+) -> Handled {
+    let sub_key = params::key(sub_key, "subscribe key")?;
+    let channels = params::channel_list(channels)?;
+    let polled = match q.timetoken("tt")? {
+        None | Some(0) => Polled {
+            cursor: store.cursor().get(),
+            items: Vec::new(),
+        },
+        Some(after) => store.poll(&sub_key, &channels, after, long_poll).await,
+    };
+    Ok(render::subscribe::envelope(polled.cursor, &polled.items).into())
+}

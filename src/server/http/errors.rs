@@ -1,0 +1,242 @@
+//! A finished answer ([`Reply`]) and the PubNub-shaped error bodies, one per endpoint family,
+//! exactly as the reference records them: message actions
+//! `{"status","error":{"source":"actions","message","details"?}}`, history
+//! `{"status","error":true,"error_message","channels":{}}`, publish `[0,"<message>","<tt>"]`,
+//! and the Access Manager / balancer shape `{"message","payload"?,"error":true,"service","status"}`.
+//! [`Family::fail`] turns what a handler could not do into its family's answer.
+//! It must not decide whether a request failed: handlers do, this only shapes the answer.
+
+use axum::body::Bytes;
+use axum::http::StatusCode;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::pubnub::Timetoken;
+use crate::pubnub::error::{ALREADY_ADDED_MESSAGE, NOTHING_TO_DELETE_MESSAGE, WRONG_UUID_MESSAGE};
+use crate::pubnub::wire::{ActionsEnvelope, ErrorDetail, ServiceError, ServiceNotice};
+use crate::server::endpoints::Fail;
+use crate::server::endpoints::params::InputError;
+use crate::server::store::StoreError;
+
+/// A finished answer: status and JSON body. The router adds the headers every answer carries.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: Bytes,
+}
+
+impl Reply {
+    /// 200 with a body already rendered.
+    pub fn ok(body: impl Into<Bytes>) -> Reply {
+        Reply {
+            status: StatusCode::OK,
+            body: body.into(),
+        }
+    }
+
+    /// Any status with a serialisable body.
+    pub fn json<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Reply {
+        match serde_json::to_vec(body) {
+            Ok(body) => Reply {
+                status,
+                body: body.into(),
+            },
+            Err(e) => {
+                tracing::error!("cannot serialise an answer: {e}");
+                Reply {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    body: Bytes::from_static(
+                        br#"{"message":"Internal Server Error","error":true,"service":"Balancer","status":500}"#,
+                    ),
+                }
+            }
+        }
+    }
+}
+
+/// The message of a 400 for an add-action body that is not `{"type","value"}`.
+pub const INVALID_PAYLOAD_MESSAGE: &str = "Request payload contained invalid input.";
+
+/// Which error shape an endpoint answers with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    Actions,
+    History,
+    Publish,
+    Subscribe,
+    Presence,
+    Time,
+    Other,
+}
+
+/// The message-actions error: `{"status":N,"error":{"source":"actions","message":..,"details"?}}`.
+pub fn actions_error(status: StatusCode, message: &str, details: Vec<ErrorDetail>) -> Reply {
+    let envelope: ActionsEnvelope<()> = ActionsEnvelope {
+        status: status.as_u16(),
+        data: None,
+        more: None,
+        error: Some(ServiceError {
+            source: "actions".into(),
+            message: message.into(),
+            details,
+        }),
+    };
+    Reply::json(status, &envelope)
+}
+
+/// The v3 history error: `{"status":N,"error":true,"error_message":..,"channels":{}}`.
+pub fn history_error(status: StatusCode, message: &str) -> Reply {
+    Reply::json(
+        status,
+        &json!({"status": status.as_u16(), "error": true, "error_message": message, "channels": {}}),
+    )
+}
+
+/// The publish error: `[0,"<message>","<tt>"]`, or `[0,"<message>"]` without a timetoken.
+pub fn publish_error(status: StatusCode, message: &str, tt: Option<Timetoken>) -> Reply {
+    match tt {
+        Some(tt) => Reply::json(status, &json!([0, message, tt])),
+        None => Reply::json(status, &json!([0, message])),
+    }
+}
+
+/// The Access Manager / balancer shape.
+pub fn notice(status: StatusCode, message: &str, service: &str) -> Reply {
+    Reply::json(
+        status,
+        &ServiceNotice {
+            message: message.into(),
+            payload: None,
+            error: true,
+            service: service.into(),
+            status: status.as_u16(),
+        },
+    )
+}
+
+/// 403 from Access Manager, naming the request's channels as the service does.
+pub fn forbidden(message: &str, channels: &[String]) -> Reply {
+    Reply::json(
+        StatusCode::FORBIDDEN,
+        &ServiceNotice {
+            message: message.into(),
+            payload: Some(json!({ "channels": channels })),
+            error: true,
+            service: "Access Manager".into(),
+            status: 403,
+        },
+    )
+}
+
+/// 404 for a path no endpoint serves.
+pub fn not_found() -> Reply {
+    notice(StatusCode::NOT_FOUND, "Not Found", "Balancer")
+}
+
+impl Family {
+    /// An error with just a message, in this family's shape (`now` stamps publish errors).
+    pub fn error(self, status: StatusCode, message: &str, now: Timetoken) -> Reply {
+        match self {
+            Family::Actions => actions_error(status, message, Vec::new()),
+            Family::History => history_error(status, message),
+            Family::Publish => publish_error(status, message, Some(now)),
+            Family::Presence => notice(status, message, "Presence"),
+            Family::Subscribe | Family::Time | Family::Other => notice(status, message, "Balancer"),
+        }
+    }
+
+    /// 413 for a body over the limit.
+    pub fn too_large(self, now: Timetoken) -> Reply {
+        const MESSAGE: &str = "Request Entity Too Large";
+        match self {
+            Family::Publish => publish_error(StatusCode::PAYLOAD_TOO_LARGE, MESSAGE, None),
+            other => other.error(StatusCode::PAYLOAD_TOO_LARGE, MESSAGE, now),
+        }
+    }
+
+    /// 400 for one bad input; the actions shape names it in `details`.
+    pub fn bad_input(self, e: &InputError, now: Timetoken) -> Reply {
+        match self {
+            Family::Actions => actions_error(
+                StatusCode::BAD_REQUEST,
+                match e.location_type {
+                    "body" => INVALID_PAYLOAD_MESSAGE,
+                    _ => &e.message,
+                },
+                vec![ErrorDetail {
+                    message: e.message.clone(),
+                    location: e.location.clone(),
+                    location_type: e.location_type.into(),
+                }],
+            ),
+            other => other.error(StatusCode::BAD_REQUEST, &e.message, now),
+        }
+    }
+
+    /// 500 when storage failed; the details go to the log only.
+    pub fn internal(self, now: Timetoken) -> Reply {
+        self.error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Internal Server Error",
+            now,
+        )
+    }
+
+    /// The answer for a failed handler.
+    pub fn fail(self, fail: Fail, now: Timetoken) -> Reply {
+        match fail {
+            Fail::Input(e) => self.bad_input(&e, now),
+            Fail::Store(e) => self.store_error(&e, now),
+        }
+    }
+
+    fn store_error(self, e: &StoreError, now: Timetoken) -> Reply {
+        let (status, message) = match e {
+            StoreError::Conflict => (StatusCode::CONFLICT, ALREADY_ADDED_MESSAGE),
+            StoreError::NothingToDelete => (StatusCode::BAD_REQUEST, NOTHING_TO_DELETE_MESSAGE),
+            StoreError::WrongUuid => (StatusCode::BAD_REQUEST, WRONG_UUID_MESSAGE),
+            StoreError::Invalid(m) => (StatusCode::BAD_REQUEST, m.as_str()),
+            StoreError::Database(_) | StoreError::Closed => {
+                tracing::error!("storage failed: {e}");
+                return self.internal(now);
+            }
+        };
+        self.error(status, message, now)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(r: &Reply) -> serde_json::Value {
+        serde_json::from_slice(&r.body).unwrap()
+    }
+
+    #[test]
+    fn shapes_match_the_recorded_bodies() {
+        let r = actions_error(StatusCode::CONFLICT, "Action Already Added", vec![]);
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        assert_eq!(
+            body(&r),
+            json!({"status":409,"error":{"source":"actions","message":"Action Already Added"}})
+        );
+        let r = Family::Publish.too_large(Timetoken(1));
+        assert_eq!(body(&r), json!([0, "Request Entity Too Large"]));
+        let r = publish_error(
+            StatusCode::BAD_REQUEST,
+            "Invalid JSON",
+            Some(Timetoken(15646801805496402)),
+        );
+        assert_eq!(&r.body[..], br#"[0,"Invalid JSON","15646801805496402"]"#);
+        let r = forbidden("Forbidden", &["channelSwift".to_string()]);
+        assert_eq!(
+            body(&r),
+            json!({"message":"Forbidden","payload":{"channels":["channelSwift"]},"error":true,"service":"Access Manager","status":403})
+        );
+        assert_eq!(
+            body(&history_error(StatusCode::BAD_REQUEST, "x")),
+            json!({"status":400,"error":true,"error_message":"x","channels":{}})
+        );
+    }
+}

@@ -1,0 +1,21 @@
+//! The bottom layer, beside [`super::render`]: SQLite itself. Opening a connection (the schema
+//! and its version, the settings every connection gets), every statement the server runs, the
+//! row types they read into and write from, and [`StoreError`], what storage fails with.
+//!
+//! Plain functions over a `&Connection`: no threads, no caches, no server state. It must not
+//! import anything else of the server, and it never renders JSON.
+
+#[cfg(target_os = "linux")]
+mod datasync;
+mod error;
+mod queries;
+mod rows;
+mod schema;
+
+pub use error::StoreError;
+pub use queries::{
+    Slice, action_counts, delete_action, find_action, insert_action, insert_message,
+    is_empty_channel, visit_message_actions, visit_newest_actions, visit_newest_messages,
+};
+pub use rows::{ActionRow, MessageRecord, MessageRow, Range};
+pub use schema::{max_stored_timetoken, open_reader, open_writer};

@@ -1,0 +1,300 @@
+//! The writes the writer thread runs, and how each one is applied inside a batch's
+//! transaction: its timetoken taken, its row inserted or deleted, its outcome decided on its
+//! own (conflict, nothing to delete, wrong uuid), and its live event made.
+//! It must not commit or answer: the writer does both, once per batch.
+
+use rusqlite::Connection;
+
+use super::clock::Clock;
+use super::hub::HubEvent;
+use crate::pubnub::{ActionEventKind, StoredAction, Timetoken};
+use crate::server::render::subscribe::{Published, action_item, message_item};
+use crate::server::sqlite::{
+    MessageRecord, StoreError, delete_action, find_action, insert_action, insert_message,
+};
+use crate::server::views::Committed;
+
+/// A message to publish.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub sub_key: String,
+    pub channel: String,
+    pub publisher: String,
+    /// Compact JSON text.
+    pub payload: String,
+    /// Compact JSON text.
+    pub meta: Option<String>,
+    pub custom_message_type: Option<String>,
+    pub seqn: Option<u64>,
+    /// `store=0` delivers live only.
+    pub store: bool,
+}
+
+/// One write.
+#[derive(Debug, Clone)]
+pub enum WriteOp {
+    Publish(NewMessage),
+    AddAction {
+        sub_key: String,
+        channel: String,
+        message_tt: u64,
+        action_type: String,
+        value: String,
+        uuid: String,
+    },
+    RemoveAction {
+        sub_key: String,
+        channel: String,
+        message_tt: u64,
+        action_tt: u64,
+        uuid: String,
+    },
+    /// Seeding: a message with its own timetoken, no live event.
+    InsertMessage {
+        sub_key: String,
+        channel: String,
+        timetoken: u64,
+        publisher: String,
+        payload: String,
+        meta: Option<String>,
+    },
+    /// Seeding: an action as given, no live event.
+    InsertAction {
+        sub_key: String,
+        channel: String,
+        action: StoredAction,
+    },
+}
+
+impl NewMessage {
+    /// The message as its live event shows it.
+    pub fn published(&self) -> Published<'_> {
+        Published {
+            sub_key: &self.sub_key,
+            channel: &self.channel,
+            publisher: &self.publisher,
+            payload: &self.payload,
+            meta: self.meta.as_deref(),
+            custom_message_type: self.custom_message_type.as_deref(),
+            seqn: self.seqn,
+        }
+    }
+}
+
+impl WriteOp {
+    pub fn touches_db(&self) -> bool {
+        !matches!(self, WriteOp::Publish(m) if !m.store)
+    }
+
+    /// The row a message write stores: a stored publish at `tt`, or a seeded message at its
+    /// own timetoken.
+    pub fn stored_message(&self, tt: u64) -> Option<MessageRecord<'_>> {
+        let (sub_key, channel) = self.channel();
+        match self {
+            WriteOp::Publish(m) if m.store => Some(MessageRecord {
+                sub_key,
+                channel,
+                tt,
+                publisher: &m.publisher,
+                payload: &m.payload,
+                meta: m.meta.as_deref(),
+                custom_message_type: m.custom_message_type.as_deref(),
+            }),
+            WriteOp::InsertMessage {
+                timetoken,
+                publisher,
+                payload,
+                meta,
+                ..
+            } => Some(MessageRecord {
+                sub_key,
+                channel,
+                tt: *timetoken,
+                publisher,
+                payload,
+                meta: meta.as_deref(),
+                custom_message_type: None,
+            }),
+            _ => None,
+        }
+    }
+
+    /// `(sub key, channel)` written to.
+    pub fn channel(&self) -> (&str, &str) {
+        match self {
+            WriteOp::Publish(m) => (&m.sub_key, &m.channel),
+            WriteOp::AddAction {
+                sub_key, channel, ..
+            }
+            | WriteOp::RemoveAction {
+                sub_key, channel, ..
+            }
+            | WriteOp::InsertMessage {
+                sub_key, channel, ..
+            }
+            | WriteOp::InsertAction {
+                sub_key, channel, ..
+            } => (sub_key, channel),
+        }
+    }
+}
+
+/// The result of a successful write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteDone {
+    Published(Timetoken),
+    Added(StoredAction),
+    Removed,
+    Inserted,
+}
+
+pub enum Outcome {
+    /// This op is refused; the batch goes on.
+    Refused(StoreError),
+    /// SQLite failed; the whole batch is rolled back.
+    Failed(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for Outcome {
+    fn from(e: rusqlite::Error) -> Self {
+        Outcome::Failed(e)
+    }
+}
+
+fn refused<T>(e: StoreError) -> Result<T, Outcome> {
+    Err(Outcome::Refused(e))
+}
+
+pub type Applied = (WriteDone, Option<HubEvent>);
+
+pub fn apply(conn: &Connection, clock: &Clock, op: &WriteOp) -> Result<Applied, Outcome> {
+    match op {
+        WriteOp::Publish(m) => {
+            let tt = clock.tick();
+            if let Some(record) = op.stored_message(tt.get()) {
+                insert_message(conn, &record)?;
+            }
+            let item = message_item(&m.published(), tt.get());
+            Ok((
+                WriteDone::Published(tt),
+                Some(event(&m.sub_key, &m.channel, tt.get(), item)),
+            ))
+        }
+        WriteOp::AddAction {
+            sub_key,
+            channel,
+            message_tt,
+            action_type,
+            value,
+            uuid,
+        } => {
+            let action = StoredAction {
+                action_timetoken: clock.tick(),
+                message_timetoken: Timetoken(*message_tt),
+                action_type: action_type.clone(),
+                uuid: uuid.clone(),
+                value: value.clone(),
+            };
+            if !insert_action(conn, sub_key, channel, &action)? {
+                return refused(StoreError::Conflict);
+            }
+            let tt = action.action_timetoken.get();
+            let item = action_item(sub_key, channel, tt, &action, ActionEventKind::Added);
+            Ok((
+                WriteDone::Added(action),
+                Some(event(sub_key, channel, tt, item)),
+            ))
+        }
+        WriteOp::RemoveAction {
+            sub_key,
+            channel,
+            message_tt,
+            action_tt,
+            uuid,
+        } => {
+            let found = find_action(conn, sub_key, channel, *message_tt, *action_tt)?;
+            let Some((author, action_type, value)) = found else {
+                return refused(StoreError::NothingToDelete);
+            };
+            if author != *uuid {
+                return refused(StoreError::WrongUuid);
+            }
+            delete_action(conn, sub_key, channel, *action_tt)?;
+            let action = StoredAction {
+                action_timetoken: Timetoken(*action_tt),
+                message_timetoken: Timetoken(*message_tt),
+                action_type,
+                uuid: author,
+                value,
+            };
+            let tt = clock.tick().get();
+            let item = action_item(sub_key, channel, tt, &action, ActionEventKind::Removed);
+            Ok((WriteDone::Removed, Some(event(sub_key, channel, tt, item))))
+        }
+        WriteOp::InsertMessage { timetoken, .. } => {
+            clock.observe(Timetoken(*timetoken));
+            let Some(record) = op.stored_message(*timetoken) else {
+                return Err(Outcome::Refused(StoreError::Invalid(
+                    "not a message".into(),
+                )));
+            };
+            match insert_message(conn, &record)? {
+                true => Ok((WriteDone::Inserted, None)),
+                false => refused(StoreError::Conflict),
+            }
+        }
+        WriteOp::InsertAction {
+            sub_key,
+            channel,
+            action,
+        } => {
+            clock.observe(action.action_timetoken.max(action.message_timetoken));
+            match insert_action(conn, sub_key, channel, action)? {
+                true => Ok((WriteDone::Inserted, None)),
+                false => refused(StoreError::Conflict),
+            }
+        }
+    }
+}
+
+fn event(sub_key: &str, channel: &str, tt: u64, item: String) -> HubEvent {
+    HubEvent {
+        tt,
+        sub_key: sub_key.to_string(),
+        channel: channel.to_string(),
+        item,
+    }
+}
+
+/// What a committed write changed, as the views see it; `None` for live-only messages.
+pub fn committed<'a>(op: &'a WriteOp, done: &'a WriteDone) -> Option<Committed<'a>> {
+    let (sub_key, channel) = op.channel();
+    Some(match (op, done) {
+        (WriteOp::Publish(_), WriteDone::Published(tt)) => {
+            Committed::Message(op.stored_message(tt.get())?)
+        }
+        (WriteOp::InsertMessage { timetoken, .. }, WriteDone::Inserted) => {
+            Committed::Message(op.stored_message(*timetoken)?)
+        }
+        (WriteOp::AddAction { .. }, WriteDone::Added(action))
+        | (WriteOp::InsertAction { action, .. }, WriteDone::Inserted) => Committed::ActionAdded {
+            sub_key,
+            channel,
+            action,
+        },
+        (
+            WriteOp::RemoveAction {
+                message_tt,
+                action_tt,
+                ..
+            },
+            WriteDone::Removed,
+        ) => Committed::ActionRemoved {
+            sub_key,
+            channel,
+            message_tt: *message_tt,
+            action_tt: *action_tt,
+        },
+        _ => return None,
+    })
+}
