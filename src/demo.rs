@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde::de::{MapAccess, Visitor};
 use serde_json::{Value, json};
 
-use crate::app::chat::{moderation_channel, thread_channel};
+use crate::pubnub::chat::{moderation_channel, thread_channel, thread_root};
 use crate::pubnub::{self, ActionRef, Client, HistoryMessage, MessageAction, Timetoken};
 
 const ASSET: &str = include_str!("../assets/demo-conversation.json");
@@ -300,7 +300,7 @@ pub async fn seed_via_client(
     // Planned timetoken of each of the channel's messages -> the one the server gave it.
     let mut real: HashMap<Timetoken, Timetoken> = HashMap::new();
     let real_thread = |planned: &str, real: &HashMap<Timetoken, Timetoken>| {
-        crate::app::chat::thread_root(planned)
+        thread_root(planned)
             .and_then(|(_, root)| real.get(&root))
             .map(|root| thread_channel(channel, *root))
     };

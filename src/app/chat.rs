@@ -2,20 +2,16 @@
 //! edit (`edited` from the Chat SDK, `updated` from the UI kits and the moderation dashboard; the
 //! greatest action timetoken wins, as both families read it), whether it is soft-deleted
 //! (`deleted` with value `deleted` or `.`) and by whom, and its thread (`threadRootId`, whose
-//! value is the thread's channel). Also the channel names the Chat SDK derives from a channel
-//! (threads, moderation reports).
+//! value is the thread's channel); which reaction type a channel's data uses; and (from the
+//! client) the channel names the Chat SDK derives from a channel (threads, reports).
 //!
 //! A message keeps its [`ChatState`] and recomputes it whenever its actions change, so drawing
 //! and listing never scan actions for it. Imports only the app's action shapes and symbols.
 
 use super::action::ActionData;
 use super::symbols::Sym;
-use crate::pubnub::Timetoken;
 
-/// Prefix of a thread's channel: `PUBNUB_INTERNAL_THREAD_{channel}_{message timetoken}`.
-pub const THREAD_PREFIX: &str = "PUBNUB_INTERNAL_THREAD_";
-/// Prefix of the channel the Chat SDK publishes reports to: `PUBNUB_INTERNAL_MODERATION_{channel}`.
-pub const MODERATION_PREFIX: &str = "PUBNUB_INTERNAL_MODERATION_";
+pub use crate::pubnub::chat::{moderation_channel, thread_channel, thread_root};
 /// The action type a moderator's resolution of a report is stored as, on the report message;
 /// the value says what was done. Not a Chat SDK type: ours, read by every moderator running
 /// this browser.
@@ -108,28 +104,11 @@ impl ReactionUse {
     }
 }
 
-/// The thread channel of message `tt` in `channel`, as the Chat SDK names it.
-pub fn thread_channel(channel: &str, tt: Timetoken) -> String {
-    format!("{THREAD_PREFIX}{channel}_{tt}")
-}
-
-/// The parent channel and root message of a thread channel.
-pub fn thread_root(thread: &str) -> Option<(&str, Timetoken)> {
-    let rest = thread.strip_prefix(THREAD_PREFIX)?;
-    let (channel, tt) = rest.rsplit_once('_')?;
-    let tt = tt.parse::<u64>().ok()?;
-    (!channel.is_empty()).then_some((channel, Timetoken(tt)))
-}
-
-/// The channel the Chat SDK publishes `channel`'s reports to.
-pub fn moderation_channel(channel: &str) -> String {
-    format!("{MODERATION_PREFIX}{channel}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::app::symbols::Symbols;
+    use crate::pubnub::Timetoken;
 
     fn entry(s: &mut Symbols, tt: u64, kind: &str, value: &str, uuid: &str) -> ActionData {
         ActionData {
@@ -166,25 +145,6 @@ mod tests {
         );
         assert!(!is_marker(&actions[5]), "another value is a label");
         assert!(is_marker(&actions[3]) && is_marker(&actions[4]));
-    }
-
-    #[test]
-    fn thread_and_moderation_channels_are_named_as_the_chat_sdk_names_them() {
-        let thread = thread_channel("chats.room_1", Timetoken(17000000000000001));
-        assert_eq!(
-            thread,
-            "PUBNUB_INTERNAL_THREAD_chats.room_1_17000000000000001"
-        );
-        assert_eq!(
-            thread_root(&thread),
-            Some(("chats.room_1", Timetoken(17000000000000001)))
-        );
-        assert_eq!(thread_root("chats.room1"), None);
-        assert_eq!(thread_root("PUBNUB_INTERNAL_THREAD_x_notanumber"), None);
-        assert_eq!(
-            moderation_channel("chats.room1"),
-            "PUBNUB_INTERNAL_MODERATION_chats.room1"
-        );
     }
 
     #[test]

@@ -53,6 +53,7 @@
 
 pub mod actions;
 pub(crate) mod answer;
+pub mod chat;
 mod client;
 mod config;
 pub mod error;

@@ -56,14 +56,26 @@ impl Service {
                     .filter(|m| end.is_none_or(|e| m.timetoken >= e))
                     .collect();
                 let messages = all[all.len().saturating_sub(*max as usize)..].to_vec();
-                Some((*op, ApiOutcome::History(Ok(HistoryPage { messages, more: None }))))
+                Some((
+                    *op,
+                    ApiOutcome::History(Ok(HistoryPage {
+                        messages,
+                        more: None,
+                    })),
+                ))
             }
             Command::RefreshHistory { op, channel, end } => {
                 let messages = history(channel)
                     .into_iter()
                     .filter(|m| m.timetoken >= *end)
                     .collect();
-                Some((*op, ApiOutcome::History(Ok(HistoryPage { messages, more: None }))))
+                Some((
+                    *op,
+                    ApiOutcome::History(Ok(HistoryPage {
+                        messages,
+                        more: None,
+                    })),
+                ))
             }
             Command::FetchActions {
                 op, channel, start, ..
@@ -91,7 +103,10 @@ impl Service {
                 let counts = channels
                     .iter()
                     .map(|(channel, after)| {
-                        let n = history(channel).iter().filter(|m| m.timetoken > *after).count();
+                        let n = history(channel)
+                            .iter()
+                            .filter(|m| m.timetoken > *after)
+                            .count();
                         (channel.clone(), n as u64)
                     })
                     .collect();
@@ -173,9 +188,15 @@ fn names_edits_deletions_and_a_thread_on_the_timeline() {
     let text = s.text();
     assert!(text.contains("Dave Kowalski (edited)"), "{text}");
     assert!(text.contains("Projector tested, cables and the spare adapter packed."));
-    assert!(!text.contains("Projector tested, cables packed."), "the old text is gone");
+    assert!(
+        !text.contains("Projector tested, cables packed."),
+        "the old text is gone"
+    );
     assert!(text.contains("message deleted by Dave Kowalski"));
-    assert!(!text.contains("Ignore the last invite"), "a deleted text is not shown");
+    assert!(
+        !text.contains("Ignore the last invite"),
+        "a deleted text is not shown"
+    );
     assert!(text.contains("🧵 3 replies · t opens"));
     assert!(text.contains("Carol Nguyen"), "the status bar names me too");
     snapshot!("chat_timeline", text);
@@ -198,11 +219,17 @@ fn details_of_an_edited_message_show_the_original_and_every_edit() {
 fn a_moderator_reads_a_deleted_message_and_is_asked_before_restoring_it() {
     let (mut s, service) = Screen::chat("zed", true);
     s.select("Ignore the last invite");
-    assert!(s.text().contains("message deleted by Dave Kowalski · u restores"));
+    assert!(
+        s.text()
+            .contains("message deleted by Dave Kowalski · u restores")
+    );
     s.press_served(&service, KeyCode::Enter);
     let text = s.text();
     assert!(text.contains("deleted by Dave Kowalski"), "{text}");
-    assert!(text.contains("Ignore the last invite, wrong calendar."), "a moderator reads it");
+    assert!(
+        text.contains("Ignore the last invite, wrong calendar."),
+        "a moderator reads it"
+    );
     snapshot!("deleted_message_details", text);
     s.press(KeyCode::Char('u'));
     let text = s.text();
@@ -249,7 +276,10 @@ fn the_reports_screen_lists_reports_and_a_resolution_with_what_was_done() {
     s.press_served(&service, KeyCode::Tab);
     s.press_served(&service, KeyCode::Tab);
     let text = s.text();
-    assert!(text.contains("Carol Nguyen reported Bob Okafor's message · unfriendly"), "{text}");
+    assert!(
+        text.contains("Carol Nguyen reported Bob Okafor's message · unfriendly"),
+        "{text}"
+    );
     assert!(text.contains("“Whoever keeps booking the big room every Friday: stop it.”"));
     snapshot!("reports", text);
     s.press(KeyCode::Char('c'));
@@ -258,7 +288,13 @@ fn the_reports_screen_lists_reports_and_a_resolution_with_what_was_done() {
     assert!(text.contains("what was done: talked to Bob"));
     snapshot!("resolve_popup", text);
     let commands = s.press(KeyCode::Enter);
-    let Some(Command::AddAction { op, message_tt, value, .. }) = commands.first().cloned() else {
+    let Some(Command::AddAction {
+        op,
+        message_tt,
+        value,
+        ..
+    }) = commands.first().cloned()
+    else {
         panic!("{commands:?}")
     };
     let stored = StoredAction {
@@ -268,7 +304,10 @@ fn the_reports_screen_lists_reports_and_a_resolution_with_what_was_done() {
         uuid: "zed".into(),
         value,
     };
-    update(&mut s.app, Event::Api(op, ApiOutcome::Added(Ok((stored, None)))));
+    update(
+        &mut s.app,
+        Event::Api(op, ApiOutcome::Added(Ok((stored, None)))),
+    );
     let text = s.text();
     assert!(text.contains("✓ resolved by zed: talked to Bob"), "{text}");
     assert!(!text.contains("open)"), "no report open any more");
