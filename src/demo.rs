@@ -273,8 +273,11 @@ fn plan_message(
 /// How much a seeding wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SeedReport {
+    /// Messages and actions of the channel itself.
     pub messages: usize,
     pub actions: usize,
+    /// Messages and actions written elsewhere: the thread's replies, the reports.
+    pub elsewhere: usize,
 }
 
 /// Writes the conversation to `channel` through the API, publishing and reacting as each demo
@@ -306,6 +309,7 @@ pub async fn seed_via_client(
     };
     for (target, messages) in conversation.plan_channels(channel, Timetoken::now()) {
         let target = real_thread(&target, &real).unwrap_or(target);
+        let home = target == channel;
         for message in messages {
             let mut payload = message.payload.clone();
             if let Some(reported) = payload
@@ -323,7 +327,11 @@ pub async fn seed_via_client(
                 .execute()
                 .await?;
             real.insert(message.timetoken, message_timetoken);
-            report.messages += 1;
+            if home {
+                report.messages += 1;
+            } else {
+                report.elsewhere += 1;
+            }
             for action in &message.actions {
                 let value = match action.action_type.as_str() {
                     THREAD_TYPE => {
@@ -341,7 +349,11 @@ pub async fn seed_via_client(
                     })
                     .execute()
                     .await?;
-                report.actions += 1;
+                if home {
+                    report.actions += 1;
+                } else {
+                    report.elsewhere += 1;
+                }
             }
         }
     }

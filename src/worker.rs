@@ -1,8 +1,7 @@
 //! The API worker task: receives [`Command`]s from the app, runs them concurrently (bounded),
 //! and sends each result back as an [`Event::Api`] tagged with the command's id. It owns the
 //! client and does the app's file writes (audit log, recent reactions); it never touches state.
-//! Each command names its channel; names are read from App Context in as few requests as the
-//! service allows ([`fetch_names`]).
+//! Each command names its channel.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -11,8 +10,7 @@ use tokio::sync::{Semaphore, mpsc};
 
 use crate::app::{ApiOutcome, Command, Event};
 use crate::moderation::append_entry;
-use crate::pubnub::objects::{MAX_USERS_LIMIT, is_plain_filter_value};
-use crate::pubnub::{Client, Error, HistoryPage, MessageAction, Timetoken, users_with_ids};
+use crate::pubnub::{Client, HistoryPage, MessageAction, Timetoken};
 
 /// Requests run at the same time at most.
 const CONCURRENCY: usize = 8;
@@ -146,7 +144,8 @@ pub async fn execute(
             Some((op, ApiOutcome::Removed(result)))
         }
         Command::FetchNames { op, ids } => {
-            Some((op, ApiOutcome::Names(fetch_names(client, &ids).await)))
+            let result = client.user_names().ids(ids).execute().await;
+            Some((op, ApiOutcome::Names(result)))
         }
         Command::FetchCounts { op, channels } => {
             let result = client
@@ -177,56 +176,6 @@ pub async fn execute(
         }
         Command::Subscribe(_) | Command::RetryConnection | Command::Quit => None,
     }
-}
-
-/// Most users read one by one in a batch (ids a filter cannot hold, or a service that refuses
-/// the filter); the rest keep showing their ids.
-const MAX_SINGLE_READS: usize = 50;
-
-/// The App Context names of `ids`: each id with its name, `None` where the user does not exist
-/// or has no name. Ids go in filtered pages of up to 100 (`id == "a" || id == "b"`); an id a
-/// filter cannot hold plainly is read on its own, and so is every id when the service refuses
-/// the filter (a server that does not evaluate it).
-pub async fn fetch_names(
-    client: &Client,
-    ids: &[String],
-) -> crate::pubnub::Result<Vec<(String, Option<String>)>> {
-    let (plain, odd): (Vec<&String>, Vec<&String>) =
-        ids.iter().partition(|id| is_plain_filter_value(id));
-    let mut found: Vec<(String, Option<String>)> = Vec::with_capacity(ids.len());
-    let mut one_by_one: Vec<&String> = odd;
-    for chunk in plain.chunks(MAX_USERS_LIMIT as usize) {
-        let Some(filter) = users_with_ids(chunk) else {
-            continue;
-        };
-        let page = client
-            .get_all_user_metadata()
-            .filter(filter)
-            .limit(MAX_USERS_LIMIT)
-            .execute()
-            .await;
-        match page {
-            Ok(page) => {
-                for id in chunk {
-                    let name = page
-                        .users
-                        .iter()
-                        .find(|u| u.id == **id)
-                        .and_then(|u| u.display_name())
-                        .map(str::to_string);
-                    found.push(((*id).clone(), name));
-                }
-            }
-            Err(Error::BadRequest { .. }) => one_by_one.extend(chunk.iter().copied()),
-            Err(e) => return Err(e),
-        }
-    }
-    for id in one_by_one.into_iter().take(MAX_SINGLE_READS) {
-        let user = client.get_user_metadata().id(id.as_str()).execute().await?;
-        let name = user.and_then(|u| u.display_name().map(str::to_string));
-        found.push((id.clone(), name));
-    }
-    Ok(found)
 }
 
 /// Every message from the newest down to `end`, all pages, oldest first.

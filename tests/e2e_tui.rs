@@ -510,12 +510,9 @@ fn the_ui_starts_in_embedded_mode_with_the_demo_conversation_and_opens_its_threa
         |s| s.contains(THREAD_REPLY) && s.contains("› thread"),
     );
     tui.press("\x1b");
-    tui.wait_for_screen(
-        "the channel again",
-        &sandbox,
-        Instant::now() + STEP,
-        |s| s.contains(NEWEST_TEXT) && !s.contains(THREAD_REPLY) && !s.contains("› thread"),
-    );
+    tui.wait_for_screen("the channel again", &sandbox, Instant::now() + STEP, |s| {
+        s.contains(NEWEST_TEXT) && !s.contains(THREAD_REPLY) && !s.contains("› thread")
+    });
     tui.quit(&sandbox);
     assert!(
         sandbox.path("data/reactions/reactions.sqlite3").exists(),

@@ -1,11 +1,12 @@
 //! `actions list`, `actions add` and `actions remove` (with `--moderator`, through
-//! [`super::moderate`]).
+//! [`super::moderate`]). Tables show users by their App Context names; `--json` by id.
 
 use serde_json::json;
 
 use super::args::ActionsCommand;
 use super::error::{CommandError, api};
 use super::moderate::Moderator;
+use super::names::{Names, names_of};
 use super::output::{Table, time_cells, warn, write, write_line};
 use crate::pubnub::{Client, MessageAction, StoredAction};
 
@@ -49,7 +50,8 @@ pub async fn run(
             if json {
                 write_line(json!({ "actions": actions }))?;
             } else {
-                write(&actions_table(&actions))?;
+                let names = names_of(client, actions.iter().map(|a| a.uuid.clone())).await;
+                write(&actions_table(&actions, &names))?;
             }
         }
         ActionsCommand::Add {
@@ -74,7 +76,8 @@ pub async fn run(
             if json {
                 write_line(json!(added.action))?;
             } else {
-                write(&actions_table(std::slice::from_ref(&added.action)))?;
+                let names = names_of(client, [added.action.uuid.clone()]).await;
+                write(&actions_table(std::slice::from_ref(&added.action), &names))?;
             }
         }
         ActionsCommand::Remove {
@@ -110,7 +113,7 @@ pub async fn run(
     Ok(())
 }
 
-fn actions_table(actions: &[StoredAction]) -> String {
+fn actions_table(actions: &[StoredAction], names: &Names) -> String {
     let mut table = Table::new(&[
         "ACTION_TIMETOKEN",
         "LOCAL_TIME",
@@ -125,7 +128,7 @@ fn actions_table(actions: &[StoredAction]) -> String {
             tt,
             local,
             a.message_timetoken.to_string(),
-            a.uuid.clone(),
+            names.user(&a.uuid),
             a.action_type.clone(),
             a.value.clone(),
         ]);

@@ -12,6 +12,7 @@ mod demo;
 mod error;
 mod history;
 mod moderate;
+mod names;
 mod output;
 mod publish;
 mod target;

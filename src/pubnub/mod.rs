@@ -81,7 +81,9 @@ pub use config::{Config, DEFAULT_ORIGIN};
 pub use error::{Error, Result};
 pub use history::{FetchMessages, HistoryPager};
 pub use message_counts::{MessageCounts, MessageCountsRequest};
-pub use objects::{GetAllUserMetadata, GetUserMetadata, UserMetadata, UsersPage, users_with_ids};
+pub use objects::{
+    GetAllUserMetadata, GetUserMetadata, UserMetadata, UserNames, UsersPage, users_with_ids,
+};
 pub use pager::Pager;
 pub use publish::Publish;
 pub use subscribe::{

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::answer::{ReportsError, parse_success};
-use super::client::{Client, Endpoint, Request, encode_segment, executable};
+use super::client::{Client, Endpoint, Request, block_on_task, encode_segment, executable};
 use super::{Error, Result};
 
 /// Most users one page may hold (the service's maximum and default).
@@ -125,6 +125,94 @@ impl Client {
             include_custom: false,
             include_total_count: false,
         }
+    }
+}
+
+impl Client {
+    /// The display names of users, in as few requests as the service allows: filtered pages of
+    /// up to 100 ids (`id == "a" || id == "b"`), and one request each for an id a filter cannot
+    /// hold plainly, or for every id when the service refuses the filter (400). Each id comes
+    /// back with its name, or `None` where the user does not exist or has none.
+    pub fn user_names(&self) -> UserNames {
+        UserNames {
+            client: self.clone(),
+            ids: Vec::new(),
+        }
+    }
+}
+
+/// Most users read one by one in one [`UserNames`] (the rest keep `None`).
+pub const MAX_SINGLE_READS: usize = 50;
+
+/// Builder of [`Client::user_names`].
+#[derive(Debug, Clone)]
+pub struct UserNames {
+    client: Client,
+    ids: Vec<String>,
+}
+
+impl UserNames {
+    /// Whose names (duplicates are read once).
+    pub fn ids<I, S>(mut self, ids: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let mut ids: Vec<String> = ids.into_iter().map(Into::into).collect();
+        ids.sort();
+        ids.dedup();
+        self.ids = ids;
+        self
+    }
+
+    /// Reads the names: each asked id with its name, `None` where there is none.
+    pub async fn execute(self) -> Result<Vec<(String, Option<String>)>> {
+        let client = &self.client;
+        let (plain, odd): (Vec<&String>, Vec<&String>) =
+            self.ids.iter().partition(|id| is_plain_filter_value(id));
+        let mut found: Vec<(String, Option<String>)> = Vec::with_capacity(self.ids.len());
+        let mut one_by_one: Vec<&String> = odd;
+        for chunk in plain.chunks(MAX_USERS_LIMIT as usize) {
+            let Some(filter) = users_with_ids(chunk) else {
+                continue;
+            };
+            let page = client
+                .get_all_user_metadata()
+                .filter(filter)
+                .limit(MAX_USERS_LIMIT)
+                .execute()
+                .await;
+            match page {
+                Ok(page) => {
+                    for id in chunk {
+                        let name = page
+                            .users
+                            .iter()
+                            .find(|u| u.id == **id)
+                            .and_then(|u| u.display_name())
+                            .map(str::to_string);
+                        found.push(((*id).clone(), name));
+                    }
+                }
+                Err(Error::BadRequest { .. }) => one_by_one.extend(chunk.iter().copied()),
+                Err(e) => return Err(e),
+            }
+        }
+        for (n, id) in one_by_one.into_iter().enumerate() {
+            let name = if n < MAX_SINGLE_READS {
+                let user = client.get_user_metadata().id(id.as_str()).execute().await?;
+                user.and_then(|u| u.display_name().map(str::to_string))
+            } else {
+                None
+            };
+            found.push((id.clone(), name));
+        }
+        Ok(found)
+    }
+
+    /// Like `execute`, for code that is not async (see [`Client`]).
+    pub fn execute_blocking(self) -> Result<Vec<(String, Option<String>)>> {
+        block_on_task(self.execute())
     }
 }
 
