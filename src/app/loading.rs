@@ -149,6 +149,16 @@ fn after_page(app: &mut App, tts: &[Timetoken], commands: &mut Vec<Command>) {
     threads::request_counts(app, &roots, commands);
 }
 
+/// A page of every message down to some timetoken (a refresh, a jump to a report's message):
+/// merged, its names and thread counts asked for.
+fn merge_refreshed(app: &mut App, page: &HistoryPage, commands: &mut Vec<Command>) {
+    app.loaded();
+    let messages = convert(app, page);
+    let tts = timetokens(&messages);
+    app.timeline.merge(messages);
+    after_page(app, &tts, commands);
+}
+
 fn timetokens(messages: &[Message]) -> Vec<Timetoken> {
     messages.iter().map(|m| m.timetoken).collect()
 }
@@ -227,11 +237,7 @@ pub(super) fn on_result(
         }
         (Op::Refresh, ApiOutcome::History(result)) => match result {
             Ok(page) => {
-                app.loaded();
-                let messages = convert(app, &page);
-                let tts = timetokens(&messages);
-                app.timeline.merge(messages);
-                after_page(app, &tts, commands);
+                merge_refreshed(app, &page, commands);
                 if app.follow {
                     app.selected = app.timeline.last().map(|m| m.timetoken);
                 }
@@ -240,11 +246,7 @@ pub(super) fn on_result(
         },
         (Op::JumpTo(tt), ApiOutcome::History(result)) => match result {
             Ok(page) => {
-                app.loaded();
-                let messages = convert(app, &page);
-                let tts = timetokens(&messages);
-                app.timeline.merge(messages);
-                after_page(app, &tts, commands);
+                merge_refreshed(app, &page, commands);
                 if app.timeline.get(tt).is_some() {
                     app.selected = Some(tt);
                     app.follow = app.timeline.last().is_some_and(|m| m.timetoken == tt);

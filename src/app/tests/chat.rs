@@ -71,21 +71,6 @@ fn counts_request(commands: &[Command]) -> (OpId, Vec<(String, Timetoken)>) {
         .unwrap_or_else(|| panic!("no counts request in {commands:?}"))
 }
 
-fn removals(out: &Outcome) -> Vec<(OpId, Timetoken, Option<String>)> {
-    out.commands
-        .iter()
-        .filter_map(|c| match c {
-            Command::RemoveAction {
-                op,
-                action_tt,
-                as_uuid,
-                ..
-            } => Some((*op, *action_tt, as_uuid.clone())),
-            _ => None,
-        })
-        .collect()
-}
-
 fn refresh_op(commands: &[Command]) -> OpId {
     commands
         .iter()
@@ -701,6 +686,18 @@ fn moderator_with_reports(reports: Vec<HistoryMessage>) -> App {
     app
 }
 
+/// A moderator on the Reports screen with carol's report of bob's message: the app, the
+/// reported message's timetoken and the report's.
+fn one_report_on_screen() -> (App, Timetoken, Timetoken) {
+    let all = demo_history();
+    let reported = all[all.len() - 2].timetoken;
+    let report_tt = Timetoken(reported.get() + 10);
+    let report = report_message(report_tt, "carol", reported, "bob", "unfriendly");
+    let mut app = moderator_with_reports(vec![report]);
+    app.screen = Screen::Reports;
+    (app, reported, report_tt)
+}
+
 #[test]
 fn a_moderator_sees_reports_newest_first_and_live() {
     let all = demo_history();
@@ -783,17 +780,7 @@ fn enter_on_a_report_shows_the_message_in_the_timeline_loading_down_to_it() {
 
 #[test]
 fn a_report_is_resolved_with_what_was_done_stored_for_every_moderator_and_audited() {
-    let all = demo_history();
-    let reported = all[all.len() - 2].timetoken;
-    let report_tt = Timetoken(reported.get() + 10);
-    let mut app = moderator_with_reports(vec![report_message(
-        report_tt,
-        "carol",
-        reported,
-        "bob",
-        "unfriendly",
-    )]);
-    app.screen = Screen::Reports;
+    let (mut app, reported, report_tt) = one_report_on_screen();
     ch(&mut app, 'c');
     // Nothing typed: Enter keeps asking.
     let out = key(&mut app, KeyCode::Enter);
@@ -875,17 +862,7 @@ fn a_report_is_resolved_with_what_was_done_stored_for_every_moderator_and_audite
 
 #[test]
 fn a_failed_resolution_is_rolled_back_and_said() {
-    let all = demo_history();
-    let reported = all[all.len() - 2].timetoken;
-    let report_tt = Timetoken(reported.get() + 10);
-    let mut app = moderator_with_reports(vec![report_message(
-        report_tt,
-        "carol",
-        reported,
-        "bob",
-        "unfriendly",
-    )]);
-    app.screen = Screen::Reports;
+    let (mut app, _, _) = one_report_on_screen();
     ch(&mut app, 'c');
     ch(&mut app, 'x');
     let out = key(&mut app, KeyCode::Enter);

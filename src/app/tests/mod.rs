@@ -142,9 +142,17 @@ fn add_command(out: &Outcome) -> (OpId, Timetoken, String) {
 }
 
 fn remove_command(out: &Outcome) -> (OpId, Timetoken, Option<String>) {
+    removals(out)
+        .into_iter()
+        .next()
+        .expect("a RemoveAction command")
+}
+
+/// Every removal asked for: op, action timetoken, the owner it is sent as.
+fn removals(out: &Outcome) -> Vec<(OpId, Timetoken, Option<String>)> {
     out.commands
         .iter()
-        .find_map(|c| match c {
+        .filter_map(|c| match c {
             Command::RemoveAction {
                 op,
                 action_tt,
@@ -153,7 +161,7 @@ fn remove_command(out: &Outcome) -> (OpId, Timetoken, Option<String>) {
             } => Some((*op, *action_tt, as_uuid.clone())),
             _ => None,
         })
-        .expect("a RemoveAction command")
+        .collect()
 }
 
 #[test]

@@ -171,40 +171,21 @@ fn a_count_answer_with_an_error_is_the_error_and_more_is_read() {
 
 #[tokio::test]
 async fn names_come_in_one_filtered_page_or_one_by_one_when_the_filter_is_refused() {
+    let names_from = async |stub: &Stub, ids: &[&str]| {
+        let c = client_with(config().with_origin(&stub.origin));
+        c.user_names().ids(ids.to_vec()).execute().await.unwrap()
+    };
+    let alice = ("alice".to_string(), Some("Alice Liddell".to_string()));
     let stub = Stub::answering(vec![(200, PAGE)]);
-    let c = client_with(config().with_origin(&stub.origin));
-    let names = c
-        .user_names()
-        .ids(["bob", "alice", "bob"])
-        .execute()
-        .await
-        .unwrap();
-    assert_eq!(
-        names,
-        [
-            ("alice".to_string(), Some("Alice Liddell".to_string())),
-            ("bob".to_string(), None)
-        ]
-    );
+    let names = names_from(&stub, &["bob", "alice", "bob"]).await;
+    assert_eq!(names, [alice.clone(), ("bob".to_string(), None)]);
     assert_eq!(stub.next_request().path(), "/v2/objects/sub-c-1/uuids");
 
     let refused =
         r#"{"status":400,"error":{"message":"Invalid filter expression","source":"objects"}}"#;
     let stub = Stub::answering(vec![(400, refused), (200, ALICE), (404, NOT_FOUND)]);
-    let c = client_with(config().with_origin(&stub.origin));
-    let names = c
-        .user_names()
-        .ids(["alice", "nobody"])
-        .execute()
-        .await
-        .unwrap();
-    assert_eq!(
-        names,
-        [
-            ("alice".to_string(), Some("Alice Liddell".to_string())),
-            ("nobody".to_string(), None)
-        ]
-    );
+    let names = names_from(&stub, &["alice", "nobody"]).await;
+    assert_eq!(names, [alice, ("nobody".to_string(), None)]);
     let paths: Vec<String> = (0..3)
         .map(|_| stub.next_request().path().to_string())
         .collect();
