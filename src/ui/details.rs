@@ -47,11 +47,19 @@ pub(super) fn draw(app: &App, view: DetailsView, area: Rect, buf: &mut Buffer) -
         area.width - 1,
     );
     let summary = || {
-        let keys = app.options.keymap.hints(&[
+        let mut items: Vec<(&[Action], &str)> = vec![
             (&[Action::Down, Action::Up], "select"),
             (&[Action::Delete], "remove"),
-            (&[Action::Back], "back"),
-        ]);
+        ];
+        let restorable = message
+            .chat
+            .deleted_by
+            .is_some_and(|by| by == app.me || app.options.moderator);
+        if restorable {
+            items.push((&[Action::Restore], "restore"));
+        }
+        items.push((&[Action::Back], "back"));
+        let keys = app.options.keymap.hints(&items);
         let refreshing = if view.refreshing {
             "refreshing…  "
         } else {
