@@ -111,6 +111,7 @@ pub(super) fn reload(app: &mut App, commands: &mut Vec<Command>) {
         None => {}
     }
     app.names.retry_failed();
+    app.names.want(app.me);
     if app.options.moderator {
         reports::load(app, false, commands);
     }
@@ -430,6 +431,10 @@ pub(super) fn on_connection(
         }
         ConnectionEvent::Reconnected => {
             reload(app, commands);
+            // The channels below a thread are re-read when shown again.
+            for parent in &mut app.parents {
+                parent.stale = true;
+            }
             Connection::Live
         }
         ConnectionEvent::Offline(reason) => Connection::Offline(reason),

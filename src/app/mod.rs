@@ -454,6 +454,9 @@ impl App {
         let me = symbols.intern(&options.user_id);
         let kinds = ActionKinds::new(&mut symbols, options.reaction_type.as_deref());
         let emoji = EmojiIndex::new(options.recent_reactions.clone());
+        // The status bar names me: asked for with the first page.
+        let mut names = Names::default();
+        names.want(me);
         Self {
             channel: options.channel.clone(),
             options,
@@ -474,7 +477,7 @@ impl App {
             older_page: Load::Idle,
             jump_to_start: false,
             parents: Vec::new(),
-            names: Names::default(),
+            names,
             replies: Replies::default(),
             reports: ReportsView::default(),
             reaction_use: ReactionUse::default(),

@@ -13,7 +13,7 @@ use super::actions_view::ActionsView;
 use super::chat::{ReactionUse, thread_channel, thread_root};
 use super::load::Load;
 use super::timeline::Timeline;
-use super::{App, Command, Op, Screen};
+use super::{App, Command, Op, Screen, loading};
 use crate::pubnub::{self, MessageCounts, Timetoken};
 
 /// One channel's part of the app's state, while another channel is on screen.
@@ -30,6 +30,9 @@ pub struct ChannelState {
     pub older_page: Load,
     pub jump_to_start: bool,
     pub reaction_use: ReactionUse,
+    /// Events may have been missed while it was not on screen (a reconnect): re-read it when
+    /// it is shown again.
+    pub stale: bool,
 }
 
 impl ChannelState {
@@ -47,6 +50,7 @@ impl ChannelState {
             older_page: Load::Idle,
             jump_to_start: false,
             reaction_use: ReactionUse::default(),
+            stale: false,
         }
     }
 
@@ -150,6 +154,9 @@ pub(super) fn back(app: &mut App, commands: &mut Vec<Command>) -> bool {
     };
     let thread = app.channel.clone();
     parent.swap(app);
+    if parent.stale {
+        loading::reload(app, commands);
+    }
     app.replies.forget(&thread);
     if let Some((_, root)) = thread_root(&thread) {
         want_count(app, root, commands);

@@ -548,8 +548,9 @@ fn when_names_cannot_be_read_ids_show_it_is_said_once_and_a_reload_asks_again() 
             ApiOutcome::History(Ok(page(vec![hmsg(CH, T1, "alice", "hi", &[])]))),
         ),
     );
-    let (op, ids) = names_request(&out.commands);
-    assert_eq!(ids, ["alice"], "the failed id is asked again");
+    let (op, mut ids) = names_request(&out.commands);
+    ids.sort();
+    assert_eq!(ids, ["alice", "carol"], "the failed ids are asked again");
     app.notice = None;
     update(&mut app, Event::Api(op, ApiOutcome::Names(Err(missing))));
     assert!(app.notice.is_none(), "said once");
@@ -882,4 +883,36 @@ fn a_failed_resolution_is_rolled_back_and_said() {
         notice(&app)
     );
     assert!(notice(&app).contains("stays open"));
+}
+
+#[test]
+fn after_a_reconnect_in_a_thread_the_channel_is_read_again_when_shown() {
+    let thread = thread_channel(CH, T1);
+    let messages = vec![hmsg(
+        CH,
+        T1,
+        "alice",
+        "lunch?",
+        &[("threadRootId", &thread, "bob", 10)],
+    )];
+    let (mut app, _) = with_page(options("carol", false), messages);
+    ch(&mut app, 't');
+    let out = update(&mut app, Event::Connection(ConnectionEvent::Reconnected));
+    assert!(
+        out.commands.iter().all(|c| match c {
+            Command::FetchHistory { channel, .. } | Command::RefreshHistory { channel, .. } =>
+                *channel == thread,
+            _ => true,
+        }),
+        "only the thread on screen is re-read now: {:?}",
+        out.commands
+    );
+    let out = key(&mut app, KeyCode::Esc);
+    assert!(
+        out.commands
+            .iter()
+            .any(|c| matches!(c, Command::RefreshHistory { channel, end, .. } if channel == CH && *end == T1)),
+        "{:?}",
+        out.commands
+    );
 }
