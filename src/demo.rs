@@ -276,13 +276,15 @@ pub struct SeedReport {
     /// Messages and actions of the channel itself.
     pub messages: usize,
     pub actions: usize,
-    /// Messages and actions written elsewhere: the thread's replies, the reports.
+    /// What was written elsewhere: the thread's replies and their actions, the reports, the
+    /// users' names.
     pub elsewhere: usize,
 }
 
 /// Writes the conversation to `channel` through the API, publishing and reacting as each demo
 /// user (the server assigns current timetokens, so thread channels and reports are named after
-/// the timetokens the channel's messages really got). `template` supplies origin and keys.
+/// the timetokens the channel's messages really got), and the users' names to App Context where
+/// the server has it. `template` supplies origin and keys.
 pub async fn seed_via_client(
     template: &pubnub::Config,
     channel: &str,
@@ -307,6 +309,22 @@ pub async fn seed_via_client(
             .and_then(|(_, root)| real.get(&root))
             .map(|root| thread_channel(channel, *root))
     };
+    // Names first, each set by its own user; a server without App Context keeps the ids.
+    for (user, name) in &conversation.names {
+        let set = client_for(user)?
+            .set_user_metadata()
+            .id(user.as_str())
+            .name(name.as_str())
+            .execute()
+            .await;
+        match set {
+            Ok(_) => report.elsewhere += 1,
+            Err(e) => {
+                tracing::info!("the demo's names were not set (no App Context there?): {e}");
+                break;
+            }
+        }
+    }
     for (target, messages) in conversation.plan_channels(channel, Timetoken::now()) {
         let target = real_thread(&target, &real).unwrap_or(target);
         let home = target == channel;

@@ -82,7 +82,8 @@ pub use error::{Error, Result};
 pub use history::{FetchMessages, HistoryPager};
 pub use message_counts::{MessageCounts, MessageCountsRequest};
 pub use objects::{
-    GetAllUserMetadata, GetUserMetadata, UserMetadata, UserNames, UsersPage, users_with_ids,
+    GetAllUserMetadata, GetUserMetadata, SetUserMetadata, UserMetadata, UserNames, UsersPage,
+    users_with_ids,
 };
 pub use pager::Pager;
 pub use publish::Publish;

@@ -1,5 +1,5 @@
 //! App Context users (formerly Objects v2 "uuid metadata"): one user's metadata
-//! (`GET /v2/objects/{sub}/uuids/{id}`) and a filtered page of users
+//! (`GET /v2/objects/{sub}/uuids/{id}`, set with `PATCH`) and a filtered page of users
 //! (`GET /v2/objects/{sub}/uuids?filter=…&limit=…`), which is how names are read in batches.
 //!
 //! Shapes as the service answers them, read from PubNub's JavaScript SDK
@@ -111,6 +111,17 @@ impl Client {
             client: self.clone(),
             id: String::new(),
             include_custom: false,
+        }
+    }
+
+    /// Sets a user's metadata (the fields given; `custom` replaces the whole object), as
+    /// `PATCH /v2/objects/{sub}/uuids/{id}` with the fields as a JSON body; returns the user as
+    /// stored.
+    pub fn set_user_metadata(&self) -> SetUserMetadata {
+        SetUserMetadata {
+            client: self.clone(),
+            id: String::new(),
+            data: UserFields::default(),
         }
     }
 
@@ -319,6 +330,91 @@ fn is_objects_not_found(body: &[u8]) -> bool {
     serde_json::from_slice::<ObjectsEnvelope<Value>>(body)
         .is_ok_and(|e| e.status == 404 && e.error.as_ref().is_some_and(Value::is_object))
 }
+
+/// The fields a [`SetUserMetadata`] sends, as the JSON body names them.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UserFields {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(
+        rename = "externalId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub external_id: Option<String>,
+    #[serde(
+        rename = "profileUrl",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub profile_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub custom: Option<Value>,
+}
+
+/// Builder of [`Client::set_user_metadata`].
+#[derive(Debug, Clone)]
+pub struct SetUserMetadata {
+    client: Client,
+    id: String,
+    data: UserFields,
+}
+
+impl SetUserMetadata {
+    /// Whose metadata (required).
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = id.into();
+        self
+    }
+
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.data.name = Some(name.into());
+        self
+    }
+
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.data.email = Some(email.into());
+        self
+    }
+
+    /// A flat object of scalars (the service refuses nested values).
+    pub fn custom(mut self, custom: Value) -> Self {
+        self.data.custom = Some(custom);
+        self
+    }
+}
+
+impl Endpoint for SetUserMetadata {
+    type Output = UserMetadata;
+
+    fn request(&self) -> Result<Request> {
+        validate_user_id(&self.id)?;
+        if self.data == UserFields::default() {
+            return Err(Error::InvalidInput("no field to set".into()));
+        }
+        let body = serde_json::to_vec(&self.data)
+            .map_err(|e| Error::InvalidInput(format!("cannot encode the fields: {e}")))?;
+        let path = format!("{}/{}", users_path(&self.client), encode_segment(&self.id));
+        let include = if self.data.custom.is_some() {
+            "status,type,custom"
+        } else {
+            "status,type"
+        };
+        Ok(Request::new(Method::PATCH, path)
+            .param("include", include)
+            .json_body(body))
+    }
+
+    fn decode(&self, status: u16, body: &[u8]) -> Result<UserMetadata> {
+        let envelope: ObjectsEnvelope<UserMetadata> = parse_success(status, body)?;
+        envelope
+            .data
+            .ok_or_else(|| super::answer::malformed(status, "no `data` in the answer".into(), body))
+    }
+}
+executable!(SetUserMetadata => UserMetadata);
 
 /// Builder of [`Client::get_all_user_metadata`].
 #[derive(Debug, Clone)]

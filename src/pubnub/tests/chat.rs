@@ -198,3 +198,25 @@ async fn names_come_in_one_filtered_page_or_one_by_one_when_the_filter_is_refuse
         ]
     );
 }
+
+#[tokio::test]
+async fn a_users_name_is_set_with_a_patch_and_the_stored_user_comes_back() {
+    let stub = Stub::answering(vec![(200, ALICE)]);
+    let c = client_with(config().with_origin(&stub.origin));
+    let set = c.set_user_metadata().id("alice").name("Alice Liddell");
+    let p = prepared(&c, &set);
+    assert_eq!(p.method, reqwest::Method::PATCH);
+    let body: serde_json::Value = serde_json::from_slice(p.body.as_deref().unwrap()).unwrap();
+    assert_eq!(body, serde_json::json!({"name": "Alice Liddell"}));
+    assert_eq!(Sent::of(&p).param("include"), Some("status,type"));
+    let stored = set.execute().await.unwrap();
+    assert_eq!(stored.display_name(), Some("Alice Liddell"));
+    assert_eq!(
+        stub.next_request().path(),
+        "/v2/objects/sub-c-1/uuids/alice"
+    );
+    assert!(matches!(
+        c.set_user_metadata().id("alice").request(),
+        Err(Error::InvalidInput(_))
+    ));
+}
