@@ -174,7 +174,7 @@ impl ActionsView {
             .filter(|r| !self.is_removed(r))
     }
 
-    /// Whether `row` passes the filter (user, type or value contains it).
+    /// Whether `row` passes the filter (user id or name, type or value contains it).
     pub fn matches(&self, row: &ActionOnMessage, symbols: &Symbols) -> bool {
         if self.is_removed(row) {
             return false;
@@ -185,6 +185,7 @@ impl ActionsView {
         let has = |s: &str| s.to_lowercase().contains(&self.filter);
         let a = &row.action;
         has(symbols.raw(a.uuid))
+            || symbols.name(a.uuid).is_some_and(has)
             || has(symbols.raw(a.kind))
             || has(symbols.raw(a.value))
             || has(symbols.glyph(a.value))

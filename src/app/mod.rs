@@ -564,8 +564,8 @@ impl App {
 
     /// A user as people know them: their App Context name, else their id (safe to show).
     pub fn user_name(&self, uuid: Sym) -> &str {
-        self.names
-            .get(uuid)
+        self.symbols
+            .name(uuid)
             .unwrap_or_else(|| self.symbols.label(uuid))
     }
 

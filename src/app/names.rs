@@ -7,12 +7,9 @@
 //! The state of an id is one byte in a table indexed by its symbol, so looking it up costs an
 //! index, not a hash: live events stay cheap (docs/BENCHMARKS.md, target 3).
 
-use std::collections::HashMap;
-
 use super::symbols::Sym;
 use super::{App, Command, Op};
 use crate::pubnub;
-use crate::text::{flags_as_text, single_line};
 
 /// Where an id stands.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -33,10 +30,9 @@ enum State {
 /// The cache of names.
 #[derive(Debug, Default)]
 pub struct Names {
-    /// Indexed by symbol; ids past the end are `Unknown`.
+    /// Indexed by symbol; ids past the end are `Unknown`. (The names themselves are kept with
+    /// the symbols, [`super::symbols::Symbols::name`].)
     states: Vec<State>,
-    /// Known names, single-line and safe to show.
-    names: HashMap<Sym, Box<str>>,
     /// Ids seen and not yet asked for, in the order seen.
     wanted: Vec<Sym>,
     /// Bumped whenever names arrive, so drawn layouts that show names are rebuilt.
@@ -56,14 +52,6 @@ impl Names {
             self.states.resize(i + 1, State::Unknown);
         }
         self.states[i] = state;
-    }
-
-    /// The name of `uuid`, when App Context has one.
-    pub fn get(&self, uuid: Sym) -> Option<&str> {
-        if self.names.is_empty() {
-            return None;
-        }
-        self.names.get(&uuid).map(|n| &**n)
     }
 
     /// Notes that `uuid` is shown: it is asked for with the next batch unless known.
@@ -115,14 +103,8 @@ pub(super) fn on_names(
     match result {
         Ok(found) => {
             for (id, name) in found {
-                let Some(sym) = app.symbols.lookup(&id) else {
-                    continue;
-                };
-                let shown = name
-                    .map(|n| flags_as_text(&single_line(&n)).into_owned())
-                    .filter(|n| !n.trim().is_empty());
-                if let Some(shown) = shown {
-                    app.names.names.insert(sym, shown.into());
+                if let (Some(sym), Some(name)) = (app.symbols.lookup(&id), name) {
+                    app.symbols.set_name(sym, &name);
                 }
             }
             for sym in asked {

@@ -57,6 +57,8 @@ struct Entry {
     raw: Box<str>,
     label: Box<str>,
     glyph: Box<str>,
+    /// For a user id: the user's name (App Context), single-line and safe to show.
+    name: Option<Box<str>>,
 }
 
 /// The interner.
@@ -98,6 +100,7 @@ impl Symbols {
             raw: s.into(),
             label,
             glyph,
+            name: None,
         });
         self.ids.insert(s.into(), sym);
         sym
@@ -130,6 +133,19 @@ impl Symbols {
         let entry = self.entries.get(sym.0 as usize)?;
         emoji::named(&entry.raw)?;
         Some((&entry.glyph, &entry.label))
+    }
+
+    /// The name of the user `sym` stands for, when known.
+    pub fn name(&self, sym: Sym) -> Option<&str> {
+        self.entries.get(sym.0 as usize)?.name.as_deref()
+    }
+
+    /// Records a user's name (made single-line and safe to show); an empty one is none.
+    pub fn set_name(&mut self, sym: Sym, name: &str) {
+        let shown = flags_as_text(&single_line(name)).trim().to_string();
+        if let Some(entry) = self.entries.get_mut(sym.0 as usize) {
+            entry.name = (!shown.is_empty()).then(|| shown.into());
+        }
     }
 
     pub fn len(&self) -> usize {

@@ -916,3 +916,34 @@ fn after_a_reconnect_in_a_thread_the_channel_is_read_again_when_shown() {
         out.commands
     );
 }
+
+#[test]
+fn the_actions_filter_finds_users_by_name_too() {
+    let messages = vec![hmsg(CH, T1, "alice", "hi", &[("reaction", "👍", "bob", 5)])];
+    let (mut app, commands) = with_page(options("carol", false), messages);
+    let (op, _) = names_request(&commands);
+    let found = vec![("bob".to_string(), Some("Robert Okafor".to_string()))];
+    update(&mut app, Event::Api(op, ApiOutcome::Names(Ok(found))));
+    let out = key(&mut app, KeyCode::Tab);
+    let page = ActionsPage {
+        actions: vec![
+            stored(T1, T1.get() + 5, "bob", "👍"),
+            stored(T1, T1.get() + 6, "dave", "🎉"),
+        ],
+        more: None,
+    };
+    update(
+        &mut app,
+        Event::Api(fetch_op(&out.commands), ApiOutcome::Actions(Ok(page))),
+    );
+    ch(&mut app, '/');
+    for c in "robert".chars() {
+        ch(&mut app, c);
+    }
+    let shown: Vec<Timetoken> = app
+        .actions
+        .display_from(None, &app.symbols)
+        .map(|r| r.action.action_tt)
+        .collect();
+    assert_eq!(shown, [Timetoken(T1.get() + 5)]);
+}
