@@ -100,7 +100,11 @@ pub(super) fn reload_now(app: &mut App, commands: &mut Vec<Command>) {
 pub(super) fn reload(app: &mut App, commands: &mut Vec<Command>) {
     match app.timeline.first().map(|m| m.timetoken) {
         Some(oldest) => {
-            let op = app.begin(Op::Refresh);
+            let newest = app.timeline.last().map_or(oldest, |m| m.timetoken);
+            let op = app.begin(Op::Refresh {
+                end: oldest,
+                newest,
+            });
             commands.push(Command::RefreshHistory {
                 op,
                 channel: app.channel.clone(),
@@ -148,6 +152,29 @@ fn after_page(app: &mut App, tts: &[Timetoken], commands: &mut Vec<Command>) {
     names::request(app, commands);
     let roots = threads::roots_of(app, tts.iter().copied());
     threads::request_counts(app, &roots, commands);
+}
+
+/// Forgets the loaded messages from `end` to `upper` (inclusive) that `page`, an answer for
+/// that whole range, no longer holds: hard-deleted messages vanish on reload. The selection
+/// moves to the nearest message left.
+fn drop_deleted(app: &mut App, page: &HistoryPage, end: Timetoken, upper: Timetoken) {
+    let present: std::collections::HashSet<Timetoken> = page
+        .messages
+        .iter()
+        .filter(|m| m.channel == app.channel)
+        .map(|m| m.timetoken)
+        .collect();
+    let removed = app
+        .timeline
+        .remove_where(end, upper, |tt| !present.contains(&tt));
+    if removed > 0
+        && let Some(selected) = app.selected
+        && app.timeline.get(selected).is_none()
+    {
+        let at = app.timeline.position(selected).unwrap_or_else(|i| i);
+        let nearest = at.min(app.timeline.len().saturating_sub(1));
+        app.selected = app.timeline.at(nearest).map(|m| m.timetoken);
+    }
 }
 
 /// A page of every message down to some timetoken (a refresh, a jump to a report's message):
@@ -236,8 +263,17 @@ pub(super) fn on_result(
                 }
             }
         }
-        (Op::Refresh, ApiOutcome::History(result)) => match result {
+        (Op::Refresh { end, newest }, ApiOutcome::History(result)) => match result {
             Ok(page) => {
+                // What the service no longer has in the range it answered for was deleted
+                // (history delete): it goes. Messages that came live since stay.
+                let upper = page
+                    .messages
+                    .iter()
+                    .map(|m| m.timetoken)
+                    .max()
+                    .map_or(newest, |n| n.max(newest));
+                drop_deleted(app, &page, end, upper);
                 merge_refreshed(app, &page, commands);
                 if app.follow {
                     app.selected = app.timeline.last().map(|m| m.timetoken);
@@ -261,6 +297,7 @@ pub(super) fn on_result(
         (Op::RefreshMessage(tt), ApiOutcome::History(result)) => {
             match result {
                 Ok(page) => {
+                    drop_deleted(app, &page, tt, tt);
                     let messages = convert(app, &page);
                     app.timeline
                         .merge(messages.into_iter().filter(|m| m.timetoken == tt).collect());

@@ -348,7 +348,11 @@ impl Command {
 enum Op {
     LatestPage,
     OlderPage,
-    Refresh,
+    /// Every message down to the oldest loaded; `newest` was the newest loaded when asked.
+    Refresh {
+        end: Timetoken,
+        newest: Timetoken,
+    },
     RefreshMessage(Timetoken),
     /// Every message down to a report's message, to show it in the Timeline.
     JumpTo(Timetoken),

@@ -326,6 +326,24 @@ impl Timeline {
         }
     }
 
+    /// Drops the loaded messages from `from` to `to` (inclusive) that `gone` says are gone;
+    /// returns how many. (Rare: a reload after a history delete.)
+    pub fn remove_where(
+        &mut self,
+        from: Timetoken,
+        to: Timetoken,
+        gone: impl Fn(Timetoken) -> bool,
+    ) -> usize {
+        let start = self.keys.partition_point(|&tt| tt < from);
+        let end = self.keys.partition_point(|&tt| tt <= to);
+        let doomed: Vec<usize> = (start..end).filter(|&i| gone(self.keys[i])).collect();
+        for &i in doomed.iter().rev() {
+            self.keys.remove(i);
+            self.messages.remove(i);
+        }
+        doomed.len()
+    }
+
     /// Appends a live message (or inserts it in order); false when already loaded.
     pub fn insert(&mut self, message: Message) -> bool {
         match self.position(message.timetoken) {

@@ -947,3 +947,27 @@ fn the_actions_filter_finds_users_by_name_too() {
         .collect();
     assert_eq!(shown, [Timetoken(T1.get() + 5)]);
 }
+
+#[test]
+fn a_hard_deleted_message_vanishes_on_reload_and_one_that_came_live_stays() {
+    let messages = vec![
+        hmsg(CH, T1, "alice", "first", &[]),
+        hmsg(CH, T2, "bob", "deleted for good", &[]),
+    ];
+    let (mut app, _) = with_page(options("carol", false), messages);
+    app.selected = Some(T2);
+    let out = ch(&mut app, 'R');
+    live_message_with(&mut app, T3, "arrived meanwhile", &[]);
+    let refresh = refresh_op(&out.commands);
+    let page_now = page(vec![hmsg(CH, T1, "alice", "first", &[])]);
+    update(
+        &mut app,
+        Event::Api(refresh, ApiOutcome::History(Ok(page_now))),
+    );
+    let left: Vec<Timetoken> = app.timeline.iter().map(|m| m.timetoken).collect();
+    assert_eq!(left, [T1, T3]);
+    assert!(
+        app.selected
+            .is_some_and(|tt| app.timeline.get(tt).is_some())
+    );
+}
