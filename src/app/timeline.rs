@@ -8,7 +8,7 @@
 use std::collections::VecDeque;
 
 use super::action::ActionData;
-use super::chat::ChatState;
+use super::chat::{ChatState, is_marker};
 use super::symbols::{Sym, Symbols};
 use crate::pubnub::{HistoryMessage, StoredAction, Timetoken, message_text};
 use crate::text::{flags_as_text, sanitize};
@@ -106,9 +106,21 @@ impl Message {
         }
     }
 
+    /// After any change: a new revision, and the chat state summarised again.
     fn touch(&mut self) {
         self.revision = self.revision.wrapping_add(1);
         self.chat = ChatState::of(self.counted_actions());
+    }
+
+    /// After a live add or removal of `action`: a new revision; the chat state is summarised
+    /// again only when the action is an edit, a deletion or a thread marker (a reaction cannot
+    /// change it, and live events must stay cheap: docs/BENCHMARKS.md, target 3).
+    fn touched_by(&mut self, action: &ActionData) {
+        if is_marker(action) {
+            self.touch();
+        } else {
+            self.revision = self.revision.wrapping_add(1);
+        }
     }
 
     /// The actions that count: settled or being added, not those being removed.
@@ -163,19 +175,23 @@ impl Message {
             });
             self.actions.insert(at, ActionEntry::confirmed(added));
         }
-        self.touch();
+        self.touched_by(&added);
         true
     }
 
     /// Removes the action with this action timetoken, whatever its state.
     pub fn apply_removed(&mut self, action_tt: Timetoken) -> bool {
-        let before = self.actions.len();
-        self.actions.retain(|a| a.action.action_tt != action_tt);
-        let changed = self.actions.len() != before;
-        if changed {
-            self.touch();
-        }
-        changed
+        let Some(at) = self
+            .actions
+            .iter()
+            .position(|a| a.action.action_tt == action_tt)
+        else {
+            return false;
+        };
+        // Action timetokens are unique on a message (adds are merged by them).
+        let removed = self.actions.remove(at).action;
+        self.touched_by(&removed);
+        true
     }
 
     /// Replaces the confirmed actions with the server's, keeping our requests in flight.
