@@ -25,12 +25,17 @@ pub enum ConfigError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("config file {path} is not valid: {message}")]
+    #[error("config file {path}, {message}")]
     Parse { path: PathBuf, message: String },
     #[error("no home directory found to keep the config and data in; set $HOME")]
     NoHome,
     #[error("{0}")]
     Invalid(String),
+}
+
+/// A channel as people write it: `#chats.room1`, as chat apps show channels, is `chats.room1`.
+pub fn channel_name(written: &str) -> &str {
+    written.strip_prefix('#').unwrap_or(written)
 }
 
 /// Where the config file, the database, the audit trail and the log live.
@@ -78,11 +83,68 @@ pub enum ReactionValueStyle {
 }
 
 /// One or several key specs for an action in the `[keys]` table.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeySpecs {
     One(String),
     Many(Vec<String>),
+}
+
+/// What a `[keys]` entry may be, as errors say it.
+const KEY_SPECS_EXPECTED: &str =
+    "a key such as \"?\", \"ctrl-x\" or \"F1\", or a list of them such as [\"?\", \"F1\"]";
+
+impl<'de> Deserialize<'de> for KeySpecs {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Specs;
+
+        impl<'de> serde::de::Visitor<'de> for Specs {
+            type Value = KeySpecs;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(KEY_SPECS_EXPECTED)
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<KeySpecs, E> {
+                Ok(KeySpecs::One(v.to_string()))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<KeySpecs, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(key) = seq.next_element::<KeyString>()? {
+                    keys.push(key.0);
+                }
+                Ok(KeySpecs::Many(keys))
+            }
+        }
+
+        deserializer.deserialize_any(Specs)
+    }
+}
+
+/// One key of a list in `[keys]`, refused with the same explanation when it is no string.
+struct KeyString(String);
+
+impl<'de> Deserialize<'de> for KeyString {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct One;
+
+        impl serde::de::Visitor<'_> for One {
+            type Value = KeyString;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(KEY_SPECS_EXPECTED)
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<KeyString, E> {
+                Ok(KeyString(v.to_string()))
+            }
+        }
+
+        deserializer.deserialize_any(One)
+    }
 }
 
 impl KeySpecs {
@@ -104,6 +166,8 @@ pub struct FileConfig {
     pub user_id: Option<String>,
     pub secret_key: Option<String>,
     pub auth_key: Option<String>,
+    /// An Access Manager token, sent as `auth` in place of the auth key.
+    pub token: Option<String>,
     pub channel: Option<String>,
     pub moderator: Option<bool>,
     pub reaction_type: Option<String>,
@@ -132,10 +196,41 @@ impl FileConfig {
         })
     }
 
-    /// Parses the TOML text of a config file.
+    /// Parses the TOML text of a config file. An error is one line that starts with where the
+    /// problem is (`line 2, column 11: ...`).
     pub fn parse(text: &str) -> Result<Self, String> {
-        toml::from_str(text).map_err(|e| e.message().to_string())
+        toml::from_str(text).map_err(|e| {
+            let message = e.message().trim().replace('\n', " ");
+            match e.span() {
+                Some(span) => {
+                    let (line, column) = line_and_column(text, span.start);
+                    format!("line {line}, column {column}: {message}")
+                }
+                None => message,
+            }
+        })
     }
+}
+
+/// The 1-based line and column (in characters) of byte `offset` in `text`.
+fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// The keys `reactions serve` takes from flags, the environment or the file: the secret that
+/// makes it require signatures, and the publish key signatures are made with. It serves every
+/// keyset, so it needs no subscribe key.
+pub fn serve_keys(
+    flags: &ConnectionOverrides,
+    file: &FileConfig,
+) -> (Option<String>, Option<String>) {
+    (
+        pick(&flags.secret_key, &file.secret_key),
+        pick(&flags.publish_key, &file.publish_key),
+    )
 }
 
 /// Connection settings given on the command line or in the environment (`None` = not given).
@@ -147,6 +242,7 @@ pub struct ConnectionOverrides {
     pub user_id: Option<String>,
     pub secret_key: Option<String>,
     pub auth_key: Option<String>,
+    pub token: Option<String>,
 }
 
 /// Where requests go.
@@ -167,24 +263,43 @@ pub struct Connection {
     pub user_id: String,
     pub secret_key: Option<String>,
     pub auth_key: Option<String>,
+    /// An Access Manager token (from the keyset's server's `reactions grant`).
+    pub token: Option<String>,
 }
 
 fn non_empty(v: Option<&String>) -> Option<String> {
     v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
+/// The flag's (or environment's) value if given, else the file's.
+fn pick(flag: &Option<String>, from_file: &Option<String>) -> Option<String> {
+    non_empty(flag.as_ref()).or_else(|| non_empty(from_file.as_ref()))
+}
+
+/// An origin must say its scheme: the client would take `host:port` alone for HTTPS, which a
+/// `reactions serve` does not speak, and fail with a TLS error that says nothing useful.
+fn check_origin(origin: &str) -> Result<(), ConfigError> {
+    if origin.contains("://") {
+        return Ok(());
+    }
+    Err(ConfigError::Invalid(format!(
+        "origin {origin:?} has no scheme: write http://{origin} for a `reactions serve`, or \
+         https://{origin} for a server with TLS"
+    )))
+}
+
 impl Connection {
     /// Flags/environment first, then the file, then defaults. The user defaults to `$USER`.
     pub fn resolve(flags: &ConnectionOverrides, file: &FileConfig) -> Result<Self, ConfigError> {
-        let pick = |flag: &Option<String>, from_file: &Option<String>| {
-            non_empty(flag.as_ref()).or_else(|| non_empty(from_file.as_ref()))
-        };
         let origin = pick(&flags.origin, &file.origin);
         let subscribe_key = pick(&flags.subscribe_key, &file.subscribe_key);
         let publish_key = pick(&flags.publish_key, &file.publish_key);
         let user_id = pick(&flags.user_id, &file.user_id)
             .or_else(|| non_empty(std::env::var("USER").ok().as_ref()))
             .unwrap_or_else(|| "anonymous".to_string());
+        if let Some(origin) = &origin {
+            check_origin(origin)?;
+        }
         let backend = match (&origin, &subscribe_key) {
             (None, None) => Backend::Embedded,
             (Some(origin), _) => Backend::Remote {
@@ -206,6 +321,7 @@ impl Connection {
             user_id,
             secret_key: pick(&flags.secret_key, &file.secret_key),
             auth_key: pick(&flags.auth_key, &file.auth_key),
+            token: pick(&flags.token, &file.token),
         })
     }
 
@@ -219,6 +335,7 @@ impl Connection {
         config.origin = origin.to_string();
         config.secret_key = self.secret_key.clone();
         config.auth_key = self.auth_key.clone();
+        config.token = self.token.clone();
         config
     }
 }
@@ -272,6 +389,23 @@ mod tests {
     }
 
     #[test]
+    fn a_token_comes_from_the_flag_or_the_file() {
+        let file = FileConfig::parse("token = \"from-file\"\n").unwrap();
+        let c = Connection::resolve(&flags(), &file).unwrap();
+        assert_eq!(c.token.as_deref(), Some("from-file"));
+        assert_eq!(
+            c.client_config("http://x").token.as_deref(),
+            Some("from-file")
+        );
+        let mut f = flags();
+        f.token = Some("from-flag".into());
+        assert_eq!(
+            Connection::resolve(&f, &file).unwrap().token.as_deref(),
+            Some("from-flag")
+        );
+    }
+
+    #[test]
     fn unknown_fields_and_bad_values_are_reported() {
         assert!(FileConfig::parse("subscribe_kee = \"x\"").is_err());
         assert!(FileConfig::parse("reaction_value = \"gif\"").is_err());
@@ -282,5 +416,61 @@ mod tests {
         assert_eq!(ok.reaction_value, Some(ReactionValueStyle::Shortcode));
         assert_eq!(ok.keys["quit"].as_slice().len(), 2);
         assert_eq!(ok.keys["help"].as_slice(), ["F1".to_string()]);
+    }
+
+    #[test]
+    fn a_syntax_error_names_the_line_and_column() {
+        let text = "user_id = \"alice\"\nchannel = \"chats.room1\n";
+        let e = FileConfig::parse(text).unwrap_err();
+        assert!(
+            e.starts_with("line 2, column 23: "),
+            "where the closing quote is missing: {e}"
+        );
+        assert!(!e.contains('\n'), "one line: {e:?}");
+    }
+
+    #[test]
+    fn a_key_that_is_not_a_string_says_what_is_accepted() {
+        let e = FileConfig::parse("[keys]\nhelp = 5\n").unwrap_err();
+        assert!(e.starts_with("line 2, column 8: "), "{e}");
+        assert!(
+            e.contains("integer") && e.contains("\"ctrl-x\"") && e.contains("list"),
+            "{e}"
+        );
+        assert!(!e.contains("untagged"), "{e}");
+    }
+
+    #[test]
+    fn a_channel_may_be_written_with_a_hash() {
+        assert_eq!(channel_name("#chats.room1"), "chats.room1");
+        assert_eq!(channel_name("chats.room1"), "chats.room1");
+        assert_eq!(channel_name("##x"), "#x", "only the one a person types");
+    }
+
+    #[test]
+    fn serve_needs_no_subscribe_key() {
+        let mut f = flags();
+        f.secret_key = Some("s".into());
+        f.publish_key = Some("p".into());
+        assert!(Connection::resolve(&f, &FileConfig::default()).is_err());
+        assert_eq!(
+            serve_keys(&f, &FileConfig::default()),
+            (Some("s".into()), Some("p".into()))
+        );
+    }
+
+    #[test]
+    fn an_origin_needs_a_scheme() {
+        let mut f = flags();
+        f.origin = Some("localhost:8090".into());
+        let e = Connection::resolve(&f, &FileConfig::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("\"localhost:8090\"") && e.contains("http://localhost:8090"),
+            "{e}"
+        );
+        f.origin = Some("https://ps.pndsn.com".into());
+        assert!(Connection::resolve(&f, &FileConfig::default()).is_ok());
     }
 }

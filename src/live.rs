@@ -1,12 +1,14 @@
-//! Bridges the client's subscription to app events: live messages and actions (of every channel
-//! the app asked for: the one on screen, the ones below it, the reports), and the connection
-//! state (live, reconnecting in N s, back after an outage).
+//! Bridges the client's subscriptions to app events: live messages and actions (of the channel
+//! on screen and the ones below it; on a second subscription, a moderator's reports), and the
+//! connection state (live, reconnecting in N s, back after an outage). A subscription the server
+//! refuses (403: it requires signing or a token) is not retried: trying again cannot help, and
+//! the reason is what the user needs to see.
 
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::app::{ConnectionEvent, Event};
-use crate::pubnub::{Client, RetryNow, SubscriptionEvent, SubscriptionStatus, Timetoken};
+use crate::pubnub::{Client, Error, RetryNow, SubscriptionEvent, SubscriptionStatus, Timetoken};
 
 /// The running bridge: its task, and a way to make a waiting reconnect try at once.
 pub struct Live {
@@ -14,31 +16,73 @@ pub struct Live {
     pub retry: Option<RetryNow>,
 }
 
+/// What a subscription is for, which decides what its state changes mean to the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// The channels on screen: its state is the connection the status bar shows.
+    Screen,
+    /// A moderator's reports: live if it can be, never what the status bar shows; a refusal
+    /// (a token without that channel) is said once and stops only it.
+    Reports,
+}
+
 /// Subscribes to `channels` and forwards everything as [`Event`]s until the receiver is gone.
 /// Must be called inside the tokio runtime.
 pub fn spawn(client: Client, channels: Vec<String>, events: mpsc::UnboundedSender<Event>) -> Live {
+    spawn_as(Role::Screen, client, channels, events)
+}
+
+/// Subscribes to a channel of reports on a subscription of its own, so that a refusal of it
+/// never stops the live updates of the channels on screen.
+pub fn spawn_reports(
+    client: Client,
+    channel: String,
+    events: mpsc::UnboundedSender<Event>,
+) -> Live {
+    spawn_as(Role::Reports, client, vec![channel], events)
+}
+
+fn spawn_as(
+    role: Role,
+    client: Client,
+    channels: Vec<String>,
+    events: mpsc::UnboundedSender<Event>,
+) -> Live {
     let subscription = client.subscribe().channels(channels).execute();
     let retry = subscription.as_ref().ok().map(|s| s.retry_now());
+    let stopped = move |reason: String| match role {
+        Role::Screen => Event::Connection(ConnectionEvent::Offline(reason)),
+        Role::Reports => Event::Connection(ConnectionEvent::ReportsStopped(reason)),
+    };
     let task = tokio::spawn(async move {
         let mut subscription = match subscription {
             Ok(subscription) => subscription,
             Err(e) => {
-                let _ = events.send(Event::Connection(ConnectionEvent::Offline(e.to_string())));
+                let _ = events.send(stopped(e.to_string()));
                 return;
             }
         };
-        while let Some(event) = subscription.next().await {
-            let event = match event {
-                SubscriptionEvent::Live(live) => Event::Live(live),
-                SubscriptionEvent::Status(status) => Event::Connection(connection_event(status)),
+        let reason = loop {
+            let event = match subscription.next().await {
+                None => break "subscription ended".to_string(),
+                Some(SubscriptionEvent::Status(SubscriptionStatus::Reconnecting {
+                    error: error @ Error::AccessDenied { .. },
+                    ..
+                })) => break format!("live updates stopped: {error}"),
+                Some(SubscriptionEvent::Live(live)) => Event::Live(live),
+                Some(SubscriptionEvent::Status(status)) if role == Role::Screen => {
+                    Event::Connection(connection_event(status))
+                }
+                // The reports' own reconnects are not the status bar's business.
+                Some(SubscriptionEvent::Status(_)) => continue,
             };
             if events.send(event).is_err() {
-                break;
+                return;
             }
-        }
-        let _ = events.send(Event::Connection(ConnectionEvent::Offline(
-            "subscription ended".into(),
-        )));
+        };
+        // Dropping the subscription stops its retries.
+        drop(subscription);
+        let _ = events.send(stopped(reason));
     });
     Live { task, retry }
 }
@@ -61,5 +105,41 @@ fn connection_event(status: SubscriptionStatus) -> ConnectionEvent {
                 error: error.to_string(),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::{self, ServerOptions};
+
+    #[tokio::test]
+    async fn a_server_that_requires_signing_stops_the_subscription_and_says_why() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut options = ServerOptions::new(([127, 0, 0, 1], 0).into(), dir.path().join("db"));
+        options.secret_key = Some("s3cret".into());
+        let server = server::start(options).await.expect("server");
+        let client = Client::new(
+            crate::pubnub::Config::new("demo", "demo", "alice").with_origin(server.origin()),
+        )
+        .expect("client");
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let live = spawn(client, vec!["chats.room1".into()], tx);
+        let first = tokio::time::timeout(std::time::Duration::from_secs(20), rx.recv())
+            .await
+            .expect("an event in time");
+        match first {
+            Some(Event::Connection(ConnectionEvent::Offline(reason))) => {
+                assert!(
+                    reason.contains("requires signed requests or a token"),
+                    "{reason}"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        // Nothing more: no retry, no "reconnecting".
+        assert!(rx.recv().await.is_none());
+        assert!(live.task.await.is_ok());
+        server.shutdown().await;
     }
 }

@@ -10,7 +10,7 @@ use reactions::app::{self, App};
 use reactions::cli::{self, Cli, Command, CommandError, ConfigCommand};
 use reactions::config::{self, Backend, Connection, FileConfig, Paths};
 use reactions::server::{self, ServerOptions};
-use reactions::{embedded, pubnub, tui, worker};
+use reactions::{embedded, moderation, pubnub, tui, worker};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -29,31 +29,52 @@ fn failure(e: impl std::fmt::Display) -> CommandError {
     CommandError::Other(e.to_string())
 }
 
+/// Settings that cannot be used as given: exit status 2, like a usage error.
+fn configuration(e: impl std::fmt::Display) -> CommandError {
+    CommandError::Usage(e.to_string())
+}
+
 fn run(cli: Cli) -> Result<(), CommandError> {
-    let paths = Paths::discover().map_err(failure)?;
+    let paths = Paths::discover().map_err(configuration)?;
     if let Some(Command::Config(ConfigCommand::Path)) = cli.command {
         cli::write_line(paths.config_file.display())?;
         return Ok(());
     }
-    let file = FileConfig::load(&paths.config_file).map_err(failure)?;
-    let connection = Connection::resolve(&cli.connection.overrides(), &file).map_err(failure)?;
+    let file = FileConfig::load(&paths.config_file).map_err(configuration)?;
+    let overrides = cli.connection.overrides();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| failure(format!("cannot start the async runtime: {e}")))?;
+    if let Some(Command::Serve { listen, db }) = cli.command {
+        init_stderr_logging("info");
+        let mut options = ServerOptions::new(listen, db.unwrap_or_else(|| paths.database()));
+        (options.secret_key, options.publish_key) = config::serve_keys(&overrides, &file);
+        return runtime.block_on(server::run(options)).map_err(failure);
+    }
+    let connection = Connection::resolve(&overrides, &file).map_err(configuration)?;
     let settings = cli::Settings {
         moderator: cli.moderator || file.moderator.unwrap_or(false),
         reaction_type: file
             .reaction_type
             .clone()
             .unwrap_or_else(|| "reaction".into()),
+        channel: cli.channel.clone(),
+        default_channel: file
+            .channel
+            .clone()
+            .unwrap_or_else(|| config::DEFAULT_CHANNEL.to_string()),
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| failure(format!("cannot start the async runtime: {e}")))?;
     match cli.command {
         None => {
             let channel = cli
                 .channel
                 .clone()
-                .or_else(|| file.channel.clone())
+                .or_else(|| {
+                    file.channel
+                        .as_deref()
+                        .map(|c| config::channel_name(c).to_string())
+                })
                 .unwrap_or_else(|| config::DEFAULT_CHANNEL.to_string());
             // Before the embedded server starts and the terminal is taken: a bad channel is a
             // usage error, not a failure to load messages later.
@@ -62,25 +83,39 @@ fn run(cli: Cli) -> Result<(), CommandError> {
             let keymap = app::keymap::Keymap::with_overrides(&file.keys).map_err(|e| {
                 CommandError::Usage(format!("{}: {e}", paths.config_file.display()))
             })?;
-            runtime
-                .block_on(run_tui(
-                    channel,
-                    keymap,
-                    &settings,
-                    &file,
-                    &connection,
-                    &paths,
-                ))
-                .map_err(failure)
+            // So is --moderator on a keyset with Access Manager without the token (or the
+            // secret) that allows it: one line saying what is missing.
+            let access = moderation::ChannelAccess::new(
+                &channel,
+                &connection.user_id,
+                connection.secret_key.is_some(),
+                connection.token.as_deref(),
+            )
+            .map_err(CommandError::Usage)?;
+            let settings = cli::Settings {
+                moderator: access
+                    .moderator_mode(settings.moderator)
+                    .map_err(CommandError::Usage)?,
+                ..settings
+            };
+            // And a terminal that cannot show the UI.
+            tui::check_terminal().map_err(CommandError::Usage)?;
+            let ended = runtime.block_on(run_tui(
+                channel,
+                keymap,
+                (&settings, access),
+                &file,
+                &connection,
+                &paths,
+            ))?;
+            if let tui::Ending::Signal(signal) = ended {
+                // The terminal is restored, the database closed and the log flushed: end as the
+                // signal would have.
+                tui::exit_by_signal(signal);
+            }
+            Ok(())
         }
-        Some(Command::Serve { listen, db }) => {
-            init_stderr_logging("info");
-            let db_path = db.unwrap_or_else(|| paths.database());
-            let mut options = ServerOptions::new(listen, db_path);
-            options.secret_key = connection.secret_key.clone();
-            options.publish_key = Some(connection.publish_key.clone());
-            runtime.block_on(server::run(options)).map_err(failure)
-        }
+        Some(Command::Serve { .. }) => Err(failure("internal: serve is handled above")),
         Some(command) => {
             // Only warnings: a command's stderr is its one-line error, not the embedded
             // server's start and stop notices.
@@ -125,31 +160,35 @@ fn init_file_logging(paths: &Paths) -> Option<tracing_appender::non_blocking::Wo
     Some(guard)
 }
 
-/// Opens the UI on `channel` with `keymap` (both checked already).
+/// Opens the UI on `channel` with `keymap` (both checked already); says how it ended.
 async fn run_tui(
     channel: String,
     keymap: app::keymap::Keymap,
-    settings: &cli::Settings,
+    (settings, access): (&cli::Settings, moderation::ChannelAccess),
     file: &FileConfig,
     connection: &Connection,
     paths: &Paths,
-) -> Result<(), String> {
+) -> Result<tui::Ending, CommandError> {
     let _log_guard = init_file_logging(paths);
     let embedded = match connection.backend {
         Backend::Embedded => Some(
             embedded::start(paths, &connection.subscribe_key)
                 .await
-                .map_err(|e| format!("embedded server: {e}"))?,
+                .map_err(|e| failure(format!("embedded server: {e}")))?,
         ),
         Backend::Remote { .. } => None,
     };
     let origin = match (&connection.backend, &embedded) {
         (Backend::Remote { origin }, _) => origin.clone(),
         (Backend::Embedded, Some(server)) => server.origin(),
-        (Backend::Embedded, None) => return Err("internal: embedded server missing".into()),
+        (Backend::Embedded, None) => return Err(failure("internal: embedded server missing")),
     };
+    // A configuration the client refuses is a usage error, as it is for every command.
     let client =
-        pubnub::Client::new(connection.client_config(&origin)).map_err(|e| e.to_string())?;
+        pubnub::Client::new(connection.client_config(&origin)).map_err(|e| CommandError::Api {
+            operation: "connect",
+            source: e,
+        })?;
     let recent_path = paths.data_dir.join("recent-reactions.json");
     let options = app::Options {
         channel,
@@ -161,6 +200,7 @@ async fn run_tui(
         utc_offset_secs: chrono::Local::now().offset().local_minus_utc(),
         audit_log_path: paths.audit_log().display().to_string(),
         recent_reactions: worker::load_recent(&recent_path),
+        access: Some(access),
     };
     let files = worker::WorkerFiles {
         audit_log: paths.audit_log(),
@@ -170,5 +210,5 @@ async fn run_tui(
     if let Some(server) = embedded {
         server.shutdown().await;
     }
-    result.map_err(|e| format!("terminal: {e}"))
+    result.map_err(|e| failure(format!("terminal: {e}")))
 }

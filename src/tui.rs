@@ -1,28 +1,96 @@
-//! The terminal: setup and restore (on quit, on error and on panic), the event loop that feeds
-//! [`app::update`], and render scheduling: draw only when state changed, once per burst.
+//! The terminal: whether there is one that can show the UI, setup and restore (on quit, on
+//! error, on panic and on SIGTERM, SIGHUP or SIGINT from outside), suspending on Ctrl-Z and
+//! coming back whole on `fg`, the event loop that feeds [`app::update`], and render scheduling:
+//! draw only when state changed, once per burst.
 
-use std::io::{Stdout, stdout};
+use std::io::{IsTerminal, Stdout, stdout};
 use std::time::Duration;
 
 use crossterm::event::{
-    DisableMouseCapture, EnableMouseCapture, Event as TermEvent, EventStream, MouseButton,
-    MouseEventKind,
+    DisableMouseCapture, EnableMouseCapture, Event as TermEvent, EventStream, KeyCode, KeyEvent,
+    KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
 };
 use crossterm::execute;
 use crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
 use std::task::Poll;
 
 use futures::StreamExt;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
+use tokio::signal::unix::{Signal, SignalKind, signal};
 use tokio::sync::mpsc;
 
+use crate::app::keymap::{Context, Key};
 use crate::app::{self, App, Command, Event, MouseTarget};
 use crate::pubnub::{Client, RetryNow, Timetoken};
 use crate::ui::{self, UiState};
 use crate::{live, worker};
+
+/// What to do instead of the UI, said after why it cannot run here.
+const USE_THE_COMMANDS: &str = "for scripts use the commands, such as `reactions history CHANNEL` \
+     or `reactions actions list CHANNEL` (`reactions --help` lists them)";
+
+/// Checks that this process has a terminal that can show the UI: stdout is one (not a file or a
+/// pipe), `TERM` is not `dumb`, and there is a controlling terminal to read keys from. The
+/// error is one line saying what is missing and what to do instead.
+pub fn check_terminal() -> Result<(), String> {
+    if !stdout().is_terminal() {
+        return Err(if std::io::stdin().is_terminal() {
+            format!(
+                "the terminal UI draws on a terminal and stdout is not one (is it redirected?); \
+                 {USE_THE_COMMANDS}"
+            )
+        } else {
+            format!("the terminal UI needs a terminal and there is none here; {USE_THE_COMMANDS}")
+        });
+    }
+    if std::env::var("TERM").is_ok_and(|term| term == "dumb") {
+        return Err(format!(
+            "the terminal UI needs a terminal that can draw it, and TERM=dumb says this one \
+             cannot: run it in a full terminal (or set TERM, e.g. TERM=xterm-256color); \
+             {USE_THE_COMMANDS}"
+        ));
+    }
+    // Keys are read from the controlling terminal, which a process started without one (by a
+    // service manager, with setsid) does not have even when stdout is a terminal.
+    if let Err(e) = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")
+    {
+        return Err(format!(
+            "the terminal UI needs a controlling terminal to read keys from and this process has \
+             none (/dev/tty: {e}); start it from a terminal, or {USE_THE_COMMANDS}"
+        ));
+    }
+    Ok(())
+}
+
+/// How the UI ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// The user quit.
+    Quit,
+    /// A signal asked the process to end (SIGTERM, SIGHUP, SIGINT); once everything is put
+    /// back, [`exit_by_signal`] ends it as that signal would have.
+    Signal(i32),
+}
+
+/// Ends the process by `signal` with its default action, so that whoever started it sees it
+/// ended by that signal (a shell shows status 128 + N). Call it only once the terminal is
+/// restored and the database closed.
+pub fn exit_by_signal(signal: i32) -> ! {
+    // SAFETY: resetting a signal to its default action and raising it has no preconditions; the
+    // process ends here whatever other threads are doing.
+    unsafe {
+        libc::signal(signal, libc::SIG_DFL);
+        libc::raise(signal);
+    }
+    // Only if the signal did not end the process (it is blocked, say).
+    std::process::exit(128 + signal)
+}
 
 /// Puts the terminal back as it was. Safe to call more than once.
 pub fn restore_terminal() {
@@ -53,13 +121,80 @@ fn install_panic_hook() {
     }));
 }
 
+/// Raw mode, the alternate screen and mouse reporting: the terminal as the UI uses it.
+fn enter() -> std::io::Result<()> {
+    enable_raw_mode()?;
+    execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)
+}
+
 fn setup() -> std::io::Result<(TerminalGuard, Terminal<CrosstermBackend<Stdout>>)> {
     install_panic_hook();
-    enable_raw_mode()?;
     let guard = TerminalGuard;
-    execute!(stdout(), EnterAlternateScreen, EnableMouseCapture)?;
+    enter()?;
     let terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
     Ok((guard, terminal))
+}
+
+/// The signals that end the UI from outside, listened to from before the terminal is taken.
+struct EndSignals {
+    terminate: Signal,
+    hang_up: Signal,
+    interrupt: Signal,
+}
+
+impl EndSignals {
+    fn listen() -> std::io::Result<Self> {
+        Ok(Self {
+            terminate: signal(SignalKind::terminate())?,
+            hang_up: signal(SignalKind::hangup())?,
+            interrupt: signal(SignalKind::interrupt())?,
+        })
+    }
+
+    /// The next of them to arrive.
+    async fn next(&mut self) -> i32 {
+        tokio::select! {
+            _ = self.terminate.recv() => libc::SIGTERM,
+            _ = self.hang_up.recv() => libc::SIGHUP,
+            _ = self.interrupt.recv() => libc::SIGINT,
+        }
+    }
+}
+
+/// Whether `key` is Ctrl-Z and no `[keys]` entry took it: the terminal's suspend key, which
+/// raw mode delivers as a key instead of a signal.
+fn is_suspend(key: &KeyEvent, app: &App) -> bool {
+    let ctrl_z = key.code == KeyCode::Char('z')
+        && key.modifiers == KeyModifiers::CONTROL
+        && key.kind != KeyEventKind::Release;
+    let bound = [Context::Screens, Context::Popups]
+        .into_iter()
+        .any(|context| {
+            app.options
+                .keymap
+                .action(context, Key::from_event(key))
+                .is_some()
+        });
+    ctrl_z && !bound
+}
+
+/// Ctrl-Z: gives the terminal back to the shell and stops as a job does (SIGTSTP); once `fg`
+/// continues the process, takes the terminal again and has everything redrawn.
+fn suspend(terminal: &mut Terminal<CrosstermBackend<Stdout>>) -> std::io::Result<()> {
+    restore_terminal();
+    // SAFETY: raising a signal has no preconditions. SIGTSTP's default action stops the
+    // process here; `raise` returns when it is continued.
+    unsafe {
+        libc::raise(libc::SIGTSTP);
+    }
+    enter()?;
+    // Everything is drawn again: the screen cleared, and both of ratatui's buffers emptied so
+    // that the next frame is compared with nothing. (`Terminal::clear` would ask the terminal
+    // for the cursor position, and the answer goes to the input stream instead.)
+    execute!(stdout(), Clear(ClearType::All))?;
+    terminal.swap_buffers();
+    terminal.swap_buffers();
+    Ok(())
 }
 
 /// Turns a terminal event into an app event; mouse positions resolve through the last frame.
@@ -79,14 +214,39 @@ fn translate(event: TermEvent, state: &UiState) -> Option<Event> {
     }
 }
 
-/// Runs the UI until the user quits. `client` talks to the service or the embedded server.
-pub async fn run(mut app: App, client: Client, files: worker::WorkerFiles) -> std::io::Result<()> {
+/// A terminal event as an app event. Ctrl-Z suspends first, and comes back as a resize: the
+/// terminal may have changed meanwhile, and everything is drawn again.
+fn take_input(
+    event: TermEvent,
+    app: &App,
+    state: &UiState,
+    terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+) -> std::io::Result<Option<Event>> {
+    match event {
+        TermEvent::Key(key) if is_suspend(&key, app) => {
+            suspend(terminal)?;
+            Ok(Some(Event::Resize))
+        }
+        other => Ok(translate(other, state)),
+    }
+}
+
+/// Runs the UI until the user quits or a signal ends it. `client` talks to the service or the
+/// embedded server.
+pub async fn run(
+    mut app: App,
+    client: Client,
+    files: worker::WorkerFiles,
+) -> std::io::Result<Ending> {
+    let mut end_signals = EndSignals::listen()?;
     let (guard, mut terminal) = setup()?;
     let (events_tx, mut events_rx) = mpsc::unbounded_channel::<Event>();
     let commands = worker::spawn(client.clone(), files, events_tx.clone());
     // The subscription: (re)started on the channels the app asks for (a thread opened, left).
     let mut live: Option<live::Live> = None;
-    let send = |list: Vec<Command>, live: &mut Option<live::Live>| {
+    // A moderator's reports, on a subscription of their own.
+    let mut reports_live: Option<live::Live> = None;
+    let mut send = |list: Vec<Command>, live: &mut Option<live::Live>| {
         for command in list {
             match command {
                 Command::RetryConnection => {
@@ -99,6 +259,13 @@ pub async fn run(mut app: App, client: Client, files: worker::WorkerFiles) -> st
                         old.task.abort();
                     }
                     *live = Some(live::spawn(client.clone(), channels, events_tx.clone()));
+                }
+                Command::SubscribeReports(channel) => {
+                    if let Some(old) = reports_live.take() {
+                        old.task.abort();
+                    }
+                    let reports = live::spawn_reports(client.clone(), channel, events_tx.clone());
+                    reports_live = Some(reports);
                 }
                 other => {
                     let _ = commands.send(other);
@@ -113,7 +280,7 @@ pub async fn run(mut app: App, client: Client, files: worker::WorkerFiles) -> st
     let mut ticker = tokio::time::interval(Duration::from_secs(1));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut redraw = true;
-    loop {
+    let ending = loop {
         if redraw {
             terminal.draw(|frame| ui::draw(frame, &app, &mut state))?;
             // What the frame measured (page sizes, the Details layout) goes back through
@@ -123,10 +290,13 @@ pub async fn run(mut app: App, client: Client, files: worker::WorkerFiles) -> st
             send(outcome.commands, &mut live);
         }
         let first = tokio::select! {
+            // A signal first: a hung-up terminal also ends the input, and the signal says why.
+            biased;
+            signal = end_signals.next() => break Ending::Signal(signal),
             term = input.next() => match term {
-                Some(Ok(event)) => translate(event, &state),
+                Some(Ok(event)) => take_input(event, &app, &state, &mut terminal)?,
                 Some(Err(e)) => return Err(e),
-                None => break,
+                None => break Ending::Quit,
             },
             Some(event) = events_rx.recv() => Some(event),
             _ = ticker.tick(), if app.wants_ticks() => Some(Event::Tick(Timetoken::now())),
@@ -138,7 +308,7 @@ pub async fn run(mut app: App, client: Client, files: worker::WorkerFiles) -> st
         }
         // `poll!` registers this task's waker, so input that is not ready yet still wakes us.
         while let Poll::Ready(Some(Ok(event))) = futures::poll!(input.next()) {
-            batch.extend(translate(event, &state));
+            batch.extend(take_input(event, &app, &state, &mut terminal)?);
         }
         for event in batch {
             let outcome = app::update(&mut app, event);
@@ -146,13 +316,16 @@ pub async fn run(mut app: App, client: Client, files: worker::WorkerFiles) -> st
             send(outcome.commands, &mut live);
         }
         if app.quit {
-            break;
+            break Ending::Quit;
         }
-    }
+    };
     if let Some(live) = live {
         live.task.abort();
     }
+    if let Some(reports) = reports_live {
+        reports.task.abort();
+    }
     drop(terminal);
     drop(guard);
-    Ok(())
+    Ok(ending)
 }

@@ -174,7 +174,10 @@ pub async fn execute(
             .await;
             None
         }
-        Command::Subscribe(_) | Command::RetryConnection | Command::Quit => None,
+        Command::Subscribe(_)
+        | Command::SubscribeReports(_)
+        | Command::RetryConnection
+        | Command::Quit => None,
     }
 }
 

@@ -3,10 +3,16 @@
 //! output measured in terminal cells. Each test has its own config and data directories, so the
 //! developer's settings are never read.
 
+#[path = "cli/access.rs"]
+mod access;
 #[path = "cli/harness.rs"]
 mod harness;
 #[path = "cli/moderation.rs"]
 mod moderation;
+#[path = "cli/new_user.rs"]
+mod new_user;
+#[path = "cli/serve.rs"]
+mod serve;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -252,7 +258,13 @@ fn check_demo(run: impl Fn(&[&str]) -> Run, channel: &str, seeded: (usize, usize
     );
 
     // History with actions (the newest 25 messages) shows exactly the listed actions.
-    let with_actions = history(run(&["history", channel, "--actions", "--json"]), channel);
+    let with_actions = run(&["history", channel, "--actions", "--json"]);
+    assert!(
+        with_actions
+            .stderr
+            .starts_with("note: showing the newest 25 messages")
+    );
+    let with_actions = history(with_actions.without_note(), channel);
     assert_eq!(with_actions.len(), 25);
     let mut from_history = BTreeSet::<ActionKey>::new();
     for m in &with_actions {
@@ -328,7 +340,7 @@ fn publish_then_history_shows_the_messages_with_uuid_meta_and_ranges() {
 
     let range = |extra: &[&str]| {
         let run = f.cli(&args(&["history", ch, "--json"], extra));
-        timetokens(&history(run, ch), "timetoken")
+        timetokens(&history(run.without_note(), ch), "timetoken")
     };
     assert_eq!(
         range(&["--max", "2"]),
@@ -368,7 +380,12 @@ fn actions_add_list_history_and_remove_round_trip() {
     let a1 = tt(&thumbs["action_timetoken"]).to_string();
     let a2 = tt(&receipt["action_timetoken"]).to_string();
 
-    let list = |extra: &[&str]| listed(f.cli(&args(&["actions", "list", ch, "--json"], extra)));
+    let list = |extra: &[&str]| {
+        listed(
+            f.cli(&args(&["actions", "list", ch, "--json"], extra))
+                .without_note(),
+        )
+    };
     assert_eq!(list(&[]), [thumbs.clone(), receipt.clone()], "oldest first");
     assert_eq!(
         list(&["--limit", "1"]),
@@ -402,7 +419,7 @@ fn actions_add_list_history_and_remove_round_trip() {
         .ok();
     assert_eq!(
         removed.stdout,
-        format!("removed action {a1} from message {m}\n")
+        format!("removed action {a1} from message {m}: alice's 👍\n")
     );
     assert_eq!(list(&[]), [receipt]);
 }
@@ -419,7 +436,12 @@ fn demo_seed_writes_the_conversation_and_list_all_follows_every_page() {
         every.len()
     );
 
-    let list = |extra: &[&str]| listed(f.cli(&args(&["actions", "list", ch, "--json"], extra)));
+    let list = |extra: &[&str]| {
+        listed(
+            f.cli(&args(&["actions", "list", ch, "--json"], extra))
+                .without_note(),
+        )
+    };
     let one_page = list(&[]);
     assert_eq!(one_page.len(), 100, "one page without --all");
     let tts = timetokens(&every, "action_timetoken");
@@ -595,7 +617,9 @@ fn config_path_is_config_toml_under_xdg_config_home_even_when_the_file_is_broken
 
     env.write_config("not_a_setting = 1\n");
     assert_eq!(env.run(&["config", "path"]).ok().stdout, expected);
-    let line = env.run(&["history", "c"]).error_line().to_string();
+    // A configuration error: status 2, as for usage errors.
+    let run = env.run(&["history", "c"]);
+    let line = run.fails(2);
     assert!(
         line.contains("config.toml") && line.contains("not_a_setting"),
         "{line}"
@@ -647,7 +671,10 @@ fn a_signing_server_needs_the_secret_key_from_any_source() {
     let f = Fixture::with_serve_args(&["--secret-key", "s3cret"]);
     let ch = "cli.signed";
     let line = f.cli(&["publish", ch, "unsigned"]).error_line().to_string();
-    assert!(line.contains("publish") && line.contains("403"), "{line}");
+    assert!(
+        line.contains("publish") && line.contains("403") && line.contains("--token"),
+        "{line}"
+    );
 
     let secret_env = [("PUBNUB_SECRET_KEY", "s3cret")];
     let m = published(f.cli_with(&secret_env, &["publish", ch, "signed", "--json"]));

@@ -19,3 +19,5 @@ mod signed;
 mod subscribe;
 #[path = "client_server/support.rs"]
 mod support;
+#[path = "client_server/tokens.rs"]
+mod tokens;

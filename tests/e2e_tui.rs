@@ -3,7 +3,10 @@
 //! conversation: `+` reacts through the server, another user's reaction shows up live, `q` quits
 //! with status 0 and a restored terminal. A second test runs the UI in embedded mode and opens
 //! the demo's thread and comes back; a third checks that a key given to two actions in `[keys]`
-//! stops it before the terminal switches.
+//! stops it before the terminal switches; a fourth runs it against `reactions serve
+//! --secret-key` with tokens from `reactions grant`: alice's (bound to her) cannot remove bob's
+//! reaction, mo's (a moderator's) can, and a token without delete has its removal refused with
+//! the reason in the status bar.
 //!
 //! Every process gets temporary config, data and home directories (never the developer's) and is
 //! killed by a guard if the test fails. Waits poll the parsed screen or the server against
@@ -44,6 +47,7 @@ const INHERITED_SETTINGS: &[&str] = &[
     "PUBNUB_USER_ID",
     "PUBNUB_SECRET_KEY",
     "PUBNUB_AUTH_KEY",
+    "PUBNUB_TOKEN",
     "REACTIONS_CHANNEL",
     "REACTIONS_LOG",
 ];
@@ -119,6 +123,11 @@ impl Server {
     /// Starts `reactions serve` on a free loopback port, retrying when the port was taken in
     /// between, and returns once it answers `/time/0`.
     fn start(sandbox: &Sandbox) -> Server {
+        Self::start_with(sandbox, &[])
+    }
+
+    /// [`Server::start`] with more arguments for `reactions serve`.
+    fn start_with(sandbox: &Sandbox, extra: &[&str]) -> Server {
         let mut failures = Vec::new();
         for attempt in 0..5 {
             let port = TcpListener::bind("127.0.0.1:0")
@@ -130,6 +139,7 @@ impl Server {
                 .command()
                 .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--db"])
                 .arg(sandbox.path("db.sqlite3"))
+                .args(extra)
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(std::fs::File::create(&stderr).expect("serve log file"))
@@ -206,6 +216,17 @@ impl Drop for Tui {
 impl Tui {
     /// Runs `reactions ARGS` in a 100x30 pseudo-terminal with TERM=xterm-256color.
     fn spawn(sandbox: &Sandbox, args: &[&str]) -> Tui {
+        Self::spawn_program(sandbox, BIN, args, &[])
+    }
+
+    /// Runs `program ARGS` in a 100x30 pseudo-terminal with TERM=xterm-256color, the sandbox's
+    /// directories and `vars`.
+    fn spawn_program(
+        sandbox: &Sandbox,
+        program: &str,
+        args: &[&str],
+        vars: &[(&str, &str)],
+    ) -> Tui {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows: ROWS,
@@ -214,7 +235,7 @@ impl Tui {
                 pixel_height: 0,
             })
             .expect("open a pty");
-        let mut command = CommandBuilder::new(BIN);
+        let mut command = CommandBuilder::new(program);
         command.args(args);
         for key in INHERITED_SETTINGS {
             command.env_remove(key);
@@ -223,6 +244,9 @@ impl Tui {
             command.env(key, value);
         }
         command.env("TERM", "xterm-256color");
+        for (key, value) in vars {
+            command.env(key, value);
+        }
         command.cwd(sandbox.dir.path());
         let child = pair.slave.spawn_command(command).expect("spawn the UI");
         // Only the child keeps the terminal open, so reading ends when it exits.
@@ -565,4 +589,378 @@ fn a_key_bound_to_two_actions_stops_the_ui_before_the_terminal_switches() {
         rfind(&stdout, ENTER_ALTERNATE_SCREEN).is_none(),
         "the terminal never switched to the UI"
     );
+}
+
+const SECRET: &str = "e2e-s3cret";
+
+/// `reactions --origin ORIGIN --secret-key SECRET ARGS` run to its end; its stdout.
+fn admin(sandbox: &Sandbox, server: &Server, args: &[&str]) -> String {
+    let out = sandbox
+        .command()
+        .args(["--origin", &server.origin, "--secret-key", SECRET])
+        .args(args)
+        .output()
+        .expect("run reactions");
+    assert!(
+        out.status.success(),
+        "reactions {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// The UI for `user` holding `token`, live on the channel.
+fn details_as(sandbox: &Sandbox, server: &Server, user: &str, token: &str) -> Tui {
+    let args = ["--origin", &server.origin, "--user", user, "--token", token];
+    let tui = Tui::spawn(sandbox, &args);
+    tui.wait_for_screen(
+        "the newest message and the live status",
+        sandbox,
+        Instant::now() + STEP,
+        is_newest_on_screen_and_live,
+    );
+    tui
+}
+
+/// Leaves Details (a typed `q` does that first), then quits.
+fn leave_details_and_quit(mut tui: Tui, sandbox: &Sandbox) {
+    tui.press("q");
+    tui.wait_for_screen("the Timeline", sandbox, Instant::now() + STEP, |s| {
+        !s.contains("d remove")
+    });
+    tui.quit(sandbox);
+}
+
+/// The screen's words separated by single spaces, so that a status line wrapped over two rows
+/// reads as one.
+fn words(screen: &str) -> String {
+    screen.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Opens the selected (newest) message's Details and presses `d` on its first action.
+fn open_details_and_delete(tui: &mut Tui, sandbox: &Sandbox) {
+    tui.press("\r");
+    tui.wait_for_screen("Details", sandbox, Instant::now() + STEP, |s| {
+        s.contains("d remove")
+    });
+    tui.press("d");
+}
+
+#[test]
+fn with_access_manager_a_user_token_cannot_moderate_and_a_moderator_token_can() {
+    let sandbox = Sandbox::new();
+    let server = Server::start_with(&sandbox, &["--secret-key", SECRET]);
+    admin(&sandbox, &server, &["demo", "seed"]);
+    let alice = admin(&sandbox, &server, &["grant", "--as-user", "alice"]);
+    let mo = admin(&sandbox, &server, &["grant", "--as-moderator"]);
+    let rita = admin(
+        &sandbox,
+        &server,
+        &[
+            "grant",
+            CHANNEL,
+            "--read",
+            "--write",
+            "--authorized-user",
+            "rita",
+        ],
+    );
+    let moderator = Client::new(
+        Config::new("demo", "demo", "e2e-observer")
+            .with_origin(&server.origin)
+            .with_token(&mo),
+    )
+    .expect("client");
+    let newest = newest_message(&moderator);
+    let others_thumbs = |actions: &[StoredAction]| {
+        actions
+            .iter()
+            .filter(|a| a.message_timetoken == newest.timetoken && a.value == "👍")
+            .count()
+    };
+    let before = others_thumbs(&actions_of(&moderator));
+    assert!(before > 0, "the demo has 👍 on the newest message");
+
+    // Alice: her token is bound to her, so removing someone else's 👍 is not offered.
+    let mut tui = details_as(&sandbox, &server, "alice", &alice);
+    open_details_and_delete(&mut tui, &sandbox);
+    tui.wait_for_screen("why alice may not", &sandbox, Instant::now() + STEP, |s| {
+        let s = words(s);
+        s.contains("Removing bob's 👍 needs a token bound to no user")
+            && s.contains("removes only alice's own actions")
+    });
+    leave_details_and_quit(tui, &sandbox);
+    assert_eq!(others_thumbs(&actions_of(&moderator)), before);
+
+    // Rita may add but not remove: the 403 says why, and her 👍 comes back.
+    let mut tui = details_as(&sandbox, &server, "rita", &rita);
+    tui.press("+");
+    let deadline = Instant::now() + STEP;
+    poll("rita's 👍 on the server", deadline, || {
+        (others_thumbs(&actions_of(&moderator)) == before + 1).then_some(())
+    });
+    tui.wait_for_screen("the 👍 chip with rita's", &sandbox, deadline, |s| {
+        s.contains(&format!("👍 {}", before + 1))
+    });
+    tui.press("x");
+    let screen = tui.wait_for_screen("the refusal's reason", &sandbox, deadline, |s| {
+        words(s).contains("no delete permission on chats.room1")
+    });
+    assert!(
+        screen.contains(&format!("👍 {}", before + 1)),
+        "rolled back: {screen}"
+    );
+    tui.quit(&sandbox);
+
+    // Mo: a moderator token, so moderation is on without --moderator; bob's 👍 goes.
+    let mut tui = details_as(&sandbox, &server, "mo", &mo);
+    open_details_and_delete(&mut tui, &sandbox);
+    let prompt = tui.wait_for_screen(
+        "the removal question",
+        &sandbox,
+        Instant::now() + STEP,
+        |s| s.contains("Remove ") && s.contains("[y/N]"),
+    );
+    let owner = prompt
+        .split("Remove ")
+        .nth(1)
+        .and_then(|rest| rest.split("'s ").next())
+        .expect("the owner in the question")
+        .to_string();
+    tui.press("y");
+    let deadline = Instant::now() + STEP;
+    poll("the owner's action removed on the server", deadline, || {
+        let actions = actions_of(&moderator);
+        (!actions
+            .iter()
+            .any(|a| a.message_timetoken == newest.timetoken && a.uuid == owner && a.value == "👍"))
+        .then_some(())
+    });
+    tui.wait_for_screen("the removal confirmed", &sandbox, deadline, |s| {
+        words(s).contains(&format!("Removed {owner}'s"))
+    });
+    leave_details_and_quit(tui, &sandbox);
+
+    // Asking for moderator mode with alice's token: refused before the terminal switches.
+    let out = sandbox
+        .command()
+        .args([
+            "--origin",
+            &server.origin,
+            "--user",
+            "alice",
+            "--token",
+            &alice,
+            "--moderator",
+        ])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run reactions");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("--moderator refused"), "{stderr}");
+    assert!(rfind(&out.stdout, ENTER_ALTERNATE_SCREEN).is_none());
+}
+
+/// An interactive bash in the pseudo-terminal, as a user has it: job control on, the prompt
+/// `$ `, and `$REACTIONS` naming the binary. Commands are typed into it; their exit status is
+/// shown with `echo`, and the screen is read as the user would read it.
+struct Shell {
+    tui: Tui,
+}
+
+impl Shell {
+    fn start(sandbox: &Sandbox) -> Shell {
+        let vars = [("PS1", "$ "), ("REACTIONS", BIN), ("HISTFILE", "/dev/null")];
+        let tui = Tui::spawn_program(sandbox, "bash", &["--norc", "--noprofile", "-i"], &vars);
+        tui.wait_for_screen("the shell's prompt", sandbox, Instant::now() + STEP, |s| {
+            s.contains("$ ")
+        });
+        Shell { tui }
+    }
+
+    /// Types `line` and Enter.
+    fn type_line(&mut self, line: &str) {
+        self.tui.press(&format!("{line}\r"));
+    }
+
+    /// The process the shell started for its current command (the UI): bash's child.
+    fn foreground_child(&self) -> u32 {
+        let shell = self.tui.child.process_id().expect("the shell's pid");
+        poll("the shell's child process", Instant::now() + STEP, || {
+            children_of(shell).into_iter().next()
+        })
+    }
+
+    /// Waits until the shell's command has exited, so that what is typed next is the shell's.
+    fn wait_for_the_ui_to_exit(&self) {
+        let shell = self.tui.child.process_id().expect("the shell's pid");
+        poll("the UI to exit", Instant::now() + STEP, || {
+            children_of(shell).is_empty().then_some(())
+        });
+    }
+
+    /// Waits for the UI to show the demo conversation live on the alternate screen.
+    fn wait_for_the_ui(&self, sandbox: &Sandbox) {
+        self.tui.wait_for_screen(
+            "the demo conversation, live",
+            sandbox,
+            Instant::now() + STEP,
+            is_newest_on_screen_and_live,
+        );
+        assert!(self.tui.output().parser.screen().alternate_screen());
+    }
+
+    /// Waits until the shell printed `text` (such as `status=143`) and checks that the terminal
+    /// is as the shell needs it: main screen, cursor shown, no mouse reporting.
+    fn wait_for_the_shell(&self, text: &str, sandbox: &Sandbox) {
+        self.tui
+            .wait_for_screen(text, sandbox, Instant::now() + STEP, |s| s.contains(text));
+        let out = self.tui.output();
+        let screen = out.parser.screen();
+        assert!(
+            !screen.alternate_screen(),
+            "left on the alternate screen:\n{}",
+            screen.contents()
+        );
+        assert!(!screen.hide_cursor(), "the cursor was left hidden");
+        assert_eq!(
+            screen.mouse_protocol_mode(),
+            vt100::MouseProtocolMode::None,
+            "mouse reporting was left on"
+        );
+    }
+}
+
+/// The processes whose parent is `parent` (from /proc).
+fn children_of(parent: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            // `pid (comm) state ppid ...`; comm may hold spaces and parentheses.
+            std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .ok()
+                .and_then(|stat| {
+                    let rest = &stat[stat.rfind(')')? + 1..];
+                    rest.split_whitespace().nth(1)?.parse::<u32>().ok()
+                })
+                == Some(parent)
+        })
+        .collect()
+}
+
+#[test]
+fn sigterm_sighup_and_sigint_from_outside_restore_the_terminal_and_end_with_their_status() {
+    let sandbox = Sandbox::new();
+    let mut shell = Shell::start(&sandbox);
+    for (signal, status) in [("TERM", 143), ("HUP", 129), ("INT", 130)] {
+        // Alone on its line: bash abandons the rest of a list whose command died of SIGINT.
+        shell.type_line("\"$REACTIONS\" --user tester");
+        shell.wait_for_the_ui(&sandbox);
+        let ui = shell.foreground_child();
+        let sent = Command::new("kill")
+            .args([&format!("-{signal}"), &ui.to_string()])
+            .status()
+            .expect("run kill");
+        assert!(sent.success(), "kill -{signal} {ui}");
+        shell.wait_for_the_ui_to_exit();
+        shell.type_line(&format!("echo \"after {signal}: status=$?\""));
+        shell.wait_for_the_shell(&format!("after {signal}: status={status}"), &sandbox);
+    }
+}
+
+#[test]
+fn ctrl_z_suspends_the_ui_and_fg_brings_it_back_whole() {
+    let sandbox = Sandbox::new();
+    let mut shell = Shell::start(&sandbox);
+    // No `; echo` after it: bash goes on with a list when a job in it stops.
+    shell.type_line("\"$REACTIONS\" --user tester");
+    shell.wait_for_the_ui(&sandbox);
+    shell.tui.press("\x1a");
+    shell.wait_for_the_shell("Stopped", &sandbox);
+    // The shell has the terminal: what is typed now is the shell's.
+    shell.type_line("echo \"the shell\"\" answers\"");
+    shell.wait_for_the_shell("the shell answers", &sandbox);
+    shell.type_line("fg");
+    shell.wait_for_the_ui(&sandbox);
+    // Whole again: it still reacts to keys.
+    shell.tui.press("?");
+    shell
+        .tui
+        .wait_for_screen("help", &sandbox, Instant::now() + STEP, |s| {
+            s.contains("Help")
+        });
+    shell.tui.press("q");
+    shell.tui.press("q");
+    shell.wait_for_the_ui_to_exit();
+    shell.type_line("echo \"status=$?\"");
+    shell.wait_for_the_shell("status=0", &sandbox);
+}
+
+#[test]
+fn the_ui_refuses_a_redirected_stdout_and_a_dumb_terminal_in_one_line_with_status_2() {
+    let sandbox = Sandbox::new();
+    let mut shell = Shell::start(&sandbox);
+    shell.type_line("\"$REACTIONS\" > drawn.txt; echo \"redirected: status=$?\"");
+    shell.wait_for_the_shell("redirected: status=2", &sandbox);
+    assert_eq!(
+        std::fs::read(sandbox.path("drawn.txt")).expect("the redirected output"),
+        b"",
+        "nothing is drawn into the file"
+    );
+    shell.type_line("TERM=dumb \"$REACTIONS\"; echo \"dumb: status=$?\"");
+    shell.wait_for_the_shell("dumb: status=2", &sandbox);
+    let screen = shell.tui.screen_text();
+    for needle in ["stdout is not one", "TERM=dumb", "reactions --help"] {
+        assert!(screen.contains(needle), "{needle:?} on\n{screen}");
+    }
+    let raw = shell.tui.output().raw.clone();
+    assert!(
+        rfind(&raw, ENTER_ALTERNATE_SCREEN).is_none(),
+        "the terminal never switched to the UI"
+    );
+}
+
+#[test]
+fn two_uis_started_together_on_a_fresh_data_directory_both_work_and_seed_the_demo_once() {
+    let expected = reactions::demo::Conversation::bundled()
+        .plan(reactions::pubnub::Timetoken::now())
+        .len();
+    for round in 0..10 {
+        let sandbox = Sandbox::new();
+        // One as people type the channel, with its `#`.
+        let uis = [
+            Tui::spawn(&sandbox, &["--user", "tester"]),
+            Tui::spawn(&sandbox, &["--user", "other", "--channel", "#chats.room1"]),
+        ];
+        for ui in &uis {
+            let screen = ui.wait_for_screen(
+                &format!("round {round}: the demo conversation, live"),
+                &sandbox,
+                Instant::now() + STEP,
+                is_newest_on_screen_and_live,
+            );
+            assert!(
+                screen.contains(" #chats.room1 ") && !screen.contains("##"),
+                "{screen}"
+            );
+        }
+        for ui in uis {
+            ui.quit(&sandbox);
+        }
+        let listed = sandbox
+            .command()
+            .args(["history", CHANNEL, "--max", "100", "--json"])
+            .output()
+            .expect("run history");
+        assert!(listed.status.success(), "{listed:?}");
+        let json: serde_json::Value = serde_json::from_slice(&listed.stdout).expect("history JSON");
+        let messages = json["channels"][CHANNEL].as_array().map_or(0, Vec::len);
+        assert_eq!(messages, expected, "round {round}: seeded once");
+    }
 }

@@ -3,6 +3,8 @@
 
 mod common;
 
+#[path = "server_wire/access.rs"]
+mod access;
 #[path = "server_wire/actions.rs"]
 mod actions;
 #[path = "server_wire/basics.rs"]
@@ -15,5 +17,7 @@ mod lifecycle;
 mod publish;
 #[path = "server_wire/signatures.rs"]
 mod signatures;
+#[path = "server_wire/signing.rs"]
+mod signing;
 #[path = "server_wire/subscribe.rs"]
 mod subscribe;

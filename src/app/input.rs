@@ -53,9 +53,7 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
         Action::Quit => match app.screen {
             Screen::Details(view) => app.screen = view.back(),
             // A typed quit leaves a thread first, as it leaves Details.
-            _ if threads::in_thread(app) => {
-                threads::back(app, commands);
-            }
+            _ if threads::in_thread(app) => leave_thread(app, commands),
             _ => app.quit = true,
         },
         Action::Back => match app.screen {
@@ -65,9 +63,7 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
                 app.actions.reselect(&app.symbols);
             }
             Screen::Reports => app.screen = Screen::Timeline,
-            _ if threads::in_thread(app) => {
-                threads::back(app, commands);
-            }
+            _ if threads::in_thread(app) => leave_thread(app, commands),
             _ => app.notice = None,
         },
         Action::Help => app.overlay = Some(Overlay::Help { scroll: 0 }),
@@ -148,6 +144,13 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
         | Action::Confirm => return false,
     }
     true
+}
+
+/// Back from a thread to the channel it was opened from, re-read if it missed events.
+fn leave_thread(app: &mut App, commands: &mut Vec<Command>) {
+    if threads::back(app, commands) == Some(true) {
+        loading::reload(app, commands);
+    }
 }
 
 /// The message the reaction keys act on: the Timeline's selection or the Details' message.

@@ -11,6 +11,7 @@ use super::{
     ACTIONS_PAGE, ApiOutcome, App, Command, Connection, ConnectionEvent, HISTORY_PAGE, Op, Screen,
     names, reports, threads,
 };
+use crate::pubnub::token::Permissions;
 use crate::pubnub::{ActionEventKind, HistoryPage, LiveEvent, StoredAction, Timetoken};
 
 /// Asks once for the texts of the messages a page of actions refers to that neither the
@@ -232,7 +233,8 @@ pub(super) fn on_result(
                     after_page(app, &tts, commands);
                 }
                 Err(e) => {
-                    app.load_error(format!("Could not load messages: {e}"));
+                    let why = app.why(&e, Permissions::READ, None);
+                    app.load_error(format!("Could not load messages: {why}"));
                     // Said on the empty Timeline; live messages that came meanwhile show instead.
                     if app.timeline.is_empty() {
                         app.newest_page = Load::Failed(e.to_string());
@@ -475,6 +477,14 @@ pub(super) fn on_connection(
             Connection::Live
         }
         ConnectionEvent::Offline(reason) => Connection::Offline(reason),
+        ConnectionEvent::ReportsStopped(reason) => {
+            let reload = app
+                .options
+                .keymap
+                .hints(&[(&[super::keymap::Action::Reload], "reads them again")]);
+            app.info(format!("Reports are not live: {reason}. {reload}"));
+            return true;
+        }
     };
     true
 }

@@ -30,6 +30,7 @@ use std::collections::HashMap;
 use crossterm::event::KeyEvent;
 
 use crate::config::ReactionValueStyle;
+use crate::pubnub::token::Permissions;
 use crate::pubnub::{
     self, ActionsPage, HistoryPage, LiveEvent, MessageCounts, StoredAction, Timetoken,
 };
@@ -48,6 +49,7 @@ use symbols::{Sym, Symbols};
 use threads::{ChannelState, Replies};
 use timeline::{OpId, Timeline};
 
+use crate::moderation::ChannelAccess;
 pub use crate::moderation::{AuditEntry, AuditOperation, AuditRecord};
 
 /// Messages per history page (history-with-actions serves at most 25).
@@ -74,6 +76,9 @@ pub struct Options {
     pub audit_log_path: String,
     /// Recently used reactions from earlier sessions, most recent first.
     pub recent_reactions: Vec<String>,
+    /// What the credentials allow on the channel (Access Manager), to say why a request was
+    /// refused; `None` explains nothing.
+    pub access: Option<ChannelAccess>,
 }
 
 impl Options {
@@ -91,6 +96,7 @@ impl Options {
             utc_offset_secs: 0,
             audit_log_path: String::new(),
             recent_reactions: Vec::new(),
+            access: None,
         }
     }
 }
@@ -191,6 +197,9 @@ pub enum ConnectionEvent {
     Reconnected,
     /// The subscription ended for good.
     Offline(String),
+    /// The reports' own subscription ended for good (a token without their channel, say);
+    /// the channels on screen stay live.
+    ReportsStopped(String),
 }
 
 /// The status bar's last notice.
@@ -328,6 +337,9 @@ pub enum Command {
     SaveRecent(Vec<String>),
     /// Live events should come from exactly these channels (for the loop, not the worker).
     Subscribe(Vec<String>),
+    /// Live reports should come from this channel, on a subscription of their own (for the
+    /// loop, not the worker).
+    SubscribeReports(String),
     /// The subscription, waiting to reconnect, should try at once (for the loop, not the worker).
     RetryConnection,
     Quit,
@@ -497,10 +509,12 @@ impl App {
     /// moderator to its reports too), and load the newest reports.
     pub fn start(&mut self) -> Vec<Command> {
         let mut commands = vec![self.load_newest()];
+        commands.push(self.subscription());
         if self.options.moderator {
             reports::load(self, false, &mut commands);
+            let reports = chat::moderation_channel(&self.options.channel);
+            commands.push(Command::SubscribeReports(reports));
         }
-        commands.push(self.subscription());
         commands
     }
 
@@ -517,14 +531,11 @@ impl App {
         }
     }
 
-    /// The channels live events must come from: the stack of channels on screen and, for a
-    /// moderator, the configured channel's reports.
+    /// The channels live events must come from: the stack of channels on screen (the reports
+    /// have a subscription of their own).
     fn subscription(&self) -> Command {
         let mut channels: Vec<String> = self.parents.iter().map(|p| p.channel.clone()).collect();
         channels.push(self.channel.clone());
-        if self.options.moderator {
-            channels.push(chat::moderation_channel(&self.options.channel));
-        }
         Command::Subscribe(channels)
     }
 
@@ -605,8 +616,32 @@ impl App {
         self.notify(text, true, false);
     }
 
+    /// Why a request that needed `needed` on the channel failed, in a few words: Access
+    /// Manager's refusals explained (`no delete permission on chats.room1`, `token expired at
+    /// 14:02; ask for a new one`), anything else as the client says it. `acting_for` is the
+    /// uuid sent in place of the user's own (a moderator's removal).
+    fn why(&self, e: &pubnub::Error, needed: Permissions, acting_for: Option<&str>) -> String {
+        let offset = self.options.utc_offset_secs;
+        self.options
+            .access
+            .as_ref()
+            .and_then(|a| a.explain(e, needed, acting_for, offset))
+            .unwrap_or_else(|| e.to_string())
+    }
+
     fn info(&mut self, text: impl Into<String>) {
         self.notify(text, false, false);
+    }
+
+    /// What acting on other users' actions needs that this session lacks: with Access Manager
+    /// what the credentials lack, else moderator mode.
+    fn moderation_missing(&self) -> String {
+        self.options
+            .access
+            .as_ref()
+            .filter(|a| a.is_managed())
+            .and_then(|a| a.moderation_missing())
+            .unwrap_or_else(|| "moderator mode (--moderator)".into())
     }
 
     /// A failed load, said until a later load succeeds (or a key is pressed), with the key

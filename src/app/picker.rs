@@ -1,4 +1,5 @@
-//! The reaction picker's state: a query over the emoji catalogue, recently used first.
+//! The reaction picker's state: a query over the emoji catalogue (names, shortcodes, or the
+//! emoji itself pasted), recently used first.
 
 use crate::pubnub::Timetoken;
 use crate::text::emoji::{CatalogEntry, catalogue, rank};
@@ -33,16 +34,21 @@ impl EmojiIndex {
         self.entries.get(index)
     }
 
-    /// Catalogue indices matching `query`, best match first (see [`rank`]: the exact name, then
-    /// prefixes, word prefixes, substrings); within a rank recently used first (in recency
-    /// order), then in catalogue order. An empty query lists everything, recent first.
+    /// Catalogue indices matching `query`, best match first: an emoji pasted as the query is
+    /// itself (in its default skin tone), then [`rank`] (the exact name, then prefixes, word
+    /// prefixes, substrings); within a rank recently used first (in recency order), then in
+    /// catalogue order. An empty query lists everything, recent first.
     pub fn search(&self, query: &str) -> Vec<usize> {
+        let pasted = pasted_emoji(query);
         let mut hits: Vec<(u8, usize, usize)> = self
             .entries
             .iter()
             .enumerate()
             .filter_map(|(i, e)| {
-                let r = rank(e, query)?;
+                let r = match pasted {
+                    Some(glyph) if glyph == e.glyph => 0,
+                    _ => rank(e, query)?.saturating_add(1),
+                };
                 let recency = self
                     .recent
                     .iter()
@@ -54,6 +60,16 @@ impl EmojiIndex {
         hits.sort_unstable();
         hits.into_iter().map(|(_, _, i)| i).collect()
     }
+}
+
+/// The catalogue's glyph for `query` when it is an emoji (pasted, or typed with a compose key):
+/// qualified or not, any skin tone, in the catalogue's default tone.
+fn pasted_emoji(query: &str) -> Option<&'static str> {
+    let emoji = emojis::get(query.trim())?;
+    let plain = emoji
+        .with_skin_tone(emojis::SkinTone::Default)
+        .unwrap_or(emoji);
+    Some(plain.as_str())
 }
 
 /// An open picker for one message.
@@ -120,5 +136,20 @@ mod tests {
         assert_eq!(p.selected, 0);
         p.set_query("zzzzqqq".into(), &index);
         assert!(p.results.is_empty() && p.current(&index).is_none());
+    }
+
+    #[test]
+    fn a_pasted_emoji_finds_itself_first() {
+        let index = EmojiIndex::new(vec![]);
+        let glyph_of = |query: &str| {
+            let mut p = Picker::open(Timetoken(1), &index);
+            p.set_query(query.into(), &index);
+            p.current(&index).map(|e| e.glyph)
+        };
+        assert_eq!(glyph_of("🦄"), Some("🦄"));
+        assert_eq!(glyph_of(" 🦄 "), Some("🦄"));
+        // Without the variation selector, as some terminals paste it; with a skin tone.
+        assert_eq!(glyph_of("\u{2764}"), Some("❤️"));
+        assert_eq!(glyph_of("👍🏽"), Some("👍"));
     }
 }

@@ -12,6 +12,7 @@ use super::{
 };
 use crate::config::ReactionValueStyle;
 use crate::moderation::{PROMPT_EXCERPT_CHARS, describe_action, removal_prompt};
+use crate::pubnub::token::Permissions;
 use crate::pubnub::{self, StoredAction, Timetoken};
 use crate::text::emoji;
 
@@ -200,8 +201,10 @@ pub(super) fn delete_selected(app: &mut App, commands: &mut Vec<Command>) {
     if owner == app.me {
         start_remove(app, target, false, commands);
     } else if !app.options.moderator {
+        // With Access Manager, the credentials decide: say what they lack.
+        let missing = app.moderation_missing();
         app.error(format!(
-            "Removing {}'s {what} needs moderator mode (--moderator)",
+            "Removing {}'s {what} needs {missing}",
             app.user_name(owner)
         ));
     } else {
@@ -362,7 +365,8 @@ pub(super) fn on_added(
                 message.changed();
             }
             let excerpt = app.message_excerpt(message_tt, 30);
-            app.error(format!("Could not add {shown} to '{excerpt}': {e}"));
+            let why = app.why(&e, Permissions::WRITE, None);
+            app.error(format!("Could not add {shown} to '{excerpt}': {why}"));
         }
     }
 }
@@ -455,13 +459,15 @@ pub(super) fn on_removed(
             } else {
                 format!("{owner_label}'s ")
             };
+            let acting_for = (owner != app.me).then(|| app.symbols.raw(owner).to_string());
+            let why = app.why(&e, Permissions::DELETE, acting_for.as_deref());
             if restore {
                 app.error(format!(
-                    "Could not restore '{excerpt}': removing {whose}deletion failed: {e}. It stays deleted"
+                    "Could not restore '{excerpt}': removing {whose}deletion failed: {why}. It stays deleted"
                 ));
             } else {
                 app.error(format!(
-                    "Could not remove {whose}{what} from '{excerpt}': {e}"
+                    "Could not remove {whose}{what} from '{excerpt}': {why}"
                 ));
             }
         }

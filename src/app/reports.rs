@@ -18,6 +18,7 @@ use super::timeline::{ActionEntry, EntryState};
 use super::{
     App, AuditEntry, AuditOperation, AuditRecord, Command, HISTORY_PAGE, Op, Overlay, Screen, names,
 };
+use crate::pubnub::token::Permissions;
 use crate::pubnub::{self, HistoryMessage, HistoryPage, StoredAction, Timetoken};
 use crate::text::{flags_as_text, sanitize};
 
@@ -494,8 +495,9 @@ pub(super) fn on_resolved(
                 report.resolutions.retain(|r| !pending(r));
             }
             app.reports.recount();
+            let why = app.why(&e, Permissions::WRITE, None);
             app.error(format!(
-                "Could not mark the report resolved: {e}. It stays open; try again"
+                "Could not mark the report resolved: {why}. It stays open; try again"
             ));
         }
     }

@@ -38,8 +38,9 @@ pub(super) fn start(app: &mut App, message_tt: Option<Timetoken>, commands: &mut
         confirmed(app, tt, commands);
     } else if !app.options.moderator {
         app.error(format!(
-            "Restoring a message {} deleted needs moderator mode (--moderator)",
-            deleters.join(" and ")
+            "Restoring a message {} deleted needs {}",
+            deleters.join(" and "),
+            app.moderation_missing()
         ));
     } else {
         let prompt = restore_prompt(

@@ -13,7 +13,7 @@ use super::actions_view::ActionsView;
 use super::chat::{ReactionUse, thread_channel, thread_root};
 use super::load::Load;
 use super::timeline::Timeline;
-use super::{App, Command, Op, Screen, loading};
+use super::{App, Command, Op, Screen};
 use crate::pubnub::{self, MessageCounts, Timetoken};
 
 /// One channel's part of the app's state, while another channel is on screen.
@@ -147,22 +147,19 @@ pub(super) fn open(app: &mut App, message_tt: Option<Timetoken>, commands: &mut 
 }
 
 /// Esc in a thread: back to the channel it was opened from, where it was left. Its reply
-/// count is asked for again (it may have grown while the thread was open).
-pub(super) fn back(app: &mut App, commands: &mut Vec<Command>) -> bool {
-    let Some(mut parent) = app.parents.pop() else {
-        return false;
-    };
+/// count is asked for again (it may have grown while the thread was open). `None` when not in
+/// a thread; else whether the channel shown again missed events meanwhile (a reconnect) and
+/// must be re-read.
+pub(super) fn back(app: &mut App, commands: &mut Vec<Command>) -> Option<bool> {
+    let mut parent = app.parents.pop()?;
     let thread = app.channel.clone();
     parent.swap(app);
-    if parent.stale {
-        loading::reload(app, commands);
-    }
     app.replies.forget(&thread);
     if let Some((_, root)) = thread_root(&thread) {
         want_count(app, root, commands);
     }
     commands.push(app.subscription());
-    true
+    Some(parent.stale)
 }
 
 /// Reply counts of threads, by thread channel.

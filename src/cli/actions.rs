@@ -5,16 +5,18 @@ use serde_json::json;
 
 use super::args::ActionsCommand;
 use super::error::{CommandError, api};
-use super::moderate::Moderator;
+use super::lookup;
+use super::moderate::{Moderator, describe};
 use super::names::{Names, names_of};
-use super::output::{Table, time_cells, warn, write, write_line};
-use crate::pubnub::{Client, MessageAction, StoredAction};
+use super::output::{Table, note, time_cells, warn, write, write_line};
+use crate::pubnub::{Client, MessageAction, StoredAction, Timetoken};
 
 /// Runs one `actions` subcommand and prints its result.
 pub async fn run(
     command: ActionsCommand,
     client: &Client,
     moderator: Option<&Moderator>,
+    reaction_type: &str,
 ) -> Result<(), CommandError> {
     match command {
         ActionsCommand::List {
@@ -41,11 +43,16 @@ pub async fn run(
                 all.sort_by_key(|a| a.action_timetoken);
                 all
             } else {
-                request
-                    .execute()
-                    .await
-                    .map_err(api("actions list"))?
-                    .actions
+                let page = request.execute().await.map_err(api("actions list"))?;
+                if let (Some(more), Some(oldest)) = (&page.more, page.actions.first()) {
+                    let next = more.start.unwrap_or(oldest.action_timetoken);
+                    note(&format!(
+                        "showing the newest {} actions; older ones exist: --all lists every \
+                         one (--start {next} the next page)",
+                        page.actions.len()
+                    ));
+                }
+                page.actions
             };
             if json {
                 write_line(json!({ "actions": actions }))?;
@@ -61,7 +68,7 @@ pub async fn run(
             value,
             json,
         } => {
-            let added = client
+            let add = client
                 .add_message_action()
                 .channel(&channel)
                 .message_action(MessageAction {
@@ -69,10 +76,19 @@ pub async fn run(
                     value,
                     message_timetoken: message_tt,
                 })
-                .execute()
-                .await
-                .map_err(api("actions add"))?;
+                .execute();
+            // The service does not check that the message exists, so the CLI looks.
+            let parent = lookup::message(client, "actions add", &channel, message_tt);
+            let (added, parent) = tokio::join!(add, parent);
+            let added = added.map_err(api("actions add"))?;
             warn(added.warning.as_deref());
+            if let Ok(None) = parent {
+                warn(Some(&format!(
+                    "no message in {channel}'s history has timetoken {message_tt}; the action \
+                     was added anyway (the service does not check; `reactions history \
+                     {channel}` lists the messages)"
+                )));
+            }
             if json {
                 write_line(json!(added.action))?;
             } else {
@@ -85,32 +101,69 @@ pub async fn run(
             message_tt,
             action_tt,
             yes,
+            json,
         } => {
-            let removed = format!("removed action {action_tt} from message {message_tt}");
-            if let Some(moderator) = moderator {
-                let done = moderator
-                    .remove(client, &channel, message_tt, action_tt, yes)
-                    .await?;
-                warn(done.warning.as_deref());
-                write_line(format_args!(
-                    "{removed}: {}",
-                    moderator.describe(&done.action)
-                ))?;
-            } else {
-                let done = client
-                    .remove_message_action()
-                    .channel(&channel)
-                    .message_timetoken(message_tt)
-                    .action_timetoken(action_tt)
-                    .execute()
-                    .await
-                    .map_err(api("actions remove"))?;
-                warn(done.warning.as_deref());
-                write_line(removed)?;
+            let (removed, warning) = match moderator {
+                Some(moderator) => {
+                    let done = moderator
+                        .remove(client, &channel, message_tt, action_tt, yes)
+                        .await?;
+                    (Some(done.action), done.warning)
+                }
+                None => remove_own(client, &channel, message_tt, action_tt, reaction_type).await?,
+            };
+            warn(warning.as_deref());
+            let what = format!("action {action_tt} from message {message_tt}");
+            match (json, removed) {
+                (true, Some(action)) => write_line(json!(action))?,
+                (true, None) => write_line(json!({
+                    "message_timetoken": message_tt,
+                    "action_timetoken": action_tt,
+                }))?,
+                (false, Some(action)) => write_line(format_args!(
+                    "removed {what}: {}",
+                    describe(&action, reaction_type)
+                ))?,
+                (false, None) => write_line(format_args!("removed {what}"))?,
             }
         }
     }
     Ok(())
+}
+
+/// Removes an action as its author; gives back the action (when it could be looked up) and the
+/// service's warning. Looked up first, so that the output names it and a refusal because it is
+/// someone else's says whose, and how a moderator removes it.
+async fn remove_own(
+    client: &Client,
+    channel: &str,
+    message_tt: Timetoken,
+    action_tt: Timetoken,
+    reaction_type: &str,
+) -> Result<(Option<StoredAction>, Option<String>), CommandError> {
+    // Not found, or not looked up (a timetoken the client refuses, the network): the removal's
+    // own answer says why.
+    let found = match lookup::action(client, "actions remove", channel, message_tt, action_tt).await
+    {
+        Ok(Ok(action)) => Some(action),
+        Ok(Err(_)) | Err(_) => None,
+    };
+    let done = client
+        .remove_message_action()
+        .channel(channel)
+        .message_timetoken(message_tt)
+        .action_timetoken(action_tt)
+        .execute()
+        .await
+        .map_err(|e| match &found {
+            Some(action) if e.is_wrong_uuid() => CommandError::Other(format!(
+                "actions remove failed: that is {}, and only its author can remove it; \
+                 a moderator removes it with --moderator",
+                describe(action, reaction_type)
+            )),
+            _ => api("actions remove")(e),
+        })?;
+    Ok((found, done.warning))
 }
 
 fn actions_table(actions: &[StoredAction], names: &Names) -> String {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::ConnectionOverrides;
+use crate::config::{self, ConnectionOverrides};
 use crate::pubnub::Timetoken;
 
 /// Browse a chat channel's messages and their reactions (PubNub message actions).
@@ -19,8 +19,8 @@ pub struct Cli {
     #[command(flatten)]
     pub connection: ConnectionArgs,
 
-    /// Channel to open in the terminal UI.
-    #[arg(long, global = true, env = "REACTIONS_CHANNEL")]
+    /// Channel to open in the terminal UI (`#chats.room1` is `chats.room1`).
+    #[arg(long, global = true, env = "REACTIONS_CHANNEL", value_parser = channel)]
     pub channel: Option<String>,
 
     /// Moderator mode: allow removing other users' actions (with confirmation and audit log).
@@ -64,6 +64,9 @@ pub struct ConnectionArgs {
         hide_env_values = true
     )]
     pub auth_key: Option<String>,
+    /// Access Manager token sent with every request (`auth`, in place of the auth key).
+    #[arg(long, global = true, env = "PUBNUB_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
 }
 
 impl ConnectionArgs {
@@ -75,6 +78,7 @@ impl ConnectionArgs {
             user_id: self.user.clone(),
             secret_key: self.secret_key.clone(),
             auth_key: self.auth_key.clone(),
+            token: self.token.clone(),
         }
     }
 }
@@ -92,6 +96,7 @@ pub enum Command {
     },
     /// Publish a message (JSON if it parses as JSON, else a string).
     Publish {
+        #[arg(value_parser = channel)]
         channel: String,
         message: String,
         /// Metadata as JSON.
@@ -101,8 +106,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Show a channel's history, newest last.
+    /// Show a channel's history, newest last (one page unless --all).
     History {
+        #[arg(value_parser = channel)]
         channel: String,
         /// Number of messages (1-100; 25 with --actions).
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=100))]
@@ -116,6 +122,10 @@ pub enum Command {
         /// Include each message's actions.
         #[arg(long)]
         actions: bool,
+        /// Follow every page back to the first message (or to --end); --max is then the page
+        /// size.
+        #[arg(long)]
+        all: bool,
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
@@ -129,6 +139,65 @@ pub enum Command {
     /// Configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Grant an Access Manager token (needs the secret key): print it, or JSON with --json.
+    Grant(GrantArgs),
+    /// Access Manager tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Revoke an Access Manager token (needs the secret key).
+    Revoke { token: String },
+}
+
+/// `reactions grant`: what the token allows, for how long, and for whom.
+#[derive(Debug, Clone, Args)]
+pub struct GrantArgs {
+    /// Channels the permissions apply to (with the global --channel, if given).
+    pub channels: Vec<String>,
+    /// Regular expressions (RE2, `^...$` for whole names) of channels the permissions apply to.
+    #[arg(long = "pattern")]
+    pub patterns: Vec<String>,
+    #[arg(long)]
+    pub read: bool,
+    #[arg(long)]
+    pub write: bool,
+    #[arg(long)]
+    pub delete: bool,
+    #[arg(long)]
+    pub manage: bool,
+    #[arg(long)]
+    pub get: bool,
+    #[arg(long)]
+    pub update: bool,
+    #[arg(long)]
+    pub join: bool,
+    /// Minutes the token is valid (1 to 43200).
+    #[arg(long, default_value_t = 1440, value_parser = clap::value_parser!(u64).range(1..=43_200))]
+    pub ttl: u64,
+    /// Only this user id may use the token.
+    #[arg(long = "authorized-user", value_name = "USER")]
+    pub authorized_user: Option<String>,
+    /// A user's token: read, write and delete on the channels, bound to USER (who then removes
+    /// only their own actions).
+    #[arg(long = "as-user", value_name = "USER", conflicts_with_all = ["as_moderator", "authorized_user"])]
+    pub as_user: Option<String>,
+    /// A moderator's token: read, write and delete on the channels and bound to no user, so
+    /// that it may remove anyone's action (sent with its author's id).
+    #[arg(long = "as-moderator")]
+    pub as_moderator: bool,
+    /// Print the token and what it allows as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Show what a token allows and when it expires (no connection needed).
+    Parse {
+        token: String,
+        /// Print it as JSON, with the field names of the SDKs' parse_token.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 impl Command {
@@ -143,9 +212,18 @@ impl Command {
                 | ActionsCommand::Remove { channel, .. },
             )
             | Command::Demo(DemoCommand::Seed { channel, .. }) => Some(channel),
-            Command::Serve { .. } | Command::Config(_) => None,
+            Command::Serve { .. }
+            | Command::Config(_)
+            | Command::Grant(_)
+            | Command::Token(_)
+            | Command::Revoke { .. } => None,
         }
     }
+}
+
+/// A channel name as people write it: a leading `#` is dropped (see [`config::channel_name`]).
+fn channel(text: &str) -> Result<String, String> {
+    Ok(config::channel_name(text).to_string())
 }
 
 /// A JSON argument, checked while parsing so that bad JSON is a usage error.
@@ -157,6 +235,7 @@ fn parse_json(text: &str) -> Result<serde_json::Value, String> {
 pub enum ActionsCommand {
     /// List a channel's actions, oldest first (one page unless --all).
     List {
+        #[arg(value_parser = channel)]
         channel: String,
         /// Only actions older than this action timetoken (exclusive).
         #[arg(long)]
@@ -176,6 +255,7 @@ pub enum ActionsCommand {
     },
     /// Add an action to a message.
     Add {
+        #[arg(value_parser = channel)]
         channel: String,
         message_tt: Timetoken,
         /// Action type, such as `reaction` or `receipt`.
@@ -190,6 +270,7 @@ pub enum ActionsCommand {
     },
     /// Remove an action: yours, or with --moderator anyone's (asked first, audited).
     Remove {
+        #[arg(value_parser = channel)]
         channel: String,
         message_tt: Timetoken,
         action_tt: Timetoken,
@@ -197,6 +278,9 @@ pub enum ActionsCommand {
         /// or stderr is not a terminal).
         #[arg(long)]
         yes: bool,
+        /// Print the removed action as JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -206,6 +290,7 @@ pub enum DemoCommand {
     /// receipts and a custom action type) to the server.
     Seed {
         #[arg(default_value = crate::config::DEFAULT_CHANNEL)]
+        #[arg(value_parser = channel)]
         channel: String,
         /// Seed even when the channel already has messages (adds another copy).
         #[arg(long)]

@@ -7,7 +7,7 @@ use crate::pubnub;
 /// A failed command: which operation, and why. Displays as one line.
 #[derive(Debug, thiserror::Error)]
 pub enum CommandError {
-    #[error("{operation} failed: {source}")]
+    #[error("{operation} failed: {source}{}", flags_for(source))]
     Api {
         operation: &'static str,
         source: pubnub::Error,
@@ -41,6 +41,14 @@ impl CommandError {
     /// Whether the command should end without a word: stdout's reader went away.
     pub fn is_quiet(&self) -> bool {
         matches!(self, CommandError::Output(e) if reader_gone(e))
+    }
+}
+
+/// The flags that answer an error, when the library's message names only what they set.
+fn flags_for(error: &pubnub::Error) -> &'static str {
+    match error {
+        pubnub::Error::AccessDenied { .. } => " (--secret-key, --token, --auth-key)",
+        _ => "",
     }
 }
 

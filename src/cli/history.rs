@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use super::error::{CommandError, api};
 use super::names::{Names, names_of};
-use super::output::{Table, time_cells, write, write_line};
+use super::output::{Table, note, time_cells, write, write_line};
 use crate::pubnub::{Client, HistoryMessage, Timetoken};
 use crate::text;
 
@@ -18,33 +18,92 @@ pub struct HistoryRequest {
     pub start: Option<Timetoken>,
     pub end: Option<Timetoken>,
     pub actions: bool,
+    /// Every page, not only the newest.
+    pub all: bool,
     pub json: bool,
 }
 
-/// Fetches one page of history and prints it.
+/// Fetches one page of history (or with `all` every page) and prints it. When one page leaves
+/// older messages out, says so on stderr, and how to get them.
 pub async fn run(client: &Client, asked: HistoryRequest) -> Result<(), CommandError> {
     let mut request = client
         .fetch_messages()
         .channel(&asked.channel)
         .include_actions(asked.actions)
         .include_uuid(true)
-        .include_meta(true);
+        .include_meta(true)
+        .bounds(asked.start, asked.end);
     if let Some(max) = asked.max {
         request = request.max(max);
     }
-    let page = request
-        .bounds(asked.start, asked.end)
+    let messages = if asked.all {
+        request
+            .pager()
+            .collect_all()
+            .await
+            .map_err(api("history"))?
+    } else {
+        let page_size = request.effective_max();
+        let page = request.execute().await.map_err(api("history"))?;
+        if let Some(oldest) = page.messages.first().map(|m| m.timetoken)
+            && (page.more.is_some()
+                || (page.messages.len() >= page_size as usize
+                    && has_older(client, &asked, oldest).await?))
+        {
+            note(&fewer_than_all(
+                &asked,
+                page.messages.len(),
+                page_size,
+                oldest,
+            ));
+        }
+        page.messages
+    };
+    if asked.json {
+        write_line(history_json(&messages))?;
+    } else {
+        let authors = messages.iter().filter_map(|m| m.uuid.clone());
+        let names = names_of(client, authors).await;
+        write(&history_table(&messages, asked.actions, &names))?;
+    }
+    Ok(())
+}
+
+/// Whether the channel has a message older than `oldest` (and not older than `--end`).
+async fn has_older(
+    client: &Client,
+    asked: &HistoryRequest,
+    oldest: Timetoken,
+) -> Result<bool, CommandError> {
+    let older = client
+        .fetch_messages()
+        .channel(&asked.channel)
+        .max(1)
+        .bounds(Some(oldest), asked.end)
         .execute()
         .await
         .map_err(api("history"))?;
-    if asked.json {
-        write_line(history_json(&page.messages))?;
-    } else {
-        let authors = page.messages.iter().filter_map(|m| m.uuid.clone());
-        let names = names_of(client, authors).await;
-        write(&history_table(&page.messages, asked.actions, &names))?;
-    }
-    Ok(())
+    Ok(!older.messages.is_empty())
+}
+
+/// The note for a page that left older messages out: how many are shown, why not the number
+/// asked for (the service's limit), and how to get the rest.
+fn fewer_than_all(
+    asked: &HistoryRequest,
+    shown: usize,
+    page_size: u32,
+    oldest: Timetoken,
+) -> String {
+    let limit = match asked.max {
+        Some(max) if max > page_size => format!(
+            " (history with actions gives at most {page_size} messages a request, not {max})"
+        ),
+        _ => String::new(),
+    };
+    format!(
+        "showing the newest {shown} messages{limit}; older ones exist: --all shows every one \
+         (--start {oldest} the next page)"
+    )
 }
 
 fn history_table(messages: &[HistoryMessage], with_actions: bool, names: &Names) -> String {

@@ -1,5 +1,6 @@
 //! The scriptable command line: its definitions ([`args`], parsed by clap), one file per command
-//! family (publish, history, actions, demo), their output and their errors. Each command prints
+//! family (publish, history, actions, demo, Access Manager tokens), their output and their
+//! errors. Each command prints
 //! aligned columns, or with `--json` the field names of PubNub's SDK documentation, and fails
 //! with a [`CommandError`] that says which exit status it deserves.
 //!
@@ -11,18 +12,25 @@ pub mod args;
 mod demo;
 mod error;
 mod history;
+mod lookup;
 mod moderate;
 mod names;
 mod output;
 mod publish;
 mod target;
+mod token;
 
-pub use args::{ActionsCommand, Cli, Command, ConfigCommand, ConnectionArgs, DemoCommand};
+pub use args::{
+    ActionsCommand, Cli, Command, ConfigCommand, ConnectionArgs, DemoCommand, GrantArgs,
+    TokenCommand,
+};
 pub use error::{CommandError, check_channel};
 pub use output::write_line;
 pub use target::Target;
 
 use crate::config::{Connection, Paths};
+use crate::moderation::ChannelAccess;
+use crate::pubnub::token::Permissions;
 use crate::pubnub::{self, Client};
 use moderate::Moderator;
 
@@ -33,6 +41,22 @@ pub struct Settings {
     pub moderator: bool,
     /// The configured reaction type.
     pub reaction_type: String,
+    /// The channel of the global `--channel` (or `REACTIONS_CHANNEL`), if given.
+    pub channel: Option<String>,
+    /// The configured channel (or the default): what `grant --as-user` is for when no channel
+    /// is named.
+    pub default_channel: String,
+}
+
+/// The permission a command needs on its channel, to explain Access Manager's refusals.
+fn needed(command: &Command) -> Permissions {
+    match command {
+        Command::History { .. } | Command::Actions(ActionsCommand::List { .. }) => {
+            Permissions::READ
+        }
+        Command::Actions(ActionsCommand::Remove { .. }) => Permissions::DELETE,
+        _ => Permissions::WRITE,
+    }
 }
 
 /// Runs one subcommand (not `serve`) and prints its result on stdout.
@@ -46,10 +70,35 @@ pub async fn run(
         write_line(paths.config_file.display())?;
         return Ok(());
     }
+    if let Command::Token(TokenCommand::Parse { token, json }) = &command {
+        let now = u64::try_from(pubnub::Timetoken::now().unix_seconds()).unwrap_or(0);
+        return token::parse(token, *json, now);
+    }
     if let Some(channel) = command.channel() {
         check_channel(channel)?;
     }
-    let moderator = settings.moderator.then(|| Moderator {
+    // With Access Manager, what the credentials allow decides moderation, and asking for it
+    // without them is refused before anything is sent.
+    let access = match command.channel() {
+        Some(channel) => Some(
+            ChannelAccess::new(
+                channel,
+                &connection.user_id,
+                connection.secret_key.is_some(),
+                connection.token.as_deref(),
+            )
+            .map_err(CommandError::Usage)?,
+        ),
+        None => None,
+    };
+    let moderating = match (&access, &command) {
+        (Some(access), Command::Actions(ActionsCommand::Remove { .. })) => access
+            .moderator_mode(settings.moderator)
+            .map_err(CommandError::Usage)?,
+        _ => settings.moderator,
+    };
+    let needs = needed(&command);
+    let moderator = moderating.then(|| Moderator {
         user_id: connection.user_id.clone(),
         audit_log: paths.audit_log(),
         reaction_type: settings.reaction_type.clone(),
@@ -57,14 +106,29 @@ pub async fn run(
     let target = Target::open(connection, paths).await?;
     let config = connection.client_config(&target.origin);
     let result = match Client::new(config.clone()) {
-        Ok(client) => run_with_client(command, &client, &config, moderator.as_ref()).await,
+        Ok(client) => {
+            run_with_client(command, &client, &config, moderator.as_ref(), settings).await
+        }
         Err(e) => Err(CommandError::Api {
             operation: "connect",
             source: e,
         }),
     };
     target.close().await;
-    result
+    result.map_err(|e| explained(e, access.as_ref(), needs))
+}
+
+/// An Access Manager refusal said in a few words (`no delete permission on chats.room1`,
+/// `token expired at 14:02; ask for a new one`); any other error as it is.
+fn explained(e: CommandError, access: Option<&ChannelAccess>, needs: Permissions) -> CommandError {
+    let CommandError::Api { operation, source } = &e else {
+        return e;
+    };
+    let offset = chrono::Local::now().offset().local_minus_utc();
+    match access.and_then(|a| a.explain(source, needs, None, offset)) {
+        Some(why) => CommandError::Other(format!("{operation} failed: {why}")),
+        None => e,
+    }
 }
 
 async fn run_with_client(
@@ -72,6 +136,7 @@ async fn run_with_client(
     client: &Client,
     config: &pubnub::Config,
     moderator: Option<&Moderator>,
+    settings: &Settings,
 ) -> Result<(), CommandError> {
     match command {
         Command::Publish {
@@ -86,6 +151,7 @@ async fn run_with_client(
             start,
             end,
             actions,
+            all,
             json,
         } => {
             let asked = history::HistoryRequest {
@@ -94,16 +160,24 @@ async fn run_with_client(
                 start,
                 end,
                 actions,
+                all,
                 json,
             };
             history::run(client, asked).await
         }
-        Command::Actions(sub) => actions::run(sub, client, moderator).await,
+        Command::Actions(sub) => {
+            actions::run(sub, client, moderator, &settings.reaction_type).await
+        }
         Command::Demo(DemoCommand::Seed { channel, force }) => {
             demo::seed(client, config, &channel, force).await
         }
-        Command::Serve { .. } | Command::Config(_) => Err(CommandError::Other(
-            "internal: serve and config are handled before connecting".into(),
+        Command::Grant(args) => {
+            let channel = settings.channel.as_deref();
+            token::grant(client, args, channel, &settings.default_channel).await
+        }
+        Command::Revoke { token } => token::revoke(client, &token).await,
+        Command::Serve { .. } | Command::Config(_) | Command::Token(_) => Err(CommandError::Other(
+            "internal: serve, config and token parse are handled before connecting".into(),
         )),
     }
 }

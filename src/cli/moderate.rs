@@ -8,6 +8,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
 use super::error::{CommandError, api};
+use super::lookup;
 use crate::moderation::{self, AuditRecord, PROMPT_EXCERPT_CHARS};
 use crate::pubnub::{Client, StoredAction, Timetoken};
 use crate::text::{excerpt, single_line};
@@ -32,16 +33,29 @@ pub struct Removed {
     pub warning: Option<String>,
 }
 
+/// `gina's 👍`: an action named with its owner as the UI names it, safe to show.
+pub fn describe(action: &StoredAction, reaction_type: &str) -> String {
+    format!(
+        "{}'s {}",
+        single_line(&action.uuid),
+        what(action, reaction_type)
+    )
+}
+
+/// `👍`, or `receipt:read`: an action named as the UI names it.
+fn what(action: &StoredAction, reaction_type: &str) -> String {
+    let is_reaction = moderation::is_reaction_type(&action.action_type, reaction_type);
+    moderation::describe_action(is_reaction, &action.action_type, &action.value)
+}
+
 impl Moderator {
     /// `gina's 👍`: an action named with its owner, safe to show.
     pub fn describe(&self, action: &StoredAction) -> String {
-        format!("{}'s {}", single_line(&action.uuid), self.what(action))
+        describe(action, &self.reaction_type)
     }
 
-    /// `👍`, or `receipt:read`: an action named as the UI names it.
     fn what(&self, action: &StoredAction) -> String {
-        let is_reaction = moderation::is_reaction_type(&action.action_type, &self.reaction_type);
-        moderation::describe_action(is_reaction, &action.action_type, &action.value)
+        what(action, &self.reaction_type)
     }
 
     /// Removes action `action_tt` of message `message_tt` on `channel`; another user's only
@@ -128,11 +142,6 @@ impl Moderator {
     }
 }
 
-/// Bounds that hold exactly `tt`: `start` is exclusive, `end` inclusive.
-fn exactly(tt: Timetoken) -> (Option<Timetoken>, Option<Timetoken>) {
-    (Some(Timetoken(tt.get().saturating_add(1))), Some(tt))
-}
-
 /// The action with exactly that timetoken on `channel`, which must be one of message
 /// `message_tt`'s.
 async fn look_up(
@@ -141,32 +150,9 @@ async fn look_up(
     message_tt: Timetoken,
     action_tt: Timetoken,
 ) -> Result<StoredAction, CommandError> {
-    let (start, end) = exactly(action_tt);
-    let page = client
-        .get_message_actions()
-        .channel(channel)
-        .bounds(start, end)
-        .execute()
-        .await
-        .map_err(api(OPERATION))?;
-    let at_that_time: Vec<StoredAction> = page
-        .actions
-        .into_iter()
-        .filter(|a| a.action_timetoken == action_tt)
-        .collect();
-    if let Some(action) = at_that_time
-        .iter()
-        .find(|a| a.message_timetoken == message_tt)
-    {
-        return Ok(action.clone());
-    }
-    Err(CommandError::Other(match at_that_time.first() {
-        Some(other) => format!(
-            "action {action_tt} belongs to message {}, not to message {message_tt}",
-            other.message_timetoken
-        ),
-        None => format!("no action {action_tt} on {channel}"),
-    }))
+    lookup::action(client, OPERATION, channel, message_tt, action_tt)
+        .await?
+        .map_err(CommandError::Other)
 }
 
 /// The message's text as a prompt quotes it, or `message TT` when history no longer has it.
@@ -175,17 +161,8 @@ async fn message_excerpt(
     channel: &str,
     message_tt: Timetoken,
 ) -> Result<String, CommandError> {
-    let (start, end) = exactly(message_tt);
-    let page = client
-        .fetch_messages()
-        .channel(channel)
-        .max(1)
-        .bounds(start, end)
-        .execute()
-        .await
-        .map_err(api(OPERATION))?;
     Ok(
-        match page.messages.iter().find(|m| m.timetoken == message_tt) {
+        match lookup::message(client, OPERATION, channel, message_tt).await? {
             Some(message) => excerpt(&message.text(), PROMPT_EXCERPT_CHARS),
             None => format!("message {message_tt}"),
         },

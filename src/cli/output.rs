@@ -70,6 +70,11 @@ pub fn warn(warning: Option<&str>) {
     }
 }
 
+/// Says on stderr something the output does not show, such as more results than were printed.
+pub fn note(text: &str) {
+    eprintln!("note: {text}");
+}
+
 /// Writes `text` to stdout and flushes it, so that a closed pipe is reported here and not lost
 /// at exit.
 pub fn write(text: &str) -> io::Result<()> {

@@ -1,13 +1,16 @@
 //! The moderation vocabulary shared by the terminal UI, the API worker and the CLI: which action
 //! types are reactions, how an action is named to people, the questions asked before removing
-//! someone else's action or restoring a message someone else deleted, and the audit record every
-//! moderator operation leaves ([`audit`]).
+//! someone else's action or restoring a message someone else deleted, the audit record every
+//! moderator operation leaves ([`audit`]), and what the credentials allow on the channel with
+//! Access Manager ([`access`]).
 //!
 //! Pure wording and records; it imports only [`crate::text`] and the client's types, never the UI
 //! or the CLI.
 
+mod access;
 mod audit;
 
+pub use access::{ChannelAccess, token_permissions};
 pub use audit::{AuditEntry, AuditOperation, AuditRecord, append_audit, append_entry};
 
 use crate::text::{emoji, flags_as_text, single_line};

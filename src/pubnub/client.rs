@@ -5,7 +5,7 @@
 
 use std::fmt;
 use std::future::Future;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::Method;
@@ -32,6 +32,8 @@ struct Inner {
     config: Config,
     base_url: String,
     http: reqwest::Client,
+    /// The token sent as `auth`: the configured one until [`Client::set_token`] changes it.
+    token: RwLock<Option<Arc<str>>>,
 }
 
 impl fmt::Debug for Client {
@@ -54,6 +56,8 @@ pub(crate) struct Request {
     pub long_poll: bool,
     /// Send this `uuid` instead of the configured user id.
     pub uuid: Option<String>,
+    /// Send `auth` (the token or auth key); Access Manager's own requests do not.
+    pub send_auth: bool,
 }
 
 impl Request {
@@ -65,6 +69,7 @@ impl Request {
             body: None,
             long_poll: false,
             uuid: None,
+            send_auth: true,
         }
     }
 
@@ -114,13 +119,32 @@ impl Client {
             .map_err(|e| Error::Network {
                 message: format!("cannot set up HTTP: {e}"),
             })?;
+        let token = RwLock::new(config.token.as_deref().map(Arc::from));
         Ok(Client {
             inner: Arc::new(Inner {
                 config,
                 base_url,
                 http,
+                token,
             }),
         })
+    }
+
+    /// Replaces the Access Manager token sent as `auth` from the next request on (every clone
+    /// of this client shares it), as the SDKs' `set_token`; `None` or an empty token goes back
+    /// to the configured auth key, if any.
+    pub fn set_token(&self, token: Option<&str>) {
+        let token = token.filter(|t| !t.trim().is_empty()).map(Arc::from);
+        *self.inner.token.write().unwrap_or_else(|p| p.into_inner()) = token;
+    }
+
+    /// The token sent as `auth`, if any.
+    pub fn token(&self) -> Option<Arc<str>> {
+        self.inner
+            .token
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// The configuration the client was built with.
@@ -144,7 +168,8 @@ impl Client {
         Ok(encode_segment(key))
     }
 
-    /// Adds the common parameters (`uuid`, `pnsdk`, `requestid`, `auth`) and, with a secret key,
+    /// Adds the common parameters (`uuid`, `pnsdk`, `requestid`, `auth`: the token, else the
+    /// auth key) and, with a secret key,
     /// `timestamp` and `signature` computed over exactly the path and query that are sent.
     pub(crate) fn prepare(&self, req: &Request, timestamp: u64, request_id: &str) -> Prepared {
         let config = &self.inner.config;
@@ -153,7 +178,9 @@ impl Client {
         let mut params: Vec<(&str, &str)> =
             req.query.iter().map(|(k, v)| (*k, v.as_str())).collect();
         params.extend([("uuid", uuid), ("pnsdk", PNSDK), ("requestid", request_id)]);
-        if let Some(auth) = &config.auth_key {
+        let token = self.token();
+        let auth = token.as_deref().or(config.auth_key.as_deref());
+        if let Some(auth) = auth.filter(|_| req.send_auth) {
             params.push(("auth", auth));
         }
         if config.secret_key.is_some() {

@@ -22,8 +22,13 @@ pub struct Config {
     pub user_id: String,
     /// When set, every request is signed (reference section 5).
     pub secret_key: Option<String>,
-    /// Sent as `auth` on every request when set.
+    /// Sent as `auth` on every request when set and no token is.
     pub auth_key: Option<String>,
+    /// An Access Manager v3 token (from the keyset's server's grant): sent as `auth` on every
+    /// request, in place of `auth_key` (as the official SDKs do). Read it with
+    /// [`parse_token`](super::parse_token); change it on a running client with
+    /// [`Client::set_token`](super::Client::set_token).
+    pub token: Option<String>,
     /// Timeout of every request but the subscribe long-poll.
     pub request_timeout: Duration,
     /// Timeout of one subscribe long-poll.
@@ -44,6 +49,7 @@ impl Config {
             user_id: user_id.into(),
             secret_key: None,
             auth_key: None,
+            token: None,
             request_timeout: Duration::from_secs(10),
             subscribe_timeout: Duration::from_secs(310),
         }
@@ -62,6 +68,19 @@ impl Config {
     pub fn with_auth_key(mut self, auth_key: impl Into<String>) -> Self {
         self.auth_key = Some(auth_key.into());
         self
+    }
+
+    /// Sets the Access Manager token sent as `auth` (taking precedence over the auth key).
+    pub fn with_token(mut self, token: impl Into<String>) -> Self {
+        self.set_token(token);
+        self
+    }
+
+    /// Sets the Access Manager token sent as `auth` (taking precedence over the auth key), as
+    /// the SDKs' `set_token`; an empty token unsets it, as in the JavaScript SDK.
+    pub fn set_token(&mut self, token: impl Into<String>) {
+        let token = token.into();
+        self.token = (!token.trim().is_empty()).then_some(token);
     }
 
     pub fn with_request_timeout(mut self, timeout: Duration) -> Self {
@@ -138,6 +157,7 @@ impl fmt::Debug for Config {
             .field("user_id", &self.user_id)
             .field("secret_key", &redact(&self.secret_key))
             .field("auth_key", &redact(&self.auth_key))
+            .field("token", &redact(&self.token))
             .field("request_timeout", &self.request_timeout)
             .field("subscribe_timeout", &self.subscribe_timeout)
             .finish()

@@ -17,7 +17,7 @@ pub enum Error {
         details: Vec<ErrorDetail>,
     },
     /// 403: signature, auth key or permissions refused.
-    #[error("access denied (HTTP {status}): {message}")]
+    #[error("access denied (HTTP {status}): {message}{}", denied_because(message))]
     AccessDenied { status: u16, message: String },
     /// 409 "Action Already Added": this user already has this action on the message.
     #[error("conflict (HTTP {status}): {message}")]
@@ -49,6 +49,59 @@ pub const WRONG_UUID_MESSAGE: &str = "Not deleting message action: wrong uuid sp
 pub const NOTHING_TO_DELETE_MESSAGE: &str = "No matching message actions to delete";
 /// The message the service sends with 409 on a duplicate add.
 pub const ALREADY_ADDED_MESSAGE: &str = "Action Already Added";
+/// The message of Access Manager's 403 for an expired token.
+pub const TOKEN_EXPIRED_MESSAGE: &str = "Token is expired.";
+/// The message of Access Manager's 403 for a revoked token.
+pub const TOKEN_REVOKED_MESSAGE: &str = "Token is revoked";
+
+/// What a 403 means and what to do, when the service's message does not say it: a signature
+/// that does not match, or a bare "Forbidden" to a request that is neither signed nor carries a
+/// token that grants it. A message that explains itself (missing permissions, an expired token)
+/// is left alone.
+fn denied_because(message: &str) -> &'static str {
+    let lower = message.trim().to_ascii_lowercase();
+    if lower.contains("signature") {
+        ": the request was signed with another secret key than the server's, or the clock is \
+         more than a minute off"
+    } else if lower.is_empty() || lower == "forbidden" {
+        ": the server requires signed requests or a token: sign with the keyset's secret key, or \
+         send a token (or auth key) that grants this"
+    } else {
+        ""
+    }
+}
+
+/// Hosts of the PubNub service, which is always running.
+const SERVICE_DOMAINS: &[&str] = &["pndsn.com", "pubnub.com", "pubnub.net"];
+
+/// The message for a connection that could not be made to `url`'s origin: which origin, why,
+/// and, when nothing listens at a server of one's own, what starts one.
+fn cannot_connect(url: &reqwest::Url, why: &str) -> String {
+    let host = url.host_str().unwrap_or("");
+    let origin = match url.port() {
+        Some(port) => format!("{}://{host}:{port}", url.scheme()),
+        None => format!("{}://{host}", url.scheme()),
+    };
+    let mut message = format!("cannot connect to {origin} ({why})");
+    let service = SERVICE_DOMAINS
+        .iter()
+        .any(|d| host == *d || host.ends_with(&format!(".{d}")));
+    if why.to_ascii_lowercase().contains("refused") && !service {
+        let port = url.port_or_known_default().unwrap_or(80);
+        message.push_str(&format!(
+            ": is the server running? `reactions serve --listen {host}:{port}` starts one there"
+        ));
+    }
+    message
+}
+
+/// An I/O error's text without its ` (os error 111)` suffix.
+fn without_os_error(text: &str) -> &str {
+    match text.rfind(" (os error ") {
+        Some(at) if text.ends_with(')') => &text[..at],
+        _ => text,
+    }
+}
 
 fn format_details(details: &[ErrorDetail]) -> String {
     if details.is_empty() {
@@ -86,6 +139,16 @@ impl Error {
         matches!(self, Error::BadRequest { message, .. } if message == WRONG_UUID_MESSAGE)
     }
 
+    /// Whether Access Manager refused the request's token as expired.
+    pub fn is_token_expired(&self) -> bool {
+        matches!(self, Error::AccessDenied { message, .. } if message == TOKEN_EXPIRED_MESSAGE)
+    }
+
+    /// Whether Access Manager refused the request's token as revoked.
+    pub fn is_token_revoked(&self) -> bool {
+        matches!(self, Error::AccessDenied { message, .. } if message == TOKEN_REVOKED_MESSAGE)
+    }
+
     /// Whether trying again later may succeed (network trouble, timeouts, 5xx, including a 5xx
     /// whose body was not the service's, such as a proxy's HTML page).
     pub fn is_transient(&self) -> bool {
@@ -116,7 +179,9 @@ impl Error {
 
 impl From<reqwest::Error> for Error {
     fn from(e: reqwest::Error) -> Self {
-        // The URL's query carries the auth key and the signature: keep them out of the message.
+        // The URL's query carries the auth key and the signature: keep them out of the message,
+        // all but the origin.
+        let url = e.url().cloned();
         let e = e.without_url();
         if e.is_timeout() {
             return Error::Timeout { seconds: 0 };
@@ -129,9 +194,12 @@ impl From<reqwest::Error> for Error {
             root = Some(s.to_string());
             source = s.source();
         }
-        let message = match root {
-            Some(root) => format!("{root} ({e})"),
-            None => e.to_string(),
+        let message = match (root, url) {
+            (Some(root), Some(url)) if e.is_connect() => {
+                cannot_connect(&url, without_os_error(&root))
+            }
+            (Some(root), _) => format!("{root} ({e})"),
+            (None, _) => e.to_string(),
         };
         Error::Network { message }
     }
@@ -179,5 +247,49 @@ mod tests {
             "bad request (HTTP 400): Request payload contained invalid input.: Missing field (value in body)"
         );
         assert!(!e.to_string().contains('\n'));
+    }
+
+    #[tokio::test]
+    async fn nothing_listening_names_the_origin_and_what_to_start() {
+        let port = {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+            listener.local_addr().expect("its address").port()
+        };
+        let url = format!("http://127.0.0.1:{port}/time/0?auth=secret-token&signature=v2.x");
+        let e: Error = reqwest::get(&url)
+            .await
+            .expect_err("nothing listens")
+            .into();
+        let shown = e.to_string();
+        let origin = format!("http://127.0.0.1:{port}");
+        assert!(
+            shown.contains(&format!("cannot connect to {origin}")),
+            "{shown}"
+        );
+        assert!(
+            shown.contains(&format!("reactions serve --listen 127.0.0.1:{port}")),
+            "{shown}"
+        );
+        assert!(!shown.contains("os error"), "{shown}");
+        assert!(
+            !shown.contains("secret-token"),
+            "no query in messages: {shown}"
+        );
+        assert!(e.is_transient());
+    }
+
+    #[test]
+    fn access_denied_says_what_the_server_requires() {
+        let unsigned = Error::from_status(403, "Forbidden".into(), vec![]).to_string();
+        assert!(
+            unsigned.starts_with("access denied (HTTP 403): Forbidden: ")
+                && unsigned.contains("requires signed requests or a token"),
+            "{unsigned}"
+        );
+        let bad = Error::from_status(403, "Signature does not match".into(), vec![]).to_string();
+        assert!(bad.contains("secret key") && bad.contains("clock"), "{bad}");
+        let explained = "Supplied authorization key does not have the permissions required";
+        let shown = Error::from_status(403, explained.into(), vec![]).to_string();
+        assert_eq!(shown, format!("access denied (HTTP 403): {explained}"));
     }
 }

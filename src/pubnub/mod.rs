@@ -1,6 +1,8 @@
 //! A client for the PubNub REST endpoints that message actions need: add, remove and list
-//! actions, history with actions, publish, subscribe and time; and what a chat browser reads
-//! besides: App Context users (names) and message counts (thread replies). Usable on its own as a library
+//! actions, history with actions, publish, subscribe and time; what a chat browser reads besides
+//! (App Context users for names, message counts for thread replies); and Access Manager v3
+//! tokens: [`parse_token`], sending one ([`Config::set_token`], [`Client::set_token`]), and, for
+//! the keyset's server, granting and revoking them ([`access`]). Usable on its own as a library
 //! (the official Rust SDK has no message actions and no history).
 //!
 //! Every operation is a builder on [`Client`] ending in `.execute().await`, or
@@ -51,6 +53,7 @@
 //! [`Timetoken`]. The `decode` functions of [`actions`], [`history`], [`publish`], [`subscribe`]
 //! and [`time`] read an answer (status and body) exactly as the client does.
 
+pub mod access;
 pub mod actions;
 pub(crate) mod answer;
 pub mod chat;
@@ -66,12 +69,14 @@ pub mod sign;
 pub mod subscribe;
 pub mod time;
 pub mod timetoken;
+pub mod token;
 pub mod types;
 pub mod wire;
 
 #[cfg(test)]
 mod tests;
 
+pub use access::{GrantToken, RevokeToken};
 pub use actions::{
     ActionsPager, AddActionResult, AddMessageAction, GetMessageActions, RemoveActionResult,
     RemoveMessageAction,
@@ -92,6 +97,7 @@ pub use subscribe::{
 };
 pub use time::Time;
 pub use timetoken::{ParseTimetokenError, Timetoken};
+pub use token::{Grants, Permissions, Resource, Token, TokenError, parse_token};
 pub use types::{
     ActionEventKind, ActionMap, ActionRef, ActionsPage, HistoryMessage, HistoryPage, LiveEvent,
     MessageAction, MoreBounds, StoredAction, message_text,

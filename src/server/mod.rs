@@ -4,9 +4,11 @@
 //!
 //! [`start`] opens the database, binds and serves in the background; [`RunningServer::shutdown`]
 //! stops gracefully (answers waiting long polls, finishes requests, flushes the database).
-//! Without a secret key the server is open. With one, the keyset is (publish key, any
-//! subscribe key) and every request but `/time/0` must be signed with that publish key
-//! ([`DEFAULT_PUBLISH_KEY`] unless configured).
+//! Without a secret key the server is open. With one it is an Access Manager (reference
+//! `access-manager-v3.md`): the keyset is (publish key, any subscribe key); a request signed
+//! with the secret and that publish key ([`DEFAULT_PUBLISH_KEY`] unless configured) is the
+//! keyset's server, which may grant and revoke tokens and act for any uuid; every other request
+//! but `/time/0` must carry a token (`auth`) that allows what it does.
 //!
 //! This module must not print to stdout: it logs through `tracing`.
 
@@ -26,6 +28,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use endpoints::access::AccessClock;
 pub use store::{Store, StoreError};
 
 /// The publish key signatures are checked against when a secret key is set and none is given.
@@ -52,6 +55,8 @@ pub struct ServerOptions {
     pub long_poll: Duration,
     /// Largest request body; larger gets a 413.
     pub max_body_bytes: usize,
+    /// The clock Access Manager tokens are issued and expire by (the system's; tests move it).
+    pub access_clock: AccessClock,
 }
 
 impl ServerOptions {
@@ -64,6 +69,7 @@ impl ServerOptions {
             publish_key: None,
             long_poll: DEFAULT_LONG_POLL,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            access_clock: AccessClock::default(),
         }
     }
 }
@@ -121,11 +127,16 @@ pub async fn start(opts: ServerOptions) -> Result<RunningServer, ServerError> {
             .unwrap_or_else(|| DEFAULT_PUBLISH_KEY.to_string());
         http::Verifier::new(secret, publish_key)
     });
+    let access = opts.secret_key.as_deref().map(|secret| {
+        let keys = endpoints::access::TokenKeys::new(secret);
+        http::AccessGate::new(keys, opts.access_clock.clone())
+    });
     let router = http::service(http::ServerState {
         store: store.clone(),
         long_poll: opts.long_poll,
         max_body_bytes: opts.max_body_bytes,
         auth,
+        access,
     });
     let listener = listener.tap_io(|tcp| {
         if let Err(e) = tcp.set_nodelay(true) {
@@ -157,13 +168,43 @@ fn open_error(opts: &ServerOptions, reason: String) -> ServerError {
     }
 }
 
-/// Serves until Ctrl-C, then shuts down gracefully.
+/// Serves until Ctrl-C (SIGINT) or SIGTERM (what service managers, Docker and CI send), then
+/// shuts down gracefully, the same way for both (see [`RunningServer::shutdown`]).
 pub async fn run(opts: ServerOptions) -> Result<(), ServerError> {
+    let stop = StopSignals::listen().map_err(ServerError::Signal)?;
     let server = start(opts).await?;
-    let waited = tokio::signal::ctrl_c().await;
-    tracing::info!("stopping");
-    server.shutdown().await;
-    waited.map_err(ServerError::Signal)
+    let signal = stop.next().await;
+    server.shutdown_on(signal).await;
+    Ok(())
+}
+
+/// The signals that stop `reactions serve`, listened to before it starts serving.
+struct StopSignals {
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    fn listen() -> std::io::Result<Self> {
+        Ok(Self {
+            #[cfg(unix)]
+            terminate: tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?,
+        })
+    }
+
+    /// The name of the first of them to arrive.
+    async fn next(mut self) -> &'static str {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => "SIGINT",
+            _ = self.terminate.recv() => "SIGTERM",
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            "Ctrl-C"
+        }
+    }
 }
 
 impl RunningServer {
@@ -195,20 +236,32 @@ impl RunningServer {
     }
 
     /// Stops accepting, answers waiting long polls at once, lets open requests finish (up to a
-    /// grace period), then flushes and closes the database.
-    pub async fn shutdown(mut self) {
+    /// grace period), then finishes the acknowledged writes and checkpoints and closes the
+    /// database. Logs one line.
+    pub async fn shutdown(self) {
+        self.shutdown_on("asked to").await;
+    }
+
+    /// [`shutdown`](Self::shutdown), saying why in its one log line (`SIGTERM`, ...).
+    async fn shutdown_on(mut self, why: &str) {
+        let polls = self.store.waiting_polls();
         self.signal_stop();
+        let mut requests = "open requests finished";
         if let Some(mut task) = self.task.take() {
             if tokio::time::timeout(SHUTDOWN_GRACE, &mut task)
                 .await
                 .is_err()
             {
-                tracing::warn!("open requests did not finish in time; cutting them off");
+                requests = "open requests cut off after the grace period";
                 task.abort();
             }
         }
         self.store.close().await;
-        tracing::info!(addr = %self.addr, "stopped");
+        tracing::info!(
+            addr = %self.addr,
+            "stopped ({why}): no longer taking requests, {polls} waiting long polls answered, \
+             {requests}, acknowledged writes on disk, database checkpointed"
+        );
     }
 
     fn signal_stop(&mut self) {

@@ -6,6 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Widget};
+use unicode_width::UnicodeWidthStr;
 
 use super::{centered, theme, wrap};
 use crate::app::keymap::{Action, Keymap};
@@ -188,51 +189,128 @@ fn or_any_other_key(keys: String, rest: &str) -> String {
     }
 }
 
-fn draw_help(app: &App, scroll: u16, area: Rect, buf: &mut Buffer) {
-    let mut lines: Vec<Line> = Vec::new();
-    for (scope, rows) in app.options.keymap.help() {
-        lines.push(Line::styled(scope, theme::title()));
-        for (keys, what) in rows {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {keys:<16}"), theme::info()),
-                Span::raw(what),
-            ]));
-        }
-        lines.push(Line::raw(""));
-    }
+/// One line of help before wrapping.
+enum HelpRow {
+    Title(&'static str),
+    /// Keys in their column, and what they do.
+    Entry(String, String),
+    /// Indented text.
+    Text(String),
+    Blank,
+}
+
+/// Every line of help, as configured.
+fn help_rows(app: &App) -> Vec<HelpRow> {
     let keymap = &app.options.keymap;
-    lines.push(Line::styled("Picker", theme::title()));
-    lines.push(Line::raw(format!(
-        "  type to search · {}",
-        picker_hint(keymap)
-    )));
-    lines.push(Line::raw("  ✓ marks your own reactions"));
-    lines.push(Line::styled("Filter", theme::title()));
-    lines.push(Line::raw(format!(
-        "  type to filter · {}",
-        filter_hint(keymap)
-    )));
-    lines.push(Line::styled("Mouse", theme::title()));
-    lines.push(Line::raw(
-        "  wheel scrolls · click selects · click a chip toggles it",
-    ));
-    lines.push(Line::raw(""));
-    lines.push(Line::styled("Moderation", theme::title()));
-    let mode = if app.options.moderator {
-        "on"
-    } else {
-        "off (start with --moderator)"
+    let mut rows = Vec::new();
+    for (scope, entries) in keymap.help() {
+        rows.push(HelpRow::Title(scope));
+        for (keys, what) in entries {
+            rows.push(HelpRow::Entry(keys, what.to_string()));
+        }
+        rows.push(HelpRow::Blank);
+    }
+    // With Access Manager the credentials decide, not the flag.
+    let managed = app.options.access.as_ref().filter(|a| a.is_managed());
+    let mode = match (app.options.moderator, managed) {
+        (true, _) => "on".to_string(),
+        (false, Some(access)) => match access.moderation_missing() {
+            Some(missing) => format!("off (needs {missing})"),
+            None => "off".to_string(),
+        },
+        (false, None) => "off (start with --moderator)".to_string(),
     };
-    lines.push(Line::raw(format!("  moderator mode: {mode}")));
-    lines.push(Line::raw(format!(
-        "  audit log: {}",
-        app.options.audit_log_path
-    )));
-    lines.push(Line::raw(
-        "  keys can be changed in config.toml, table [keys]",
-    ));
+    rows.extend([
+        HelpRow::Title("Picker"),
+        HelpRow::Text(format!("type to search · {}", picker_hint(keymap))),
+        HelpRow::Text("✓ marks your own reactions".into()),
+        HelpRow::Title("Filter"),
+        HelpRow::Text(format!("type to filter · {}", filter_hint(keymap))),
+        HelpRow::Title("Mouse"),
+        HelpRow::Text("wheel scrolls · click selects · click a chip toggles it".into()),
+        HelpRow::Blank,
+        HelpRow::Title("Moderation"),
+        HelpRow::Text(format!("moderator mode: {mode}")),
+        HelpRow::Text(format!("audit log: {}", app.options.audit_log_path)),
+        HelpRow::Text("keys can be changed in config.toml, table [keys]".into()),
+    ]);
+    rows
+}
+
+/// Indent of entries and text under a title.
+const HELP_INDENT: usize = 2;
+/// The keys column is at least this wide, so that text lines up across sections.
+const HELP_KEYS_MIN: usize = 16;
+/// The keys column is at most this wide; longer keys push their text to the next line.
+const HELP_KEYS_MAX: usize = 24;
+
+/// The help lines at `width` cells: each row whole when it fits, else wrapped under itself
+/// (an entry's text under its text, not under its keys).
+fn help_lines(rows: &[HelpRow], width: usize) -> Vec<Line<'static>> {
+    let keys_width = rows
+        .iter()
+        .filter_map(|r| match r {
+            HelpRow::Entry(keys, _) => Some(keys.width() + 2),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0)
+        .clamp(HELP_KEYS_MIN, HELP_KEYS_MAX);
+    let indent = |n: usize| " ".repeat(n);
+    let mut lines = Vec::new();
+    for row in rows {
+        match row {
+            HelpRow::Title(title) => lines.push(Line::styled(*title, theme::title())),
+            HelpRow::Blank => lines.push(Line::raw("")),
+            HelpRow::Text(text) => {
+                for part in wrap::wrap(text, width.saturating_sub(HELP_INDENT).max(1)) {
+                    lines.push(Line::raw(format!("{}{part}", indent(HELP_INDENT))));
+                }
+            }
+            HelpRow::Entry(keys, what) => {
+                let mut column = HELP_INDENT + keys_width;
+                let fits_beside = keys.width() + 2 <= keys_width
+                    && width.saturating_sub(column) >= HELP_KEYS_MAX / 2;
+                let head = format!("{}{keys}", indent(HELP_INDENT));
+                if !fits_beside {
+                    // Keys on a line of their own, the text under them.
+                    lines.push(Line::styled(head.clone(), theme::info()));
+                    column = HELP_INDENT * 2;
+                }
+                for (i, part) in wrap::wrap(what, width.saturating_sub(column).max(1))
+                    .into_iter()
+                    .enumerate()
+                {
+                    let lead = if i == 0 && fits_beside {
+                        Span::styled(
+                            format!("{head}{}", indent(column - head.width())),
+                            theme::info(),
+                        )
+                    } else {
+                        Span::raw(indent(column))
+                    };
+                    lines.push(Line::from(vec![lead, Span::raw(part)]));
+                }
+            }
+        }
+    }
+    lines
+}
+
+/// Help in a pop-up as wide as its longest line when the terminal allows (so that long lines,
+/// such as the audit log's path, show whole), else as wide as the terminal with lines wrapped.
+fn draw_help(app: &App, scroll: u16, area: Rect, buf: &mut Buffer) {
+    let rows = help_rows(app);
+    let widest = help_lines(&rows, usize::MAX / 2)
+        .iter()
+        .map(Line::width)
+        .max()
+        .unwrap_or(0);
+    // Two columns of border and one of room after the longest line.
+    let width = (widest + 3).min(area.width as usize) as u16;
+    let lines = help_lines(&rows, width.saturating_sub(3) as usize);
     let height = (lines.len() as u16 + 3).min(area.height);
-    let inner = frame(" Help ", 78, height, area, buf);
+    let inner = frame(" Help ", width, height, area, buf);
     let visible = inner.height.saturating_sub(1) as usize;
     let max_scroll = lines.len().saturating_sub(visible);
     let first = (scroll as usize).min(max_scroll);
@@ -244,7 +322,10 @@ fn draw_help(app: &App, scroll: u16, area: Rect, buf: &mut Buffer) {
         },
         buf,
     );
-    let keys = keymap.hints(&[(&[Action::PopupDown, Action::PopupUp], "scroll")]);
+    let keys = app
+        .options
+        .keymap
+        .hints(&[(&[Action::PopupDown, Action::PopupUp], "scroll")]);
     hint(&or_any_other_key(keys, "any other key closes"), inner, buf);
 }
 
@@ -268,4 +349,62 @@ fn draw_confirm(
         inner,
         buf,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::Options;
+
+    /// A path longer than any help line, as a deep home directory gives.
+    const LONG_PATH: &str = "/home/someone-with-a-long-name/.local/share/reactions/projects/\
+         a-very-long-directory-name-that-goes-on/and-on/moderation-audit.jsonl";
+
+    /// The help pop-up drawn on a `width` x `height` screen: its rows inside the border.
+    fn help_rows(width: u16, height: u16) -> Vec<String> {
+        let mut options = Options::new("chats.room1", "me");
+        options.audit_log_path = LONG_PATH.into();
+        let app = App::new(options);
+        let area = Rect::new(0, 0, width, height);
+        let mut buf = Buffer::empty(area);
+        draw_help(&app, 0, area, &mut buf);
+        (0..height)
+            .map(|y| {
+                let row: String = (0..width)
+                    .filter_map(|x| buf.cell((x, y)).map(|c| c.symbol().to_string()))
+                    .collect();
+                row.trim().trim_matches('│').to_string()
+            })
+            .filter(|row| !row.is_empty() && !row.starts_with('╭') && !row.starts_with('╰'))
+            .collect()
+    }
+
+    fn squeezed(text: &str) -> String {
+        text.chars().filter(|c| !c.is_whitespace()).collect()
+    }
+
+    #[test]
+    fn on_a_wide_terminal_long_lines_are_shown_whole() {
+        let rows = help_rows(250, 80);
+        assert!(
+            rows.iter()
+                .any(|r| r.contains(&format!("audit log: {LONG_PATH}"))),
+            "{rows:#?}"
+        );
+    }
+
+    #[test]
+    fn on_a_narrow_terminal_lines_wrap_instead_of_being_cut() {
+        let rows = help_rows(40, 200);
+        assert!(rows.iter().all(|r| r.chars().count() <= 38), "{rows:#?}");
+        let all = squeezed(&rows.concat());
+        let keymap = crate::app::keymap::Keymap::default();
+        for (_, entries) in keymap.help() {
+            for (keys, what) in entries {
+                let entry = squeezed(&format!("{keys}{what}"));
+                assert!(all.contains(&entry), "{keys} {what} whole in {rows:#?}");
+            }
+        }
+        assert!(all.contains(&squeezed(LONG_PATH)), "{rows:#?}");
+    }
 }

@@ -264,6 +264,18 @@ impl Run {
         self
     }
 
+    /// The run with a note on stderr (`note: ...`, one line: say, that more exist than were
+    /// shown) taken off, for checks that are about stdout.
+    pub fn without_note(mut self) -> Self {
+        let lines: Vec<&str> = self.stderr.lines().collect();
+        if let [line] = lines[..]
+            && line.starts_with("note: ")
+        {
+            self.stderr.clear();
+        }
+        self
+    }
+
     /// The whole stdout as JSON.
     #[track_caller]
     pub fn json(&self) -> Value {
@@ -374,6 +386,85 @@ impl Serve {
         }
         panic!("reactions serve could not start: {failures:#?}");
     }
+}
+
+/// A `reactions serve` child process whose log goes to a file that can be read while it runs,
+/// for tests that stop it themselves.
+pub struct LoggedServe {
+    child: ChildGuard,
+    pub port: u16,
+    pub log: PathBuf,
+}
+
+impl LoggedServe {
+    /// Starts `reactions serve` on the embedded database of `env` (so that commands without
+    /// `--origin` read what it wrote), with `REACTIONS_LOG` set to `log_filter`; returns once it
+    /// answers `/time/0`.
+    pub fn start(env: &Env, log_filter: &str) -> Self {
+        let port = free_port();
+        let log = env.dir.path().join(format!("serve-{port}.log"));
+        let mut cmd = env.command();
+        cmd.args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--db"])
+            .arg(env.embedded_database())
+            .env("REACTIONS_LOG", log_filter)
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).expect("the serve log file"));
+        let mut child = ChildGuard(cmd.spawn().expect("spawn reactions serve"));
+        let deadline = Instant::now() + SERVE_DEADLINE;
+        while !answers_time(port) {
+            if let Some(status) = child.0.try_wait().expect("poll reactions serve") {
+                panic!(
+                    "reactions serve exited with {status}: {:?}",
+                    std::fs::read_to_string(&log)
+                );
+            }
+            assert!(Instant::now() < deadline, "reactions serve did not start");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Self { child, port, log }
+    }
+
+    pub fn origin(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.0.id()
+    }
+
+    /// The log so far.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Waits (up to the run deadline) for the process to exit; its exit status.
+    pub fn wait_for_exit(&mut self) -> std::process::ExitStatus {
+        let deadline = Instant::now() + RUN_DEADLINE;
+        loop {
+            if let Some(status) = self.child.0.try_wait().expect("poll reactions serve") {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "reactions serve did not exit: {}",
+                self.log_text()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// `GET path` on 127.0.0.1:`port` with `Connection: close`: the whole answer, or the error
+/// that ended it.
+pub fn http_get(port: u16, path: &str) -> std::io::Result<String> {
+    let mut stream = TcpStream::connect((Ipv4Addr::LOCALHOST, port))?;
+    stream.set_read_timeout(Some(RUN_DEADLINE))?;
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes())?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer)?;
+    Ok(answer)
 }
 
 /// A test environment with its own `reactions serve`; [`Fixture::cli`] runs commands against it.

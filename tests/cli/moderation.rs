@@ -64,13 +64,15 @@ fn a_moderator_removes_another_users_action_as_its_owner_and_audits_it() {
     let a = tt(&thumbs["action_timetoken"]).to_string();
     let both = [thumbs.clone(), receipt.clone()];
 
-    // Without --moderator: today's refusal from the service.
+    // Without --moderator: the service's refusal, explained.
     let line = f
         .cli(&zed_removes(false, ch, &m, &a, &[]))
         .error_line()
         .to_string();
     assert!(
-        line.contains("actions remove") && line.contains("wrong uuid"),
+        line.contains("actions remove")
+            && line.contains("gina's 👍")
+            && line.contains("--moderator"),
         "{line}"
     );
     still_listed(&f, ch, &both);

@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use reactions::server::{self, RunningServer, ServerOptions};
+use reactions::server::{self, AccessClock, RunningServer, ServerOptions};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
@@ -52,6 +52,19 @@ impl TestServer {
         let mut opts = options(dir.path().join("test.sqlite3"));
         tune(&mut opts);
         Self::start_in(dir, opts).await
+    }
+
+    /// A server with Access Manager on: `secret` and `publish_key` are the keyset's, tokens
+    /// are issued and expire by `clock` (which the test may move).
+    pub async fn start_managed(secret: &str, publish_key: &str, clock: &AccessClock) -> TestServer {
+        let (secret, publish_key, clock) =
+            (secret.to_string(), publish_key.to_string(), clock.clone());
+        Self::start_with(move |o| {
+            o.secret_key = Some(secret);
+            o.publish_key = Some(publish_key);
+            o.access_clock = clock;
+        })
+        .await
     }
 
     /// A server with `opts` on the database in `dir`.

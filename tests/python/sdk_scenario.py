@@ -197,11 +197,18 @@ def main():
     report("done")
 
 
-if __name__ == "__main__":
-    main()
-    # Every check has passed and been reported. End here rather than through interpreter
-    # teardown: the SDK's background threads were once seen to abort it there ("free():
-    # invalid pointer", SIGABRT) after "done", which is not what this scenario tests.
+def run(scenario):
+    """Runs `scenario`, then ends the process at once (shared by the scenarios).
+
+    Every check has passed and been reported by then. End here rather than through interpreter
+    teardown: the SDK's background threads were once seen to abort it there ("free(): invalid
+    pointer", SIGABRT) after "done", which is not what a scenario tests.
+    """
+    scenario()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(0)
+
+
+if __name__ == "__main__":
+    run(main)

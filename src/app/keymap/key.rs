@@ -57,26 +57,11 @@ impl Key {
     }
 
     /// Parses `j`, `G`, `+`, `ctrl-c`, `enter`, `pagedown`, `f1`, `space`, `shift-tab` ...
+    /// Modifiers take the common spellings: `ctrl-x`, `Ctrl+x`, `C-x`, `^X`, `alt-x`, `M-x`,
+    /// `shift-tab`, `S-tab`; a letter with Ctrl is that letter whatever its case, as terminals
+    /// report it.
     pub fn parse(spec: &str) -> Result<Self, String> {
-        let mut modifiers = KeyModifiers::NONE;
-        let mut rest = spec.trim();
-        loop {
-            let lower = rest.to_ascii_lowercase();
-            let (prefix, flag) = if lower.starts_with("ctrl-") {
-                ("ctrl-", KeyModifiers::CONTROL)
-            } else if lower.starts_with("alt-") {
-                ("alt-", KeyModifiers::ALT)
-            } else if lower.starts_with("shift-") {
-                ("shift-", KeyModifiers::SHIFT)
-            } else {
-                break;
-            };
-            if rest.len() == prefix.len() {
-                break;
-            }
-            modifiers |= flag;
-            rest = &rest[prefix.len()..];
-        }
+        let (modifiers, rest) = split_modifiers(spec.trim());
         let named = match rest.to_ascii_lowercase().as_str() {
             "enter" | "return" => Some(KeyCode::Enter),
             "esc" | "escape" => Some(KeyCode::Esc),
@@ -94,7 +79,7 @@ impl Key {
             "end" => Some(KeyCode::End),
             "backspace" => Some(KeyCode::Backspace),
             "delete" | "del" => Some(KeyCode::Delete),
-            "insert" => Some(KeyCode::Insert),
+            "insert" | "ins" => Some(KeyCode::Insert),
             f if f.len() >= 2 && f.starts_with('f') && f[1..].parse::<u8>().is_ok() => {
                 f[1..].parse().ok().map(KeyCode::F)
             }
@@ -105,8 +90,14 @@ impl Key {
             None => {
                 let mut chars = rest.chars();
                 match (chars.next(), chars.next()) {
+                    // Terminals report Ctrl with a letter as the small letter.
+                    (Some(c), None)
+                        if modifiers == KeyModifiers::CONTROL && c.is_ascii_uppercase() =>
+                    {
+                        KeyCode::Char(c.to_ascii_lowercase())
+                    }
                     (Some(c), None) => KeyCode::Char(c),
-                    _ => return Err(format!("unknown key {spec:?}")),
+                    _ => return Err(unknown(spec)),
                 }
             }
         };
@@ -150,5 +141,114 @@ impl Key {
         }
         out.push_str(&base);
         out
+    }
+}
+
+/// Modifier words and what they mean; each is followed by `-` or `+` in a spec.
+const MODIFIERS: &[(&str, KeyModifiers)] = &[
+    ("ctrl", KeyModifiers::CONTROL),
+    ("control", KeyModifiers::CONTROL),
+    ("c", KeyModifiers::CONTROL),
+    ("alt", KeyModifiers::ALT),
+    ("meta", KeyModifiers::ALT),
+    ("option", KeyModifiers::ALT),
+    ("m", KeyModifiers::ALT),
+    ("shift", KeyModifiers::SHIFT),
+    ("s", KeyModifiers::SHIFT),
+];
+
+/// Splits the modifiers off a spec: `Ctrl+Alt+Del` is (Ctrl|Alt, `Del`), `^X` is (Ctrl, `X`).
+/// A modifier needs a key after it, so `+`, `-` and `c` alone are keys.
+fn split_modifiers(spec: &str) -> (KeyModifiers, &str) {
+    let mut modifiers = KeyModifiers::NONE;
+    let mut rest = spec;
+    if let Some(letter) = rest.strip_prefix('^')
+        && letter.chars().count() == 1
+    {
+        return (KeyModifiers::CONTROL, letter);
+    }
+    'words: loop {
+        for (word, flag) in MODIFIERS {
+            let Some(head) = rest.get(..word.len()) else {
+                continue;
+            };
+            let after = &rest[word.len()..];
+            if head.eq_ignore_ascii_case(word)
+                && (after.starts_with('-') || after.starts_with('+'))
+                && after.len() > 1
+            {
+                modifiers |= *flag;
+                rest = &after[1..];
+                continue 'words;
+            }
+        }
+        return (modifiers, rest);
+    }
+}
+
+/// Why `spec` is no key, and what is.
+fn unknown(spec: &str) -> String {
+    format!(
+        "unknown key {spec:?}: use a character (j, G, ?), or a name (enter, esc, tab, space, \
+         backspace, delete, insert, up, down, left, right, home, end, pageup, pagedown, f1 to \
+         f12), optionally after ctrl-, alt- or shift- (ctrl-x, Ctrl+x and C-x are the same key)"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_common_spellings_of_a_modified_key_are_one_key() {
+        let ctrl_x = Key::new(KeyCode::Char('x'), KeyModifiers::CONTROL);
+        for spec in [
+            "ctrl-x",
+            "Ctrl+x",
+            "C-x",
+            "ctrl+x",
+            "Ctrl-X",
+            "control-x",
+            "^X",
+            "CTRL-x",
+        ] {
+            assert_eq!(Key::parse(spec), Ok(ctrl_x), "{spec}");
+        }
+        let alt_x = Key::new(KeyCode::Char('x'), KeyModifiers::ALT);
+        for spec in ["alt-x", "Alt+x", "M-x", "meta-x"] {
+            assert_eq!(Key::parse(spec), Ok(alt_x), "{spec}");
+        }
+        let back_tab = Key::new(KeyCode::BackTab, KeyModifiers::NONE);
+        assert_eq!(Key::parse("Shift+Tab"), Ok(back_tab));
+        assert_eq!(Key::parse("S-tab"), Ok(back_tab));
+        let ctrl_alt_del = Key::new(KeyCode::Delete, KeyModifiers::CONTROL | KeyModifiers::ALT);
+        assert_eq!(Key::parse("Ctrl+Alt+Del"), Ok(ctrl_alt_del));
+        // Keys that look like separators or modifier letters stay themselves.
+        for (spec, c) in [("+", '+'), ("-", '-'), ("c", 'c'), ("^", '^'), ("M", 'M')] {
+            assert_eq!(
+                Key::parse(spec),
+                Ok(Key::new(KeyCode::Char(c), KeyModifiers::NONE))
+            );
+        }
+        assert_eq!(
+            Key::parse("ctrl-+"),
+            Ok(Key::new(KeyCode::Char('+'), KeyModifiers::CONTROL))
+        );
+    }
+
+    #[test]
+    fn an_unknown_key_says_what_is_accepted() {
+        let e = Key::parse("hyperdrive").unwrap_err();
+        for needle in [
+            "\"hyperdrive\"",
+            "enter",
+            "pagedown",
+            "f1",
+            "ctrl-",
+            "Ctrl+x",
+            "C-x",
+        ] {
+            assert!(e.contains(needle), "{needle:?} in {e}");
+        }
     }
 }

@@ -97,8 +97,8 @@ actions! {
     ToggleFirst = "toggle_first", Timeline, ["="], "toggle the first reaction already there";
     RemoveMine = "remove_mine", Timeline, ["x"], "remove my reaction";
     OpenThread = "open_thread", Timeline, ["t"], "open the message's thread (Esc goes back)";
-    Restore = "restore", Timeline, ["u"], "restore a deleted message (others' need --moderator)";
-    Delete = "delete", Details, ["d"], "remove the selected action (others' need --moderator)";
+    Restore = "restore", Timeline, ["u"], "restore a deleted message (others' need moderator mode)";
+    Delete = "delete", Details, ["d"], "remove the selected action (others' need moderator mode)";
     Filter = "filter", Actions, ["/"], "filter by user, type or value";
     Resolve = "resolve", Reports, ["c"], "mark the report resolved, saying what was done";
     Reload = "reload", Everywhere, ["R"], "reload from the server (and reconnect now if waiting to)";

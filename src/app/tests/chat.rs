@@ -664,7 +664,8 @@ fn moderator_with_reports(reports: Vec<HistoryMessage>) -> App {
     let mut app = App::new(options("zed", true));
     let start = app.start();
     let moderation = moderation_channel(CH);
-    assert!(start.contains(&Command::Subscribe(vec![CH.into(), moderation.clone()])));
+    assert!(start.contains(&Command::Subscribe(vec![CH.into()])));
+    assert!(start.contains(&Command::SubscribeReports(moderation.clone())));
     let ops: Vec<(OpId, String)> = start
         .iter()
         .filter_map(|c| match c {
@@ -969,5 +970,23 @@ fn a_hard_deleted_message_vanishes_on_reload_and_one_that_came_live_stays() {
     assert!(
         app.selected
             .is_some_and(|tt| app.timeline.get(tt).is_some())
+    );
+}
+
+#[test]
+fn reports_that_cannot_be_live_leave_the_channel_live_and_say_so() {
+    let mut app = moderator_with_reports(Vec::new());
+    update(&mut app, Event::Connection(ConnectionEvent::Connected));
+    update(
+        &mut app,
+        Event::Connection(ConnectionEvent::ReportsStopped(
+            "live updates stopped: access denied (HTTP 403): Forbidden".into(),
+        )),
+    );
+    assert_eq!(app.connection, Connection::Live);
+    assert!(
+        notice(&app).starts_with("Reports are not live: live updates stopped"),
+        "{}",
+        notice(&app)
     );
 }

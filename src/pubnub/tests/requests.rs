@@ -30,6 +30,34 @@ fn every_request_carries_uuid_pnsdk_and_requestid_and_nothing_unasked() {
 }
 
 #[test]
+fn a_token_is_sent_as_auth_in_place_of_the_auth_key_and_can_change_on_a_running_client() {
+    let c = client_with(config().with_auth_key("legacy").with_token("tok-1"));
+    let sent = Sent::of(&prepared(&c, &c.time()));
+    assert_eq!(sent.param("auth"), Some("tok-1"));
+    let shared = c.clone();
+    shared.set_token(Some("tok-2"));
+    assert_eq!(
+        Sent::of(&prepared(&c, &c.time())).param("auth"),
+        Some("tok-2")
+    );
+    c.set_token(None);
+    assert_eq!(
+        Sent::of(&prepared(&c, &c.time())).param("auth"),
+        Some("legacy")
+    );
+    let mut cfg = config();
+    cfg.set_token("");
+    assert_eq!(cfg.token, None, "an empty token unsets it");
+    let c = client_with(cfg);
+    assert_eq!(Sent::of(&prepared(&c, &c.time())).param("auth"), None);
+    c.set_token(Some("tok-3"));
+    assert_eq!(
+        Sent::of(&prepared(&c, &c.time())).param("auth"),
+        Some("tok-3")
+    );
+}
+
+#[test]
 fn add_action_encodes_the_channel_and_sends_the_emoji_in_a_json_body() {
     let c = client();
     let p = prepared(

@@ -8,12 +8,21 @@ use axum::body::Bytes;
 use super::Handled;
 use super::add_body::AddBody;
 use super::params::{self, InputError, Query};
+use super::touch::Permissions;
 use crate::server::render;
 use crate::server::sqlite::Range;
 use crate::server::store::{ActionsQuery, NewAction, Removal, Store};
 
 /// Default and largest page of a list.
 pub const MAX_LIMIT: u32 = 100;
+/// Largest add request body: an action is bounded like a publish (32 KiB).
+pub const MAX_ADD_BODY_BYTES: usize = 32 * 1024;
+
+/// Access Manager: adding an action needs write on its channel, removing one delete (and the
+/// author rule still holds), listing read.
+pub const ADD_NEEDS: Permissions = Permissions::WRITE;
+pub const REMOVE_NEEDS: Permissions = Permissions::DELETE;
+pub const LIST_NEEDS: Permissions = Permissions::READ;
 
 /// The sub key and channel of an actions path.
 struct Target {

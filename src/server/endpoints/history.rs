@@ -6,9 +6,13 @@
 
 use super::Handled;
 use super::params::{self, InputError, Query};
+use super::touch::Permissions;
 use crate::server::render::history::Include;
 use crate::server::sqlite::Range;
 use crate::server::store::{HistoryQuery, Store};
+
+/// Access Manager: fetching history needs read on every channel fetched.
+pub const NEEDS: Permissions = Permissions::READ;
 
 /// Default and largest `max` for one channel.
 pub const MAX_ONE_CHANNEL: u32 = 100;

@@ -1,6 +1,8 @@
 //! The endpoints, one file per endpoint family of the wire protocol: message actions,
-//! history, publish, subscribe, presence and time. A handler parses its input (path segments
-//! still percent-encoded, the query, the body already read and inflated) with [`params`],
+//! history, publish, subscribe, presence, time and Access Manager's grant and revoke. Each
+//! declares the Access Manager permission it needs (`NEEDS`, see [`touch`]). A handler parses
+//! its input (path segments still percent-encoded, the query, the body already read and
+//! inflated) with [`params`],
 //! calls one method of the [`super::store::Store`], and answers with the bytes of a 200 or
 //! with why not ([`Fail`]).
 //!
@@ -8,6 +10,7 @@
 //! bodies (the HTTP layer turns a [`Fail`] into the family's shape), never touches SQLite, the
 //! caches or the clock directly, and never renders more than its own 200 answer.
 
+pub mod access;
 pub mod actions;
 mod add_body;
 pub mod history;
@@ -17,5 +20,6 @@ pub mod presence;
 pub mod publish;
 pub mod subscribe;
 pub mod time;
+pub mod touch;
 
 pub use outcome::{Fail, Handled};

@@ -3,6 +3,7 @@
 
 use axum::body::Bytes;
 
+use super::access::{AccessFail, Source};
 use super::params::InputError;
 use crate::server::store::StoreError;
 
@@ -13,6 +14,8 @@ pub enum Fail {
     Input(InputError),
     /// Storage refused or failed.
     Store(StoreError),
+    /// Access Manager refused a grant or a revoke: 400 with the service's details.
+    Access(Source, AccessFail),
 }
 
 impl From<InputError> for Fail {

@@ -42,28 +42,55 @@ pub struct Query {
     pairs: Vec<(String, String)>,
 }
 
-fn decode_component(raw: &str) -> String {
+/// Longest `uuid` the service accepts, in characters.
+pub const MAX_UUID_CHARS: usize = 92;
+
+/// One query component, percent-decoded; `None` when the bytes are not UTF-8 (never replaced:
+/// two different uuids must not decode to the same text).
+fn decode_component(raw: &str) -> Option<String> {
     let spaced: Cow<str> = if raw.contains('+') {
         Cow::Owned(raw.replace('+', " "))
     } else {
         Cow::Borrowed(raw)
     };
-    percent_decode_str(&spaced).decode_utf8_lossy().into_owned()
+    percent_decode_str(&spaced)
+        .decode_utf8()
+        .ok()
+        .map(Cow::into_owned)
 }
 
 impl Query {
-    /// Parses `a=1&b=x%20y` (`+` is a space); a key without `=` has an empty value.
-    pub fn parse(raw: Option<&str>) -> Query {
+    /// Parses `a=1&b=x%20y` (`+` is a space); a key without `=` has an empty value. A key or
+    /// value whose percent-encoding is not UTF-8 is refused, naming the parameter.
+    pub fn parse(raw: Option<&str>) -> Result<Query, InputError> {
+        let not_utf8 = |key: &str| {
+            let shown = decode_component(key).unwrap_or_else(|| "query".into());
+            InputError::query(format!("Invalid {shown}: not UTF-8"), &shown)
+        };
         let pairs = raw
             .unwrap_or("")
             .split('&')
             .filter(|p| !p.is_empty())
-            .map(|p| match p.split_once('=') {
-                Some((k, v)) => (decode_component(k), decode_component(v)),
-                None => (decode_component(p), String::new()),
+            .map(|p| {
+                let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                match (decode_component(k), decode_component(v)) {
+                    (Some(k), Some(v)) => Ok((k, v)),
+                    _ => Err(not_utf8(k)),
+                }
             })
-            .collect();
-        Query { pairs }
+            .collect::<Result<_, _>>()?;
+        Ok(Query { pairs })
+    }
+
+    /// The request's `uuid`, refused when longer than the service allows.
+    pub fn uuid(&self) -> Result<Option<&str>, InputError> {
+        match self.get("uuid") {
+            Some(u) if u.chars().count() > MAX_UUID_CHARS => Err(InputError::query(
+                format!("Invalid uuid: longer than {MAX_UUID_CHARS} characters"),
+                "uuid",
+            )),
+            other => Ok(other),
+        }
     }
 
     /// The first value of `key`.
@@ -161,7 +188,8 @@ mod tests {
     fn query_decodes_percent_and_plus_and_keeps_order() {
         let q = Query::parse(Some(
             "uuid=bob%20smith&meta=%7B%22a%22%3A1%7D&x=a+b&flag&uuid=2",
-        ));
+        ))
+        .unwrap();
         assert_eq!(q.get("uuid"), Some("bob smith"));
         assert_eq!(q.get("meta"), Some("{\"a\":1}"));
         assert_eq!(q.get("x"), Some("a b"));
@@ -170,8 +198,29 @@ mod tests {
     }
 
     #[test]
+    fn percent_encoding_that_is_not_utf8_is_refused_not_replaced() {
+        let e = Query::parse(Some("a=1&uuid=%FF")).unwrap_err();
+        assert_eq!((e.location.as_str(), e.location_type), ("uuid", "query"));
+        assert!(e.message.contains("not UTF-8"), "{e:?}");
+        assert!(Query::parse(Some("%C3=1")).is_err());
+        assert_eq!(
+            Query::parse(Some("uuid=%C3%A9")).unwrap().get("uuid"),
+            Some("é")
+        );
+    }
+
+    #[test]
+    fn a_uuid_is_at_most_92_characters() {
+        let ok = format!("uuid={}", "é".repeat(92));
+        assert!(Query::parse(Some(&ok)).unwrap().uuid().is_ok());
+        let long = format!("uuid={}", "a".repeat(93));
+        let e = Query::parse(Some(&long)).unwrap().uuid().unwrap_err();
+        assert_eq!(e.location, "uuid");
+    }
+
+    #[test]
     fn page_sizes_default_clamp_and_reject() {
-        let q = Query::parse(Some("limit=500&max=7&bad=x&zero=0"));
+        let q = Query::parse(Some("limit=500&max=7&bad=x&zero=0")).unwrap();
         assert_eq!(q.page_size("limit", 100, 100), Ok(100));
         assert_eq!(q.page_size("max", 100, 100), Ok(7));
         assert_eq!(q.page_size("missing", 25, 25), Ok(25));
@@ -183,7 +232,8 @@ mod tests {
     fn timetokens_must_be_digits_that_fit_sqlite() {
         let q = Query::parse(Some(
             "start=15610547826970050&end=-1&tt=99999999999999999999",
-        ));
+        ))
+        .unwrap();
         assert_eq!(q.timetoken("start"), Ok(Some(15610547826970050)));
         assert!(q.timetoken("end").is_err());
         assert!(q.timetoken("tt").is_err());

@@ -6,6 +6,11 @@ use axum::body::Bytes;
 
 use super::Handled;
 use super::params;
+use super::touch::Permissions;
+
+/// Access Manager: a heartbeat needs read on its channels (as here-now and state do); a leave
+/// needs nothing.
+pub const HEARTBEAT_NEEDS: Permissions = Permissions::READ;
 
 /// `GET /v2/presence/sub-key/{sk}/channel/{chs}/leave` or `/heartbeat`.
 pub fn presence(sub_key: &str, channels: &str, leave: bool) -> Handled {

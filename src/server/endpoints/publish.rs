@@ -7,8 +7,12 @@
 use serde_json::Value;
 
 use super::params::{self, InputError, Query};
+use super::touch::Permissions;
 use super::{Fail, Handled};
 use crate::server::store::{NewMessage, Store};
+
+/// Access Manager: publishing needs write on the channel.
+pub const NEEDS: Permissions = Permissions::WRITE;
 
 /// Largest message on `/publish` (the v2 path allows up to the body limit).
 pub const MAX_MESSAGE_BYTES: usize = 32 * 1024;

@@ -9,8 +9,12 @@ use std::time::Duration;
 
 use super::Handled;
 use super::params::{self, Query};
+use super::touch::Permissions;
 use crate::server::render;
 use crate::server::store::{Polled, Store};
+
+/// Access Manager: subscribing needs read on every channel and channel group.
+pub const NEEDS: Permissions = Permissions::READ;
 
 /// `GET /v2/subscribe/{sub_key}/{channels}/0?tt=..`: the handshake answers at once with the
 /// current cursor; a poll answers as soon as there are events newer than `tt` on its channels,
@@ -29,7 +33,10 @@ pub async fn subscribe(
             cursor: store.cursor().get(),
             items: Vec::new(),
         },
-        Some(after) => store.poll(&sub_key, &channels, after, long_poll).await,
+        Some(after) => {
+            tracing::debug!(sub_key, ?channels, after, "long poll");
+            store.poll(&sub_key, &channels, after, long_poll).await
+        }
     };
     Ok(render::subscribe::envelope(polled.cursor, &polled.items).into())
 }

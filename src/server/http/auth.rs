@@ -122,7 +122,7 @@ mod tests {
 
     fn signed_query(v: &Verifier, method: &str, path: &str, body: &[u8], ts: i64) -> Query {
         let base = format!("uuid=alice%20b&timestamp={ts}");
-        let q = Query::parse(Some(&base));
+        let q = Query::parse(Some(&base)).unwrap();
         let input = SignInput {
             method,
             publish_key: "demo",
@@ -132,7 +132,7 @@ mod tests {
             body,
         };
         let sig = sign_v2(&v.secret, &input);
-        Query::parse(Some(&format!("{base}&signature={sig}")))
+        Query::parse(Some(&format!("{base}&signature={sig}"))).unwrap()
     }
 
     fn req<'a>(q: &'a Query, method: &'a str, path: &'a str, body: &'a [u8]) -> Signed<'a> {
@@ -178,7 +178,7 @@ mod tests {
             other.check(&req(&q, "POST", path, body), NOW),
             Err(Denied::BadSignature)
         );
-        let unsigned = Query::parse(Some("uuid=a"));
+        let unsigned = Query::parse(Some("uuid=a")).unwrap();
         assert_eq!(
             v.check(&req(&unsigned, "GET", path, b""), NOW),
             Err(Denied::Unsigned)
@@ -193,7 +193,7 @@ mod tests {
         let as_get = signed_query(&v, "GET", path, b"", NOW);
         assert_eq!(v.check(&req(&as_get, "POST", path, body), NOW), Ok(()));
         let base = format!("timestamp={NOW}&uuid=alice%20b");
-        let q = Query::parse(Some(&base));
+        let q = Query::parse(Some(&base)).unwrap();
         let input = SignInput {
             method: "POST",
             publish_key: "demo",
@@ -203,7 +203,7 @@ mod tests {
             body,
         };
         let v1 = sign_v1("sec", &input);
-        let q = Query::parse(Some(&format!("{base}&signature={v1}")));
+        let q = Query::parse(Some(&format!("{base}&signature={v1}"))).unwrap();
         assert_eq!(v.check(&req(&q, "POST", path, body), NOW), Ok(()));
         // v1 is only for POST publish.
         let not_publish = Signed {

@@ -2,7 +2,10 @@
 //! exactly as the reference records them: message actions
 //! `{"status","error":{"source":"actions","message","details"?}}`, history
 //! `{"status","error":true,"error_message","channels":{}}`, publish `[0,"<message>","<tt>"]`,
-//! and the Access Manager / balancer shape `{"message","payload"?,"error":true,"service","status"}`.
+//! and the Access Manager / balancer shape `{"message","payload"?,"error":true,"service","status"}`;
+//! Access Manager's own: a refused grant or revoke (`{"error":{..,"details"},"service","status"}`,
+//! in the key order each was recorded in) and a refused token
+//! (`{"error":true,"status":403,"service","message"}` with `X-Pn-Cause`).
 //! [`Family::fail`] turns what a handler could not do into its family's answer.
 //! It must not decide whether a request failed: handlers do, this only shapes the answer.
 
@@ -15,6 +18,7 @@ use crate::pubnub::Timetoken;
 use crate::pubnub::error::{ALREADY_ADDED_MESSAGE, NOTHING_TO_DELETE_MESSAGE, WRONG_UUID_MESSAGE};
 use crate::pubnub::wire::{ActionsEnvelope, ErrorDetail, ServiceError, ServiceNotice};
 use crate::server::endpoints::Fail;
+use crate::server::endpoints::access::{AccessFail, Source};
 use crate::server::endpoints::params::InputError;
 use crate::server::store::StoreError;
 
@@ -23,6 +27,8 @@ use crate::server::store::StoreError;
 pub struct Reply {
     pub status: StatusCode,
     pub body: Bytes,
+    /// Access Manager's `X-Pn-Cause` header, when it gives one.
+    pub cause: Option<&'static str>,
 }
 
 impl Reply {
@@ -31,6 +37,7 @@ impl Reply {
         Reply {
             status: StatusCode::OK,
             body: body.into(),
+            cause: None,
         }
     }
 
@@ -40,6 +47,7 @@ impl Reply {
             Ok(body) => Reply {
                 status,
                 body: body.into(),
+                cause: None,
             },
             Err(e) => {
                 tracing::error!("cannot serialise an answer: {e}");
@@ -48,6 +56,7 @@ impl Reply {
                     body: Bytes::from_static(
                         br#"{"message":"Internal Server Error","error":true,"service":"Balancer","status":500}"#,
                     ),
+                    cause: None,
                 }
             }
         }
@@ -66,6 +75,8 @@ pub enum Family {
     Subscribe,
     Presence,
     Time,
+    /// Access Manager's grant and revoke.
+    Access,
     Other,
 }
 
@@ -116,16 +127,104 @@ pub fn notice(status: StatusCode, message: &str, service: &str) -> Reply {
 
 /// 403 from Access Manager, naming the request's channels as the service does.
 pub fn forbidden(message: &str, channels: &[String]) -> Reply {
+    forbidden_with(message, json!({ "channels": channels }))
+}
+
+/// 403 from Access Manager with a payload naming what was refused.
+pub fn forbidden_with(message: &str, payload: serde_json::Value) -> Reply {
     Reply::json(
         StatusCode::FORBIDDEN,
         &ServiceNotice {
             message: message.into(),
-            payload: Some(json!({ "channels": channels })),
+            payload: Some(payload),
             error: true,
             service: "Access Manager".into(),
             status: 403,
         },
     )
+}
+
+/// The message of the actions family's 403 (recorded for add, remove and get).
+pub const ACTIONS_FORBIDDEN_MESSAGE: &str =
+    "Supplied authorization key does not have the permissions required to perform this operation.";
+
+/// A refused token, as recorded for a revoked one:
+/// `{"error":true,"status":403,"service":"Access Manager","message":..}`.
+#[derive(Serialize)]
+struct TokenRefused<'a> {
+    error: bool,
+    status: u16,
+    service: &'a str,
+    message: &'a str,
+}
+
+/// 403 for a token that is revoked or expired, whatever the endpoint, with `X-Pn-Cause` when
+/// the service's cause is known.
+pub fn token_refused(message: &str, cause: Option<&'static str>) -> Reply {
+    let body = TokenRefused {
+        error: true,
+        status: 403,
+        service: "Access Manager",
+        message,
+    };
+    Reply {
+        cause,
+        ..Reply::json(StatusCode::FORBIDDEN, &body)
+    }
+}
+
+/// A refused grant, in its recorded key order: `{"error":{"message","source","details"},..}`.
+#[derive(Serialize)]
+struct GrantRefused<'a> {
+    error: GrantError<'a>,
+    service: &'a str,
+    status: u16,
+}
+
+#[derive(Serialize)]
+struct GrantError<'a> {
+    message: &'a str,
+    source: &'a str,
+    details: [ErrorDetail; 1],
+}
+
+/// 400 for a refused grant or revoke; a revoke's keys come sorted, as recorded.
+pub fn access_error(source: Source, fail: &AccessFail) -> Reply {
+    let detail = &fail.detail;
+    match source {
+        Source::Grant => Reply::json(
+            StatusCode::BAD_REQUEST,
+            &GrantRefused {
+                error: GrantError {
+                    message: &fail.message,
+                    source: source.name(),
+                    details: [ErrorDetail {
+                        message: detail.message.clone(),
+                        location: detail.location.clone(),
+                        location_type: detail.location_type.into(),
+                    }],
+                },
+                service: "Access Manager",
+                status: 400,
+            },
+        ),
+        Source::Revoke => Reply::json(
+            StatusCode::BAD_REQUEST,
+            &json!({
+                "error": {
+                    "details": [{
+                        "location": detail.location,
+                        "locationType": detail.location_type,
+                        "message": detail.message,
+                    }],
+                    "message": fail.message,
+                    "source": source.name(),
+                },
+                "service": "Access Manager",
+                "status": 400,
+            }),
+        ),
+    }
 }
 
 /// 404 for a path no endpoint serves.
@@ -141,6 +240,7 @@ impl Family {
             Family::History => history_error(status, message),
             Family::Publish => publish_error(status, message, Some(now)),
             Family::Presence => notice(status, message, "Presence"),
+            Family::Access => notice(status, message, "Access Manager"),
             Family::Subscribe | Family::Time | Family::Other => notice(status, message, "Balancer"),
         }
     }
@@ -187,6 +287,7 @@ impl Family {
         match fail {
             Fail::Input(e) => self.bad_input(&e, now),
             Fail::Store(e) => self.store_error(&e, now),
+            Fail::Access(source, fail) => access_error(source, &fail),
         }
     }
 
@@ -237,6 +338,32 @@ mod tests {
         assert_eq!(
             body(&history_error(StatusCode::BAD_REQUEST, "x")),
             json!({"status":400,"error":true,"error_message":"x","channels":{}})
+        );
+    }
+
+    #[test]
+    fn access_manager_bodies_are_byte_for_byte_the_recorded_ones() {
+        let r = token_refused("Token is revoked", Some("4001"));
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        assert_eq!(r.cause, Some("4001"));
+        assert_eq!(
+            &r.body[..],
+            br#"{"error":true,"status":403,"service":"Access Manager","message":"Token is revoked"}"#
+        );
+        let ttl = AccessFail::new(
+            "Invalid ttl",
+            "Range should be 1 to 43200 minute(s).",
+            "ttl",
+            "body",
+        );
+        assert_eq!(
+            std::str::from_utf8(&access_error(Source::Grant, &ttl).body).unwrap(),
+            r#"{"error":{"message":"Invalid ttl","source":"grant","details":[{"message":"Range should be 1 to 43200 minute(s).","location":"ttl","locationType":"body"}]},"service":"Access Manager","status":400}"#
+        );
+        let expired = AccessFail::new("Invalid token", "Token is expired.", "token", "path");
+        assert_eq!(
+            std::str::from_utf8(&access_error(Source::Revoke, &expired).body).unwrap(),
+            r#"{"error":{"details":[{"location":"token","locationType":"path","message":"Token is expired."}],"message":"Invalid token","source":"revoke"},"service":"Access Manager","status":400}"#
         );
     }
 }

@@ -1,5 +1,6 @@
-//! The HTTP layer, where a request comes in: the router matching PubNub's paths, reading and
-//! inflating bodies ([`body`]), checking signatures ([`auth`]), and the service's headers and
+//! The HTTP layer, where a request comes in: the router ([`router`]) and PubNub's paths
+//! ([`routes`]), reading and inflating bodies ([`body`]), checking signatures ([`auth`]) and
+//! Access Manager tokens ([`access`]), and the service's headers and
 //! error bodies, one shape per endpoint family ([`errors`]). It calls the endpoints and turns
 //! what they return into answers.
 //!
@@ -7,10 +8,13 @@
 //! ([`super::start`]). It must not parse an endpoint's parameters, touch storage beyond the
 //! store's clock, or render a successful answer itself.
 
+mod access;
 mod auth;
 mod body;
 mod errors;
 mod router;
+mod routes;
 
+pub use access::AccessGate;
 pub use auth::Verifier;
 pub use router::{ServerState, service};

@@ -1,5 +1,6 @@
 //! The bottom layer, beside [`super::render`]: SQLite itself. Opening a connection (the schema
-//! and its version, the settings every connection gets), every statement the server runs, the
+//! and its version, the settings every connection gets), every statement the server runs (the
+//! revoked Access Manager tokens included, [`revocations`]), the
 //! row types they read into and write from, and [`StoreError`], what storage fails with.
 //!
 //! Plain functions over a `&Connection`: no threads, no caches, no server state. It must not
@@ -9,6 +10,7 @@
 mod datasync;
 mod error;
 mod queries;
+mod revocations;
 mod rows;
 mod schema;
 
@@ -17,5 +19,6 @@ pub use queries::{
     Slice, action_counts, delete_action, find_action, insert_action, insert_message,
     is_empty_channel, visit_message_actions, visit_newest_actions, visit_newest_messages,
 };
+pub use revocations::{insert_revocation, live_revocations};
 pub use rows::{ActionRow, MessageRecord, MessageRow, Range};
 pub use schema::{max_stored_timetoken, open_reader, open_writer};

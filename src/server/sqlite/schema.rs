@@ -5,12 +5,17 @@
 //! Only opening and migrating: no reads or writes of data.
 
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 
 use super::error::StoreError;
+use super::revocations::REVOCATIONS_TABLE;
+
+/// How long a connection waits for another process's lock (creating the database, a write)
+/// before it reports the database busy.
+const BUSY_WAIT: Duration = Duration::from_secs(5);
 
 /// Pages of write-ahead log after which the writer checkpoints.
 const WAL_CHECKPOINT_PAGES: i64 = 10_000;
@@ -23,7 +28,7 @@ const SCHEMA_VERSION: i64 = 1;
 /// listing. Both tables are clustered on their keys, and every read is a range scan of a key or
 /// a covering index.
 const SCHEMA_V1: &str = "
-CREATE TABLE messages (
+CREATE TABLE IF NOT EXISTS messages (
     sub_key TEXT NOT NULL,
     channel TEXT NOT NULL,
     timetoken INTEGER NOT NULL,
@@ -33,7 +38,7 @@ CREATE TABLE messages (
     custom_message_type TEXT,
     PRIMARY KEY (sub_key, channel, timetoken)
 ) WITHOUT ROWID;
-CREATE TABLE actions (
+CREATE TABLE IF NOT EXISTS actions (
     sub_key TEXT NOT NULL,
     channel TEXT NOT NULL,
     message_tt INTEGER NOT NULL,
@@ -43,7 +48,7 @@ CREATE TABLE actions (
     action_tt INTEGER NOT NULL,
     PRIMARY KEY (sub_key, channel, message_tt, type, value, uuid)
 ) WITHOUT ROWID;
-CREATE UNIQUE INDEX actions_by_time ON actions (sub_key, channel, action_tt);
+CREATE UNIQUE INDEX IF NOT EXISTS actions_by_time ON actions (sub_key, channel, action_tt);
 ";
 
 /// Opens (creating when missing) the database for the one writer, and brings its schema up to
@@ -60,8 +65,8 @@ pub fn open_writer(path: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open_with_flags_and_vfs(path, flags, super::datasync::writer_vfs()?)?;
     #[cfg(not(target_os = "linux"))]
     let conn = Connection::open_with_flags(path, flags)?;
-    conn.busy_timeout(Duration::from_secs(5))?;
-    let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+    conn.busy_timeout(BUSY_WAIT)?;
+    let mode = switch_to_wal(&conn)?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(StoreError::Database(format!(
             "cannot switch to WAL mode (got {mode})"
@@ -77,23 +82,54 @@ pub fn open_writer(path: &Path) -> Result<Connection, StoreError> {
     conn.pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES)?;
     tune(&conn)?;
     migrate(&conn)?;
+    conn.execute_batch(REVOCATIONS_TABLE)?;
     Ok(conn)
 }
 
-fn migrate(conn: &Connection) -> Result<(), StoreError> {
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    match version {
-        0 => {
-            conn.execute_batch(&format!(
-                "BEGIN IMMEDIATE; {SCHEMA_V1} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
-            ))?;
-            Ok(())
+/// Switches the database to WAL and gives back the journal mode it is in. Another process
+/// creating the same database holds a lock that this switch waits for: SQLite answers it busy
+/// at once, without its busy handler, so it is tried again until [`BUSY_WAIT`] is up.
+fn switch_to_wal(conn: &Connection) -> Result<String, StoreError> {
+    let started = Instant::now();
+    loop {
+        match conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get::<_, String>(0)) {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy && started.elapsed() < BUSY_WAIT =>
+            {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            other => return Ok(other?),
         }
-        SCHEMA_VERSION => Ok(()),
-        newer => Err(StoreError::Database(format!(
-            "schema version {newer} is newer than this program supports ({SCHEMA_VERSION})"
-        ))),
     }
+}
+
+/// Brings the schema up to [`SCHEMA_VERSION`]. Safe when several processes open a new database
+/// at the same moment (two UIs, two commands): the version is read inside the write
+/// transaction, which the others wait for, and every statement would be a no-op run twice.
+fn migrate(conn: &Connection) -> Result<(), StoreError> {
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let migrated = (|| {
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        match version {
+            0 => {
+                conn.execute_batch(&format!(
+                    "{SCHEMA_V1} PRAGMA user_version = {SCHEMA_VERSION};"
+                ))?;
+                Ok(())
+            }
+            SCHEMA_VERSION => Ok(()),
+            newer => Err(StoreError::Database(format!(
+                "schema version {newer} is newer than this program supports ({SCHEMA_VERSION})"
+            ))),
+        }
+    })();
+    match migrated {
+        Ok(()) => conn.execute_batch("COMMIT")?,
+        Err(_) => {
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+    }
+    migrated
 }
 
 /// The largest timetoken stored anywhere, so the clock starts above it.
@@ -114,7 +150,7 @@ pub fn open_reader(path: &Path) -> Result<Connection, StoreError> {
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
-    conn.busy_timeout(Duration::from_secs(5))?;
+    conn.busy_timeout(BUSY_WAIT)?;
     tune(&conn)?;
     Ok(conn)
 }
@@ -126,4 +162,39 @@ fn tune(conn: &Connection) -> Result<(), StoreError> {
     conn.set_prepared_statement_cache_capacity(32);
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writers_opening_a_new_database_at_the_same_moment_all_succeed() {
+        for round in 0..10 {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let path = dir.path().join("raced.sqlite3");
+            let start = std::sync::Barrier::new(4);
+            let opened: Vec<Result<(), String>> = std::thread::scope(|s| {
+                let all: Vec<_> = (0..4)
+                    .map(|_| {
+                        s.spawn(|| {
+                            start.wait();
+                            open_writer(&path).map(drop).map_err(|e| e.to_string())
+                        })
+                    })
+                    .collect();
+                all.into_iter()
+                    .map(|h| h.join().unwrap_or_else(|_| Err("panicked".into())))
+                    .collect()
+            });
+            for result in opened {
+                assert_eq!(result, Ok(()), "round {round}");
+            }
+            let conn = open_reader(&path).expect("reader");
+            let version: i64 = conn
+                .query_row("PRAGMA user_version", [], |r| r.get(0))
+                .expect("version");
+            assert_eq!(version, SCHEMA_VERSION);
+        }
+    }
 }

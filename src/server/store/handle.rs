@@ -26,10 +26,11 @@ use super::changes::ChangeProbe;
 use super::clock::Clock;
 use super::hub::{Hub, RING_CAPACITY};
 use super::readers::Readers;
+use super::revoked::Revoked;
 use super::write_ops::{WriteDone, WriteOp};
 use super::writer::{self, Job};
 use crate::pubnub::Timetoken;
-use crate::server::sqlite::{StoreError, max_stored_timetoken, open_writer};
+use crate::server::sqlite::{StoreError, live_revocations, max_stored_timetoken, open_writer};
 
 struct Inner {
     path: PathBuf,
@@ -39,6 +40,7 @@ struct Inner {
     clock: Arc<Clock>,
     hub: Arc<Hub>,
     caches: Arc<Caches>,
+    revoked: Revoked,
     writer_thread: Mutex<Option<JoinHandle<()>>>,
 }
 
@@ -61,6 +63,8 @@ impl Store {
     pub(crate) fn open(path: &Path) -> Result<Store, StoreError> {
         let conn = open_writer(path)?;
         let floor = max_stored_timetoken(&conn)?.max(Timetoken::now().get());
+        let now = u64::try_from(Timetoken::now().unix_seconds()).unwrap_or(0);
+        let revoked = Revoked::new(live_revocations(&conn, now)?);
         let clock = Arc::new(Clock::new(floor));
         let hub = Arc::new(Hub::new(RING_CAPACITY));
         let caches = Arc::new(Caches::default());
@@ -84,6 +88,7 @@ impl Store {
                 clock,
                 hub,
                 caches,
+                revoked,
                 writer_thread: Mutex::new(Some(writer_thread)),
             }),
         })
@@ -110,6 +115,10 @@ impl Store {
     /// The read cache and the views.
     pub(super) fn caches(&self) -> &Caches {
         &self.inner.caches
+    }
+
+    pub(super) fn revoked(&self) -> &Revoked {
+        &self.inner.revoked
     }
 
     pub(super) fn changes(&self) -> &ChangeProbe {

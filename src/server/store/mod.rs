@@ -9,7 +9,9 @@
 //!   which keeps the caches ([`caches`]) and the live-event hub ([`hub`]) current before it
 //!   answers;
 //! - live events: [`Store::cursor`] and [`Store::poll`] for subscribe long polls ([`live`]);
-//! - the one clock ([`clock`]), and noticing other processes' commits ([`changes`]).
+//! - the one clock ([`clock`]), and noticing other processes' commits ([`changes`]);
+//! - revoked Access Manager tokens: [`Store::revoke_token`], [`Store::is_revoked`]
+//!   ([`revocations`]).
 //!
 //! Below the endpoints, above [`super::views`], [`super::render`] and [`super::sqlite`]: it
 //! knows nothing of HTTP (no requests, statuses or error bodies), and answers in
@@ -25,6 +27,8 @@ mod hub;
 mod live;
 mod read;
 mod readers;
+mod revocations;
+mod revoked;
 mod write_ops;
 mod writer;
 mod writes;

@@ -11,6 +11,7 @@ use crate::pubnub::{ActionEventKind, StoredAction, Timetoken};
 use crate::server::render::subscribe::{Published, action_item, message_item};
 use crate::server::sqlite::{
     MessageRecord, StoreError, delete_action, find_action, insert_action, insert_message,
+    insert_revocation,
 };
 use crate::server::views::Committed;
 
@@ -64,6 +65,12 @@ pub enum WriteOp {
         channel: String,
         action: StoredAction,
     },
+    /// An Access Manager token revoked (by its signature) until it would expire.
+    Revoke {
+        sub_key: String,
+        signature: Vec<u8>,
+        expires_at: u64,
+    },
 }
 
 impl NewMessage {
@@ -89,7 +96,7 @@ impl WriteOp {
     /// The row a message write stores: a stored publish at `tt`, or a seeded message at its
     /// own timetoken.
     pub fn stored_message(&self, tt: u64) -> Option<MessageRecord<'_>> {
-        let (sub_key, channel) = self.channel();
+        let (sub_key, channel) = self.channel()?;
         match self {
             WriteOp::Publish(m) if m.store => Some(MessageRecord {
                 sub_key,
@@ -119,9 +126,9 @@ impl WriteOp {
         }
     }
 
-    /// `(sub key, channel)` written to.
-    pub fn channel(&self) -> (&str, &str) {
-        match self {
+    /// `(sub key, channel)` written to; `None` for a write to no channel (a revocation).
+    pub fn channel(&self) -> Option<(&str, &str)> {
+        Some(match self {
             WriteOp::Publish(m) => (&m.sub_key, &m.channel),
             WriteOp::AddAction {
                 sub_key, channel, ..
@@ -135,7 +142,8 @@ impl WriteOp {
             | WriteOp::InsertAction {
                 sub_key, channel, ..
             } => (sub_key, channel),
-        }
+            WriteOp::Revoke { .. } => return None,
+        })
     }
 }
 
@@ -146,6 +154,7 @@ pub enum WriteDone {
     Added(StoredAction),
     Removed,
     Inserted,
+    Revoked,
 }
 
 pub enum Outcome {
@@ -254,6 +263,14 @@ pub fn apply(conn: &Connection, clock: &Clock, op: &WriteOp) -> Result<Applied, 
                 false => refused(StoreError::Conflict),
             }
         }
+        WriteOp::Revoke {
+            sub_key,
+            signature,
+            expires_at,
+        } => {
+            insert_revocation(conn, sub_key, signature, *expires_at)?;
+            Ok((WriteDone::Revoked, None))
+        }
     }
 }
 
@@ -268,7 +285,7 @@ fn event(sub_key: &str, channel: &str, tt: u64, item: String) -> HubEvent {
 
 /// What a committed write changed, as the views see it; `None` for live-only messages.
 pub fn committed<'a>(op: &'a WriteOp, done: &'a WriteDone) -> Option<Committed<'a>> {
-    let (sub_key, channel) = op.channel();
+    let (sub_key, channel) = op.channel()?;
     Some(match (op, done) {
         (WriteOp::Publish(_), WriteDone::Published(tt)) => {
             Committed::Message(op.stored_message(tt.get())?)

@@ -203,7 +203,7 @@ fn commit_batch(
         ops.iter()
             .zip(&results)
             .filter(|(op, result)| result.is_ok() && op.touches_db())
-            .map(|(op, _)| op.channel()),
+            .filter_map(|(op, _)| op.channel()),
     );
     if in_tx {
         changes.committed(conn, || shared.drop_caches());
