@@ -7,7 +7,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
 use crate::demo::{Conversation, as_history};
-use crate::pubnub::{ActionEventKind, Error, HistoryMessage, MoreBounds};
+use crate::pubnub::{
+    ActionEventKind, ActionsPage, Error, HistoryMessage, HistoryPage, LiveEvent, MoreBounds,
+    StoredAction,
+};
 
 const CH: &str = "chats.room1";
 const NOW: Timetoken = Timetoken(17_646_000_000_000_000);
