@@ -7,7 +7,7 @@ use crossterm::event::{KeyEvent, KeyEventKind};
 use super::details::{DetailsView, detail_rows};
 use super::keymap::{Action, Context, Key};
 use super::{
-    App, Command, Confirmation, Overlay, PREFETCH_MARGIN, Screen, loading, reacting, reports,
+    App, Command, Confirmation, Overlay, PREFETCH_MARGIN, Screen, loading, reacting, reporting,
     restore, threads,
 };
 use super::{MouseTarget, picker::Picker};
@@ -82,7 +82,7 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
                 loading::load_actions(app, None, commands);
             }
             if app.screen == Screen::Reports && !app.reports.loaded {
-                reports::load(app, false, commands);
+                reporting::load(app, false, commands);
             }
         }
         Action::Reload => loading::reload_now(app, commands),
@@ -92,7 +92,7 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
         Action::PageUp => move_selection(app, Step::By(-(app.page_size() as isize)), commands),
         Action::First => move_selection(app, Step::First, commands),
         Action::Last => move_selection(app, Step::Last, commands),
-        Action::Details if app.screen == Screen::Reports => reports::jump(app, commands),
+        Action::Details if app.screen == Screen::Reports => reporting::jump(app, commands),
         Action::Details => open_details(app, commands),
         Action::OpenThread => {
             let target = target_message(app);
@@ -104,7 +104,7 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
         }
         Action::Resolve => {
             if app.screen == Screen::Reports {
-                reports::start_resolve(app);
+                reporting::start_resolve(app);
             } else if app.options.moderator {
                 let [resolve, switch] = app.key_labels([Action::Resolve, Action::SwitchScreen]);
                 app.info(format!(
@@ -229,7 +229,7 @@ fn move_selection(app: &mut App, step: Step, commands: &mut Vec<Command>) {
                 Step::First => app.reports.first(),
                 Step::Last => app.reports.last(),
             }
-            reports::prefetch(app, commands);
+            reporting::prefetch(app, commands);
         }
     }
 }
@@ -369,7 +369,7 @@ fn on_note_key(
     commands: &mut Vec<Command>,
 ) -> Option<Overlay> {
     if let Some(c) = key.text() {
-        if note.chars().count() < reports::MAX_NOTE_CHARS {
+        if note.chars().count() < super::reports::MAX_NOTE_CHARS {
             note.push(c);
         }
         return Some(Overlay::Resolve { report_tt, note });
@@ -379,7 +379,7 @@ fn on_note_key(
             app.info("Nothing stored; the report stays open");
             None
         }
-        Some(Action::Choose) => reports::submit(app, report_tt, note, commands),
+        Some(Action::Choose) => reporting::submit(app, report_tt, note, commands),
         Some(Action::Erase) => {
             note.pop();
             Some(Overlay::Resolve { report_tt, note })

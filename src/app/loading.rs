@@ -9,7 +9,7 @@ use super::load::Load;
 use super::timeline::{EntryState, Message};
 use super::{
     ACTIONS_PAGE, ApiOutcome, App, Command, Connection, ConnectionEvent, HISTORY_PAGE, Op, Screen,
-    names, reports, threads,
+    names, reporting, threads,
 };
 use crate::pubnub::token::Permissions;
 use crate::pubnub::{ActionEventKind, HistoryPage, LiveEvent, StoredAction, Timetoken};
@@ -118,7 +118,7 @@ pub(super) fn reload(app: &mut App, commands: &mut Vec<Command>) {
     app.names.retry_failed();
     app.names.want(app.me);
     if app.options.moderator {
-        reports::load(app, false, commands);
+        reporting::load(app, false, commands);
     }
     if (app.actions.is_loaded() || app.actions.first_failed()) && !app.actions.is_loading() {
         // Start over from the newest page: rows removed meanwhile must not stay listed.
@@ -384,9 +384,9 @@ pub(super) fn on_live(app: &mut App, event: LiveEvent, commands: &mut Vec<Comman
                 publisher,
                 message,
                 ..
-            } => reports::on_live_report(app, timetoken, publisher.as_deref(), &message),
+            } => reporting::on_live_report(app, timetoken, publisher.as_deref(), &message),
             LiveEvent::Action { kind, action, .. } => {
-                reports::on_live_resolution(app, kind == ActionEventKind::Added, &action)
+                reporting::on_live_resolution(app, kind == ActionEventKind::Added, &action)
             }
         };
     }

@@ -22,6 +22,7 @@ mod input;
 mod interface;
 mod loading;
 mod reacting;
+mod reporting;
 mod restore;
 #[cfg(test)]
 mod tests;
@@ -344,7 +345,7 @@ impl App {
         let mut commands = vec![self.load_newest()];
         commands.push(self.subscription());
         if self.options.moderator {
-            reports::load(self, false, &mut commands);
+            reporting::load(self, false, &mut commands);
             let reports = chat::moderation_channel(&self.options.channel);
             commands.push(Command::SubscribeReports(reports));
         }
@@ -617,10 +618,10 @@ fn dispatch(
         (Op::Names(asked), ApiOutcome::Names(result)) => names::on_names(app, asked, result),
         (Op::Counts(asked), ApiOutcome::Counts(result)) => threads::on_counts(app, asked, result),
         (Op::ReportsPage { older }, ApiOutcome::History(result)) => {
-            reports::on_page(app, older, result, commands)
+            reporting::on_page(app, older, result, commands)
         }
         (Op::Resolve { report_tt, note }, ApiOutcome::Added(result)) => {
-            reports::on_resolved(app, report_tt, note, result, commands)
+            reporting::on_resolved(app, report_tt, note, result, commands)
         }
         (op, outcome) => return loading::on_result(app, op, outcome, commands),
     }
