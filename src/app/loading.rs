@@ -117,6 +117,7 @@ pub(super) fn reload(app: &mut App, commands: &mut Vec<Command>) {
     }
     app.names.retry_failed();
     app.names.want(app.me);
+    app.replies.refresh();
     if app.options.moderator {
         reporting::load(app, false, commands);
     }

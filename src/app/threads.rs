@@ -162,10 +162,13 @@ pub(super) fn back(app: &mut App, commands: &mut Vec<Command>) -> Option<bool> {
     Some(parent.stale)
 }
 
-/// Reply counts of threads, by thread channel.
+/// Reply counts of threads, by thread channel. A count is shown until a newer one arrives; it
+/// is asked for again after a reload, or when its thread was open.
 #[derive(Debug, Default)]
 pub struct Replies {
     counts: HashMap<String, u64>,
+    /// Counted since the last reload: not asked for again.
+    fresh: HashSet<String>,
     /// Asked for and not answered yet.
     asked: HashSet<String>,
     /// A failure was already said once.
@@ -178,8 +181,14 @@ impl Replies {
         self.counts.get(channel).copied()
     }
 
+    /// Asks for this thread's count again (the old one is shown meanwhile).
     fn forget(&mut self, channel: &str) {
-        self.counts.remove(channel);
+        self.fresh.remove(channel);
+    }
+
+    /// After a reload: every count is asked for again with the pages re-read.
+    pub(super) fn refresh(&mut self) {
+        self.fresh.clear();
     }
 
     /// A reply arrived live in an open thread.
@@ -199,7 +208,7 @@ pub(super) fn request_counts(app: &mut App, roots: &[Timetoken], commands: &mut 
             continue;
         };
         let thread = app.symbols.raw(thread);
-        if app.replies.counts.contains_key(thread) || app.replies.asked.contains(thread) {
+        if app.replies.fresh.contains(thread) || app.replies.asked.contains(thread) {
             continue;
         }
         // Only threads named as the Chat SDK names them: that name is what is counted.
@@ -239,6 +248,7 @@ pub(super) fn on_counts(app: &mut App, asked: Vec<String>, result: pubnub::Resul
                 {
                     message.changed();
                 }
+                app.replies.fresh.insert(channel.clone());
                 app.replies.counts.insert(channel, n);
             }
         }

@@ -307,24 +307,32 @@ fn a_thread_root_asks_for_its_reply_count_once_and_shows_it() {
         before,
         "the root is drawn again"
     );
-    // A reload asks again only for roots it does not know.
+    // A reload asks again (the count shown meanwhile), once.
     let out = ch(&mut app, 'R');
     let refresh = refresh_op(&out.commands);
+    let root = hmsg(
+        CH,
+        T1,
+        "alice",
+        "lunch?",
+        &[("threadRootId", &thread, "bob", 10)],
+    );
     let again = update(
         &mut app,
-        Event::Api(
-            refresh,
-            ApiOutcome::History(Ok(page(vec![hmsg(
-                CH,
-                T1,
-                "alice",
-                "lunch?",
-                &[("threadRootId", &thread, "bob", 10)],
-            )]))),
-        ),
+        Event::Api(refresh, ApiOutcome::History(Ok(page(vec![root])))),
     );
+    let (op, asked) = counts_request(&again.commands);
+    assert_eq!(asked, [(thread.clone(), T1)]);
+    assert_eq!(
+        app.replies.get(&thread),
+        Some(3),
+        "shown until the new count arrives"
+    );
+    update(&mut app, Event::Api(op, counts(&thread, 4)));
+    assert_eq!(app.replies.get(&thread), Some(4));
+    let moved = ch(&mut app, 'k');
     assert!(
-        !again
+        !moved
             .commands
             .iter()
             .any(|c| matches!(c, Command::FetchCounts { .. }))
