@@ -21,7 +21,8 @@ impl Rng {
     }
 }
 
-fn action(tt: u64, uuid: &str) -> StoredAction {
+/// A 👍 reaction by `uuid` at `tt`, on the message at `tt / 10`.
+pub(crate) fn action(tt: u64, uuid: &str) -> StoredAction {
     StoredAction {
         action_timetoken: Timetoken(tt),
         message_timetoken: Timetoken(tt / 10),
@@ -175,4 +176,35 @@ fn least_recently_used_views_go_first() {
         "b went"
     );
     assert!(views.lock().bytes <= 2 * one);
+}
+
+#[test]
+fn a_history_delete_drops_the_view_and_any_build_under_way() {
+    let views = ActionViews::default();
+    let Lookup::Build(ticket) = views.lookup("sk", "a") else {
+        panic!("first lookup builds");
+    };
+    assert!(
+        views
+            .install("sk", "a", ticket, Some(View::new([(5, text(5))])))
+            .is_some()
+    );
+    assert!(ready(&views, "a").is_some());
+    let deleted = Committed::MessagesDeleted {
+        sub_key: "sk",
+        channel: "a",
+    };
+    views.apply(std::slice::from_ref(&deleted));
+    let Lookup::Build(ticket) = views.lookup("sk", "a") else {
+        panic!("the view went: the next read builds again");
+    };
+    // Deleted again while that build scans: its snapshot may predate the delete.
+    views.apply(std::slice::from_ref(&deleted));
+    assert!(
+        views
+            .install("sk", "a", ticket, Some(View::new([(5, text(5))])))
+            .is_none(),
+        "a build that raced a delete is not installed"
+    );
+    assert!(matches!(views.lookup("sk", "a"), Lookup::Build(_)));
 }
