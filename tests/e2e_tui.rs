@@ -688,12 +688,13 @@ fn with_access_manager_a_user_token_cannot_moderate_and_a_moderator_token_can() 
     let before = others_thumbs(&actions_of(&moderator));
     assert!(before > 0, "the demo has 👍 on the newest message");
 
-    // Alice: her token is bound to her, so removing someone else's 👍 is not offered.
+    // Alice: her token is bound to her, so removing someone else's 👍 is not offered (bob by
+    // his App Context name, the token by the id it is bound to).
     let mut tui = details_as(&sandbox, &server, "alice", &alice);
     open_details_and_delete(&mut tui, &sandbox);
     tui.wait_for_screen("why alice may not", &sandbox, Instant::now() + STEP, |s| {
         let s = words(s);
-        s.contains("Removing bob's 👍 needs a token bound to no user")
+        s.contains("Removing Bob Okafor's 👍 needs a token bound to no user")
             && s.contains("removes only alice's own actions")
     });
     leave_details_and_quit(tui, &sandbox);
