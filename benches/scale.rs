@@ -186,9 +186,7 @@ fn run_all(
     let mut state = UiState::default();
     while !pending.is_empty() {
         let command = pending.remove(0);
-        if let Some((op, outcome)) =
-            runtime.block_on(worker::execute(client, CHANNEL, &files, command))
-        {
+        if let Some((op, outcome)) = runtime.block_on(worker::execute(client, &files, command)) {
             // As the terminal loop does: a frame only when the update says the screen changed.
             let out = update(app, Event::Api(op, outcome));
             pending.extend(out.commands);

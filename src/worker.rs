@@ -1,6 +1,7 @@
 //! The API worker task: receives [`Command`]s from the app, runs them concurrently (bounded),
 //! and sends each result back as an [`Event::Api`] tagged with the command's id. It owns the
 //! client and does the app's file writes (audit log, recent reactions); it never touches state.
+//! Each command names its channel.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -8,7 +9,7 @@ use std::sync::Arc;
 use tokio::sync::{Semaphore, mpsc};
 
 use crate::app::{ApiOutcome, Command, Event};
-use crate::moderation::append_audit;
+use crate::moderation::append_entry;
 use crate::pubnub::{Client, MessageAction};
 
 /// Requests run at the same time at most.
@@ -24,7 +25,6 @@ pub struct WorkerFiles {
 /// Starts the worker on the current runtime; returns where to send commands.
 pub fn spawn(
     client: Client,
-    channel: String,
     files: WorkerFiles,
     events: mpsc::UnboundedSender<Event>,
 ) -> mpsc::UnboundedSender<Command> {
@@ -38,14 +38,9 @@ pub fn spawn(
             let Ok(permit) = limit.clone().acquire_owned().await else {
                 break;
             };
-            let (client, channel, files, events) = (
-                client.clone(),
-                channel.clone(),
-                files.clone(),
-                events.clone(),
-            );
+            let (client, files, events) = (client.clone(), files.clone(), events.clone());
             tokio::spawn(async move {
-                if let Some((op, outcome)) = execute(&client, &channel, &files, command).await {
+                if let Some((op, outcome)) = execute(&client, &files, command).await {
                     // The app may be gone when quitting; nothing to do then.
                     let _ = events.send(Event::Api(op, outcome));
                 }
@@ -59,20 +54,20 @@ pub fn spawn(
 /// Runs one command; `None` when it has no result to report.
 pub async fn execute(
     client: &Client,
-    channel: &str,
     files: &WorkerFiles,
     command: Command,
 ) -> Option<(u32, ApiOutcome)> {
     match command {
         Command::FetchHistory {
             op,
+            channel,
             start,
             end,
             max,
         } => {
             let request = client
                 .fetch_messages()
-                .channel(channel)
+                .channel(&channel)
                 .include_actions(true)
                 .include_uuid(true)
                 .max(max)
@@ -81,43 +76,55 @@ pub async fn execute(
         }
         Command::FetchMessageTexts {
             op,
+            channel,
             start,
             end,
             max,
         } => {
             let request = client
                 .fetch_messages()
-                .channel(channel)
+                .channel(&channel)
                 .max(max)
                 .bounds(Some(start), Some(end));
             Some((op, ApiOutcome::History(request.execute().await)))
         }
-        Command::RefreshHistory { op, start, end } => {
+        Command::RefreshHistory {
+            op,
+            channel,
+            start,
+            end,
+        } => {
             let request = client
                 .fetch_messages()
-                .channel(channel)
+                .channel(&channel)
                 .include_actions(true)
                 .include_uuid(true)
                 .bounds(start, Some(end));
             Some((op, ApiOutcome::History(request.execute().await)))
         }
-        Command::FetchActions { op, start, limit } => {
+        Command::FetchActions {
+            op,
+            channel,
+            start,
+            limit,
+        } => {
             let request = client
                 .get_message_actions()
-                .channel(channel)
+                .channel(&channel)
                 .limit(limit)
                 .bounds(start, None);
             Some((op, ApiOutcome::Actions(request.execute().await)))
         }
         Command::AddAction {
             op,
+            channel,
             message_tt,
             action_type,
             value,
         } => {
             let result = client
                 .add_message_action()
-                .channel(channel)
+                .channel(&channel)
                 .message_action(MessageAction {
                     action_type,
                     value,
@@ -130,13 +137,14 @@ pub async fn execute(
         }
         Command::RemoveAction {
             op,
+            channel,
             message_tt,
             action_tt,
             as_uuid,
         } => {
             let mut request = client
                 .remove_message_action()
-                .channel(channel)
+                .channel(&channel)
                 .message_timetoken(message_tt)
                 .action_timetoken(action_tt);
             if let Some(owner) = as_uuid {
@@ -145,9 +153,21 @@ pub async fn execute(
             let result = request.execute().await.map(|removed| removed.warning);
             Some((op, ApiOutcome::Removed(result)))
         }
-        Command::AppendAudit { op, record } => {
+        Command::FetchNames { op, ids } => {
+            let result = client.user_names().ids(ids).execute().await;
+            Some((op, ApiOutcome::Names(result)))
+        }
+        Command::FetchCounts { op, channels } => {
+            let result = client
+                .message_counts()
+                .channel_timetokens(channels)
+                .execute()
+                .await;
+            Some((op, ApiOutcome::Counts(result)))
+        }
+        Command::AppendAudit { op, entry } => {
             let path = files.audit_log.clone();
-            let written = tokio::task::spawn_blocking(move || append_audit(&path, &record)).await;
+            let written = tokio::task::spawn_blocking(move || append_entry(&path, &entry)).await;
             match written {
                 Ok(Ok(())) => None,
                 Ok(Err(e)) => Some((op, ApiOutcome::AuditFailed(e))),
@@ -164,7 +184,10 @@ pub async fn execute(
             .await;
             None
         }
-        Command::RetryConnection | Command::Quit => None,
+        Command::Subscribe(_)
+        | Command::SubscribeReports(_)
+        | Command::RetryConnection
+        | Command::Quit => None,
     }
 }
 

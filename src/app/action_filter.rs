@@ -12,7 +12,7 @@ use crate::pubnub::Timetoken;
 /// What one interned string does for the filter.
 #[derive(Debug, Clone, Copy, Default)]
 struct Hit {
-    /// The stored string contains the filter.
+    /// The stored string (or, for a user, the user's name) contains the filter.
     raw: bool,
     /// Its emoji (for a shortcode value) contains the filter.
     glyph: bool,
@@ -70,6 +70,19 @@ impl Filter {
         }
     }
 
+    /// Finds the matches among `rows` again, every symbol looked at afresh (a user's name
+    /// changed what it matches).
+    pub fn rescan(&mut self, symbols: &Symbols, rows: &VecDeque<ActionOnMessage>) {
+        if self.text.is_empty() {
+            return;
+        }
+        self.hits.clear();
+        self.matched.clear();
+        for row in rows {
+            self.add(row, symbols);
+        }
+    }
+
     /// Looks at a row that came in (a page, a live action); true when it matches.
     pub fn add(&mut self, row: &ActionOnMessage, symbols: &Symbols) -> bool {
         if self.text.is_empty() {
@@ -120,12 +133,15 @@ impl Filter {
 
 fn hit(text: &str, symbols: &Symbols, sym: Sym) -> Hit {
     Hit {
-        raw: symbols.raw(sym).to_lowercase().contains(text),
+        raw: symbols.raw(sym).to_lowercase().contains(text)
+            || symbols
+                .name(sym)
+                .is_some_and(|n| n.to_lowercase().contains(text)),
         glyph: symbols.glyph(sym).to_lowercase().contains(text),
     }
 }
 
-/// Whether the row's user, type or value (or the value's emoji) matches.
+/// Whether the row's user (id or name), type or value (or the value's emoji) matches.
 fn row_hits(hits: &[Hit], row: &ActionOnMessage) -> bool {
     let get = |s: Sym| hits.get(s.index()).copied().unwrap_or_default();
     let a = &row.action;

@@ -194,10 +194,16 @@ impl ActionsView {
         self.filter.set(text, symbols, &self.rows);
     }
 
-    /// Whether `row` is shown: not removed, and it passes the filter (user, type or value
-    /// contains it).
+    /// Whether `row` is shown: not removed, and it passes the filter (user id or name, type
+    /// or value contains it).
     pub fn matches(&self, row: &ActionOnMessage) -> bool {
         !self.is_removed(row) && self.filter.has(row.action.action_tt)
+    }
+
+    /// Matches the filter again against every loaded row (users' names arrived, so a row may
+    /// now match by its user's name).
+    pub fn refilter(&mut self, symbols: &Symbols) {
+        self.filter.rescan(symbols, &self.rows);
     }
 
     /// The newest visible row strictly older than index `before` (exclusive).

@@ -1,11 +1,15 @@
 //! Keys and mouse targets: which action they mean on the current screen or pop-up, and what
-//! that action does to the selection. Reactions and removals are handed to `reacting`.
+//! that action does to the selection. Reactions and removals are handed to `reacting`, threads
+//! to `threads`, restoring to `restore`, reports to `reports`.
 
 use crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::details::{DetailsView, detail_rows};
 use super::keymap::{Action, Context, Key};
-use super::{App, Command, Overlay, PREFETCH_MARGIN, Screen, loading, reacting};
+use super::{
+    App, Command, Confirmation, Overlay, PREFETCH_MARGIN, Screen, loading, reacting, reporting,
+    restore, threads,
+};
 use super::{MouseTarget, picker::Picker};
 
 /// Handles a key press; returns whether anything visible changed. Every key is looked up in
@@ -48,6 +52,8 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
     match action {
         Action::Quit => match app.screen {
             Screen::Details(view) => app.screen = view.back(),
+            // A typed quit leaves a thread first, as it leaves Details.
+            _ if threads::in_thread(app) => leave_thread(app, commands),
             _ => app.quit = true,
         },
         Action::Back => match app.screen {
@@ -56,12 +62,17 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
                 app.actions.set_filter("", &app.symbols);
                 app.actions.reselect();
             }
+            Screen::Reports => app.screen = Screen::Timeline,
+            _ if threads::in_thread(app) => leave_thread(app, commands),
             _ => app.notice = None,
         },
         Action::Help => app.overlay = Some(Overlay::Help { scroll: 0 }),
         Action::SwitchScreen => {
+            // Reports are the configured channel's, for moderators: not inside a thread.
+            let reports = app.options.moderator && !threads::in_thread(app);
             app.screen = match app.screen {
-                Screen::Actions => Screen::Timeline,
+                Screen::Actions if reports => Screen::Reports,
+                Screen::Actions | Screen::Reports => Screen::Timeline,
                 _ => Screen::Actions,
             };
             if app.screen == Screen::Actions
@@ -69,6 +80,9 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
                 && !app.actions.is_loading()
             {
                 loading::load_actions(app, None, commands);
+            }
+            if app.screen == Screen::Reports && !app.reports.loaded {
+                reporting::load(app, false, commands);
             }
         }
         Action::Reload => loading::reload_now(app, commands),
@@ -78,7 +92,28 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
         Action::PageUp => move_selection(app, Step::By(-(app.page_size() as isize)), commands),
         Action::First => move_selection(app, Step::First, commands),
         Action::Last => move_selection(app, Step::Last, commands),
+        Action::Details if app.screen == Screen::Reports => reporting::jump(app, commands),
         Action::Details => open_details(app, commands),
+        Action::OpenThread => {
+            let target = target_message(app);
+            threads::open(app, target, commands);
+        }
+        Action::Restore => {
+            let target = target_message(app);
+            restore::start(app, target, commands);
+        }
+        Action::Resolve => {
+            if app.screen == Screen::Reports {
+                reporting::start_resolve(app);
+            } else if app.options.moderator {
+                let [resolve, switch] = app.key_labels([Action::Resolve, Action::SwitchScreen]);
+                app.info(format!(
+                    "{resolve} marks a report resolved on the Reports screen ({switch})"
+                ));
+            } else {
+                app.info("Reports are for moderators (--moderator)");
+            }
+        }
         Action::Picker => match target_message(app) {
             Some(tt) => app.overlay = Some(Overlay::Picker(Picker::open(tt, &app.emoji))),
             None => app.info("No message selected"),
@@ -111,6 +146,13 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
     true
 }
 
+/// Back from a thread to the channel it was opened from, re-read if it missed events.
+fn leave_thread(app: &mut App, commands: &mut Vec<Command>) {
+    if threads::back(app, commands) == Some(true) {
+        loading::reload(app, commands);
+    }
+}
+
 /// The message the reaction keys act on: the Timeline's selection or the Details' message.
 fn target_message(app: &App) -> Option<crate::pubnub::Timetoken> {
     match app.screen {
@@ -122,6 +164,7 @@ fn target_message(app: &App) -> Option<crate::pubnub::Timetoken> {
             .and_then(|tt| app.actions.get(tt))
             .map(|row| row.message_tt)
             .filter(|tt| app.timeline.get(*tt).is_some()),
+        Screen::Reports => None,
     }
 }
 
@@ -179,6 +222,14 @@ fn move_selection(app: &mut App, step: Step, commands: &mut Vec<Command>) {
             };
             loading::prefetch_actions(app, commands);
         }
+        Screen::Reports => {
+            match step {
+                Step::By(delta) => app.reports.step(delta),
+                Step::First => app.reports.first(),
+                Step::Last => app.reports.last(),
+            }
+            reporting::prefetch(app, commands);
+        }
     }
 }
 
@@ -228,12 +279,18 @@ fn on_overlay_key(
         }
         .map(|scroll| Overlay::Help { scroll }),
         Overlay::Confirm { target, .. } => {
-            if action == Some(Action::Confirm) {
-                reacting::start_remove(app, target, true, commands);
-            } else {
-                app.info("Nothing removed");
+            match (action == Some(Action::Confirm), target) {
+                (true, Confirmation::Remove(target)) => {
+                    reacting::start_remove(app, target, true, commands)
+                }
+                (true, Confirmation::Restore(tt)) => restore::confirmed(app, tt, commands),
+                (false, Confirmation::Remove(_)) => app.info("Nothing removed"),
+                (false, Confirmation::Restore(_)) => app.info("Nothing restored"),
             }
             None
+        }
+        Overlay::Resolve { report_tt, note } => {
+            on_note_key(app, report_tt, note, key, action, commands)
         }
         // Any key but moving closes the chooser; choosing removes the reaction as well.
         Overlay::Chooser {
@@ -248,7 +305,7 @@ fn on_overlay_key(
                 Some(Action::PopupUp) => Some(selected.saturating_sub(1)),
                 Some(Action::Choose) => {
                     if let Some(action) = options.get(selected) {
-                        reacting::start_remove(app, action.on(message_tt), false, commands);
+                        reacting::remove_reaction(app, message_tt, action.value, commands);
                     }
                     None
                 }
@@ -299,6 +356,35 @@ fn on_picker_key(
         _ => {}
     }
     Some(Overlay::Picker(picker))
+}
+
+/// A key in the resolution pop-up: typed text is the note; Enter stores it, Esc cancels.
+fn on_note_key(
+    app: &mut App,
+    report_tt: crate::pubnub::Timetoken,
+    mut note: String,
+    key: Key,
+    action: Option<Action>,
+    commands: &mut Vec<Command>,
+) -> Option<Overlay> {
+    if let Some(c) = key.text() {
+        if note.chars().count() < super::reports::MAX_NOTE_CHARS {
+            note.push(c);
+        }
+        return Some(Overlay::Resolve { report_tt, note });
+    }
+    match action {
+        Some(Action::Cancel) => {
+            app.info("Nothing stored; the report stays open");
+            None
+        }
+        Some(Action::Choose) => reporting::submit(app, report_tt, note, commands),
+        Some(Action::Erase) => {
+            note.pop();
+            Some(Overlay::Resolve { report_tt, note })
+        }
+        _ => Some(Overlay::Resolve { report_tt, note }),
+    }
 }
 
 /// A key while the Actions filter is typed: typed text filters; the bound keys keep, clear and

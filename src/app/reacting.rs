@@ -1,12 +1,15 @@
 //! Adding and removing actions: optimistic changes shown at once as pending, the worker's
 //! results confirming or rolling them back (and saying why), moderator confirmations and the
-//! audit trail.
+//! audit trail. A user's reaction is one per emoji, whichever reaction type (`reaction`,
+//! `reactions`) and spelling it was stored with: toggling or removing it removes every copy.
 
 use super::action::{ActionData, ActionOnMessage};
 use super::details::detail_rows;
 use super::keymap::Action;
 use super::timeline::{ActionEntry, EntryState};
-use super::{App, AuditRecord, Command, Op, Overlay, Screen};
+use super::{
+    App, AuditEntry, AuditOperation, AuditRecord, Command, Confirmation, Op, Overlay, Screen,
+};
 use crate::config::ReactionValueStyle;
 use crate::moderation::{PROMPT_EXCERPT_CHARS, describe_action, removal_prompt};
 use crate::pubnub::token::Permissions;
@@ -36,18 +39,17 @@ pub(super) fn toggle(
         return;
     };
     let shown = emoji::shown(value);
-    let mine = message.actions.iter().find(|a| {
-        let a = &a.action;
-        a.uuid == app.me && app.kinds.is_reaction(a.kind) && app.symbols.glyph(a.value) == shown
-    });
-    match mine.copied() {
-        Some(entry) if entry.state == EntryState::Confirmed => {
-            start_remove(app, entry.action.on(message_tt), false, commands);
-        }
-        Some(_) => app.info(format!(
-            "{shown} is still being changed; try again in a moment"
-        )),
-        None => {
+    let mine: Vec<ActionEntry> = message
+        .actions
+        .iter()
+        .filter(|a| {
+            let a = &a.action;
+            a.uuid == app.me && app.kinds.is_reaction(a.kind) && app.symbols.glyph(a.value) == shown
+        })
+        .copied()
+        .collect();
+    match mine.as_slice() {
+        [] => {
             // Remembered as the emoji itself (a flag too), as the picker lists it.
             let glyph = emoji::display(value).into_owned();
             let value = if emojis::get(value).is_some() {
@@ -59,6 +61,44 @@ pub(super) fn toggle(
             app.emoji.used(&glyph);
             commands.push(Command::SaveRecent(app.emoji.recent.clone()));
         }
+        all if all.iter().all(|e| e.state == EntryState::Confirmed) => {
+            for entry in all {
+                start_remove(app, entry.action.on(message_tt), false, commands);
+            }
+        }
+        _ => app.info(format!(
+            "{shown} is still being changed; try again in a moment"
+        )),
+    }
+}
+
+/// Removes my reaction shown as `value`'s emoji from a message: every copy of it (under
+/// either reaction type, in any spelling).
+pub(super) fn remove_reaction(
+    app: &mut App,
+    message_tt: Timetoken,
+    value: super::Sym,
+    commands: &mut Vec<Command>,
+) {
+    let shown = app.symbols.glyph(value).to_string();
+    let copies: Vec<ActionData> = app
+        .timeline
+        .get(message_tt)
+        .map(|m| {
+            m.actions
+                .iter()
+                .filter(|a| a.state == EntryState::Confirmed)
+                .map(|a| a.action)
+                .filter(|a| {
+                    a.uuid == app.me
+                        && app.kinds.is_reaction(a.kind)
+                        && app.symbols.glyph(a.value) == shown
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    for copy in copies {
+        start_remove(app, copy.on(message_tt), false, commands);
     }
 }
 
@@ -96,16 +136,23 @@ pub(super) fn remove_mine(app: &mut App, commands: &mut Vec<Command>) {
         return;
     };
     let tt = message.timetoken;
-    let mine: Vec<ActionData> = message
+    // One option per emoji: the same emoji under both reaction types is one reaction.
+    let mut mine: Vec<ActionData> = Vec::new();
+    for a in message
         .actions
         .iter()
         .filter(|a| a.state == EntryState::Confirmed)
         .map(|a| a.action)
         .filter(|a| a.uuid == app.me && app.kinds.is_reaction(a.kind))
-        .collect();
+    {
+        let glyph = app.symbols.glyph(a.value);
+        if !mine.iter().any(|m| app.symbols.glyph(m.value) == glyph) {
+            mine.push(a);
+        }
+    }
     match mine.as_slice() {
         [] => app.info("You have no reaction on this message"),
-        [only] => start_remove(app, only.on(tt), false, commands),
+        [only] => remove_reaction(app, tt, only.value, commands),
         _ => {
             app.overlay = Some(Overlay::Chooser {
                 message_tt: tt,
@@ -129,7 +176,7 @@ pub(super) fn delete_selected(app: &mut App, commands: &mut Vec<Command>) {
             .selected
             .and_then(|tt| app.actions.get(tt))
             .map(|row| (*row, EntryState::Confirmed)),
-        Screen::Timeline => {
+        Screen::Timeline | Screen::Reports => {
             let keymap = &app.options.keymap;
             let text = format!(
                 "{} removes the selected action in Details ({}) or Actions ({})",
@@ -155,29 +202,26 @@ pub(super) fn delete_selected(app: &mut App, commands: &mut Vec<Command>) {
         start_remove(app, target, false, commands);
     } else if !app.options.moderator {
         // With Access Manager, the credentials decide: say what they lack.
-        let missing = app
-            .options
-            .access
-            .as_ref()
-            .filter(|a| a.is_managed())
-            .and_then(|a| a.moderation_missing())
-            .unwrap_or_else(|| "moderator mode (--moderator)".into());
+        let missing = app.moderation_missing();
         app.error(format!(
             "Removing {}'s {what} needs {missing}",
-            app.symbols.label(owner)
+            app.user_name(owner)
         ));
     } else {
         let prompt = removal_prompt(
-            app.symbols.label(owner),
+            app.user_name(owner),
             &what,
             &app.message_excerpt(target.message_tt, PROMPT_EXCERPT_CHARS),
             &app.options.keymap.first_label(Action::Confirm),
         );
-        app.overlay = Some(Overlay::Confirm { target, prompt });
+        app.overlay = Some(Overlay::Confirm {
+            target: Confirmation::Remove(target),
+            prompt,
+        });
     }
 }
 
-fn describe(app: &App, action: &ActionData) -> String {
+pub(super) fn describe(app: &App, action: &ActionData) -> String {
     describe_action(
         app.kinds.is_reaction(action.kind),
         app.symbols.raw(action.kind),
@@ -186,7 +230,8 @@ fn describe(app: &App, action: &ActionData) -> String {
 }
 
 fn start_add(app: &mut App, message_tt: Timetoken, value: &str, commands: &mut Vec<Command>) {
-    let kind = app.symbols.intern(&app.options.reaction_type);
+    let action_type = app.reaction_type().to_string();
+    let kind = app.symbols.intern(&action_type);
     let value_sym = app.symbols.intern(value);
     let op = app.begin(Op::Add {
         message_tt,
@@ -207,10 +252,21 @@ fn start_add(app: &mut App, message_tt: Timetoken, value: &str, commands: &mut V
     }
     commands.push(Command::AddAction {
         op,
+        channel: app.channel.clone(),
         message_tt,
-        action_type: app.options.reaction_type.clone(),
+        action_type,
         value: value.to_string(),
     });
+}
+
+/// One removal and why it is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Removal {
+    pub target: ActionOnMessage,
+    /// A moderator said yes to removing another user's action (audited).
+    pub moderated: bool,
+    /// Part of restoring a soft-deleted message.
+    pub restore: bool,
 }
 
 /// Hides the action at once (pending) and asks the worker to remove it; `moderated` when a
@@ -221,8 +277,28 @@ pub(super) fn start_remove(
     moderated: bool,
     commands: &mut Vec<Command>,
 ) {
+    start_removal(
+        app,
+        Removal {
+            target,
+            moderated,
+            restore: false,
+        },
+        commands,
+    );
+}
+
+/// [`start_remove`] for any [`Removal`].
+pub(super) fn start_removal(app: &mut App, removal: Removal, commands: &mut Vec<Command>) {
+    let Removal {
+        target, moderated, ..
+    } = removal;
     let ActionOnMessage { message_tt, action } = target;
-    let op = app.begin(Op::Remove { target, moderated });
+    let op = app.begin(Op::Remove {
+        target,
+        moderated,
+        restore: removal.restore,
+    });
     if let Some(message) = app.timeline.get_mut(message_tt)
         && let Some(e) = message
             .actions
@@ -235,6 +311,7 @@ pub(super) fn start_remove(
     app.actions.remove(action.action_tt);
     commands.push(Command::RemoveAction {
         op,
+        channel: app.channel.clone(),
         message_tt,
         action_tt: action.action_tt,
         as_uuid: (action.uuid != app.me).then(|| app.symbols.raw(action.uuid).to_string()),
@@ -305,15 +382,19 @@ pub(super) fn on_audit_failed(app: &mut App, reason: &str) {
 pub(super) fn on_removed(
     app: &mut App,
     op: u32,
-    target: ActionOnMessage,
-    moderated: bool,
+    removal: Removal,
     result: pubnub::Result<Option<String>>,
     commands: &mut Vec<Command>,
 ) {
+    let Removal {
+        target,
+        moderated,
+        restore,
+    } = removal;
     let ActionOnMessage { message_tt, action } = target;
     let (action_tt, owner) = (action.action_tt, action.uuid);
     let what = describe(app, &action);
-    let owner_label = app.symbols.label(owner).to_string();
+    let owner_label = app.user_name(owner).to_string();
     match result {
         Err(pubnub::Error::NothingToDelete { .. }) => {
             // Someone removed it first: the view catches up, and nobody was moderated.
@@ -330,15 +411,33 @@ pub(super) fn on_removed(
             app.actions.remove(action_tt);
             if moderated {
                 let audit = app.begin(Op::Audit);
+                let operation = if restore {
+                    AuditOperation::Restore
+                } else {
+                    AuditOperation::Remove
+                };
                 commands.push(Command::AppendAudit {
                     op: audit,
-                    record: AuditRecord {
-                        moderator: app.options.user_id.clone(),
-                        channel: app.options.channel.clone(),
-                        message_timetoken: message_tt,
-                        action: target.to_stored(&app.symbols),
+                    entry: AuditEntry {
+                        operation,
+                        record: AuditRecord {
+                            moderator: app.options.user_id.clone(),
+                            channel: app.channel.clone(),
+                            message_timetoken: message_tt,
+                            action: target.to_stored(&app.symbols),
+                        },
                     },
                 });
+            }
+            let excerpt = app.message_excerpt(message_tt, 30);
+            if restore
+                && !app
+                    .timeline
+                    .get(message_tt)
+                    .is_some_and(|m| m.chat.is_deleted())
+            {
+                app.info(format!("Restored '{excerpt}'"));
+            } else if moderated && !restore {
                 app.info(format!("Removed {owner_label}'s {what}"));
             } else if let Ok(Some(w)) = result {
                 app.info(format!("{what} removed, but: {w}"));
@@ -362,9 +461,15 @@ pub(super) fn on_removed(
             };
             let acting_for = (owner != app.me).then(|| app.symbols.raw(owner).to_string());
             let why = app.why(&e, Permissions::DELETE, acting_for.as_deref());
-            app.error(format!(
-                "Could not remove {whose}{what} from '{excerpt}': {why}"
-            ));
+            if restore {
+                app.error(format!(
+                    "Could not restore '{excerpt}': removing {whose}deletion failed: {why}. It stays deleted"
+                ));
+            } else {
+                app.error(format!(
+                    "Could not remove {whose}{what} from '{excerpt}': {why}"
+                ));
+            }
         }
     }
 }

@@ -1,5 +1,5 @@
 //! `actions list`, `actions add` and `actions remove` (with `--moderator`, through
-//! [`super::moderate`]).
+//! [`super::moderate`]). Tables show users by their App Context names; `--json` by id.
 
 use serde_json::json;
 
@@ -7,6 +7,7 @@ use super::args::ActionsCommand;
 use super::error::{CommandError, api};
 use super::lookup;
 use super::moderate::{Moderator, describe};
+use super::names::{Names, names_of};
 use super::output::{Table, note, time_cells, warn, write, write_line};
 use super::stream::{Document, Format, Listing};
 use crate::pubnub::{Client, MessageAction, StoredAction, Timetoken};
@@ -48,7 +49,7 @@ pub async fn run(
                 // Pages come newest first; each is written newest first as it arrives.
                 let mut pager = request.pager();
                 while let Some(page) = pager.next_page().await.map_err(api("actions list"))? {
-                    write_actions(&mut listing, page.iter().rev())?;
+                    write_actions(&mut listing, client, page.iter().rev()).await?;
                 }
             } else {
                 let page = request.execute().await.map_err(api("actions list"))?;
@@ -60,7 +61,7 @@ pub async fn run(
                         page.actions.len()
                     ));
                 }
-                write_actions(&mut listing, page.actions.iter())?;
+                write_actions(&mut listing, client, page.actions.iter()).await?;
             }
             listing.finish()?;
         }
@@ -95,7 +96,8 @@ pub async fn run(
             if json {
                 write_line(json!(added.action))?;
             } else {
-                write(&actions_table(std::slice::from_ref(&added.action)))?;
+                let names = names_of(client, [added.action.uuid.clone()]).await;
+                write(&actions_table(std::slice::from_ref(&added.action), &names))?;
             }
         }
         ActionsCommand::Remove {
@@ -178,34 +180,38 @@ const ACTION_COLUMNS: [&str; 6] = [
     "VALUE",
 ];
 
-/// Writes one page of actions in the listing's format.
-fn write_actions<'a>(
+/// Writes one page of actions in the listing's format (columns show users by name: one
+/// App Context request a page).
+async fn write_actions<'a>(
     listing: &mut Listing,
+    client: &Client,
     actions: impl Iterator<Item = &'a StoredAction>,
 ) -> std::io::Result<()> {
     if !listing.is_table() {
         return listing.json_page(actions);
     }
-    listing.table_page(actions.map(action_row).collect())
+    let actions: Vec<&StoredAction> = actions.collect();
+    let names = names_of(client, actions.iter().map(|a| a.uuid.clone())).await;
+    listing.table_page(actions.into_iter().map(|a| action_row(a, &names)).collect())
 }
 
 /// An action's cells under [`ACTION_COLUMNS`].
-fn action_row(a: &StoredAction) -> Vec<String> {
+fn action_row(a: &StoredAction, names: &Names) -> Vec<String> {
     let [tt, local] = time_cells(a.action_timetoken);
     vec![
         tt,
         local,
         a.message_timetoken.to_string(),
-        a.uuid.clone(),
+        names.user(&a.uuid),
         a.action_type.clone(),
         a.value.clone(),
     ]
 }
 
-fn actions_table(actions: &[StoredAction]) -> String {
+fn actions_table(actions: &[StoredAction], names: &Names) -> String {
     let mut table = Table::new(&ACTION_COLUMNS);
     for a in actions {
-        table.row(action_row(a));
+        table.row(action_row(a, names));
     }
     table.render()
 }

@@ -1,9 +1,10 @@
-//! `history`: a channel's messages, optionally with their actions, as columns or as the JSON
-//! the SDKs document.
+//! `history`: a channel's messages, optionally with their actions, as columns (users by their
+//! App Context names) or as the JSON the SDKs document (users by id).
 
 use serde_json::{Value, json};
 
 use super::error::{CommandError, api};
+use super::names::{Names, names_of};
 use super::output::{note, time_cells};
 use super::stream::{Document, Format, Listing};
 use crate::pubnub::{Client, HistoryMessage, Timetoken};
@@ -48,7 +49,7 @@ pub async fn run(client: &Client, asked: HistoryRequest) -> Result<(), CommandEr
         // Pages come newest first; each is written newest first as it arrives.
         let mut pager = request.pager();
         while let Some(page) = pager.next_page().await.map_err(api("history"))? {
-            write_messages(&mut listing, &asked, page.iter().rev())?;
+            write_messages(&mut listing, client, &asked, page.iter().rev()).await?;
         }
     } else {
         let page_size = request.effective_max();
@@ -65,7 +66,7 @@ pub async fn run(client: &Client, asked: HistoryRequest) -> Result<(), CommandEr
                 oldest,
             ));
         }
-        write_messages(&mut listing, &asked, page.messages.iter())?;
+        write_messages(&mut listing, client, &asked, page.messages.iter()).await?;
     }
     listing.finish()?;
     Ok(())
@@ -117,9 +118,11 @@ fn columns(with_actions: bool) -> Vec<&'static str> {
     headers
 }
 
-/// Writes one page of messages in the listing's format.
-fn write_messages<'a>(
+/// Writes one page of messages in the listing's format (columns show users by name: one
+/// App Context request a page).
+async fn write_messages<'a>(
     listing: &mut Listing,
+    client: &Client,
     asked: &HistoryRequest,
     messages: impl Iterator<Item = &'a HistoryMessage>,
 ) -> std::io::Result<()> {
@@ -131,19 +134,24 @@ fn write_messages<'a>(
             item
         })),
         Format::Table => {
-            let rows = messages.map(|m| message_row(m, asked.actions)).collect();
+            let messages: Vec<&HistoryMessage> = messages.collect();
+            let names = names_of(client, messages.iter().filter_map(|m| m.uuid.clone())).await;
+            let rows = messages
+                .into_iter()
+                .map(|m| message_row(m, asked.actions, &names))
+                .collect();
             listing.table_page(rows)
         }
     }
 }
 
 /// A message's cells under [`columns`].
-fn message_row(m: &HistoryMessage, with_actions: bool) -> Vec<String> {
+fn message_row(m: &HistoryMessage, with_actions: bool, names: &Names) -> Vec<String> {
     let [tt, local] = time_cells(m.timetoken);
     let mut row = vec![
         tt,
         local,
-        m.uuid.clone().unwrap_or_default(),
+        m.uuid.as_deref().map(|u| names.user(u)).unwrap_or_default(),
         text::truncate(&text::single_line(&m.text()), 60),
     ];
     if with_actions {

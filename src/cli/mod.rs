@@ -14,6 +14,7 @@ mod error;
 mod history;
 mod lookup;
 mod moderate;
+mod names;
 mod output;
 mod publish;
 mod stream;

@@ -1,7 +1,8 @@
 //! The moderation vocabulary shared by the terminal UI, the API worker and the CLI: which action
-//! types are reactions, how an action is named to people, the question asked before removing
-//! someone else's action, the audit record every moderator removal leaves ([`audit`]), and
-//! what the credentials allow on the channel with Access Manager ([`access`]).
+//! types are reactions, how an action is named to people, the questions asked before removing
+//! someone else's action or restoring a message someone else deleted, the audit record every
+//! moderator operation leaves ([`audit`]), and what the credentials allow on the channel with
+//! Access Manager ([`access`]).
 //!
 //! Pure wording and records; it imports only [`crate::text`] and the client's types, never the UI
 //! or the CLI.
@@ -10,7 +11,7 @@ mod access;
 mod audit;
 
 pub use access::{ChannelAccess, token_permissions};
-pub use audit::{AuditRecord, append_audit};
+pub use audit::{AuditEntry, AuditOperation, AuditRecord, append_audit, append_entry};
 
 use crate::text::{emoji, flags_as_text, single_line};
 
@@ -30,6 +31,12 @@ pub const PROMPT_EXCERPT_CHARS: usize = 40;
 /// bound key in the UI). `owner` and `excerpt` must be safe to show already.
 pub fn removal_prompt(owner: &str, what: &str, excerpt: &str, yes: &str) -> String {
     format!("Remove {owner}'s {what} from '{excerpt}'? [{yes}/N]")
+}
+
+/// The question asked before restoring a message other users soft-deleted: `Restore
+/// 'lunch at noon?' (deleted by bob)? [y/N]`. `deleters` and `excerpt` must be safe to show.
+pub fn restore_prompt(deleters: &str, excerpt: &str, yes: &str) -> String {
+    format!("Restore '{excerpt}' (deleted by {deleters})? [{yes}/N]")
 }
 
 /// How an action is named to people, safe to show: `👍` for reactions, a value stored as a

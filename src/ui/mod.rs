@@ -6,6 +6,7 @@ mod actions;
 mod chips;
 mod details;
 mod popups;
+mod reports;
 mod status;
 pub mod theme;
 mod timeline;
@@ -15,9 +16,11 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 
+use crate::app::chat::thread_root;
 use crate::app::details::DetailsLayout;
 use crate::app::keymap::Action;
-use crate::app::{App, Measured, MouseTarget, Overlay, Screen};
+use crate::app::{App, Measured, MouseTarget, Overlay, Screen, threads};
+use crate::text::single_line;
 
 /// Screen regions from the last frame that a click can hit.
 #[derive(Debug, Default)]
@@ -58,6 +61,7 @@ impl Hits {
 pub struct UiState {
     timeline: timeline::TimelineView,
     actions: actions::ActionsTableView,
+    reports: reports::ReportsListView,
     pub hits: Hits,
     /// Messages visible on the Timeline in the last frame that drew it.
     visible_messages: usize,
@@ -74,6 +78,7 @@ impl UiState {
         Measured {
             timeline_messages: self.visible_messages,
             actions_rows: self.actions.rows,
+            report_rows: self.reports.rows,
             details: self.details,
         }
     }
@@ -97,15 +102,20 @@ pub fn draw(frame: &mut Frame, app: &App, state: &mut UiState) {
         }
         Screen::Actions => state.actions.draw(app, main, buf, &mut state.hits),
         Screen::Details(view) => state.details = details::draw(app, view, main, buf),
+        Screen::Reports => state.reports.draw(app, main, buf),
     }
     status::draw(app, bottom, frame.buffer_mut());
-    if let Some(overlay) = &app.overlay {
-        popups::draw(app, overlay, main, frame.buffer_mut());
+    match &app.overlay {
+        Some(Overlay::Resolve { report_tt, note }) => {
+            reports::draw_resolve(app, *report_tt, note, main, frame.buffer_mut())
+        }
+        Some(overlay) => popups::draw(app, overlay, main, frame.buffer_mut()),
+        None => {}
     }
 }
 
 fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
-    let tab = |name: &'static str, active: bool| {
+    let tab = |name: &str, active: bool| {
         let style = if active {
             theme::tab_active()
         } else {
@@ -114,25 +124,48 @@ fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
         Span::styled(format!(" {name} "), style)
     };
     let on_actions = app.screen == Screen::Actions;
-    let line = Line::from(vec![
+    let on_reports = app.screen == Screen::Reports;
+    let mut spans = vec![
         Span::styled(" reactions ", theme::title()),
-        tab("Timeline", !on_actions),
+        tab("Timeline", !on_actions && !on_reports),
         Span::raw(" "),
         tab("Actions", on_actions),
-        Span::styled(
-            format!(
-                "   {}",
-                app.options.keymap.hints(&[
-                    (&[Action::SwitchScreen], "switch"),
-                    (&[Action::Help], "help"),
-                ])
-            ),
-            theme::dim(),
-        ),
-    ]);
+    ];
+    if app.options.moderator && !threads::in_thread(app) {
+        let label = match app.reports.open {
+            0 => "Reports".to_string(),
+            n => format!("Reports ({n} open)"),
+        };
+        spans.push(Span::raw(" "));
+        spans.push(tab(&label, on_reports));
+    }
+    let mut hints: Vec<(&[Action], &str)> = vec![
+        (&[Action::SwitchScreen], "switch"),
+        (&[Action::Help], "help"),
+    ];
+    if threads::in_thread(app) {
+        spans.push(Span::styled("  in a thread", theme::thread()));
+        hints.insert(0, (&[Action::Back], "back"));
+    }
+    spans.push(Span::styled(
+        format!("   {}", app.options.keymap.hints(&hints)),
+        theme::dim(),
+    ));
+    let line = Line::from(spans);
     frame
         .buffer_mut()
         .set_line(area.x, area.y, &line, area.width);
+}
+
+/// The channel on screen as people read it: `#chats.room1`, or for a thread
+/// `#chats.room1 › thread`.
+pub fn channel_title(app: &App) -> String {
+    match thread_root(&app.channel) {
+        Some((parent, _)) if threads::in_thread(app) => {
+            format!("#{} › thread", single_line(parent))
+        }
+        _ => format!("#{}", single_line(&app.channel)),
+    }
 }
 
 /// `R retries`, naming the reload key as bound; `None` when it is unbound.

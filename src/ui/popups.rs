@@ -20,7 +20,11 @@ pub(super) fn draw(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
     match overlay {
         Overlay::Picker(picker) => draw_picker(app, picker, area, buf),
         Overlay::Help { scroll } => draw_help(app, *scroll, area, buf),
-        Overlay::Confirm { prompt, .. } => draw_confirm(app, prompt, area, buf),
+        Overlay::Confirm { prompt, target } => {
+            draw_confirm(app, prompt, target.wording(), area, buf)
+        }
+        // Drawn by the Reports screen's module.
+        Overlay::Resolve { .. } => {}
         Overlay::Chooser {
             options, selected, ..
         } => {
@@ -63,7 +67,7 @@ pub(super) fn draw(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
 }
 
 /// Clears a centred box, draws its border and title, returns the inside.
-fn frame(title: &str, width: u16, height: u16, area: Rect, buf: &mut Buffer) -> Rect {
+pub(super) fn frame(title: &str, width: u16, height: u16, area: Rect, buf: &mut Buffer) -> Rect {
     let rect = centered(area, width, height);
     Clear.render(rect, buf);
     let block = Block::bordered()
@@ -82,7 +86,7 @@ fn render_lines(lines: &[Line], inner: Rect, buf: &mut Buffer) {
 }
 
 /// A dim hint on the last inside row, cut to the popup's width so it never covers the border.
-fn hint(text: &str, inner: Rect, buf: &mut Buffer) {
+pub(super) fn hint(text: &str, inner: Rect, buf: &mut Buffer) {
     if inner.height > 0 {
         let text = crate::text::truncate(text, inner.width as usize);
         buf.set_string(inner.x, inner.y + inner.height - 1, text, theme::dim());
@@ -325,21 +329,21 @@ fn draw_help(app: &App, scroll: u16, area: Rect, buf: &mut Buffer) {
     hint(&or_any_other_key(keys, "any other key closes"), inner, buf);
 }
 
-fn draw_confirm(app: &App, prompt: &str, area: Rect, buf: &mut Buffer) {
+fn draw_confirm(
+    app: &App,
+    prompt: &str,
+    (title, verb): (&str, &str),
+    area: Rect,
+    buf: &mut Buffer,
+) {
     let width = 60.min(area.width);
     let lines: Vec<Line> = wrap::wrap(prompt, width.saturating_sub(4) as usize)
         .into_iter()
         .map(Line::raw)
         .collect();
-    let inner = frame(
-        " Moderator removal ",
-        width,
-        lines.len() as u16 + 4,
-        area,
-        buf,
-    );
+    let inner = frame(title, width, lines.len() as u16 + 4, area, buf);
     render_lines(&lines, inner, buf);
-    let keys = app.options.keymap.hints(&[(&[Action::Confirm], "remove")]);
+    let keys = app.options.keymap.hints(&[(&[Action::Confirm], verb)]);
     hint(
         &or_any_other_key(keys, "any other key keeps it"),
         inner,

@@ -17,6 +17,7 @@ pub enum Scope {
     Timeline,
     Details,
     Actions,
+    Reports,
     /// The picker, help, the remove chooser, a moderator's confirmation, the filter being typed.
     Popups,
 }
@@ -28,6 +29,7 @@ impl Scope {
             Scope::Timeline => "Timeline",
             Scope::Details => "Details / Actions",
             Scope::Actions => "Actions",
+            Scope::Reports => "Reports (moderators)",
             Scope::Popups => "Pop-ups and the filter",
         }
     }
@@ -88,26 +90,29 @@ actions! {
     PageUp = "page_up", Everywhere, ["pageup"], "one page up";
     First = "first", Everywhere, ["g", "home"], "first item (loads the channel's start)";
     Last = "last", Everywhere, ["G", "end"], "last item";
-    SwitchScreen = "switch_screen", Everywhere, ["tab"], "switch Timeline / Actions";
+    SwitchScreen = "switch_screen", Everywhere, ["tab"], "switch Timeline / Actions / Reports";
     Details = "details", Timeline, ["enter", "i"], "details: who reacted with what, who read it";
     Picker = "picker", Timeline, ["r", ":"], "reaction picker";
     ThumbsUp = "thumbs_up", Timeline, ["+"], "toggle 👍 on the selected message";
     ToggleFirst = "toggle_first", Timeline, ["="], "toggle the first reaction already there";
     RemoveMine = "remove_mine", Timeline, ["x"], "remove my reaction";
+    OpenThread = "open_thread", Timeline, ["t"], "open the message's thread (Esc goes back)";
+    Restore = "restore", Timeline, ["u"], "restore a deleted message (others' need moderator mode)";
     Delete = "delete", Details, ["d"], "remove the selected action (others' need moderator mode)";
     Filter = "filter", Actions, ["/"], "filter by user, type or value";
+    Resolve = "resolve", Reports, ["c"], "mark the report resolved, saying what was done";
     Reload = "reload", Everywhere, ["R"], "reload from the server (and reconnect now if waiting to)";
     Help = "help", Everywhere, ["?"], "this help";
     Back = "back", Everywhere, ["esc"], "close / go back";
-    Quit = "quit", Everywhere, ["q", "ctrl-c"], "quit (a typed key leaves Details or a pop-up first)";
+    Quit = "quit", Everywhere, ["q", "ctrl-c"], "quit (typed: leaves Details, a thread, a pop-up first)";
     PopupDown = "popup_down", Popups, ["j", "down"], "next item, or scroll down";
     PopupUp = "popup_up", Popups, ["k", "up"], "previous item, or scroll up";
     PopupPageDown = "popup_page_down", Popups, ["pagedown"], "a page down";
     PopupPageUp = "popup_page_up", Popups, ["pageup"], "a page up";
-    Choose = "choose", Popups, ["enter"], "toggle the reaction, remove the chosen, keep the filter";
+    Choose = "choose", Popups, ["enter"], "toggle the reaction, remove the chosen, keep the filter, store a note";
     Cancel = "cancel", Popups, ["esc"], "close the picker or the chooser, clear the filter";
     Erase = "erase", Popups, ["backspace"], "delete the last character typed";
-    Confirm = "confirm", Popups, ["y", "Y"], "yes to a moderator's removal";
+    Confirm = "confirm", Popups, ["y", "Y"], "yes to a moderator's removal or restore";
 }
 
 /// Keys to actions (in each context), and actions to their keys (for help).
@@ -253,6 +258,7 @@ impl Keymap {
             Scope::Timeline,
             Scope::Details,
             Scope::Actions,
+            Scope::Reports,
             Scope::Everywhere,
             Scope::Popups,
         ];
