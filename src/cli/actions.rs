@@ -9,6 +9,7 @@ use super::lookup;
 use super::moderate::{Moderator, describe};
 use super::names::{Names, names_of};
 use super::output::{Table, note, time_cells, warn, write, write_line};
+use super::progress;
 use crate::pubnub::{Client, MessageAction, StoredAction, Timetoken};
 
 /// Runs one `actions` subcommand and prints its result.
@@ -35,9 +36,7 @@ pub async fn run(
                 request = request.limit(limit);
             }
             let actions = if all {
-                let mut all = request
-                    .pager()
-                    .collect_all()
+                let mut all = progress::collect_all(request.pager(), "actions")
                     .await
                     .map_err(api("actions list"))?;
                 all.sort_by_key(|a| a.action_timetoken);

@@ -3,6 +3,7 @@
 
 use super::error::{CommandError, api};
 use super::output::write_line;
+use super::progress::Progress;
 use crate::pubnub::{self, Client};
 
 /// Seeds `channel` with the demo conversation.
@@ -17,9 +18,16 @@ pub async fn seed(
             "{channel} already has messages; use --force to seed again"
         )));
     }
-    let report = crate::demo::seed_via_client(config, channel)
-        .await
-        .map_err(api("demo seed"))?;
+    let mut progress = Progress::new("seeding");
+    let report = crate::demo::seed_with_progress(config, channel, |so_far| {
+        progress.show(format_args!(
+            "{} messages, {} actions",
+            so_far.messages, so_far.actions
+        ));
+    })
+    .await
+    .map_err(api("demo seed"))?;
+    drop(progress);
     write_line(format_args!(
         "seeded {}: {} messages, {} actions",
         channel, report.messages, report.actions

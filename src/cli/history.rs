@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use super::error::{CommandError, api};
 use super::names::{Names, names_of};
 use super::output::{Table, note, time_cells, write, write_line};
+use super::progress;
 use crate::pubnub::{Client, HistoryMessage, Timetoken};
 use crate::text;
 
@@ -37,9 +38,7 @@ pub async fn run(client: &Client, asked: HistoryRequest) -> Result<(), CommandEr
         request = request.max(max);
     }
     let messages = if asked.all {
-        request
-            .pager()
-            .collect_all()
+        progress::collect_all(request.pager(), "messages")
             .await
             .map_err(api("history"))?
     } else {
