@@ -318,21 +318,10 @@ pub async fn seed_with_progress(
             .and_then(|(_, root)| real.get(&root))
             .map(|root| thread_channel(channel, *root))
     };
-    // Names first, each set by its own user; a server without App Context keeps the ids.
-    for (user, name) in &conversation.names {
-        let set = client_for(user)?
-            .set_user_metadata()
-            .id(user.as_str())
-            .name(name.as_str())
-            .execute()
-            .await;
-        match set {
-            Ok(_) => report.elsewhere += 1,
-            Err(e) => {
-                tracing::info!("the demo's names were not set (no App Context there?): {e}");
-                break;
-            }
-        }
+    // Names first; a server without App Context keeps the ids.
+    match seed_names(template).await {
+        Ok(set) => report.elsewhere += set,
+        Err(e) => tracing::info!("the demo's names were not set (no App Context there?): {e}"),
     }
     for (target, messages) in conversation.plan_channels(channel, Timetoken::now()) {
         let target = real_thread(&target, &real).unwrap_or(target);
@@ -387,6 +376,25 @@ pub async fn seed_with_progress(
         }
     }
     Ok(report)
+}
+
+/// Writes the demo users' names to App Context, each by its own user (`template` supplies
+/// origin and keys); returns how many were set.
+pub async fn seed_names(template: &pubnub::Config) -> pubnub::Result<usize> {
+    let conversation = Conversation::bundled();
+    let mut names: Vec<(&String, &String)> = conversation.names.iter().collect();
+    names.sort();
+    for (user, name) in &names {
+        let mut config = template.clone();
+        config.user_id = user.to_string();
+        Client::new(config)?
+            .set_user_metadata()
+            .id(user.as_str())
+            .name(name.as_str())
+            .execute()
+            .await?;
+    }
+    Ok(names.len())
 }
 
 /// The conversation as history messages with actions, as history-with-actions would return

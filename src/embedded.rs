@@ -1,8 +1,8 @@
 //! The embedded mode: with no keys configured, start the wire-compatible server inside the
 //! process on a loopback port, its database in the data directory, and on first run seed the
-//! demo conversation into `chats.room1` (with its thread and its reports in their channels)
-//! with its original spread over three days: once, even when several processes start on a new
-//! data directory at the same moment.
+//! demo conversation into `chats.room1` (with its thread and its reports in their channels,
+//! and its users' names in App Context) with its original spread over three days: once, even
+//! when several processes start on a new data directory at the same moment.
 
 use std::net::SocketAddr;
 use std::os::fd::AsRawFd;
@@ -12,7 +12,7 @@ use futures::future::try_join_all;
 
 use crate::config::{DEFAULT_CHANNEL, Paths};
 use crate::demo::Conversation;
-use crate::pubnub::{StoredAction, Timetoken};
+use crate::pubnub::{self, StoredAction, Timetoken};
 use crate::server::{self, RunningServer, ServerError, ServerOptions, Store, StoreError};
 
 /// Why the embedded server could not be made ready.
@@ -47,6 +47,12 @@ pub async fn start(paths: &Paths, subscribe_key: &str) -> Result<RunningServer, 
             Timetoken::now(),
         )
         .await?;
+        // Names go through App Context's own endpoint: the store keeps no door for them.
+        let template =
+            pubnub::Config::new("demo", subscribe_key, "demo").with_origin(server.origin());
+        if let Err(e) = crate::demo::seed_names(&template).await {
+            tracing::warn!("the demo's names were not set, ids are shown instead: {e}");
+        }
         tracing::info!("seeded the demo conversation into {DEFAULT_CHANNEL}");
     }
     Ok(server)

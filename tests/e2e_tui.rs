@@ -1,12 +1,12 @@
 //! End-to-end: the real `reactions` binary in a pseudo-terminal (100x30), its output parsed by a
 //! vt100 emulator. One test runs the UI against a `reactions serve` process seeded with the demo
 //! conversation: `+` reacts through the server, another user's reaction shows up live, `q` quits
-//! with status 0 and a restored terminal. A second test runs the UI in embedded mode and opens
-//! the demo's thread and comes back; a third checks that a key given to two actions in `[keys]`
-//! stops it before the terminal switches; a fourth runs it against `reactions serve
-//! --secret-key` with tokens from `reactions grant`: alice's (bound to her) cannot remove bob's
-//! reaction, mo's (a moderator's) can, and a token without delete has its removal refused with
-//! the reason in the status bar.
+//! with status 0 and a restored terminal. A second test runs the UI in embedded mode, sees the
+//! demo's authors by the names seeded in App Context, opens the demo's thread and comes back; a
+//! third checks that a key given to two actions in `[keys]` stops it before the terminal
+//! switches; a fourth runs it against `reactions serve --secret-key` with tokens from
+//! `reactions grant`: alice's (bound to her) cannot remove bob's reaction, mo's (a moderator's)
+//! can, and a token without delete has its removal refused with the reason in the status bar.
 //!
 //! Every process gets temporary config, data and home directories (never the developer's) and is
 //! killed by a guard if the test fails. Waits poll the parsed screen or the server against
@@ -525,6 +525,13 @@ fn the_ui_starts_in_embedded_mode_with_the_demo_conversation_and_opens_its_threa
         Instant::now() + STEP,
         is_newest_on_screen_and_live,
     );
+    // The demo's names were seeded through App Context: its author shows by name.
+    tui.wait_for_screen(
+        "the newest message's author by name",
+        &sandbox,
+        Instant::now() + STEP,
+        |s| s.contains("Alice Martin"),
+    );
     // The newest message is a thread root: `t` opens its replies, Esc comes back.
     tui.press("t");
     tui.wait_for_screen(
@@ -681,12 +688,13 @@ fn with_access_manager_a_user_token_cannot_moderate_and_a_moderator_token_can() 
     let before = others_thumbs(&actions_of(&moderator));
     assert!(before > 0, "the demo has 👍 on the newest message");
 
-    // Alice: her token is bound to her, so removing someone else's 👍 is not offered.
+    // Alice: her token is bound to her, so removing someone else's 👍 is not offered (bob by
+    // his App Context name, the token by the id it is bound to).
     let mut tui = details_as(&sandbox, &server, "alice", &alice);
     open_details_and_delete(&mut tui, &sandbox);
     tui.wait_for_screen("why alice may not", &sandbox, Instant::now() + STEP, |s| {
         let s = words(s);
-        s.contains("Removing bob's 👍 needs a token bound to no user")
+        s.contains("Removing Bob Okafor's 👍 needs a token bound to no user")
             && s.contains("removes only alice's own actions")
     });
     leave_details_and_quit(tui, &sandbox);
