@@ -356,3 +356,50 @@ fn quitting_marks_the_channel_on_screen_seen() {
     assert!(app.quit);
     assert_eq!(app.channels.memory.last_seen.get(CH), Some(&newest));
 }
+
+#[test]
+fn an_open_thread_is_kept_with_its_channel() {
+    let mut app = two_channels(None);
+    let root = last_tt(&app);
+    ch(&mut app, 't');
+    let thread = app.channel.clone();
+    assert_ne!(thread, CH, "the demo's newest message has a thread");
+    switch_to(&mut app, SUPPORT);
+    assert_eq!(app.channel, SUPPORT);
+    assert!(app.parents.is_empty(), "support has no thread open");
+    let out = switch_to(&mut app, "room1");
+    assert_eq!(app.channel, thread, "back in the thread");
+    let subscription = subscribed(&out).unwrap();
+    assert!(subscription.contains(&thread) && subscription.contains(&CH.to_string()));
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.channel, CH);
+    assert_eq!(
+        app.selected,
+        Some(root),
+        "and Esc goes back to where the thread was opened"
+    );
+}
+
+#[test]
+fn after_a_reconnect_a_kept_channel_is_read_again_when_shown() {
+    let mut app = two_channels(Some(Timetoken(NOW.get() - 5)));
+    switch_to(&mut app, SUPPORT);
+    let out = update(&mut app, Event::Connection(ConnectionEvent::Reconnected));
+    assert!(
+        out.commands.iter().any(|c| matches!(
+            c,
+            Command::FetchCounts { channels, .. } if channels.iter().any(|(c, _)| c == CH)
+        )),
+        "what the channels left missed is counted again: {:?}",
+        out.commands
+    );
+    let out = switch_to(&mut app, "room1");
+    assert!(
+        out.commands.iter().any(|c| matches!(
+            c,
+            Command::RefreshHistory { channel, .. } if channel == CH
+        )),
+        "the kept pages are read again: {:?}",
+        out.commands
+    );
+}
