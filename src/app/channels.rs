@@ -1,24 +1,16 @@
 //! Many channels: the ones configured (`channels = [...]`, every `--channel`), the recently
 //! opened ones and, where the keyset has App Context channel metadata, its channels with their
 //! names; the switcher that opens one of them; what each kept while another was on screen (its
-//! place, selection, loaded pages and thread stack); and how many messages arrived in each
-//! since it was last looked at.
-//!
-//! Counting without a poll per channel: the configured channels are watched on the one live
-//! subscription the open channel already has (a subscribe names several channels), so a
-//! message in another of them counts at once and its kept state stays current; and the
-//! message counts endpoint, one request for every channel with a last-seen timetoken, gives
-//! the exact numbers at start, after a reconnect and each time the switcher opens (recent and
-//! App Context channels, which are not watched live, are counted then). No timer: an idle UI
-//! sends nothing and draws nothing.
+//! place, selection, loaded pages and thread stack). What waits in each (new messages,
+//! unresolved reports) is [`super::waiting`]'s.
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::threads::{ChannelState, in_channel};
+use super::threads::ChannelState;
 use super::{App, Command, Op, Overlay, Screen, keymap::Action};
-use crate::pubnub::{self, MessageCounts, Timetoken};
+use crate::pubnub::{self, Timetoken};
 
 /// Recently opened channels kept this many.
 pub const RECENT: usize = 12;
@@ -41,7 +33,7 @@ pub struct Channels {
     pub watched: Vec<String>,
     pub memory: ChannelMemory,
     /// Messages that arrived since each channel was last seen.
-    unseen: HashMap<String, u64>,
+    pub(super) unseen: HashMap<String, u64>,
     /// Channel names from App Context, by id.
     pub titles: HashMap<String, String>,
     /// App Context's channels were asked for (once a session).
@@ -50,8 +42,11 @@ pub struct Channels {
     directory: Vec<String>,
     /// What each channel not on screen kept, by the channel opened (the thread stack's root).
     saved: HashMap<String, Saved>,
+    /// Unresolved reports among the newest page of each channel's reports (moderators; the
+    /// first channel's come from the Reports screen's own list).
+    pub(super) open_reports: HashMap<String, usize>,
     /// A failed count was said once.
-    failure_said: bool,
+    pub(super) failure_said: bool,
 }
 
 /// A channel's state while another is on screen: the channel on top (it, or a thread of it)
@@ -70,7 +65,8 @@ pub struct Entry {
     pub title: Option<String>,
     /// Messages since it was last seen, when known.
     pub unseen: Option<u64>,
-    /// Unresolved reports (moderators; the reports of the channel opened at start).
+    /// Unresolved reports (moderators): the first channel's from the Reports screen, another's
+    /// among its newest page of reports.
     pub open_reports: Option<usize>,
     /// It is the channel on screen.
     pub current: bool,
@@ -108,6 +104,16 @@ impl Channels {
     /// Whether `channel` has a kept state (it was open before).
     pub fn is_kept(&self, channel: &str) -> bool {
         self.saved.contains_key(channel)
+    }
+
+    /// Every kept channel missed events (a reconnect): each is re-read when shown again.
+    pub(super) fn all_stale(&mut self) {
+        for saved in self.saved.values_mut() {
+            saved.top.stale = true;
+            for parent in &mut saved.parents {
+                parent.stale = true;
+            }
+        }
     }
 
     /// Takes the kept state of `channel` (a channel not on screen, or a thread of one) to
@@ -160,13 +166,22 @@ pub fn entries(app: &App) -> Vec<Entry> {
             id: id.clone(),
             title: channels.titles.get(id).cloned(),
             unseen: channels.unseen(id),
-            open_reports: (app.options.moderator && *id == app.options.channel)
-                .then_some(app.reports.open)
-                .filter(|_| app.reports.loaded),
+            open_reports: open_reports(app, id),
             current: id == here,
             watched: channels.watched.contains(id),
         })
         .collect()
+}
+
+/// Unresolved reports of `channel`, for moderators, when known.
+fn open_reports(app: &App, channel: &str) -> Option<usize> {
+    if !app.options.moderator {
+        return None;
+    }
+    if channel == app.options.channel {
+        return app.reports.loaded.then_some(app.reports.open);
+    }
+    app.channels.open_reports.get(channel).copied()
 }
 
 /// The entries matching what is typed (in the id or the name, ignoring case).
@@ -188,7 +203,8 @@ pub(super) fn watched(app: &App) -> impl Iterator<Item = &String> {
     app.channels.watched.iter()
 }
 
-/// The switcher opens: counts are asked for afresh, and App Context's channels once.
+/// The switcher opens (on the first channel not on screen), and App Context's channels are
+/// asked for, once a session.
 pub(super) fn open_switcher(app: &mut App, commands: &mut Vec<Command>) {
     // On the first channel that is not on screen: Enter goes there, as Alt-Tab would.
     let selected = entries(app).iter().position(|e| !e.current).unwrap_or(0);
@@ -196,7 +212,6 @@ pub(super) fn open_switcher(app: &mut App, commands: &mut Vec<Command>) {
         query: String::new(),
         selected,
     }));
-    request_counts(app, commands);
     if !app.channels.directory_asked {
         app.channels.directory_asked = true;
         let op = app.begin(Op::ChannelDirectory);
@@ -284,52 +299,6 @@ pub(super) fn open(app: &mut App, target: &str, commands: &mut Vec<Command>) -> 
     reload
 }
 
-/// Asks for how many messages arrived in every channel with a last-seen timetoken, other than
-/// the one on screen: one request (per 100 channels).
-pub(super) fn request_counts(app: &mut App, commands: &mut Vec<Command>) {
-    let here = home(app).to_string();
-    let mut channels: Vec<(String, Timetoken)> = entries(app)
-        .into_iter()
-        .filter(|e| e.id != here)
-        .filter_map(|e| {
-            let seen = app.channels.memory.last_seen.get(&e.id)?;
-            Some((e.id, *seen))
-        })
-        .filter(|(c, _)| pubnub::validate_channel(c).is_ok())
-        .collect();
-    channels.sort();
-    for chunk in channels.chunks(pubnub::message_counts::MAX_COUNT_CHANNELS) {
-        let asked = chunk.iter().map(|(c, _)| c.clone()).collect();
-        let op = app.begin(Op::Unseen(asked));
-        commands.push(Command::FetchCounts {
-            op,
-            channels: chunk.to_vec(),
-        });
-    }
-}
-
-/// Counts of messages since last seen arrived.
-pub(super) fn on_counts(app: &mut App, asked: Vec<String>, result: pubnub::Result<MessageCounts>) {
-    match result {
-        Ok(counts) => {
-            let here = home(app).to_string();
-            for channel in asked.into_iter().filter(|c| *c != here) {
-                let n = counts.channels.get(&channel).copied().unwrap_or(0);
-                app.channels.unseen.insert(channel, n);
-            }
-        }
-        Err(e) => {
-            tracing::warn!("could not count new messages in other channels: {e}");
-            if !app.channels.failure_said {
-                app.channels.failure_said = true;
-                app.info(format!(
-                    "New messages in other channels could not be counted: {e}"
-                ));
-            }
-        }
-    }
-}
-
 /// App Context's channels arrived: their names, and the ones not listed yet.
 pub(super) fn on_directory(app: &mut App, result: pubnub::Result<Vec<(String, Option<String>)>>) {
     match result {
@@ -348,38 +317,6 @@ pub(super) fn on_directory(app: &mut App, result: pubnub::Result<Vec<(String, Op
         // A keyset without App Context (or a token without it) lists the channels known here.
         Err(e) => tracing::info!("no App Context channels: {e}"),
     }
-}
-
-/// A live event for a watched channel that is not on screen: its message counts as new, and
-/// its kept state (if it was open before) takes it as it would on screen.
-pub(super) fn on_live_elsewhere(
-    app: &mut App,
-    channel: &str,
-    is_message: bool,
-    apply: impl FnOnce(&mut App) -> bool,
-) -> bool {
-    if !app.channels.watched.iter().any(|c| c == channel) {
-        return false;
-    }
-    if is_message {
-        *app.channels.unseen.entry(channel.to_string()).or_insert(0) += 1;
-    }
-    if app.channels.saved.contains_key(channel) {
-        in_channel(app, channel, apply);
-    }
-    // The tab bar says how many messages wait elsewhere.
-    is_message
-}
-
-/// After a reconnect: every kept channel missed events, and counts are asked again.
-pub(super) fn on_reconnected(app: &mut App, commands: &mut Vec<Command>) {
-    for saved in app.channels.saved.values_mut() {
-        saved.top.stale = true;
-        for parent in &mut saved.parents {
-            parent.stale = true;
-        }
-    }
-    request_counts(app, commands);
 }
 
 /// Whether the first channel's reports apply to the channel on screen.

@@ -9,7 +9,7 @@ use super::details::{DetailsView, detail_rows};
 use super::keymap::{Action, Context, Key};
 use super::{
     App, Command, Confirmation, Overlay, PREFETCH_MARGIN, Screen, channels, loading, reacting,
-    reporting, restore, threads,
+    reporting, restore, threads, waiting,
 };
 use super::{MouseTarget, picker::Picker};
 
@@ -68,7 +68,10 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
             _ => app.notice = None,
         },
         Action::Help => app.overlay = Some(Overlay::Help { scroll: 0 }),
-        Action::SwitchChannel => channels::open_switcher(app, commands),
+        Action::SwitchChannel => {
+            channels::open_switcher(app, commands);
+            waiting::refresh(app, commands);
+        }
         Action::SwitchScreen => {
             // Reports are the configured channel's, for moderators: not inside a thread, nor
             // in another channel.

@@ -9,7 +9,7 @@ use super::load::Load;
 use super::timeline::{EntryState, Message};
 use super::{
     ACTIONS_PAGE, ApiOutcome, App, Command, Connection, ConnectionEvent, HISTORY_PAGE, Op, Screen,
-    channels, names, reporting, threads,
+    names, reporting, threads, waiting,
 };
 use crate::pubnub::token::Permissions;
 use crate::pubnub::{ActionEventKind, HistoryPage, LiveEvent, StoredAction, Timetoken};
@@ -381,7 +381,7 @@ pub(super) fn on_live(app: &mut App, event: LiveEvent, commands: &mut Vec<Comman
     let is_message = matches!(event, LiveEvent::Message { .. });
     let elsewhere = channel.clone();
     if app.channels.watched.contains(&elsewhere) {
-        return channels::on_live_elsewhere(app, &elsewhere, is_message, |app| {
+        return waiting::on_live_elsewhere(app, &elsewhere, is_message, |app| {
             on_live_here(app, event, commands)
         });
     }
@@ -482,7 +482,7 @@ pub(super) fn on_connection(
             for parent in &mut app.parents {
                 parent.stale = true;
             }
-            channels::on_reconnected(app, commands);
+            waiting::on_reconnected(app, commands);
             Connection::Live
         }
         ConnectionEvent::Offline(reason) => Connection::Offline(reason),

@@ -27,6 +27,7 @@ mod reporting;
 mod restore;
 #[cfg(test)]
 mod tests;
+mod waiting;
 
 use std::collections::HashMap;
 
@@ -238,6 +239,8 @@ enum Op {
     Unseen(Vec<String>),
     /// App Context's channels and their names.
     ChannelDirectory,
+    /// The newest reports of another channel than the first (moderators).
+    ChannelReports(String),
     /// A page of reports (newest, or older than the oldest loaded).
     ReportsPage {
         older: bool,
@@ -261,6 +264,7 @@ impl Op {
                 | Op::Resolve { .. }
                 | Op::Unseen(_)
                 | Op::ChannelDirectory
+                | Op::ChannelReports(_)
         )
     }
 }
@@ -376,7 +380,7 @@ impl App {
             let reports = chat::moderation_channel(&self.options.channel);
             commands.push(Command::SubscribeReports(reports));
         }
-        channels::request_counts(self, &mut commands);
+        waiting::request_counts(self, &mut commands);
         commands
     }
 
@@ -652,8 +656,11 @@ fn dispatch(
         (Op::Audit, ApiOutcome::AuditFailed(reason)) => reacting::on_audit_failed(app, &reason),
         (Op::Names(asked), ApiOutcome::Names(result)) => names::on_names(app, asked, result),
         (Op::Counts(asked), ApiOutcome::Counts(result)) => threads::on_counts(app, asked, result),
-        (Op::Unseen(asked), ApiOutcome::Counts(result)) => channels::on_counts(app, asked, result),
+        (Op::Unseen(asked), ApiOutcome::Counts(result)) => waiting::on_counts(app, asked, result),
         (Op::ChannelDirectory, ApiOutcome::Channels(result)) => channels::on_directory(app, result),
+        (Op::ChannelReports(channel), ApiOutcome::History(result)) => {
+            waiting::on_reports(app, channel, result)
+        }
         (Op::ReportsPage { older }, ApiOutcome::History(result)) => {
             reporting::on_page(app, older, result, commands)
         }

@@ -1,6 +1,6 @@
 //! The channel switcher pop-up: what is typed, then the matching channels, each with its App
 //! Context name, how many messages arrived since it was last seen and (for moderators) its
-//! unresolved reports.
+//! unresolved reports (among the newest page of them).
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -76,7 +76,7 @@ fn entry_line(entry: &Entry, width: usize) -> Line<'static> {
             right.push(Span::raw("  "));
         }
         let word = if n == 1 { "report" } else { "reports" };
-        right.push(Span::styled(format!("⚑ {n} {word}"), theme::warn()));
+        right.push(Span::styled(format!("⚑ {n} open {word}"), theme::warn()));
     }
     let right_width: usize = right.iter().map(|s| s.width()).sum();
     let id = format!("#{}", single_line(&entry.id));

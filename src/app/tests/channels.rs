@@ -403,3 +403,71 @@ fn after_a_reconnect_a_kept_channel_is_read_again_when_shown() {
         out.commands
     );
 }
+
+#[test]
+fn a_moderator_sees_each_channels_unresolved_reports_in_the_switcher() {
+    let mut app = loaded_with(Options {
+        channels: vec![CH.into(), SUPPORT.into()],
+        ..options("mo", true)
+    });
+    let out = ctrl(&mut app, 'k');
+    let (op, channel) = out
+        .commands
+        .iter()
+        .find_map(|c| match c {
+            Command::FetchHistory { op, channel, .. }
+                if channel == &crate::pubnub::chat::moderation_channel(SUPPORT) =>
+            {
+                Some((*op, channel.clone()))
+            }
+            _ => None,
+        })
+        .expect("support's reports are read");
+    let report = |tt: u64, reason: &str| {
+        let mut m = demo_history()[0].clone();
+        m.channel = channel.clone();
+        m.timetoken = Timetoken(tt);
+        m.uuid = Some("erin".into());
+        m.message = serde_json::json!({
+            "type": "report", "text": "spam", "reason": reason,
+            "reportedMessageChannelId": SUPPORT, "reportedMessageTimetoken": "1",
+            "reportedUserId": "zed",
+        });
+        m.actions = Default::default();
+        m
+    };
+    let mut resolved = report(NOW.get() + 2, "again");
+    resolved
+        .actions
+        .entry("resolved".into())
+        .or_default()
+        .entry("deleted it".into())
+        .or_default()
+        .push(crate::pubnub::ActionRef {
+            uuid: "mo".into(),
+            action_timetoken: Timetoken(NOW.get() + 3),
+        });
+    let page_of_reports = page(vec![report(NOW.get() + 1, "spam"), resolved]);
+    update(
+        &mut app,
+        Event::Api(op, ApiOutcome::History(Ok(page_of_reports))),
+    );
+    let support = channels::entries(&app)
+        .into_iter()
+        .find(|e| e.id == SUPPORT)
+        .unwrap();
+    assert_eq!(support.open_reports, Some(1), "one open, one resolved");
+    assert_eq!(
+        app.channel, CH,
+        "nothing of it lands in the channel on screen"
+    );
+
+    // A user is not shown reports, nor are they read.
+    let mut user = two_channels(None);
+    let out = ctrl(&mut user, 'k');
+    assert!(
+        !out.commands
+            .iter()
+            .any(|c| matches!(c, Command::FetchHistory { .. }))
+    );
+}
