@@ -181,6 +181,7 @@ fn run_all(
     let files = WorkerFiles {
         audit_log: std::env::temp_dir().join("reactions-scale-audit.jsonl"),
         recent_reactions: std::env::temp_dir().join("reactions-scale-recent"),
+        channels: std::env::temp_dir().join("reactions-scale-channels.json"),
     };
     let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("backend");
     let mut state = UiState::default();

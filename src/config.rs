@@ -38,6 +38,24 @@ pub fn channel_name(written: &str) -> &str {
     written.strip_prefix('#').unwrap_or(written)
 }
 
+/// The channels the UI watches, the one it opens first: every `--channel` given (`flags`),
+/// then the config's `channel` and `channels`, each once; the default channel when none is
+/// given.
+pub fn ui_channels(flags: &[String], file: &FileConfig) -> Vec<String> {
+    let mut all: Vec<String> = Vec::new();
+    let from_file = file.channel.iter().chain(&file.channels);
+    for channel in flags.iter().chain(from_file) {
+        let channel = channel_name(channel.trim()).to_string();
+        if !all.contains(&channel) {
+            all.push(channel);
+        }
+    }
+    if all.is_empty() {
+        all.push(DEFAULT_CHANNEL.to_string());
+    }
+    all
+}
+
 /// Where the config file, the database, the audit trail and the log live.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Paths {
@@ -80,6 +98,30 @@ pub enum ReactionValueStyle {
     #[default]
     Emoji,
     Shortcode,
+}
+
+/// The UI's palette (`theme` in the config, `--theme`, `REACTIONS_THEME`). `NO_COLOR` set to
+/// anything but an empty string makes it `mono` whatever is configured (<https://no-color.org>).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// Light text on a dark terminal background.
+    #[default]
+    Dark,
+    /// Dark text on a light terminal background.
+    Light,
+    /// No colours at all: what stands out does so by bold, reverse video and markers.
+    Mono,
+}
+
+impl Theme {
+    /// The theme to use: `NO_COLOR` (its value, when set) wins over the one chosen.
+    pub fn resolve(chosen: Option<Theme>, no_color: Option<&str>) -> Theme {
+        match no_color {
+            Some(value) if !value.is_empty() => Theme::Mono,
+            _ => chosen.unwrap_or_default(),
+        }
+    }
 }
 
 /// One or several key specs for an action in the `[keys]` table.
@@ -169,9 +211,14 @@ pub struct FileConfig {
     /// An Access Manager token, sent as `auth` in place of the auth key.
     pub token: Option<String>,
     pub channel: Option<String>,
+    /// Channels watched for new messages and listed first in the switcher.
+    #[serde(default)]
+    pub channels: Vec<String>,
     pub moderator: Option<bool>,
     pub reaction_type: Option<String>,
     pub reaction_value: Option<ReactionValueStyle>,
+    /// The UI's palette.
+    pub theme: Option<Theme>,
     /// Action name -> key(s), overriding the default keymap.
     #[serde(default)]
     pub keys: BTreeMap<String, KeySpecs>,
@@ -438,6 +485,40 @@ mod tests {
             "{e}"
         );
         assert!(!e.contains("untagged"), "{e}");
+    }
+
+    #[test]
+    fn no_color_makes_any_theme_mono() {
+        let file = FileConfig::parse("theme = \"light\"\n").unwrap();
+        assert_eq!(file.theme, Some(Theme::Light));
+        assert_eq!(Theme::resolve(file.theme, None), Theme::Light);
+        assert_eq!(Theme::resolve(file.theme, Some("1")), Theme::Mono);
+        assert_eq!(
+            Theme::resolve(file.theme, Some("")),
+            Theme::Light,
+            "empty means unset"
+        );
+        assert_eq!(Theme::resolve(None, None), Theme::Dark);
+        assert!(FileConfig::parse("theme = \"solarized\"\n").is_err());
+    }
+
+    #[test]
+    fn the_first_channel_given_opens_and_every_one_is_watched_once() {
+        let file = FileConfig::parse(
+            "channel = \"#chats.room1\"\nchannels = [\"chats.support\", \"chats.room1\"]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            ui_channels(&[], &file),
+            ["chats.room1", "chats.support"],
+            "the config's channel first, then its list, each once"
+        );
+        assert_eq!(
+            ui_channels(&["ops".into(), "chats.support".into()], &file),
+            ["ops", "chats.support", "chats.room1"],
+            "flags first, in their order"
+        );
+        assert_eq!(ui_channels(&[], &FileConfig::default()), [DEFAULT_CHANNEL]);
     }
 
     #[test]

@@ -289,6 +289,15 @@ pub async fn seed_via_client(
     template: &pubnub::Config,
     channel: &str,
 ) -> pubnub::Result<SeedReport> {
+    seed_with_progress(template, channel, |_| {}).await
+}
+
+/// [`seed_via_client`], telling `progress` how far it got after each message and action.
+pub async fn seed_with_progress(
+    template: &pubnub::Config,
+    channel: &str,
+    mut progress: impl FnMut(&SeedReport),
+) -> pubnub::Result<SeedReport> {
     let conversation = Conversation::bundled();
     let mut clients: HashMap<String, Client> = HashMap::new();
     let mut client_for = |user: &str| -> pubnub::Result<Client> {
@@ -339,6 +348,7 @@ pub async fn seed_via_client(
             } else {
                 report.elsewhere += 1;
             }
+            progress(&report);
             for action in &message.actions {
                 let value = match action.action_type.as_str() {
                     THREAD_TYPE => {
@@ -361,6 +371,7 @@ pub async fn seed_via_client(
                 } else {
                     report.elsewhere += 1;
                 }
+                progress(&report);
             }
         }
     }

@@ -35,6 +35,13 @@ fn configuration(e: impl std::fmt::Display) -> CommandError {
 }
 
 fn run(cli: Cli) -> Result<(), CommandError> {
+    // Generated from the command-line definition alone: no config, data or connection, so
+    // they work on a machine where nothing is set up yet.
+    match cli.command {
+        Some(Command::Completions { shell }) => return cli::completions(shell),
+        Some(Command::Man) => return cli::man_page(),
+        _ => {}
+    }
     let paths = Paths::discover().map_err(configuration)?;
     if let Some(Command::Config(ConfigCommand::Path)) = cli.command {
         cli::write_line(paths.config_file.display())?;
@@ -65,7 +72,7 @@ fn run(cli: Cli) -> Result<(), CommandError> {
             .reaction_type
             .clone()
             .unwrap_or_else(|| "reaction".into()),
-        channel: cli.channel.clone(),
+        channel: cli.channel.first().cloned(),
         default_channel: file
             .channel
             .clone()
@@ -73,18 +80,13 @@ fn run(cli: Cli) -> Result<(), CommandError> {
     };
     match cli.command {
         None => {
-            let channel = cli
-                .channel
-                .clone()
-                .or_else(|| {
-                    file.channel
-                        .as_deref()
-                        .map(|c| config::channel_name(c).to_string())
-                })
-                .unwrap_or_else(|| config::DEFAULT_CHANNEL.to_string());
+            let channels = config::ui_channels(&cli.channel, &file);
             // Before the embedded server starts and the terminal is taken: a bad channel is a
             // usage error, not a failure to load messages later.
-            cli::check_channel(&channel)?;
+            for channel in &channels {
+                cli::check_channel(channel)?;
+            }
+            let channel = channels.first().cloned().unwrap_or_default();
             // So is a bad [keys] table, such as a key given to two actions.
             let keymap = app::keymap::Keymap::with_overrides(&file.keys).map_err(|e| {
                 CommandError::Usage(format!("{}: {e}", paths.config_file.display()))
@@ -107,10 +109,10 @@ fn run(cli: Cli) -> Result<(), CommandError> {
             // And a terminal that cannot show the UI.
             tui::check_terminal().map_err(CommandError::Usage)?;
             let ended = runtime.block_on(run_tui(
-                channel,
+                channels,
                 keymap,
                 (&settings, access),
-                &file,
+                (&file, cli.theme),
                 &connection,
                 &paths,
             ))?;
@@ -166,12 +168,13 @@ fn init_file_logging(paths: &Paths) -> Option<tracing_appender::non_blocking::Wo
     Some(guard)
 }
 
-/// Opens the UI on `channel` with `keymap` (both checked already); says how it ended.
+/// Opens the UI on the first of `channels` with `keymap` (all checked already); says how it
+/// ended.
 async fn run_tui(
-    channel: String,
+    channels: Vec<String>,
     keymap: app::keymap::Keymap,
     (settings, access): (&cli::Settings, moderation::ChannelAccess),
-    file: &FileConfig,
+    (file, theme): (&FileConfig, Option<config::Theme>),
     connection: &Connection,
     paths: &Paths,
 ) -> Result<tui::Ending, CommandError> {
@@ -196,8 +199,11 @@ async fn run_tui(
             source: e,
         })?;
     let recent_path = paths.data_dir.join("recent-reactions.json");
+    let channels_path = paths.data_dir.join("channels.json");
     let options = app::Options {
-        channel,
+        channel: channels.first().cloned().unwrap_or_default(),
+        channel_memory: worker::load_channels(&channels_path),
+        channels,
         user_id: connection.user_id.clone(),
         moderator: settings.moderator,
         reaction_type: file.reaction_type.clone(),
@@ -207,10 +213,15 @@ async fn run_tui(
         audit_log_path: paths.audit_log().display().to_string(),
         recent_reactions: worker::load_recent(&recent_path),
         access: Some(access),
+        theme: config::Theme::resolve(
+            theme.or(file.theme),
+            std::env::var("NO_COLOR").ok().as_deref(),
+        ),
     };
     let files = worker::WorkerFiles {
         audit_log: paths.audit_log(),
         recent_reactions: recent_path,
+        channels: channels_path,
     };
     let result = tui::run(App::new(options), client, files).await;
     if let Some(server) = embedded {

@@ -67,7 +67,7 @@ pub async fn fill_via_client(
     config: &pubnub::Config,
     channel: &str,
     shape: Shape,
-    progress: impl Fn(usize),
+    mut progress: impl FnMut(usize),
 ) -> pubnub::Result<Filled> {
     let names: Vec<String> = (0..shape.users)
         .map(|u| synthetic::author(u, shape.users))

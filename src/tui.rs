@@ -241,6 +241,7 @@ pub async fn run(
     let mut end_signals = EndSignals::listen()?;
     let (guard, mut terminal) = setup()?;
     let (events_tx, mut events_rx) = mpsc::unbounded_channel::<Event>();
+    let channels_file = files.channels.clone();
     let commands = worker::spawn(client.clone(), files, events_tx.clone());
     // The subscription: (re)started on the channels the app asks for (a thread opened, left).
     let mut live: Option<live::Live> = None;
@@ -319,6 +320,9 @@ pub async fn run(
             break Ending::Quit;
         }
     };
+    // What was seen, for the next session's counts of new messages (the worker may be gone).
+    app::channels::mark_seen(&mut app);
+    worker::save_channels(&channels_file, &app.channels.memory);
     if let Some(live) = live {
         live.task.abort();
     }

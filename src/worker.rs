@@ -1,6 +1,7 @@
 //! The API worker task: receives [`Command`]s from the app, runs them concurrently (bounded),
 //! and sends each result back as an [`Event::Api`] tagged with the command's id. It owns the
-//! client and does the app's file writes (audit log, recent reactions); it never touches state.
+//! client and does the app's file writes (audit log, recent reactions, the channels opened and
+//! seen); it never touches state.
 //! Each command names its channel.
 
 use std::path::PathBuf;
@@ -8,6 +9,7 @@ use std::sync::Arc;
 
 use tokio::sync::{Semaphore, mpsc};
 
+use crate::app::channels::ChannelMemory;
 use crate::app::{ApiOutcome, Command, Event};
 use crate::moderation::append_entry;
 use crate::pubnub::{Client, MessageAction};
@@ -20,6 +22,8 @@ const CONCURRENCY: usize = 8;
 pub struct WorkerFiles {
     pub audit_log: PathBuf,
     pub recent_reactions: PathBuf,
+    /// Recently opened channels and what was last seen in each (`channels.json`).
+    pub channels: PathBuf,
 }
 
 /// Starts the worker on the current runtime; returns where to send commands.
@@ -174,6 +178,19 @@ pub async fn execute(
                 Err(e) => Some((op, ApiOutcome::AuditFailed(e.to_string()))),
             }
         }
+        Command::FetchChannels { op } => {
+            let result = client
+                .channel_names()
+                .execute()
+                .await
+                .map(|page| page.into_iter().map(|c| (c.id, c.name)).collect());
+            Some((op, ApiOutcome::Channels(result)))
+        }
+        Command::SaveChannels(memory) => {
+            let path = files.channels.clone();
+            let _ = tokio::task::spawn_blocking(move || save_channels(&path, &memory)).await;
+            None
+        }
         Command::SaveRecent(recent) => {
             let path = files.recent_reactions.clone();
             let _ = tokio::task::spawn_blocking(move || {
@@ -201,10 +218,35 @@ pub fn load_recent(path: &std::path::Path) -> Vec<String> {
 }
 
 fn save_recent(path: &std::path::Path, recent: &[String]) -> std::io::Result<()> {
+    save_json(path, recent)
+}
+
+/// Recently opened channels and what was last seen in each (a JSON object); nothing kept
+/// when the file is missing or unreadable.
+pub fn load_channels(path: &std::path::Path) -> ChannelMemory {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
+}
+
+/// Writes the channels' memory (a failure is logged: the next session counts from older
+/// last-seen timetokens, nothing else is lost).
+pub fn save_channels(path: &std::path::Path, memory: &ChannelMemory) {
+    if let Err(e) = save_json(path, memory) {
+        tracing::warn!("could not save the channels to {}: {e}", path.display());
+    }
+}
+
+/// Writes `value` as JSON to `path` whole (through a temporary file renamed over it).
+fn save_json<T: serde::Serialize + ?Sized>(
+    path: &std::path::Path,
+    value: &T,
+) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
     let tmp = path.with_extension("json.tmp");
-    std::fs::write(&tmp, serde_json::to_vec(recent)?)?;
+    std::fs::write(&tmp, serde_json::to_vec(value)?)?;
     std::fs::rename(tmp, path)
 }

@@ -5,6 +5,8 @@
 
 #[path = "cli/access.rs"]
 mod access;
+#[path = "cli/conventions.rs"]
+mod conventions;
 #[path = "cli/harness.rs"]
 mod harness;
 #[path = "cli/moderation.rs"]

@@ -644,11 +644,13 @@ fn words(screen: &str) -> String {
     screen.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Opens the selected (newest) message's Details and presses `d` on its first action.
+/// Opens the selected (newest) message's Details and presses `d` on its first action, once
+/// the users' App Context names are there (the questions and notices name people by them; an
+/// id drawn before the names arrive would make the text the test expects a race).
 fn open_details_and_delete(tui: &mut Tui, sandbox: &Sandbox) {
     tui.press("\r");
-    tui.wait_for_screen("Details", sandbox, Instant::now() + STEP, |s| {
-        s.contains("d remove")
+    tui.wait_for_screen("Details, with names", sandbox, Instant::now() + STEP, |s| {
+        s.contains("d remove") && s.contains("Bob Okafor")
     });
     tui.press("d");
 }
@@ -729,7 +731,8 @@ fn with_access_manager_a_user_token_cannot_moderate_and_a_moderator_token_can() 
         Instant::now() + STEP,
         |s| s.contains("Remove ") && s.contains("[y/N]"),
     );
-    let owner = prompt
+    // In words: the question may wrap inside its pop-up.
+    let owner = words(&prompt)
         .split("Remove ")
         .nth(1)
         .and_then(|rest| rest.split("'s ").next())
@@ -744,9 +747,12 @@ fn with_access_manager_a_user_token_cannot_moderate_and_a_moderator_token_can() 
             .any(|a| a.message_timetoken == newest.timetoken && a.uuid == owner && a.value == "👍"))
         .then_some(())
     });
-    tui.wait_for_screen("the removal confirmed", &sandbox, deadline, |s| {
-        words(s).contains(&format!("Removed {owner}'s"))
-    });
+    tui.wait_for_screen(
+        &format!("the removal of {owner}'s 👍 confirmed"),
+        &sandbox,
+        deadline,
+        |s| words(s).contains(&format!("Removed {owner}'s")),
+    );
     leave_details_and_quit(tui, &sandbox);
 
     // Asking for moderator mode with alice's token: refused before the terminal switches.
@@ -971,4 +977,101 @@ fn two_uis_started_together_on_a_fresh_data_directory_both_work_and_seed_the_dem
         let messages = json["channels"][CHANNEL].as_array().map_or(0, Vec::len);
         assert_eq!(messages, expected, "round {round}: seeded once");
     }
+}
+
+/// Publishes `text` to `channel` as `user`.
+fn publish(origin: &str, user: &str, channel: &str, text: &str) {
+    client(origin, user)
+        .publish()
+        .channel(channel)
+        .message(serde_json::json!({ "text": text }))
+        .execute_blocking()
+        .expect("publish");
+}
+
+#[test]
+fn two_channels_a_message_in_the_other_is_counted_and_switching_keeps_each_place() {
+    const SUPPORT: &str = "chats.support";
+    let sandbox = Sandbox::new();
+    let server = Server::start(&sandbox);
+    publish(&server.origin, "dave", CHANNEL, "room one says hi");
+    publish(&server.origin, "erin", SUPPORT, "support ticket #1");
+    let mut tui = Tui::spawn(
+        &sandbox,
+        &[
+            "--origin",
+            &server.origin,
+            "--user",
+            "tester",
+            "--channel",
+            CHANNEL,
+            "--channel",
+            SUPPORT,
+        ],
+    );
+    tui.wait_for_screen(
+        "the first channel, live",
+        &sandbox,
+        Instant::now() + STEP,
+        |s| s.contains("room one says hi") && s.contains(LIVE),
+    );
+
+    // A message in the other channel arrives live and is counted, not shown here.
+    publish(&server.origin, "erin", SUPPORT, "printer on fire");
+    let screen = tui.wait_for_screen(
+        "the new message counted in the tab bar",
+        &sandbox,
+        Instant::now() + STEP,
+        |s| s.contains("1 new in 1 other channel"),
+    );
+    assert!(!screen.contains("printer on fire"), "{screen}");
+
+    // The switcher lists it with its count; typing filters, Enter opens.
+    tui.press("\x0b"); // Ctrl-K
+    tui.wait_for_screen("the switcher", &sandbox, Instant::now() + STEP, |s| {
+        s.contains("Channels") && s.contains("#chats.support") && s.contains("1 new")
+    });
+    tui.press("supp\r");
+    tui.wait_for_screen(
+        "the other channel's messages",
+        &sandbox,
+        Instant::now() + STEP,
+        |s| s.contains("support ticket #1") && s.contains("printer on fire"),
+    );
+    // On screen now: a message there shows at once.
+    publish(&server.origin, "erin", SUPPORT, "fixed it");
+    tui.wait_for_screen(
+        "a live message in the open channel",
+        &sandbox,
+        Instant::now() + STEP,
+        |s| s.contains("fixed it"),
+    );
+    // Meanwhile the first channel gets one, and switching back shows it there.
+    publish(&server.origin, "dave", CHANNEL, "back in room one");
+    tui.wait_for_screen(
+        "room one's new message counted",
+        &sandbox,
+        Instant::now() + STEP,
+        |s| s.contains("1 new in 1 other channel"),
+    );
+    tui.press("\x0broom1\r");
+    tui.wait_for_screen(
+        "the first channel again, with what arrived",
+        &sandbox,
+        Instant::now() + STEP,
+        |s| {
+            s.contains("room one says hi")
+                && s.contains("back in room one")
+                && !s.contains("fixed it")
+        },
+    );
+    tui.quit(&sandbox);
+    // What was seen is kept for the next session.
+    let kept = std::fs::read_to_string(sandbox.path("data/reactions/channels.json"))
+        .expect("channels.json in the data directory");
+    assert!(
+        kept.contains(SUPPORT) && kept.contains("last_seen"),
+        "{kept}"
+    );
+    drop(server);
 }

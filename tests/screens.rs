@@ -903,3 +903,203 @@ fn the_page_size_follows_the_terminal_after_a_resize() {
         .expect("loaded");
     assert_eq!(before - after, short, "PgUp moves a page of the new size");
 }
+
+/// Every cell of the screen with its symbol and style.
+fn cells(terminal: &Terminal<TestBackend>) -> Vec<(u16, u16, String, ratatui::style::Style)> {
+    let buffer = terminal.backend().buffer();
+    let area = buffer.area;
+    let mut all = Vec::new();
+    for y in 0..area.height {
+        for x in 0..area.width {
+            let cell = &buffer[(x, y)];
+            all.push((x, y, cell.symbol().to_string(), cell.style()));
+        }
+    }
+    all
+}
+
+/// The style of the first cell of the first `needle` on the screen's rows.
+fn style_of(s: &Screen, needle: &str) -> ratatui::style::Style {
+    let rows = rows(&s.terminal);
+    let (y, row) = rows
+        .iter()
+        .enumerate()
+        .find(|(_, r)| r.contains(needle))
+        .unwrap_or_else(|| panic!("{needle:?} on screen:\n{}", rows.join("\n")));
+    // Columns in cells: the wide glyphs before it count twice.
+    let x = unicode_width::UnicodeWidthStr::width(&row[..row.find(needle).unwrap_or(0)]);
+    s.terminal.backend().buffer()[(x as u16, y as u16)].style()
+}
+
+#[test]
+fn without_colour_own_reactions_the_selection_pending_chips_and_errors_still_stand_out() {
+    use ratatui::style::{Color, Modifier};
+    use reactions::config::Theme;
+    let mut s = Screen::with_options(Options {
+        theme: Theme::Mono,
+        ..options("zoe")
+    });
+    s.press(KeyCode::Char('k'));
+    // zoe's own 👍, being added: a pending chip; then settled it is one of hers.
+    let commands = s.press(KeyCode::Char('+'));
+    let pending = s.text();
+    assert!(
+        pending.contains("~👍"),
+        "a pending chip is marked without colour:\n{pending}"
+    );
+    insta::assert_snapshot!("mono_pending", pending);
+    let (op, tt) = commands
+        .iter()
+        .find_map(|c| match c {
+            Command::AddAction { op, message_tt, .. } => Some((*op, *message_tt)),
+            _ => None,
+        })
+        .expect("add");
+    let stored = StoredAction {
+        action_timetoken: Timetoken(tt.get() + 5_000),
+        message_timetoken: tt,
+        action_type: "reaction".into(),
+        uuid: "zoe".into(),
+        value: "👍".into(),
+    };
+    update(
+        &mut s.app,
+        Event::Api(op, ApiOutcome::Added(Ok((stored, None)))),
+    );
+    let text = s.text();
+    insta::assert_snapshot!("mono_timeline", text);
+
+    for (x, y, symbol, style) in cells(&s.terminal) {
+        assert!(
+            style.fg.is_none_or(|c| c == Color::Reset)
+                && style.bg.is_none_or(|c| c == Color::Reset),
+            "no colour at all in mono: {symbol:?} at {x},{y} has {style:?}"
+        );
+    }
+    let mine = style_of(&s, "[👍");
+    assert!(
+        mine.add_modifier
+            .contains(Modifier::REVERSED | Modifier::BOLD),
+        "my reaction is reversed and bold: {mine:?}\n{text}"
+    );
+    let others = style_of(&s, " 🎉");
+    assert!(
+        !others.add_modifier.contains(Modifier::REVERSED),
+        "others' reactions are not: {others:?}"
+    );
+    let selected = s
+        .app
+        .selected_message()
+        .expect("selected")
+        .shown_line(&s.app.symbols)
+        .to_string();
+    let excerpt: String = selected.chars().take(12).collect();
+    let rows = rows(&s.terminal);
+    let row = rows
+        .iter()
+        .find(|r| r.contains(&excerpt))
+        .expect("the selected message on screen");
+    assert!(
+        row.starts_with('▌'),
+        "the selected message is marked in its gutter, not by colour: {row:?}"
+    );
+    let marked: Vec<usize> = (0..rows.len())
+        .filter(|&i| rows[i].starts_with('▌'))
+        .collect();
+    assert!(
+        marked.windows(2).all(|w| w[1] == w[0] + 1) && marked.len() <= 4,
+        "only the selected message (its header, text and chips) is marked: {marked:?}"
+    );
+
+    // A refusal in the status bar.
+    let commands = s.press(KeyCode::Char('+'));
+    let op = commands
+        .iter()
+        .find_map(|c| match c {
+            Command::RemoveAction { op, .. } => Some(*op),
+            _ => None,
+        })
+        .expect("toggling my 👍 off removes it");
+    let refused = Error::AccessDenied {
+        status: 403,
+        message: "Forbidden".into(),
+    };
+    update(
+        &mut s.app,
+        Event::Api(op, ApiOutcome::Removed(Err(refused))),
+    );
+    s.draw();
+    assert!(
+        style_of(&s, "Could not remove")
+            .add_modifier
+            .contains(Modifier::REVERSED),
+        "an error is reversed:\n{}",
+        s.text()
+    );
+}
+
+#[test]
+fn the_channel_switcher_lists_names_new_messages_and_filters() {
+    use reactions::app::channels::ChannelMemory;
+    let seen = Timetoken(NOW.get() - 10);
+    let mut s = Screen::with_options(Options {
+        channels: vec![CH.into(), "chats.support".into()],
+        channel_memory: ChannelMemory {
+            recent: vec!["ops.alerts".into()],
+            last_seen: [
+                ("chats.support".to_string(), seen),
+                ("ops.alerts".to_string(), seen),
+            ]
+            .into(),
+        },
+        ..options("carol")
+    });
+    let out = s.press_spec("ctrl-k");
+    let mut counts = None;
+    let mut directory = None;
+    for command in &out {
+        match command {
+            Command::FetchCounts { op, .. } => counts = Some(*op),
+            Command::FetchChannels { op } => directory = Some(*op),
+            _ => {}
+        }
+    }
+    let counted = reactions::pubnub::MessageCounts {
+        channels: [
+            ("chats.support".to_string(), 3),
+            ("ops.alerts".to_string(), 0),
+        ]
+        .into(),
+        more: Default::default(),
+    };
+    update(
+        &mut s.app,
+        Event::Api(
+            counts.expect("counts asked"),
+            ApiOutcome::Counts(Ok(counted)),
+        ),
+    );
+    update(
+        &mut s.app,
+        Event::Api(
+            directory.expect("App Context asked"),
+            ApiOutcome::Channels(Ok(vec![
+                ("chats.support".into(), Some("Customer support".into())),
+                ("chats.random".into(), Some("Random".into())),
+            ])),
+        ),
+    );
+    let text = s.text();
+    assert!(text.contains("#chats.support  Customer support"), "{text}");
+    assert!(text.contains("3 new"), "{text}");
+    assert!(
+        text.contains("3 new in 1 other channel"),
+        "the tab bar says so too:\n{text}"
+    );
+    insta::assert_snapshot!("switcher", text);
+    s.keys("rand");
+    let filtered = s.text();
+    assert!(filtered.contains("#chats.random  Random"), "{filtered}");
+    assert!(!filtered.contains("#chats.support"), "{filtered}");
+    insta::assert_snapshot!("switcher_filtered", filtered);
+}

@@ -4,11 +4,12 @@
 
 use crossterm::event::{KeyEvent, KeyEventKind};
 
+use super::channels::Switcher;
 use super::details::{DetailsView, detail_rows};
 use super::keymap::{Action, Context, Key};
 use super::{
-    App, Command, Confirmation, Overlay, PREFETCH_MARGIN, Screen, loading, reacting, reporting,
-    restore, threads,
+    App, Command, Confirmation, Overlay, PREFETCH_MARGIN, Screen, channels, loading, reacting,
+    reporting, restore, threads, waiting,
 };
 use super::{MouseTarget, picker::Picker};
 
@@ -67,9 +68,15 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
             _ => app.notice = None,
         },
         Action::Help => app.overlay = Some(Overlay::Help { scroll: 0 }),
+        Action::SwitchChannel => {
+            channels::open_switcher(app, commands);
+            waiting::refresh(app, commands);
+        }
         Action::SwitchScreen => {
-            // Reports are the configured channel's, for moderators: not inside a thread.
-            let reports = app.options.moderator && !threads::in_thread(app);
+            // Reports are the configured channel's, for moderators: not inside a thread, nor
+            // in another channel.
+            let reports =
+                app.options.moderator && !threads::in_thread(app) && channels::reports_here(app);
             app.screen = match app.screen {
                 Screen::Actions if reports => Screen::Reports,
                 Screen::Actions | Screen::Reports => Screen::Timeline,
@@ -318,6 +325,7 @@ fn on_overlay_key(
             })
         }
         Overlay::Picker(picker) => on_picker_key(app, picker, key, action, commands),
+        Overlay::Switcher(switcher) => on_switcher_key(app, switcher, key, action, commands),
     };
     true
 }
@@ -356,6 +364,50 @@ fn on_picker_key(
         _ => {}
     }
     Some(Overlay::Picker(picker))
+}
+
+/// A key in the channel switcher: typed text filters; the bound keys move, open and close.
+fn on_switcher_key(
+    app: &mut App,
+    mut switcher: Switcher,
+    key: Key,
+    action: Option<Action>,
+    commands: &mut Vec<Command>,
+) -> Option<Overlay> {
+    if let Some(c) = key.text() {
+        switcher.query.push(c);
+        switcher.selected = 0;
+        return Some(Overlay::Switcher(switcher));
+    }
+    match action {
+        Some(Action::Cancel) => return None,
+        Some(Action::Choose) => {
+            match channels::chosen(app, &switcher) {
+                Some(Ok(channel)) if channels::open(app, &channel, commands) => {
+                    loading::reload(app, commands);
+                }
+                Some(Err(why)) => {
+                    app.error(why);
+                    return Some(Overlay::Switcher(switcher));
+                }
+                Some(Ok(_)) | None => {}
+            }
+            return None;
+        }
+        Some(Action::PopupDown) => {
+            let last = channels::matching(app, &switcher.query)
+                .len()
+                .saturating_sub(1);
+            switcher.selected = (switcher.selected + 1).min(last);
+        }
+        Some(Action::PopupUp) => switcher.selected = switcher.selected.saturating_sub(1),
+        Some(Action::Erase) => {
+            switcher.query.pop();
+            switcher.selected = 0;
+        }
+        _ => {}
+    }
+    Some(Overlay::Switcher(switcher))
 }
 
 /// A key in the resolution pop-up: typed text is the note; Enter stores it, Esc cancels.

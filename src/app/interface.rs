@@ -6,6 +6,7 @@
 use crossterm::event::KeyEvent;
 
 use super::AuditEntry;
+use super::channels::ChannelMemory;
 use super::details::DetailsLayout;
 use super::symbols::Sym;
 use super::timeline::OpId;
@@ -91,8 +92,10 @@ pub enum ApiOutcome {
     AuditFailed(String),
     /// Names from App Context: each asked id with its name, `None` where there is none.
     Names(pubnub::Result<Vec<(String, Option<String>)>>),
-    /// Message counts (thread replies).
+    /// Message counts (thread replies, new messages in other channels).
     Counts(pubnub::Result<MessageCounts>),
+    /// App Context's channels: each id with its name, `None` where it has none.
+    Channels(pubnub::Result<Vec<(String, Option<String>)>>),
 }
 
 /// Work for the API worker. Each request names its channel: the browser moves between a
@@ -156,11 +159,17 @@ pub enum Command {
         op: OpId,
         channels: Vec<(String, Timetoken)>,
     },
+    /// App Context's channels with their names (the switcher's list).
+    FetchChannels {
+        op: OpId,
+    },
     AppendAudit {
         op: OpId,
         entry: AuditEntry,
     },
     SaveRecent(Vec<String>),
+    /// Recently opened channels and what was last seen in each, for the next session.
+    SaveChannels(ChannelMemory),
     /// Live events should come from exactly these channels (for the loop, not the worker).
     Subscribe(Vec<String>),
     /// Live reports should come from this channel, on a subscription of their own (for the

@@ -9,7 +9,7 @@ use super::load::Load;
 use super::timeline::{EntryState, Message};
 use super::{
     ACTIONS_PAGE, ApiOutcome, App, Command, Connection, ConnectionEvent, HISTORY_PAGE, Op, Screen,
-    names, reporting, threads,
+    names, reporting, threads, waiting,
 };
 use crate::pubnub::token::Permissions;
 use crate::pubnub::{ActionEventKind, HistoryPage, LiveEvent, StoredAction, Timetoken};
@@ -417,6 +417,13 @@ pub(super) fn on_live(app: &mut App, event: LiveEvent, commands: &mut Vec<Comman
         threads::in_channel(app, &channel, |app| on_live_here(app, event, commands));
         return false;
     }
+    let is_message = matches!(event, LiveEvent::Message { .. });
+    let elsewhere = channel.clone();
+    if app.channels.watched.contains(&elsewhere) {
+        return waiting::on_live_elsewhere(app, &elsewhere, is_message, |app| {
+            on_live_here(app, event, commands)
+        });
+    }
     if app.options.moderator && *channel == chat::moderation_channel(&app.options.channel) {
         return match event {
             LiveEvent::Message {
@@ -511,10 +518,11 @@ pub(super) fn on_connection(
         }
         ConnectionEvent::Reconnected => {
             reload(app, commands);
-            // The channels below a thread are re-read when shown again.
+            // The channels below a thread, and the others kept, are re-read when shown again.
             for parent in &mut app.parents {
                 parent.stale = true;
             }
+            waiting::on_reconnected(app, commands);
             Connection::Live
         }
         ConnectionEvent::Offline(reason) => Connection::Offline(reason),

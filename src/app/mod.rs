@@ -7,6 +7,7 @@
 pub mod action;
 pub mod action_filter;
 pub mod actions_view;
+pub mod channels;
 pub mod chat;
 pub mod chips;
 pub mod details;
@@ -27,15 +28,17 @@ mod reporting;
 mod restore;
 #[cfg(test)]
 mod tests;
+mod waiting;
 
 use std::collections::HashMap;
 
-use crate::config::ReactionValueStyle;
+use crate::config::{ReactionValueStyle, Theme};
 use crate::pubnub::token::Permissions;
 use crate::pubnub::{self, Timetoken};
 
 use action::{ActionData, ActionOnMessage};
 use actions_view::ActionsView;
+use channels::{ChannelMemory, Channels, Switcher};
 use chat::ReactionUse;
 use chips::ActionKinds;
 use details::DetailsView;
@@ -79,6 +82,12 @@ pub struct Options {
     /// What the credentials allow on the channel (Access Manager), to say why a request was
     /// refused; `None` explains nothing.
     pub access: Option<ChannelAccess>,
+    /// The palette the UI is drawn with.
+    pub theme: Theme,
+    /// The configured channels, watched live for new messages; the first is `channel`.
+    pub channels: Vec<String>,
+    /// Recently opened channels and what was last seen in each, from earlier sessions.
+    pub channel_memory: ChannelMemory,
 }
 
 impl Options {
@@ -86,8 +95,11 @@ impl Options {
     /// the channel's data uses and the emoji as value, the default keymap, times in UTC, no
     /// audit path.
     pub fn new(channel: impl Into<String>, user_id: impl Into<String>) -> Self {
+        let channel = channel.into();
         Self {
-            channel: channel.into(),
+            channels: vec![channel.clone()],
+            channel_memory: ChannelMemory::default(),
+            channel,
             user_id: user_id.into(),
             moderator: false,
             reaction_type: None,
@@ -97,6 +109,7 @@ impl Options {
             audit_log_path: String::new(),
             recent_reactions: Vec::new(),
             access: None,
+            theme: Theme::Dark,
         }
     }
 }
@@ -141,6 +154,8 @@ pub enum Overlay {
         report_tt: Timetoken,
         note: String,
     },
+    /// The channel switcher.
+    Switcher(Switcher),
     /// Choose which of my reactions on a message to remove.
     Chooser {
         message_tt: Timetoken,
@@ -223,6 +238,12 @@ enum Op {
     Audit,
     Names(Vec<Sym>),
     Counts(Vec<String>),
+    /// Messages since last seen in these channels.
+    Unseen(Vec<String>),
+    /// App Context's channels and their names.
+    ChannelDirectory,
+    /// The newest reports of another channel than the first (moderators).
+    ChannelReports(String),
     /// A page of reports (newest, or older than the oldest loaded).
     ReportsPage {
         older: bool,
@@ -240,7 +261,13 @@ impl Op {
     fn is_channel_bound(&self) -> bool {
         !matches!(
             self,
-            Op::Audit | Op::Names(_) | Op::ReportsPage { .. } | Op::Resolve { .. }
+            Op::Audit
+                | Op::Names(_)
+                | Op::ReportsPage { .. }
+                | Op::Resolve { .. }
+                | Op::Unseen(_)
+                | Op::ChannelDirectory
+                | Op::ChannelReports(_)
         )
     }
 }
@@ -285,6 +312,8 @@ pub struct App {
     pub replies: Replies,
     /// Reports of the configured channel's messages (moderators).
     pub reports: ReportsView,
+    /// The other channels: the switcher's list, their new messages, what each kept.
+    pub channels: Channels,
     /// What the last frames measured (see [`App::page_size`]).
     pub measured: Measured,
     pub now: Timetoken,
@@ -310,6 +339,7 @@ impl App {
         // The status bar names me: asked for with the first page.
         let mut names = Names::default();
         names.want(me);
+        let channels = Channels::new(options.channels.clone(), options.channel_memory.clone());
         Self {
             channel: options.channel.clone(),
             options,
@@ -333,6 +363,7 @@ impl App {
             names,
             replies: Replies::default(),
             reports: ReportsView::default(),
+            channels,
             reaction_use: ReactionUse::default(),
             measured: Measured::default(),
             now: Timetoken(0),
@@ -352,6 +383,7 @@ impl App {
             let reports = chat::moderation_channel(&self.options.channel);
             commands.push(Command::SubscribeReports(reports));
         }
+        waiting::request_counts(self, &mut commands);
         commands
     }
 
@@ -368,11 +400,16 @@ impl App {
         }
     }
 
-    /// The channels live events must come from: the stack of channels on screen (the reports
-    /// have a subscription of their own).
+    /// The channels live events must come from: the stack of channels on screen and the
+    /// watched ones (the reports have a subscription of their own).
     fn subscription(&self) -> Command {
         let mut channels: Vec<String> = self.parents.iter().map(|p| p.channel.clone()).collect();
         channels.push(self.channel.clone());
+        for watched in channels::watched(self) {
+            if !channels.contains(watched) {
+                channels.push(watched.clone());
+            }
+        }
         Command::Subscribe(channels)
     }
 
@@ -566,6 +603,8 @@ pub fn update(app: &mut App, event: Event) -> Outcome {
         Event::Connection(event) => loading::on_connection(app, event, &mut commands),
     };
     if app.quit && !commands.contains(&Command::Quit) {
+        // What was seen here counts as seen next time (the loop saves it on the way out).
+        channels::mark_seen(app);
         commands.push(Command::Quit);
     }
     Outcome { commands, redraw }
@@ -620,6 +659,11 @@ fn dispatch(
         (Op::Audit, ApiOutcome::AuditFailed(reason)) => reacting::on_audit_failed(app, &reason),
         (Op::Names(asked), ApiOutcome::Names(result)) => names::on_names(app, asked, result),
         (Op::Counts(asked), ApiOutcome::Counts(result)) => threads::on_counts(app, asked, result),
+        (Op::Unseen(asked), ApiOutcome::Counts(result)) => waiting::on_counts(app, asked, result),
+        (Op::ChannelDirectory, ApiOutcome::Channels(result)) => channels::on_directory(app, result),
+        (Op::ChannelReports(channel), ApiOutcome::History(result)) => {
+            waiting::on_reports(app, channel, result)
+        }
         (Op::ReportsPage { older }, ApiOutcome::History(result)) => {
             reporting::on_page(app, older, result, commands)
         }

@@ -73,7 +73,7 @@ impl Report {
         })
     }
 
-    pub(super) fn from_history(m: &HistoryMessage, symbols: &mut Symbols) -> Option<Report> {
+    pub fn from_history(m: &HistoryMessage, symbols: &mut Symbols) -> Option<Report> {
         let mut report = Report::parse(m.timetoken, m.uuid.as_deref(), &m.message, symbols)?;
         let resolved = symbols.intern(RESOLVED_TYPE);
         for action in m.stored_actions() {

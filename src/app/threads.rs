@@ -55,7 +55,7 @@ impl ChannelState {
     }
 
     /// Exchanges this state with the app's channel on screen.
-    fn swap(&mut self, app: &mut App) {
+    pub(super) fn swap(&mut self, app: &mut App) {
         std::mem::swap(&mut self.channel, &mut app.channel);
         std::mem::swap(&mut self.timeline, &mut app.timeline);
         std::mem::swap(&mut self.selected, &mut app.selected);
@@ -70,16 +70,24 @@ impl ChannelState {
     }
 }
 
-/// Runs `f` with `channel`'s state on screen: a parent's, or (for a channel left since) an
-/// empty one that is dropped after, so results still say what became of them.
+/// Runs `f` with `channel`'s state on screen: a parent's, a channel's kept while another is
+/// open ([`super::channels`]), or (for a channel left since) an empty one that is dropped
+/// after, so results still say what became of them.
 pub(super) fn in_channel<R>(app: &mut App, channel: &str, f: impl FnOnce(&mut App) -> R) -> R {
     if app.channel == channel {
         return f(app);
     }
     let at = app.parents.iter().position(|p| p.channel == channel);
+    let mut kept = false;
     let mut state = match at {
         Some(i) => std::mem::replace(&mut app.parents[i], ChannelState::fresh(String::new())),
-        None => ChannelState::fresh(channel.to_string()),
+        None => match app.channels.take_kept(channel) {
+            Some(state) => {
+                kept = true;
+                state
+            }
+            None => ChannelState::fresh(channel.to_string()),
+        },
     };
     // The overlay belongs to the screen the user looks at, not to the channel swapped in.
     let overlay = app.overlay.take();
@@ -89,6 +97,8 @@ pub(super) fn in_channel<R>(app: &mut App, channel: &str, f: impl FnOnce(&mut Ap
     app.overlay = overlay;
     if let Some(i) = at {
         app.parents[i] = state;
+    } else if kept {
+        app.channels.put_kept(state);
     }
     result
 }

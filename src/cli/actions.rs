@@ -9,6 +9,7 @@ use super::lookup;
 use super::moderate::{Moderator, describe};
 use super::names::{Names, names_of};
 use super::output::{Table, note, time_cells, warn, write, write_line};
+use super::progress::Progress;
 use super::stream::{Document, Format, Listing};
 use crate::pubnub::{Client, MessageAction, StoredAction, Timetoken};
 
@@ -47,9 +48,14 @@ pub async fn run(
             );
             if all {
                 // Pages come newest first; each is written newest first as it arrives.
-                let mut pager = request.pager();
+                // A count on a terminal's stderr, cleared while a page is written.
+                let (mut pager, mut progress, mut count) =
+                    (request.pager(), Progress::new("actions"), 0);
                 while let Some(page) = pager.next_page().await.map_err(api("actions list"))? {
+                    progress.clear();
                     write_actions(&mut listing, client, page.iter().rev()).await?;
+                    count += page.len();
+                    progress.show(count);
                 }
             } else {
                 let page = request.execute().await.map_err(api("actions list"))?;

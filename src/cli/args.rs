@@ -19,9 +19,16 @@ pub struct Cli {
     #[command(flatten)]
     pub connection: ConnectionArgs,
 
-    /// Channel to open in the terminal UI (`#chats.room1` is `chats.room1`).
+    /// Channel to open in the terminal UI (`#chats.room1` is `chats.room1`). Given several
+    /// times, the first opens and the others are watched for new messages and listed first in
+    /// the channel switcher.
     #[arg(long, global = true, env = "REACTIONS_CHANNEL", value_parser = channel)]
-    pub channel: Option<String>,
+    pub channel: Vec<String>,
+
+    /// The UI's colours: dark or light (for the terminal's background), or mono. `NO_COLOR`
+    /// makes it mono whatever is chosen.
+    #[arg(long, global = true, env = "REACTIONS_THEME", value_enum)]
+    pub theme: Option<config::Theme>,
 
     /// Moderator mode: allow removing other users' actions (with confirmation and audit log).
     #[arg(long, global = true)]
@@ -154,6 +161,13 @@ pub enum Command {
     Token(TokenCommand),
     /// Revoke an Access Manager token (needs the secret key).
     Revoke { token: String },
+    /// Print a completion script for SHELL on stdout (see the README for where it goes).
+    Completions {
+        /// bash, zsh, fish, powershell or elvish.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on stdout: `reactions man | man -l -`.
+    Man,
 }
 
 /// `reactions grant`: what the token allows, for how long, and for whom.
@@ -226,7 +240,9 @@ impl Command {
             | Command::Config(_)
             | Command::Grant(_)
             | Command::Token(_)
-            | Command::Revoke { .. } => None,
+            | Command::Revoke { .. }
+            | Command::Completions { .. }
+            | Command::Man => None,
         }
     }
 }

@@ -2,12 +2,12 @@
 //! forced; `demo synth`: a large synthetic channel ([`crate::synth`]), written into the
 //! database directly when it is local, else through the API.
 
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::error::{CommandError, api};
 use super::output::write_line;
+use super::progress::Progress;
 use super::target::Target;
 use crate::config::{Backend, Connection, Paths};
 use crate::pubnub::{self, Client};
@@ -27,9 +27,16 @@ pub async fn seed(
             "{channel} already has messages; use --force to seed again"
         )));
     }
-    let report = crate::demo::seed_via_client(config, channel)
-        .await
-        .map_err(api("demo seed"))?;
+    let mut progress = Progress::new("seeding");
+    let report = crate::demo::seed_with_progress(config, channel, |so_far| {
+        progress.show(format_args!(
+            "{} messages, {} actions",
+            so_far.messages, so_far.actions
+        ));
+    })
+    .await
+    .map_err(api("demo seed"))?;
+    drop(progress);
     write_line(format_args!(
         "seeded {}: {} messages, {} actions",
         channel, report.messages, report.actions
@@ -107,13 +114,13 @@ async fn synth_into_db(
             )));
         }
         let total = asked.shape.messages;
+        let mut progress = Progress::new("filling");
         crate::synth::fill_store(&store, sub_key, &asked.channel, asked.shape, |n| {
-            progress(format_args!("{n} of {total} messages written"));
+            progress.show(format_args!("{n} of {total} messages written"));
         })
         .await
     }
     .await;
-    progress_done();
     store.close().await;
     filled.map_err(failed)
 }
@@ -134,29 +141,14 @@ async fn synth_via_api(
             )));
         }
         let total = asked.shape.actions;
+        let mut progress = Progress::new("filling");
         crate::synth::fill_via_client(&config, &asked.channel, asked.shape, |n| {
-            progress(format_args!("{n} of {total} actions added"));
+            progress.show(format_args!("{n} of {total} actions added"));
         })
         .await
         .map_err(api("demo synth"))
     }
     .await;
-    progress_done();
     target.close().await;
     filled
-}
-
-/// Says how far a long fill has come, on one line of a terminal's stderr (nothing when stderr
-/// is not a terminal: a script sees only the result).
-fn progress(what: std::fmt::Arguments<'_>) {
-    if std::io::stderr().is_terminal() {
-        eprint!("\r{what}");
-    }
-}
-
-/// Ends the progress line.
-fn progress_done() {
-    if std::io::stderr().is_terminal() {
-        eprintln!();
-    }
 }

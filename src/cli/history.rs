@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use super::error::{CommandError, api};
 use super::names::{Names, names_of};
 use super::output::{note, time_cells};
+use super::progress::Progress;
 use super::stream::{Document, Format, Listing};
 use crate::pubnub::{Client, HistoryMessage, Timetoken};
 use crate::text;
@@ -47,9 +48,13 @@ pub async fn run(client: &Client, asked: HistoryRequest) -> Result<(), CommandEr
     );
     if asked.all {
         // Pages come newest first; each is written newest first as it arrives.
-        let mut pager = request.pager();
+        // A count on a terminal's stderr, cleared while a page is written.
+        let (mut pager, mut progress, mut count) = (request.pager(), Progress::new("messages"), 0);
         while let Some(page) = pager.next_page().await.map_err(api("history"))? {
+            progress.clear();
             write_messages(&mut listing, client, &asked, page.iter().rev()).await?;
+            count += page.len();
+            progress.show(count);
         }
     } else {
         let page_size = request.effective_max();

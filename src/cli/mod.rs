@@ -13,9 +13,11 @@ mod demo;
 mod error;
 mod history;
 mod lookup;
+mod manual;
 mod moderate;
 mod names;
 mod output;
+mod progress;
 mod publish;
 mod stream;
 mod target;
@@ -26,6 +28,7 @@ pub use args::{
     TokenCommand,
 };
 pub use error::{CommandError, check_channel};
+pub use manual::{completions, man_page};
 pub use output::write_line;
 pub use target::Target;
 
@@ -203,8 +206,14 @@ async fn run_with_client(
             token::grant(client, args, channel, &settings.default_channel).await
         }
         Command::Revoke { token } => token::revoke(client, &token).await,
-        Command::Serve { .. } | Command::Config(_) | Command::Token(_) => Err(CommandError::Other(
-            "internal: serve, config and token parse are handled before connecting".into(),
+        Command::Serve { .. }
+        | Command::Config(_)
+        | Command::Token(_)
+        | Command::Completions { .. }
+        | Command::Man => Err(CommandError::Other(
+            "internal: serve, config, token parse, completions and man are handled before \
+             connecting"
+                .into(),
         )),
     }
 }

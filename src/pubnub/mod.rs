@@ -56,6 +56,7 @@
 pub mod access;
 pub mod actions;
 pub(crate) mod answer;
+pub mod channel_objects;
 pub mod chat;
 mod client;
 mod config;
@@ -81,6 +82,7 @@ pub use actions::{
     ActionsPager, AddActionResult, AddMessageAction, GetMessageActions, RemoveActionResult,
     RemoveMessageAction,
 };
+pub use channel_objects::{ChannelName, ChannelNames};
 pub use client::{Client, MAX_CHANNEL_CHARS, PNSDK, validate_channel};
 pub use config::{Config, DEFAULT_ORIGIN};
 pub use error::{Error, Result};

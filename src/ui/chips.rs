@@ -48,8 +48,10 @@ pub fn layout(
     let pad = " ".repeat(indent as usize);
     let available = width.saturating_sub(indent).max(4);
     for chip in &all {
+        let (open, close) =
+            theme::chip_marks(chip.mine && chip.kind == ChipKind::Reaction, chip.pending);
         let text = format!(
-            " {} ",
+            "{open}{}{close}",
             crate::text::truncate(
                 &chip_label(chip, &app.symbols),
                 available.saturating_sub(2) as usize

@@ -8,6 +8,7 @@ mod details;
 mod popups;
 mod reports;
 mod status;
+mod switcher;
 pub mod theme;
 mod timeline;
 pub mod wrap;
@@ -19,7 +20,7 @@ use ratatui::text::{Line, Span};
 use crate::app::chat::thread_root;
 use crate::app::details::DetailsLayout;
 use crate::app::keymap::Action;
-use crate::app::{App, Measured, MouseTarget, Overlay, Screen, threads};
+use crate::app::{App, Measured, MouseTarget, Overlay, Screen, channels, threads};
 use crate::text::single_line;
 
 /// Screen regions from the last frame that a click can hit.
@@ -86,6 +87,7 @@ impl UiState {
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame, app: &App, state: &mut UiState) {
+    theme::set(app.options.theme);
     let area = frame.area();
     state.hits.clear();
     let [top, main, bottom] = Layout::vertical([
@@ -109,6 +111,9 @@ pub fn draw(frame: &mut Frame, app: &App, state: &mut UiState) {
         Some(Overlay::Resolve { report_tt, note }) => {
             reports::draw_resolve(app, *report_tt, note, main, frame.buffer_mut())
         }
+        Some(Overlay::Switcher(switcher)) => {
+            switcher::draw(app, switcher, main, frame.buffer_mut())
+        }
         Some(overlay) => popups::draw(app, overlay, main, frame.buffer_mut()),
         None => {}
     }
@@ -131,7 +136,7 @@ fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
         Span::raw(" "),
         tab("Actions", on_actions),
     ];
-    if app.options.moderator && !threads::in_thread(app) {
+    if app.options.moderator && !threads::in_thread(app) && channels::reports_here(app) {
         let label = match app.reports.open {
             0 => "Reports".to_string(),
             n => format!("Reports ({n} open)"),
@@ -146,6 +151,19 @@ fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
     if threads::in_thread(app) {
         spans.push(Span::styled("  in a thread", theme::thread()));
         hints.insert(0, (&[Action::Back], "back"));
+    }
+    let (waiting, elsewhere) = app.channels.unseen_elsewhere();
+    if waiting > 0 {
+        let places = if elsewhere == 1 {
+            "channel"
+        } else {
+            "channels"
+        };
+        spans.push(Span::styled(
+            format!("  {waiting} new in {elsewhere} other {places}"),
+            theme::live(),
+        ));
+        hints.insert(0, (&[Action::SwitchChannel], "channels"));
     }
     spans.push(Span::styled(
         format!("   {}", app.options.keymap.hints(&hints)),

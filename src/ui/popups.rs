@@ -23,8 +23,8 @@ pub(super) fn draw(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
         Overlay::Confirm { prompt, target } => {
             draw_confirm(app, prompt, target.wording(), area, buf)
         }
-        // Drawn by the Reports screen's module.
-        Overlay::Resolve { .. } => {}
+        // Drawn by the Reports screen's module and the switcher's.
+        Overlay::Resolve { .. } | Overlay::Switcher(_) => {}
         Overlay::Chooser {
             options, selected, ..
         } => {

@@ -39,6 +39,7 @@ impl Browser {
         let files = WorkerFiles {
             audit_log: dir.join("audit.jsonl"),
             recent_reactions: dir.join("recent.json"),
+            channels: dir.join("channels.json"),
         };
         let mut app = App::new(options);
         let first = app.start();

@@ -88,3 +88,45 @@ async fn a_threads_replies_are_counted_after_its_root() {
         "the timetoken is exclusive"
     );
 }
+
+#[tokio::test]
+async fn app_context_channels_are_listed_with_their_names() {
+    let s = TestServer::start().await;
+    let sub = client(&s, "alice").config().subscribe_key.clone();
+    for (id, body) in [
+        ("chats.support", r#"{"name":"Customer support"}"#),
+        ("chats.random", r#"{"description":"no name here"}"#),
+    ] {
+        let answer = s
+            .http
+            .patch(format!("{}/v2/objects/{sub}/channels/{id}", s.origin))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("set channel metadata");
+        assert_eq!(
+            answer.status(),
+            200,
+            "{}",
+            answer.text().await.unwrap_or_default()
+        );
+    }
+    let mut listed = client(&s, "alice")
+        .channel_names()
+        .execute()
+        .await
+        .expect("list channels");
+    listed.sort_by(|a, b| a.id.cmp(&b.id));
+    let pairs: Vec<(String, Option<String>)> = listed.into_iter().map(|c| (c.id, c.name)).collect();
+    assert_eq!(
+        pairs,
+        [
+            ("chats.random".to_string(), None),
+            (
+                "chats.support".to_string(),
+                Some("Customer support".to_string())
+            ),
+        ]
+    );
+}

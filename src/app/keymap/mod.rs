@@ -91,6 +91,7 @@ actions! {
     First = "first", Everywhere, ["g", "home"], "first item (loads the channel's start)";
     Last = "last", Everywhere, ["G", "end"], "last item";
     SwitchScreen = "switch_screen", Everywhere, ["tab"], "switch Timeline / Actions / Reports";
+    SwitchChannel = "switch_channel", Everywhere, ["ctrl-k", "C"], "channels: new messages in each; type to filter, Enter opens";
     Details = "details", Timeline, ["enter", "i"], "details: who reacted with what, who read it";
     Picker = "picker", Timeline, ["r", ":"], "reaction picker";
     ThumbsUp = "thumbs_up", Timeline, ["+"], "toggle 👍 on the selected message";

@@ -1,5 +1,6 @@
 //! `update` driven through every key and event, with no terminal and no network.
 
+mod channels;
 mod chat;
 mod filter;
 mod keys;

@@ -141,6 +141,8 @@ impl Store {
                     Ok(Some(_)) => {}
                     // Too big or dropped meanwhile: what it held goes back to the system.
                     Ok(None) => memory::give_back(),
+                    // The store closed meanwhile (a command's embedded server ending).
+                    Err(StoreError::Closed) => {}
                     Err(e) => tracing::warn!("could not build the view of {ch}: {e}"),
                 }
                 store.keep_within_budget();
