@@ -8,7 +8,7 @@ use std::sync::Arc;
 use tokio::sync::{Semaphore, mpsc};
 
 use crate::app::{ApiOutcome, Command, Event};
-use crate::moderation::append_audit;
+use crate::moderation::append_local;
 use crate::pubnub::{Client, HistoryPage, MessageAction, Timetoken};
 
 /// Requests run at the same time at most.
@@ -141,7 +141,7 @@ pub async fn execute(
         }
         Command::AppendAudit { op, record } => {
             let path = files.audit_log.clone();
-            let written = tokio::task::spawn_blocking(move || append_audit(&path, &record)).await;
+            let written = tokio::task::spawn_blocking(move || append_local(&path, &[*record])).await;
             match written {
                 Ok(Ok(())) => None,
                 Ok(Err(e)) => Some((op, ApiOutcome::AuditFailed(e))),

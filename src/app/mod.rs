@@ -265,7 +265,7 @@ pub enum Command {
     },
     AppendAudit {
         op: OpId,
-        record: AuditRecord,
+        record: Box<AuditRecord>,
     },
     SaveRecent(Vec<String>),
     /// The subscription, waiting to reconnect, should try at once (for the loop, not the worker).

@@ -332,12 +332,13 @@ pub(super) fn on_removed(
                 let audit = app.begin(Op::Audit);
                 commands.push(Command::AppendAudit {
                     op: audit,
-                    record: AuditRecord {
-                        moderator: app.options.user_id.clone(),
-                        channel: app.options.channel.clone(),
-                        message_timetoken: message_tt,
-                        action: target.to_stored(&app.symbols),
-                    },
+                    record: Box::new(AuditRecord::new(
+                        &app.options.user_id,
+                        crate::moderation::Operation::Remove,
+                        &app.options.channel,
+                        &target.to_stored(&app.symbols),
+                        &app.message_excerpt(message_tt, 60),
+                    )),
                 });
                 app.info(format!("Removed {owner_label}'s {what}"));
             } else if let Ok(Some(w)) = result {

@@ -591,9 +591,9 @@ fn moderator_removal_asks_first_and_records_an_audit_entry() {
     assert_eq!(record.message_timetoken, tt);
     assert_eq!(
         (
-            record.action.uuid.as_str(),
-            record.action.value.as_str(),
-            record.action.action_timetoken
+            record.action().uuid.as_str(),
+            record.action().value.as_str(),
+            record.action().action_timetoken
         ),
         ("bob", "👍", action_tt)
     );
@@ -1000,7 +1000,7 @@ fn the_moderator_sees_a_shortcode_value_as_stored_next_to_its_emoji() {
     let Some(Command::AppendAudit { record, .. }) = out.commands.first().cloned() else {
         panic!("audit: {:?}", out.commands)
     };
-    assert_eq!(record.action.value, "x");
+    assert_eq!(record.action().value, "x");
     assert!(
         app.notice
             .unwrap()
