@@ -141,7 +141,8 @@ pub async fn execute(
         }
         Command::AppendAudit { op, record } => {
             let path = files.audit_log.clone();
-            let written = tokio::task::spawn_blocking(move || append_local(&path, &[*record])).await;
+            let written =
+                tokio::task::spawn_blocking(move || append_local(&path, &[*record])).await;
             match written {
                 Ok(Ok(())) => None,
                 Ok(Err(e)) => Some((op, ApiOutcome::AuditFailed(e))),

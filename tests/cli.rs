@@ -13,6 +13,8 @@ mod moderation;
 mod new_user;
 #[path = "cli/serve.rs"]
 mod serve;
+#[path = "cli/toolkit.rs"]
+mod toolkit;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -14,8 +14,8 @@ use super::actions::actions_table;
 use super::error::{CommandError, api};
 use super::moderate::{Moderator, ask};
 use super::output::{Table, note, write, write_line};
-use crate::moderation::execute::{remove_recorded, scan};
-use crate::moderation::run::{BulkRun, CHUNK, CHUNKS_IN_FLIGHT, DryRun, RunState};
+use crate::moderation::execute::{run_bulk, scan};
+use crate::moderation::run::{BulkRun, DryRun, RunState};
 use crate::moderation::{Clock, Filter, Scope};
 use crate::pubnub::{Client, Timetoken};
 
@@ -133,41 +133,32 @@ async fn confirm(dry: &DryRun) -> Result<(), CommandError> {
     }
 }
 
-/// Removes what `dry` found, chunk by chunk, [`CHUNKS_IN_FLIGHT`] chunks at once; Ctrl-C stops
-/// starting new ones.
+/// Removes what `dry` found (see [`run_bulk`]); Ctrl-C stops starting new chunks.
 async fn execute(client: &Client, moderator: &Moderator, dry: DryRun, reason: &str) -> BulkRun {
     let log = moderator.log(client);
-    let mut run = BulkRun::new(dry, &moderator.user_id, reason, Timetoken::now());
+    let run = BulkRun::new(dry, &moderator.user_id, reason, Timetoken::now());
     let mut progress = Progress::new();
-    let mut tasks = tokio::task::JoinSet::new();
-    let interrupted = tokio::signal::ctrl_c();
-    tokio::pin!(interrupted);
-    let mut stopping = false;
-    loop {
-        while tasks.len() < CHUNKS_IN_FLIGHT {
-            let Some(records) = run.next_chunk(CHUNK) else {
-                break;
-            };
-            let log = log.clone();
-            tasks.spawn(async move { remove_recorded(&log, records).await });
+    let mut said_stopping = false;
+    let interrupted = async {
+        // Without a handler Ctrl-C ends the process; if none can be installed, never stop.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
         }
-        if tasks.is_empty() {
-            break;
-        }
-        tokio::select! {
-            Some(done) = tasks.join_next() => match done {
-                Ok(report) => run.on_chunk(report),
-                Err(e) => tracing::error!("a chunk of removals ended abnormally: {e}"),
-            },
-            _ = &mut interrupted, if !stopping => {
-                stopping = true;
-                run.stop();
+    };
+    let run = run_bulk(
+        &log,
+        run,
+        |run| {
+            if run.state == RunState::Stopping && !said_stopping {
+                said_stopping = true;
                 progress.clear();
                 note("stopping: the removals under way finish and stay recorded");
             }
-        }
-        progress.show(&run);
-    }
+            progress.show(run);
+        },
+        interrupted,
+    )
+    .await;
     progress.clear();
     run
 }

@@ -123,6 +123,21 @@ pub async fn run(
         moderator_flag: settings.moderator,
     };
     let moderator = moderating.then_some(&as_moderator);
+    // A bulk removal is a moderator's: said up front, with what is missing.
+    if let (Some(access), Command::Actions(ActionsCommand::Remove { wheres, .. })) =
+        (&access, &command)
+        && !wheres.is_empty()
+        && !moderating
+    {
+        let missing = match access.is_managed() {
+            true => access.moderation_missing(),
+            false => None,
+        }
+        .unwrap_or_else(|| "moderator mode (--moderator)".into());
+        return Err(CommandError::Usage(format!(
+            "a bulk removal (--where) removes other users' actions: it needs {missing}"
+        )));
+    }
     let roles = Roles {
         moderator,
         as_moderator: &as_moderator,

@@ -55,6 +55,7 @@ pub async fn run(
                 j["from"] = json!(window.minute_start(s.first_minute));
                 j["until"] = json!(window.minute_start(s.last_minute + 1));
                 j["filter"] = json!(s.filter(&window, offset));
+                j["remove_args"] = json!(s.where_args(&window, offset));
                 j
             })
             .collect();
@@ -133,7 +134,17 @@ fn text(channel: &str, stats: &Stats, offset: i32) -> String {
             ),
             format!("{}/min", s.peak),
             format!("{:.1}/min", s.usual),
-            s.filter(w, offset),
+            s.where_args(w, offset)
+                .iter()
+                .map(|a| {
+                    if a.contains(' ') {
+                        format!("'{a}'")
+                    } else {
+                        a.clone()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" "),
         ]);
     }
     out.push_str(&t.render());

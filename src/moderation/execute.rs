@@ -5,6 +5,8 @@
 //!   filter's time bounds (not only what a screen has loaded);
 //! - [`remove_recorded`]: records first (one log message per chunk), then removes each action as
 //!   its author, a bounded number at once; what failed (or was gone already) is voided in the log;
+//! - [`run_bulk`]: a whole bulk run, [`CHUNKS_IN_FLIGHT`] chunks at once, until done or stopped
+//!   (the CLI's; the UI drives [`BulkRun`] from its update function instead);
 //! - [`undo`]: puts a removed action back as its author, then records that; if the record cannot
 //!   be written the action is removed again (rolled back).
 
@@ -15,7 +17,9 @@ use futures::StreamExt;
 use super::audit::{AuditRecord, Operation};
 use super::filter::{ActionFields, Filter};
 use super::log::{AuditLog, LogError};
-use super::run::{ChunkReport, DryRun, REMOVALS_IN_FLIGHT, Removal};
+use super::run::{
+    BulkRun, CHUNK, CHUNKS_IN_FLIGHT, ChunkReport, DryRun, REMOVALS_IN_FLIGHT, Removal,
+};
 use crate::pubnub::{self, Client, MessageAction, StoredAction, Timetoken};
 use crate::text::emoji;
 
@@ -140,6 +144,44 @@ pub async fn remove_recorded(log: &AuditLog, mut records: Vec<AuditRecord>) -> C
             .collect(),
         at: Timetoken::now(),
     }
+}
+
+/// Runs `run` to its end: chunks of [`CHUNK`] removals, [`CHUNKS_IN_FLIGHT`] at once, each
+/// recorded first. `progress` sees the run after each chunk; once `stop` completes no new chunk
+/// starts (those in flight finish, and stay removed and recorded).
+pub async fn run_bulk(
+    log: &AuditLog,
+    mut run: BulkRun,
+    mut progress: impl FnMut(&BulkRun),
+    stop: impl std::future::Future<Output = ()>,
+) -> BulkRun {
+    let mut tasks = tokio::task::JoinSet::new();
+    tokio::pin!(stop);
+    let mut stopping = false;
+    loop {
+        while tasks.len() < CHUNKS_IN_FLIGHT {
+            let Some(records) = run.next_chunk(CHUNK) else {
+                break;
+            };
+            let log = log.clone();
+            tasks.spawn(async move { remove_recorded(&log, records).await });
+        }
+        if tasks.is_empty() {
+            break;
+        }
+        tokio::select! {
+            Some(done) = tasks.join_next() => match done {
+                Ok(report) => run.on_chunk(report),
+                Err(e) => tracing::error!("a chunk of removals ended abnormally: {e}"),
+            },
+            () = &mut stop, if !stopping => {
+                stopping = true;
+                run.stop();
+            }
+        }
+        progress(&run);
+    }
+    run
 }
 
 /// Removes a record's action as its author.

@@ -107,6 +107,24 @@ impl Spike {
     }
 }
 
+impl Spike {
+    /// The same as `reactions actions remove` arguments: `--where user=bob --since … --until …`.
+    pub fn where_args(&self, window: &Window, utc_offset_secs: i32) -> Vec<String> {
+        let key = match self.kind {
+            SpikeKind::User => "user",
+            SpikeKind::Value => "value",
+        };
+        vec![
+            "--where".into(),
+            format!("{key}={}", self.key),
+            "--since".into(),
+            local_time_term(window.minute_start(self.first_minute), utc_offset_secs),
+            "--until".into(),
+            local_time_term(window.minute_start(self.last_minute + 1), utc_offset_secs),
+        ]
+    }
+}
+
 /// What the window holds.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Stats {
@@ -294,6 +312,10 @@ mod tests {
         assert_eq!(
             user.filter(&window, 3600),
             "user:bob since:2026-12-06T15:40 until:2026-12-06T15:50"
+        );
+        assert_eq!(
+            user.where_args(&window, 3600).join(" "),
+            "--where user=bob --since 2026-12-06T15:40 --until 2026-12-06T15:50"
         );
     }
 
