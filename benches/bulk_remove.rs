@@ -11,6 +11,9 @@
 //!   is sent (one log message per chunk of 50, listing each removal);
 //! - **bulk, library**: the same through `reactions::moderation` in this process, timed in its
 //!   two parts (dry run, removals), to show where the time goes;
+//! - **a record a removal**: the library's removals again, but with one audit message per
+//!   removal (chunks of 1, 32 of them at once: the same number of requests in flight), to show
+//!   what batching the records saves;
 //! - **one at a time**: `reactions --moderator actions remove CH MESSAGE ACTION --yes` for
 //!   `ONE_BY_ONE` (200) of them, one process each, and the time extrapolated to 10,000.
 //!
@@ -25,7 +28,7 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use reactions::moderation::execute::{run_bulk, scan};
-use reactions::moderation::run::BulkRun;
+use reactions::moderation::run::{BulkRun, Pace};
 use reactions::moderation::{AuditLog, Clock, Filter, Scope, log};
 use reactions::pubnub::{Client, Config, MessageAction, StoredAction, Timetoken};
 
@@ -196,6 +199,7 @@ fn main() {
     let raid = MESSAGES * RAIDERS;
     let (mut cli_secs, mut scan_secs, mut remove_secs, mut one_secs) =
         (vec![], vec![], vec![], vec![]);
+    let mut each_secs = vec![];
     for round in 0..rounds {
         // Bulk through the CLI.
         let ch = format!("bench.raid.cli{round}");
@@ -253,8 +257,30 @@ fn main() {
         let log = AuditLog::new(mo.clone(), dir.path().join("audit.jsonl"));
         let run = BulkRun::new(dry, "mo", "bench", Timetoken::now());
         let t = Instant::now();
-        let run = runtime.block_on(run_bulk(&log, run, |_| {}, std::future::pending()));
+        let run = runtime.block_on(run_bulk(
+            &log,
+            run,
+            Pace::default(),
+            |_| {},
+            std::future::pending(),
+        ));
         remove_secs.push(t.elapsed().as_secs_f64());
+        assert_eq!((run.removed, run.failed.len()), (raid, 0));
+
+        // One audit message a removal, as many requests in flight.
+        let ch = format!("bench.raid.each{round}");
+        runtime.block_on(seed(&origin, &ch, MESSAGES, RAIDERS));
+        let dry = runtime
+            .block_on(scan(&mo, &ch, &filter, "reaction"))
+            .expect("dry run");
+        let run = BulkRun::new(dry, "mo", "bench", Timetoken::now());
+        let each = Pace {
+            chunk: 1,
+            chunks_in_flight: 32,
+        };
+        let t = Instant::now();
+        let run = runtime.block_on(run_bulk(&log, run, each, |_| {}, std::future::pending()));
+        each_secs.push(t.elapsed().as_secs_f64());
         assert_eq!((run.removed, run.failed.len()), (raid, 0));
 
         // One CLI call per removal.
@@ -278,11 +304,12 @@ fn main() {
         one_secs.push(t.elapsed().as_secs_f64() / actions.len() as f64);
         assert_eq!(runtime.block_on(remaining(&origin, &ch)).0, 0);
         println!(
-            "round {}: bulk CLI {:.2} s; library: dry run {:.2} s + removals {:.2} s; one at a time {:.1} ms a call",
+            "round {}: bulk CLI {:.2} s; library: dry run {:.2} s + removals {:.2} s (a record a removal: {:.2} s); one at a time {:.1} ms a call",
             round + 1,
             cli_secs[round],
             scan_secs[round],
             remove_secs[round],
+            each_secs[round],
             one_secs[round] * 1000.0
         );
     }

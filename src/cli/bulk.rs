@@ -15,7 +15,7 @@ use super::error::{CommandError, api};
 use super::moderate::{Moderator, ask};
 use super::output::{Table, note, write, write_line};
 use crate::moderation::execute::{run_bulk, scan};
-use crate::moderation::run::{BulkRun, DryRun, RunState};
+use crate::moderation::run::{BulkRun, DryRun, Pace, RunState};
 use crate::moderation::{Clock, Filter, Scope};
 use crate::pubnub::{Client, Timetoken};
 
@@ -148,6 +148,7 @@ async fn execute(client: &Client, moderator: &Moderator, dry: DryRun, reason: &s
     let run = run_bulk(
         &log,
         run,
+        Pace::default(),
         |run| {
             if run.state == RunState::Stopping && !said_stopping {
                 said_stopping = true;

@@ -5,7 +5,7 @@
 //!   filter's time bounds (not only what a screen has loaded);
 //! - [`remove_recorded`]: records first (one log message per chunk), then removes each action as
 //!   its author, a bounded number at once; what failed (or was gone already) is voided in the log;
-//! - [`run_bulk`]: a whole bulk run, [`CHUNKS_IN_FLIGHT`] chunks at once, until done or stopped
+//! - [`run_bulk`]: a whole bulk run, a few chunks at once ([`Pace`]), until done or stopped
 //!   (the CLI's; the UI drives [`BulkRun`] from its update function instead);
 //! - [`undo`]: puts a removed action back as its author, then records that; if the record cannot
 //!   be written the action is removed again (rolled back).
@@ -17,9 +17,7 @@ use futures::StreamExt;
 use super::audit::{AuditRecord, Operation};
 use super::filter::{ActionFields, Filter};
 use super::log::{AuditLog, LogError};
-use super::run::{
-    BulkRun, CHUNK, CHUNKS_IN_FLIGHT, ChunkReport, DryRun, REMOVALS_IN_FLIGHT, Removal,
-};
+use super::run::{BulkRun, ChunkReport, DryRun, Pace, REMOVALS_IN_FLIGHT, Removal};
 use crate::pubnub::{self, Client, MessageAction, StoredAction, Timetoken};
 use crate::text::emoji;
 
@@ -146,12 +144,13 @@ pub async fn remove_recorded(log: &AuditLog, mut records: Vec<AuditRecord>) -> C
     }
 }
 
-/// Runs `run` to its end: chunks of [`CHUNK`] removals, [`CHUNKS_IN_FLIGHT`] at once, each
-/// recorded first. `progress` sees the run after each chunk; once `stop` completes no new chunk
-/// starts (those in flight finish, and stay removed and recorded).
+/// Runs `run` to its end in chunks, as `pace` says, each recorded first. `progress` sees the
+/// run after each chunk; once `stop` completes no new chunk starts (those in flight finish,
+/// and stay removed and recorded).
 pub async fn run_bulk(
     log: &AuditLog,
     mut run: BulkRun,
+    pace: Pace,
     mut progress: impl FnMut(&BulkRun),
     stop: impl std::future::Future<Output = ()>,
 ) -> BulkRun {
@@ -159,8 +158,8 @@ pub async fn run_bulk(
     tokio::pin!(stop);
     let mut stopping = false;
     loop {
-        while tasks.len() < CHUNKS_IN_FLIGHT {
-            let Some(records) = run.next_chunk(CHUNK) else {
+        while tasks.len() < pace.chunks_in_flight.max(1) {
+            let Some(records) = run.next_chunk(pace.chunk) else {
                 break;
             };
             let log = log.clone();

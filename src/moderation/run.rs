@@ -21,6 +21,22 @@ pub const CHUNK: usize = 50;
 pub const CHUNKS_IN_FLIGHT: usize = 2;
 /// Removal requests of one chunk in flight at once.
 pub const REMOVALS_IN_FLIGHT: usize = 16;
+/// How a run is paced: removals per chunk (one audit message each) and chunks at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pace {
+    pub chunk: usize,
+    pub chunks_in_flight: usize,
+}
+
+impl Default for Pace {
+    fn default() -> Self {
+        Pace {
+            chunk: CHUNK,
+            chunks_in_flight: CHUNKS_IN_FLIGHT,
+        }
+    }
+}
+
 /// Matches a dry run shows.
 pub const SAMPLE: usize = 8;
 
