@@ -1,6 +1,13 @@
 //! The embedded server: PubNub's REST wire protocol for message actions, history, publish,
-//! subscribe, presence and time, backed by SQLite, so that the official SDKs cannot tell it from
-//! the real service for these endpoints (see `reference/pubnub-wire-protocol.md`).
+//! subscribe, presence and time, and what the Chat SDK needs besides (App Context, signals,
+//! message counts, history delete, here-now and where-now), backed by SQLite, so that the
+//! official SDKs cannot tell it from the real service for these endpoints (see
+//! `reference/pubnub-wire-protocol.md` and `reference/chat-sdk-endpoints.md`).
+//!
+//! In layers, each importing only those below it: `http` (routes, bodies, signatures, error
+//! shapes) → `endpoints` (parse, call the store, answer) → `store` (one typed method per query
+//! or write) → `views` → `sqlite` beside `render` (the wire JSON) and `filter` (App Context's
+//! filter language).
 //!
 //! [`start`] opens the database, binds and serves in the background; [`RunningServer::shutdown`]
 //! stops gracefully (answers waiting long polls, finishes requests, flushes the database).
@@ -13,6 +20,7 @@
 //! This module must not print to stdout: it logs through `tracing`.
 
 mod endpoints;
+mod filter;
 mod http;
 mod render;
 mod sqlite;

@@ -157,6 +157,16 @@ impl TestServer {
         .await
     }
 
+    pub async fn patch(&self, path: &str, body: &str) -> Answer {
+        self.send(
+            Method::PATCH,
+            path,
+            Some(body.as_bytes().to_vec()),
+            &[("content-type", "application/json")],
+        )
+        .await
+    }
+
     pub async fn delete(&self, path: &str) -> Answer {
         self.send(Method::DELETE, path, None, &[]).await
     }

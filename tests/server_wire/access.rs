@@ -32,7 +32,7 @@ async fn grant(s: &TestServer, ttl: u64, permissions: Value) -> Answer {
 }
 
 /// The token of a successful grant.
-async fn token(s: &TestServer, ttl: u64, permissions: Value) -> String {
+pub async fn token(s: &TestServer, ttl: u64, permissions: Value) -> String {
     let a = grant(s, ttl, permissions).await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.text);
     a.json()["data"]["token"]
@@ -47,16 +47,16 @@ async fn revoke(s: &TestServer, token: &str) -> Answer {
     s.delete(&url).await
 }
 
-fn urlencode(s: &str) -> String {
+pub fn urlencode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
 /// `&auth=TOKEN&uuid=UUID`.
-fn as_user(token: &str, uuid: &str) -> String {
+pub fn as_user(token: &str, uuid: &str) -> String {
     format!("uuid={}&auth={}", urlencode(uuid), urlencode(token))
 }
 
-async fn server_with_clock(clock: &AccessClock) -> TestServer {
+pub async fn server_with_clock(clock: &AccessClock) -> TestServer {
     TestServer::start_managed(SECRET, PUB, clock).await
 }
 
@@ -65,7 +65,7 @@ async fn publish(s: &TestServer, channel: &str, query: &str) -> Answer {
         .await
 }
 
-fn forbidden(channels: &[&str]) -> Value {
+pub fn forbidden(channels: &[&str]) -> Value {
     json!({"message":"Forbidden","payload":{"channels":channels},"error":true,"service":"Access Manager","status":403})
 }
 

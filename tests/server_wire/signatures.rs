@@ -141,3 +141,60 @@ async fn post_publish_takes_v1_v2_and_v2_signed_as_get() {
     assert_eq!(a.json()[1], "Invalid Key");
     s.stop().await;
 }
+
+#[tokio::test]
+async fn the_chat_sdk_endpoints_are_signed_like_the_others() {
+    let s = signed_server().await;
+    let params = [("uuid", "admin")];
+    // Each endpoint: unsigned it is refused, signed (body included) it is served.
+    let body = br#"{"name":"Bob","custom":{"team":"red"}}"#;
+    let members = br#"{"set":[{"uuid":{"id":"bob"},"custom":{"ban":true}}]}"#;
+    let cases: [(Method, &str, &[u8]); 9] = [
+        (Method::PATCH, "/v2/objects/sk/uuids/bob", body),
+        (Method::GET, "/v2/objects/sk/uuids/bob", b""),
+        (Method::GET, "/v2/objects/sk/uuids", b""),
+        (
+            Method::PATCH,
+            "/v2/objects/sk/channels/PUBNUB_INTERNAL_MODERATION_a/uuids",
+            members,
+        ),
+        (Method::DELETE, "/v2/objects/sk/uuids/bob", b""),
+        (
+            Method::GET,
+            "/signal/pub-c-test/sk/0/g/0/%7B%22type%22%3A%22typing%22%7D",
+            b"",
+        ),
+        (
+            Method::GET,
+            "/v3/history/sub-key/sk/message-counts/g?timetoken=1",
+            b"",
+        ),
+        (Method::DELETE, "/v3/history/sub-key/sk/channel/g", b""),
+        (Method::GET, "/v2/presence/sub-key/sk/channel/g", b""),
+    ];
+    for (method, target, body) in cases {
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        let mut all: Vec<(&str, &str)> = params.to_vec();
+        all.extend(query.split('&').filter_map(|kv| kv.split_once('=')));
+        let send_body = (!body.is_empty()).then(|| body.to_vec());
+        let unsigned = s
+            .send(
+                method.clone(),
+                &format!("{path}?uuid=admin"),
+                send_body.clone(),
+                &[],
+            )
+            .await;
+        assert_eq!(unsigned.status, StatusCode::FORBIDDEN, "{method} {path}");
+        let url = signed(method.as_str(), path, &all, body, now(), false);
+        let a = s.send(method.clone(), &url, send_body.clone(), &[]).await;
+        assert_eq!(a.status, StatusCode::OK, "{method} {path}: {}", a.text);
+        if !body.is_empty() {
+            let tampered = s
+                .send(method.clone(), &url, Some(b"{}".to_vec()), &[])
+                .await;
+            assert_eq!(tampered.status, StatusCode::FORBIDDEN, "the body is signed");
+        }
+    }
+    s.stop().await;
+}

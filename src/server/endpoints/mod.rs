@@ -1,8 +1,9 @@
 //! The endpoints, one file per endpoint family of the wire protocol: message actions,
-//! history, publish, subscribe, presence, time and Access Manager's grant and revoke. Each
-//! declares the Access Manager permission it needs (`NEEDS`, see [`touch`]). A handler parses
-//! its input (path segments still percent-encoded, the query, the body already read and
-//! inflated) with [`params`],
+//! history (with message counts and delete), publish (with signals), subscribe, presence,
+//! App Context (`objects`, with its parameters and bodies), time and Access Manager's grant and
+//! revoke. Each declares the Access Manager permission it needs (`NEEDS`, see [`touch`]). A
+//! handler parses its input (path segments still percent-encoded, the query, the body already
+//! read and inflated) with [`params`],
 //! calls one method of the [`super::store::Store`], and answers with the bytes of a 200 or
 //! with why not ([`Fail`]).
 //!
@@ -14,6 +15,9 @@ pub mod access;
 pub mod actions;
 mod add_body;
 pub mod history;
+mod object_body;
+mod object_params;
+pub mod objects;
 mod outcome;
 pub mod params;
 pub mod presence;

@@ -1,5 +1,9 @@
 //! Publish (reference section 3): `GET /publish/{pk}/{sk}/0/{ch}/0/{json}`, `POST` of the same
-//! path without the message, and Kotlin's `POST /v2/publish/...` for large messages. Answers
+//! path without the message, and Kotlin's `POST /v2/publish/...` for large messages; and
+//! signals, `GET /signal/{pk}/{sk}/0/{ch}/0/{json}` (or `POST` without the message): at most
+//! 64 bytes (REST docs "Signal introduction": "signals are limited to a message payload size
+//! of 64 bytes"; error `[0,"Signal size too large","<tt>"]` in pubnub/swift's canned
+//! `signal_message_too_large.json`), delivered live with `e: 1`, never stored. Answers
 //! `[1,"Sent","<tt>"]`, or `[0,"<why>","<tt>"]` with 400 (the HTTP layer's publish shape of a
 //! refused input).
 //! It must not build an error body itself; what it refuses goes back as a [`Fail`].
@@ -13,9 +17,13 @@ use crate::server::store::{NewMessage, Store};
 
 /// Access Manager: publishing needs write on the channel.
 pub const NEEDS: Permissions = Permissions::WRITE;
+/// Access Manager: so does a signal (permission model: "write: publish and signal").
+pub const SIGNAL_NEEDS: Permissions = Permissions::WRITE;
 
 /// Largest message on `/publish` (the v2 path allows up to the body limit).
 pub const MAX_MESSAGE_BYTES: usize = 32 * 1024;
+/// Largest signal payload.
+pub const MAX_SIGNAL_BYTES: usize = 64;
 
 /// Where the message comes from.
 #[derive(Debug, Clone, Copy)]
@@ -55,14 +63,53 @@ fn compact_json(text: &str) -> Option<String> {
         .and_then(|v| serde_json::to_string(&v).ok())
 }
 
-/// Publishes one message. With signatures on, the keyset has one publish key, `keyset`.
+/// Which kind of message a request sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `/publish`: stored unless `store=0`, sent live.
+    Message,
+    /// `/signal`: live only, at most [`MAX_SIGNAL_BYTES`].
+    Signal,
+}
+
+/// Publishes one message or signal. With signatures on, the keyset has one publish key,
+/// `keyset`.
 pub async fn publish(
     store: &Store,
     keyset: Option<&str>,
     t: Target<'_>,
     q: &Query,
     body: &[u8],
+    kind: Kind,
 ) -> Handled {
+    let limit = match (kind, t.source) {
+        (Kind::Signal, _) => Some((MAX_SIGNAL_BYTES, "Signal size too large")),
+        (Kind::Message, Source::LargeBody) => None,
+        (Kind::Message, _) => Some((MAX_MESSAGE_BYTES, "Message Too Large")),
+    };
+    let message = message(keyset, t, q, body, limit)?;
+    let tt = match kind {
+        Kind::Message => store.publish(message).await?,
+        Kind::Signal => {
+            store
+                .signal(NewMessage {
+                    store: false,
+                    ..message
+                })
+                .await?
+        }
+    };
+    Ok(format!("[1,\"Sent\",\"{tt}\"]").into())
+}
+
+/// The message of a publish or signal request, refused when over `limit` (with its message).
+fn message(
+    keyset: Option<&str>,
+    t: Target<'_>,
+    q: &Query,
+    body: &[u8],
+    limit: Option<(usize, &str)>,
+) -> Result<NewMessage, Fail> {
     let (Ok(pub_key), Ok(sub_key)) = (
         params::key(t.pub_key, "publish key"),
         params::key(t.sub_key, "subscribe key"),
@@ -80,8 +127,8 @@ pub async fn publish(
     let Some(text) = text else {
         return Err(refuse("Invalid JSON", "message", "body"));
     };
-    if !matches!(t.source, Source::LargeBody) && text.len() > MAX_MESSAGE_BYTES {
-        return Err(refuse("Message Too Large", "message", "body"));
+    if let Some((_, too_large)) = limit.filter(|(max, _)| text.len() > *max) {
+        return Err(refuse(too_large, "message", "body"));
     }
     let Some(payload) = compact_json(&text) else {
         return Err(refuse("Invalid JSON", "message", "body"));
@@ -101,7 +148,7 @@ pub async fn publish(
             return Err(refuse("Invalid custom_message_type", field, "query"));
         }
     };
-    let message = NewMessage {
+    Ok(NewMessage {
         sub_key,
         channel,
         publisher: q.get("uuid").unwrap_or_default().to_string(),
@@ -110,9 +157,7 @@ pub async fn publish(
         custom_message_type,
         seqn: q.get("seqn").and_then(|s| s.parse().ok()),
         store: q.get("store") != Some("0"),
-    };
-    let tt = store.publish(message).await?;
-    Ok(format!("[1,\"Sent\",\"{tt}\"]").into())
+    })
 }
 
 #[cfg(test)]

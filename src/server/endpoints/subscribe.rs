@@ -1,14 +1,16 @@
 //! Subscribe v2 long poll (reference section 4): the handshake answers with the current
 //! cursor, a poll with the events after its cursor (waiting for them in the store).
 //!
-//! Not served (accepted and ignored): channel groups, `filter-expr`, presence state and
-//! presence events; `tr` is ignored and every cursor has region 1.
+//! A subscribe keeps its user present on its channels, like a heartbeat (before and after the
+//! poll). Not served (accepted and ignored): channel groups, `filter-expr` and presence events;
+//! `tr` is ignored and every cursor has region 1.
 //! Waiting is the store's ([`Store::poll`]); this file must not touch the hub or the clock.
 
 use std::time::Duration;
 
 use super::Handled;
 use super::params::{self, Query};
+use super::presence::Beat;
 use super::touch::Permissions;
 use crate::server::render;
 use crate::server::store::{Polled, Store};
@@ -28,7 +30,12 @@ pub async fn subscribe(
 ) -> Handled {
     let sub_key = params::key(sub_key, "subscribe key")?;
     let channels = params::channel_list(channels)?;
-    let polled = match q.timetoken("tt")? {
+    let tt = q.timetoken("tt")?;
+    let beat = Beat::of(q);
+    if let Some(b) = &beat {
+        b.keep(store, &sub_key, &channels);
+    }
+    let polled = match tt {
         None | Some(0) => Polled {
             cursor: store.cursor().get(),
             items: Vec::new(),
@@ -38,5 +45,8 @@ pub async fn subscribe(
             store.poll(&sub_key, &channels, after, long_poll).await
         }
     };
+    if let Some(b) = &beat {
+        b.keep(store, &sub_key, &channels);
+    }
     Ok(render::subscribe::envelope(polled.cursor, &polled.items).into())
 }

@@ -32,10 +32,6 @@ impl Touch {
     }
 
     /// A uuid (user) object of App Context: its endpoints need get, update or delete on it.
-    #[allow(
-        dead_code,
-        reason = "for the App Context endpoints, which touch uuid objects"
-    )]
     pub fn uuid(name: impl Into<String>, needs: Permissions) -> Self {
         Touch {
             resource: Resource::Uuid,

@@ -1,8 +1,10 @@
-//! The Access Manager gate: with a secret key, every request that touches a resource carries a
-//! token as `auth` (or is signed with the secret, and is then the keyset's server). The token
-//! must be this keyset's (its signature), unexpired, not revoked, used by its authorized uuid
-//! when it names one, and grant each touched resource the permission its endpoint declares:
-//! its exact name first, then any pattern that matches it.
+//! The Access Manager gate: with a secret key, every request that asks for a token
+//! ([`super::routes::Credential::Token`]) carries one as `auth` (or is signed with the secret,
+//! and is then the keyset's server). The token must be this keyset's (its signature),
+//! unexpired, not revoked, used by its authorized uuid when it names one, and grant each touched
+//! resource the permission its endpoint declares: its exact name first, then any pattern that
+//! matches it. A request that touches nothing (a page of every user or channel) needs only the
+//! valid token.
 //!
 //! Verified tokens are cached by their text (parsed, signature checked, patterns compiled), so
 //! a request pays one map lookup, the expiry and revocation checks and the permission lookups.
@@ -15,7 +17,8 @@ use regex::Regex;
 use serde_json::{Value, json};
 
 use super::errors::{
-    ACTIONS_FORBIDDEN_MESSAGE, Family, Reply, actions_error, forbidden_with, token_refused,
+    Family, KEY_FORBIDDEN_MESSAGE, Reply, actions_error, forbidden_with, objects_error,
+    token_refused,
 };
 use crate::pubnub::error::{TOKEN_EXPIRED_MESSAGE, TOKEN_REVOKED_MESSAGE};
 use crate::pubnub::token::{Permissions, Resource, Token};
@@ -130,11 +133,8 @@ impl AccessGate {
         Some(verified)
     }
 
-    /// Whether the request may go on.
+    /// Whether a request asking for a token may go on.
     pub fn check(&self, store: &Store, r: &Asking<'_>) -> Result<(), Refusal> {
-        if r.touches.is_empty() {
-            return Ok(());
-        }
         let Some(text) = r.auth.filter(|a| !a.is_empty()) else {
             return Err(Refusal::NoToken);
         };
@@ -189,17 +189,20 @@ fn payload(touches: &[Touch]) -> Value {
 
 /// The answer to a refused request. A revoked or expired token is refused in Access Manager's
 /// own shape whatever the endpoint (recorded for a revoked one on publish); otherwise message
-/// actions answer their recorded 403 and the rest the Access Manager 403 naming what was
-/// refused: the missing permissions, or everything the request touches.
+/// actions and App Context answer their recorded 403 (pubnub/swift's canned
+/// `removeMessageAction_error_403.json`, `objects_error_403.json`) and the rest the Access
+/// Manager 403 naming what was refused: the missing permissions, or everything the request
+/// touches.
 pub fn refused(family: Family, refusal: &Refusal, touches: &[Touch]) -> Reply {
+    let status = axum::http::StatusCode::FORBIDDEN;
     match refusal {
         Refusal::Revoked => token_refused(TOKEN_REVOKED_MESSAGE, Some(CAUSE_REVOKED)),
         Refusal::Expired => token_refused(TOKEN_EXPIRED_MESSAGE, None),
+        _ if family == Family::Actions => actions_error(status, KEY_FORBIDDEN_MESSAGE, Vec::new()),
+        _ if matches!(family, Family::Objects(_)) => {
+            objects_error(status, KEY_FORBIDDEN_MESSAGE, &[])
+        }
         other => {
-            if family == Family::Actions {
-                let status = axum::http::StatusCode::FORBIDDEN;
-                return actions_error(status, ACTIONS_FORBIDDEN_MESSAGE, Vec::new());
-            }
             let named = match other {
                 Refusal::Missing(missing) => payload(missing),
                 _ => payload(touches),

@@ -2,6 +2,8 @@
 //! exactly as the reference records them: message actions
 //! `{"status","error":{"source":"actions","message","details"?}}`, history
 //! `{"status","error":true,"error_message","channels":{}}`, publish `[0,"<message>","<tt>"]`,
+//! App Context `{"status","error":{"message","source":"objects","details"?}}` (pubnub/python's
+//! recorded `objects_v2/uuid/if_matches_etag.json`, pubnub/swift's canned `objects_error_*.json`),
 //! and the Access Manager / balancer shape `{"message","payload"?,"error":true,"service","status"}`;
 //! Access Manager's own: a refused grant or revoke (`{"error":{..,"details"},"service","status"}`,
 //! in the key order each was recorded in) and a refused token
@@ -20,6 +22,7 @@ use crate::pubnub::wire::{ActionsEnvelope, ErrorDetail, ServiceError, ServiceNot
 use crate::server::endpoints::Fail;
 use crate::server::endpoints::access::{AccessFail, Source};
 use crate::server::endpoints::params::InputError;
+use crate::server::sqlite::ObjectKind;
 use crate::server::store::StoreError;
 
 /// A finished answer: status and JSON body. The router adds the headers every answer carries.
@@ -70,6 +73,8 @@ pub const INVALID_PAYLOAD_MESSAGE: &str = "Request payload contained invalid inp
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Family {
     Actions,
+    /// App Context, about users or channels (their memberships included).
+    Objects(ObjectKind),
     History,
     Publish,
     Subscribe,
@@ -93,6 +98,35 @@ pub fn actions_error(status: StatusCode, message: &str, details: Vec<ErrorDetail
         }),
     };
     Reply::json(status, &envelope)
+}
+
+/// The App Context error's inner object, in the service's member order.
+#[derive(Serialize)]
+struct ObjectsError<'a> {
+    message: &'a str,
+    source: &'static str,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    details: &'a [ErrorDetail],
+}
+
+/// The App Context error: `{"status":N,"error":{"message":..,"source":"objects","details"?}}`.
+pub fn objects_error(status: StatusCode, message: &str, details: &[ErrorDetail]) -> Reply {
+    #[derive(Serialize)]
+    struct Envelope<'a> {
+        status: u16,
+        error: ObjectsError<'a>,
+    }
+    Reply::json(
+        status,
+        &Envelope {
+            status: status.as_u16(),
+            error: ObjectsError {
+                message,
+                source: "objects",
+                details,
+            },
+        },
+    )
 }
 
 /// The v3 history error: `{"status":N,"error":true,"error_message":..,"channels":{}}`.
@@ -144,8 +178,9 @@ pub fn forbidden_with(message: &str, payload: serde_json::Value) -> Reply {
     )
 }
 
-/// The message of the actions family's 403 (recorded for add, remove and get).
-pub const ACTIONS_FORBIDDEN_MESSAGE: &str =
+/// The message of the actions and App Context families' 403 (recorded for adding, removing
+/// and getting actions; pubnub/swift's canned `objects_error_403.json` for App Context).
+pub const KEY_FORBIDDEN_MESSAGE: &str =
     "Supplied authorization key does not have the permissions required to perform this operation.";
 
 /// A refused token, as recorded for a revoked one:
@@ -237,6 +272,7 @@ impl Family {
     pub fn error(self, status: StatusCode, message: &str, now: Timetoken) -> Reply {
         match self {
             Family::Actions => actions_error(status, message, Vec::new()),
+            Family::Objects(_) => objects_error(status, message, &[]),
             Family::History => history_error(status, message),
             Family::Publish => publish_error(status, message, Some(now)),
             Family::Presence => notice(status, message, "Presence"),
@@ -254,21 +290,22 @@ impl Family {
         }
     }
 
-    /// 400 for one bad input; the actions shape names it in `details`.
+    /// 400 for one bad input; the actions and App Context shapes name it in `details`.
     pub fn bad_input(self, e: &InputError, now: Timetoken) -> Reply {
+        let details = || {
+            vec![ErrorDetail {
+                message: e.message.clone(),
+                location: e.location.clone(),
+                location_type: e.location_type.into(),
+            }]
+        };
+        let message = match e.location_type {
+            "body" => INVALID_PAYLOAD_MESSAGE,
+            _ => &e.message,
+        };
         match self {
-            Family::Actions => actions_error(
-                StatusCode::BAD_REQUEST,
-                match e.location_type {
-                    "body" => INVALID_PAYLOAD_MESSAGE,
-                    _ => &e.message,
-                },
-                vec![ErrorDetail {
-                    message: e.message.clone(),
-                    location: e.location.clone(),
-                    location_type: e.location_type.into(),
-                }],
-            ),
+            Family::Actions => actions_error(StatusCode::BAD_REQUEST, message, details()),
+            Family::Objects(_) => objects_error(StatusCode::BAD_REQUEST, message, &details()),
             other => other.error(StatusCode::BAD_REQUEST, &e.message, now),
         }
     }
@@ -297,6 +334,18 @@ impl Family {
             StoreError::NothingToDelete => (StatusCode::BAD_REQUEST, NOTHING_TO_DELETE_MESSAGE),
             StoreError::WrongUuid => (StatusCode::BAD_REQUEST, WRONG_UUID_MESSAGE),
             StoreError::Invalid(m) => (StatusCode::BAD_REQUEST, m.as_str()),
+            // pubnub/swift canned `objects_error_404.json`.
+            StoreError::NotFound => (StatusCode::NOT_FOUND, "Requested object was not found."),
+            // Recorded: pubnub/python `objects_v2/{uuid,channel}/if_matches_etag.json`.
+            StoreError::Modified => (
+                StatusCode::PRECONDITION_FAILED,
+                match self {
+                    Family::Objects(ObjectKind::Channel) => {
+                        "Channel to update has been modified after it was read."
+                    }
+                    _ => "User to update has been modified after it was read.",
+                },
+            ),
             StoreError::Database(_) | StoreError::Closed => {
                 tracing::error!("storage failed: {e}");
                 return self.internal(now);
@@ -334,6 +383,24 @@ mod tests {
         assert_eq!(
             body(&r),
             json!({"message":"Forbidden","payload":{"channels":["channelSwift"]},"error":true,"service":"Access Manager","status":403})
+        );
+        let r = Family::Objects(ObjectKind::Uuid).store_error(&StoreError::Modified, Timetoken(1));
+        assert_eq!(r.status, StatusCode::PRECONDITION_FAILED);
+        assert_eq!(
+            &r.body[..],
+            br#"{"status":412,"error":{"message":"User to update has been modified after it was read.","source":"objects"}}"#
+        );
+        let r =
+            Family::Objects(ObjectKind::Channel).store_error(&StoreError::NotFound, Timetoken(1));
+        assert_eq!(
+            body(&r),
+            json!({"status":404,"error":{"message":"Requested object was not found.","source":"objects"}})
+        );
+        let e = InputError::new("Must be a string or null", "name", "body");
+        assert_eq!(
+            body(&Family::Objects(ObjectKind::Uuid).bad_input(&e, Timetoken(1))),
+            json!({"status":400,"error":{"message":"Request payload contained invalid input.","source":"objects",
+                   "details":[{"message":"Must be a string or null","location":"name","locationType":"body"}]}})
         );
         assert_eq!(
             body(&history_error(StatusCode::BAD_REQUEST, "x")),

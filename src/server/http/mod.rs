@@ -1,6 +1,6 @@
 //! The HTTP layer, where a request comes in: the router ([`router`]) and PubNub's paths
-//! ([`routes`]), reading and inflating bodies ([`body`]), checking signatures ([`auth`]) and
-//! Access Manager tokens ([`access`]), and the service's headers and
+//! ([`routes`], each saying what it touches), reading and inflating bodies ([`body`]), checking
+//! signatures ([`auth`]) and Access Manager tokens ([`access`]), and the service's headers and
 //! error bodies, one shape per endpoint family ([`errors`]). It calls the endpoints and turns
 //! what they return into answers.
 //!

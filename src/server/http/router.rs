@@ -1,8 +1,9 @@
 //! The router: finds the endpoint ([`super::routes`]), reads the body (bounded), checks the
-//! common parameters (a UTF-8 query, a `uuid` of at most 92 characters), lets a request through
-//! Access Manager (a signature with the secret key, or a token: [`super::access`]), inflates
-//! compressed bodies, calls the endpoint, and gives every answer the service's headers. Panics
-//! in a handler become a 500, never a dropped connection.
+//! common parameters (a UTF-8 query, a `uuid` of at most 92 characters), inflates compressed
+//! bodies, lets a request through Access Manager (a signature with the secret key, or a token:
+//! [`super::access`]), calls the endpoint, and gives every answer the service's headers (App
+//! Context answers `application/json`, as recorded). Panics in a handler become a 500, never a
+//! dropped connection.
 //! It must not validate an endpoint's parameters or render a successful answer.
 
 use std::panic::AssertUnwindSafe;
@@ -14,7 +15,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::header::{
     ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN,
-    CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE,
+    CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, IF_MATCH,
 };
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::Response;
@@ -24,19 +25,25 @@ use super::access::{self, AccessGate, Asking};
 use super::auth::{self, Verifier};
 use super::body::{BodyError, inflate_body, read_body};
 use super::errors::{Family, Reply, access_error, forbidden, not_found};
-use super::routes::{Route, route};
+use super::routes::{Credential, ObjectMethod, Route, route};
 use crate::pubnub::Timetoken;
 use crate::pubnub::wire::CONTENT_TYPE as WIRE_CONTENT_TYPE;
 use crate::server::endpoints::access::{AccessFail, Source as AccessSource};
 use crate::server::endpoints::params::{self, Query};
-use crate::server::endpoints::publish::{Source, Target};
+use crate::server::endpoints::publish::Kind;
 use crate::server::endpoints::{
-    access as am, actions, history, presence, publish, subscribe, time,
+    access as am, actions, history, objects, presence, publish, subscribe, time,
 };
 use crate::server::store::Store;
 
 /// The request headers the service allows in CORS (as recorded), whatever a preflight asks.
 const CORS_ALLOWED_HEADERS: &str = "Origin, X-Requested-With, Content-Type, Accept";
+/// The same for App Context, whose conditional writes also send `If-Match` (the JS SDK's
+/// `ifMatchesEtag`), which a browser could not send otherwise.
+const OBJECTS_CORS_ALLOWED_HEADERS: &str =
+    "Origin, X-Requested-With, Content-Type, Accept, If-Match";
+/// The content type of App Context answers (recorded: pubnub/python `objects_v2` fixtures).
+const OBJECTS_CONTENT_TYPE: &str = "application/json";
 
 /// State shared by every request.
 pub struct ServerState {
@@ -58,6 +65,7 @@ pub fn service(state: ServerState) -> Router {
 
 /// The one handler behind every path.
 async fn dispatch(State(app): State<Arc<ServerState>>, req: Request) -> Response {
+    let objects = req.uri().path().starts_with("/v2/objects/");
     let reply = match AssertUnwindSafe(handle(&app, req)).catch_unwind().await {
         Ok(reply) => reply,
         Err(_) => {
@@ -65,7 +73,7 @@ async fn dispatch(State(app): State<Arc<ServerState>>, req: Request) -> Response
             Family::Other.internal(app.store.now())
         }
     };
-    finish(reply)
+    finish(reply, objects)
 }
 
 /// A request as read, for the Access Manager decision.
@@ -74,36 +82,35 @@ struct Received<'a> {
     path: &'a str,
     route: Route<'a>,
     query: &'a Query,
+    /// As received, for the signature.
     raw_body: &'a [u8],
+    /// Inflated, for what a memberships PATCH touches.
+    body: &'a [u8],
 }
 
 /// Lets the request through, or answers why not: on an open server everything but grant and
 /// revoke goes through; with a secret key a signed request is the keyset's server (its
-/// signature must hold), and any other needs a token allowing what it touches.
+/// signature must hold), a route that asks for the secret is refused without one, one that
+/// asks for nothing goes through, and any other needs a token allowing what it touches.
 fn authorize(app: &ServerState, r: &Received<'_>, now: Timetoken) -> Option<Reply> {
     let family = r.route.family();
     let (Some(verifier), Some(gate)) = (&app.auth, &app.access) else {
-        return r.route.is_admin_only().then(|| not_enabled(r.route));
+        return r.route.is_access_manager().then(|| not_enabled(r.route));
     };
     if matches!(r.route, Route::Time) {
         return None;
     }
     let (raw_sub_key, channels) = r.route.keys();
     let sub_key = params::decode_segment(raw_sub_key, "subscribe key").unwrap_or_default();
-    if r.route.is_admin_only() || r.query.get("signature").is_some() {
+    let credential = r.route.credential();
+    if credential == Credential::Secret || r.query.get("signature").is_some() {
         let signed = auth::Signed {
             method: r.method.as_str(),
             path: r.path,
             query: r.query,
             body: r.raw_body,
             sub_key: &sub_key,
-            publish_post: matches!(
-                r.route,
-                Route::Publish(Target {
-                    source: Source::Body | Source::LargeBody,
-                    ..
-                })
-            ),
+            publish_post: r.route.is_publish_post(),
         };
         let denied = verifier
             .check(&signed, Timetoken::now().unix_seconds())
@@ -116,7 +123,10 @@ fn authorize(app: &ServerState, r: &Received<'_>, now: Timetoken) -> Option<Repl
             .collect();
         return Some(forbidden(denied.message(), &names));
     }
-    let touches = match r.route.touches(r.query) {
+    if credential == Credential::None {
+        return None;
+    }
+    let touches = match r.route.touches(r.query, r.body) {
         Ok(touches) => touches,
         Err(e) => return Some(family.bad_input(&e, now)),
     };
@@ -168,16 +178,6 @@ async fn handle(app: &ServerState, req: Request) -> Reply {
     if let Err(e) = query.uuid() {
         return family.bad_input(&e, now);
     }
-    let received = Received {
-        method: &parts.method,
-        path,
-        route,
-        query: &query,
-        raw_body: &raw_body,
-    };
-    if let Some(refused) = authorize(app, &received, now) {
-        return refused;
-    }
     let encoding = parts
         .headers
         .get(CONTENT_ENCODING)
@@ -189,12 +189,27 @@ async fn handle(app: &ServerState, req: Request) -> Reply {
             return family.error(StatusCode::BAD_REQUEST, "Invalid compressed body", now);
         }
     };
+    let received = Received {
+        method: &parts.method,
+        path,
+        route,
+        query: &query,
+        raw_body: &raw_body,
+        body: &body,
+    };
+    if let Some(refused) = authorize(app, &received, now) {
+        return refused;
+    }
     let (q, store) = (&query, &app.store);
+    let keyset = app.auth.as_ref().map(Verifier::publish_key);
+    let if_match = parts.headers.get(IF_MATCH).and_then(|v| v.to_str().ok());
     let handled = match route {
         Route::Time => time::time(store),
         Route::Publish(target) => {
-            let keyset = app.auth.as_ref().map(Verifier::publish_key);
-            publish::publish(store, keyset, target, q, &body).await
+            publish::publish(store, keyset, target, q, &body, Kind::Message).await
+        }
+        Route::Signal(target) => {
+            publish::publish(store, keyset, target, q, &body, Kind::Signal).await
         }
         Route::AddAction {
             sub_key,
@@ -213,6 +228,12 @@ async fn handle(app: &ServerState, req: Request) -> Reply {
             channels,
             with_actions,
         } => history::fetch(store, sub_key, channels, q, with_actions),
+        Route::MessageCounts { sub_key, channels } => {
+            history::message_counts(store, sub_key, channels, q)
+        }
+        Route::DeleteHistory { sub_key, channels } => {
+            history::delete(store, sub_key, channels, q).await
+        }
         Route::Subscribe { sub_key, channels } => {
             subscribe::subscribe(store, app.long_poll, sub_key, channels, q).await
         }
@@ -220,7 +241,36 @@ async fn handle(app: &ServerState, req: Request) -> Reply {
             sub_key,
             channels,
             leave,
-        } => presence::presence(sub_key, channels, leave),
+        } => presence::presence(store, sub_key, channels, leave, q),
+        Route::HereNow { sub_key, channels } => presence::here_now(store, sub_key, channels, q),
+        Route::WhereNow { sub_key, uuid } => presence::where_now(store, sub_key, uuid),
+        Route::Object {
+            sub_key,
+            kind,
+            id,
+            method,
+        } => match (id, method) {
+            (None, _) => objects::list(store, sub_key, kind, q),
+            (Some(id), ObjectMethod::Get) => objects::get(store, sub_key, kind, id, q),
+            (Some(id), ObjectMethod::Set) => {
+                objects::set(store, sub_key, kind, id, q, &body, if_match).await
+            }
+            (Some(id), ObjectMethod::Remove) => {
+                objects::remove(store, sub_key, kind, id, if_match).await
+            }
+        },
+        Route::Memberships {
+            sub_key,
+            of,
+            id,
+            set: false,
+        } => objects::memberships(store, sub_key, of, id, q),
+        Route::Memberships {
+            sub_key,
+            of,
+            id,
+            set: true,
+        } => objects::set_memberships(store, sub_key, of, id, q, &body).await,
         Route::Grant { sub_key } => match &app.access {
             Some(gate) => am::grant(gate.keys(), gate.clock(), sub_key, &body),
             None => return not_enabled(route),
@@ -233,19 +283,32 @@ async fn handle(app: &ServerState, req: Request) -> Reply {
     handled.map_or_else(|fail| family.fail(fail, now), Reply::ok)
 }
 
-fn finish(reply: Reply) -> Response {
+/// The answer with the headers every answer carries (App Context's own on `objects` paths).
+fn finish(reply: Reply, objects: bool) -> Response {
     let mut response = Response::new(Body::from(reply.body));
     *response.status_mut() = reply.status;
     let h = response.headers_mut();
-    h.insert(CONTENT_TYPE, HeaderValue::from_static(WIRE_CONTENT_TYPE));
+    let (content_type, methods, allowed) = match objects {
+        true => (
+            OBJECTS_CONTENT_TYPE,
+            "GET, PATCH, DELETE, OPTIONS",
+            OBJECTS_CORS_ALLOWED_HEADERS,
+        ),
+        false => (
+            WIRE_CONTENT_TYPE,
+            "GET, POST, DELETE, OPTIONS",
+            CORS_ALLOWED_HEADERS,
+        ),
+    };
+    h.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     h.insert(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
     h.insert(
         ACCESS_CONTROL_ALLOW_METHODS,
-        HeaderValue::from_static("GET, POST, DELETE, OPTIONS"),
+        HeaderValue::from_static(methods),
     );
     h.insert(
         ACCESS_CONTROL_ALLOW_HEADERS,
-        HeaderValue::from_static(CORS_ALLOWED_HEADERS),
+        HeaderValue::from_static(allowed),
     );
     h.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     if let Some(cause) = reply.cause {

@@ -1,6 +1,7 @@
 //! Fetch-messages answers (reference section 2): the v3 history envelope, one message item
 //! with the `include_*` fields asked for, a message's actions grouped type -> value -> authors,
-//! and the `more` of a with-actions page.
+//! and the `more` of a with-actions page; and the answers of the same service's
+//! message-counts and history delete.
 //! Pure: no reading, no paging decisions (which messages a page keeps is the store's).
 
 use super::json::{Pieces, push_key, push_str, push_tt};
@@ -180,9 +181,43 @@ fn more(p: Paging<'_>, start: u64, max: u32) -> Vec<u8> {
     out
 }
 
+/// Message counts, spaced as recorded (pubnub/python fixture
+/// `native_sync/message_count/multi.yaml`): `{"status": 200, "error": false, "error_message":
+/// "", "channels": {"ch1":1,"ch2":0}}`.
+pub fn message_counts(counts: &[(String, u64)]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(96 + counts.len() * 32);
+    out.extend_from_slice(
+        b"{\"status\": 200, \"error\": false, \"error_message\": \"\", \"channels\": {",
+    );
+    for (i, (channel, n)) in counts.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        push_key(&mut out, channel);
+        out.extend_from_slice(n.to_string().as_bytes());
+    }
+    out.extend_from_slice(b"}}");
+    out
+}
+
+/// What a history delete answers (pubnub/python fixture `asyncio/history/delete_success.yaml`).
+pub const DELETED: &[u8] = br#"{"status": 200, "error": false, "error_message": ""}"#;
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn message_counts_are_written_as_recorded() {
+        let counts = [
+            ("unique_sync_1".to_string(), 1),
+            ("unique_sync_2".to_string(), 0),
+        ];
+        assert_eq!(
+            String::from_utf8(message_counts(&counts)).unwrap(),
+            r#"{"status": 200, "error": false, "error_message": "", "channels": {"unique_sync_1":1,"unique_sync_2":0}}"#
+        );
+    }
 
     #[test]
     fn the_more_object_says_where_to_continue() {

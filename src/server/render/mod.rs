@@ -11,4 +11,6 @@ pub mod actions;
 pub mod history;
 pub mod json;
 mod more;
+pub mod objects;
+pub mod presence;
 pub mod subscribe;

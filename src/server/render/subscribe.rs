@@ -1,5 +1,7 @@
 //! Subscribe v2 answers (reference section 4): the envelope `{"t":{"t","r"},"m":[..]}` and its
-//! items, for a published message and for a message-action event (`e: 3`, acting uuid in `i`).
+//! items, for a published message, a signal (`e: 1`, as pubnub/swift's canned
+//! `subscription_signal_success.json`), an App Context event (`e: 2`, no `i`, as
+//! `subscription_uuidSet_success.json`) and a message-action event (`e: 3`, acting uuid in `i`).
 //! Items are rendered once, when their write commits, and a poll only concatenates them.
 //! Pure: what is delivered to whom is the store's business.
 
@@ -54,9 +56,27 @@ fn push_item_tail(out: &mut Vec<u8>, uuid: &str, sub_key: &str, tt: u64) {
 
 /// The envelope item of a published message (no `e`: a regular message).
 pub fn message_item(m: &Published<'_>, tt: u64) -> String {
+    published_item(m, tt, None)
+}
+
+/// The envelope item of a signal: a message with `"e":1` (never stored).
+pub fn signal_item(m: &Published<'_>, tt: u64) -> String {
+    published_item(m, tt, Some(EVENT_SIGNAL))
+}
+
+/// `e` of a signal.
+pub const EVENT_SIGNAL: u8 = 1;
+/// `e` of an App Context (objects) event.
+pub const EVENT_OBJECTS: u8 = 2;
+
+fn published_item(m: &Published<'_>, tt: u64, event: Option<u8>) -> String {
     let mut out = Vec::with_capacity(96 + m.payload.len() + m.channel.len());
     push_item_head(&mut out, m.channel);
     out.extend_from_slice(m.payload.as_bytes());
+    if let Some(e) = event {
+        out.extend_from_slice(b",\"e\":");
+        push_u64(&mut out, u64::from(e));
+    }
     push_item_tail(&mut out, m.publisher, m.sub_key, tt);
     if let Some(seqn) = m.seqn {
         out.extend_from_slice(b",\"s\":");
@@ -107,6 +127,19 @@ pub fn action_item(
     out.extend_from_slice(b"},\"e\":");
     push_u64(&mut out, u64::from(EVENT_MESSAGE_ACTION));
     push_item_tail(&mut out, &a.uuid, sub_key, tt);
+    out.push(b'}');
+    into_text(out)
+}
+
+/// The envelope item of an App Context event on `channel` (the user's or channel's own
+/// name): `d` is the event (see [`super::objects::object_event`]), and there is no `i`.
+pub fn objects_item(sub_key: &str, channel: &str, tt: u64, event: &[u8]) -> String {
+    let mut out = Vec::with_capacity(96 + event.len() + channel.len());
+    push_item_head(&mut out, channel);
+    out.extend_from_slice(event);
+    out.extend_from_slice(b",\"e\":");
+    push_u64(&mut out, u64::from(EVENT_OBJECTS));
+    push_item_tail(&mut out, "", sub_key, tt);
     out.push(b'}');
     into_text(out)
 }
@@ -175,5 +208,35 @@ mod tests {
         assert_eq!(d.event, "removed");
         assert_eq!(d.data.value, "👍");
         assert_eq!(d.data.action_timetoken, Timetoken(20));
+    }
+
+    #[test]
+    fn signals_and_objects_events_carry_their_event_type() {
+        let m = Published {
+            sub_key: "sk",
+            channel: "chats.group1",
+            publisher: "bob",
+            payload: r#"{"type":"typing","value":true}"#,
+            meta: None,
+            custom_message_type: None,
+            seqn: None,
+        };
+        let items = vec![
+            signal_item(&m, 7),
+            objects_item("sk", "bob", 8, br#"{"source":"objects","version":"2.0"}"#),
+        ];
+        let env: serde_json::Value = serde_json::from_slice(&envelope(8, &items)).unwrap();
+        let (signal, objects) = (&env["m"][0], &env["m"][1]);
+        assert_eq!(
+            (&signal["e"], &signal["i"]),
+            (&serde_json::json!(1), &serde_json::json!("bob"))
+        );
+        assert_eq!(signal["d"]["type"], "typing");
+        assert_eq!(objects["e"], 2);
+        assert_eq!(objects["c"], "bob");
+        assert_eq!(objects.get("i"), None, "objects events name no publisher");
+        assert_eq!(objects["d"]["source"], "objects");
+        let parsed: SubscribeEnvelope = serde_json::from_value(env).unwrap();
+        assert_eq!(parsed.m.len(), 2);
     }
 }

@@ -14,6 +14,12 @@ pub enum StoreError {
     /// The action exists but belongs to another uuid.
     #[error("the action belongs to another uuid")]
     WrongUuid,
+    /// What was asked for is not stored (an App Context user or channel).
+    #[error("not found")]
+    NotFound,
+    /// `If-Match` named another version than the stored one.
+    #[error("changed since it was read")]
+    Modified,
     /// Input that cannot be stored (a channel name that breaks the rules, a huge timetoken).
     #[error("invalid input: {0}")]
     Invalid(String),

@@ -1,7 +1,8 @@
 //! The bottom layer, beside [`super::render`]: SQLite itself. Opening a connection (the schema
-//! and its version, the settings every connection gets), every statement the server runs (the
-//! revoked Access Manager tokens included, [`revocations`]), the
-//! row types they read into and write from, and [`StoreError`], what storage fails with.
+//! and its version, the settings every connection gets), every statement the server runs on
+//! messages and actions ([`queries`]), on App Context ([`objects`]) and on revoked Access
+//! Manager tokens ([`revocations`]), the row types they read into and write from, and
+//! [`StoreError`], what storage fails with.
 //!
 //! Plain functions over a `&Connection`: no threads, no caches, no server state. It must not
 //! import anything else of the server, and it never renders JSON.
@@ -9,15 +10,21 @@
 #[cfg(target_os = "linux")]
 mod datasync;
 mod error;
+mod objects;
 mod queries;
 mod revocations;
 mod rows;
 mod schema;
 
 pub use error::StoreError;
+pub use objects::{
+    JoinedMembership, MembershipRow, ObjectKind, ObjectRow, delete_membership, delete_object,
+    get_membership, get_object, memberships_of, objects, put_membership, put_object,
+};
 pub use queries::{
-    Slice, action_counts, delete_action, find_action, insert_action, insert_message,
-    is_empty_channel, visit_message_actions, visit_newest_actions, visit_newest_messages,
+    Slice, action_counts, count_messages_after, delete_action, delete_messages, find_action,
+    insert_action, insert_message, is_empty_channel, visit_message_actions, visit_newest_actions,
+    visit_newest_messages,
 };
 pub use revocations::{insert_revocation, live_revocations};
 pub use rows::{ActionRow, MessageRecord, MessageRow, Range};

@@ -245,3 +245,42 @@ pub fn delete_action(
     .execute(params![sub_key, channel, to_i64(action_tt)])?;
     Ok(())
 }
+
+/// Deletes the messages of a channel with `from <= timetoken < below`, and every action on a
+/// message timetoken in that range; returns how many messages went.
+pub fn delete_messages(
+    conn: &Connection,
+    sub_key: &str,
+    channel: &str,
+    from: u64,
+    below: u64,
+) -> rusqlite::Result<usize> {
+    let p = params![sub_key, channel, to_i64(from), to_i64(below)];
+    conn.prepare_cached(
+        "DELETE FROM actions
+         WHERE sub_key = ?1 AND channel = ?2 AND message_tt >= ?3 AND message_tt < ?4",
+    )?
+    .execute(p)?;
+    conn.prepare_cached(
+        "DELETE FROM messages
+         WHERE sub_key = ?1 AND channel = ?2 AND timetoken >= ?3 AND timetoken < ?4",
+    )?
+    .execute(p)
+}
+
+/// How many messages of a channel are newer than `after`, counting at most `cap`.
+pub fn count_messages_after(
+    conn: &Connection,
+    sub_key: &str,
+    channel: &str,
+    after: u64,
+    cap: u32,
+) -> rusqlite::Result<u64> {
+    let n: i64 = conn
+        .prepare_cached(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM messages
+             WHERE sub_key = ?1 AND channel = ?2 AND timetoken > ?3 LIMIT ?4)",
+        )?
+        .query_row(params![sub_key, channel, to_i64(after), cap], |r| r.get(0))?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}

@@ -21,7 +21,7 @@ const BUSY_WAIT: Duration = Duration::from_secs(5);
 const WAL_CHECKPOINT_PAGES: i64 = 10_000;
 
 /// The schema version this program writes (`PRAGMA user_version`).
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 /// Messages are stored in channel order, actions in message order (so a message's actions are
 /// one contiguous run, grouped by type and value) with an index in action-timetoken order for
@@ -49,6 +49,40 @@ CREATE TABLE IF NOT EXISTS actions (
     PRIMARY KEY (sub_key, channel, message_tt, type, value, uuid)
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS actions_by_time ON actions (sub_key, channel, action_tt);
+";
+
+/// Version 2 adds App Context: users and channels (`kind` 'uuid' or 'channel', one table since
+/// they share most fields; `custom` is compact JSON, `updated` microseconds since the epoch),
+/// and memberships keyed by user with an index by channel for the members of a channel.
+const SCHEMA_V2: &str = "
+CREATE TABLE IF NOT EXISTS objects (
+    sub_key TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    name TEXT,
+    description TEXT,
+    external_id TEXT,
+    profile_url TEXT,
+    email TEXT,
+    status TEXT,
+    type TEXT,
+    custom TEXT,
+    updated INTEGER NOT NULL,
+    etag TEXT NOT NULL,
+    PRIMARY KEY (sub_key, kind, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS memberships (
+    sub_key TEXT NOT NULL,
+    uuid TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    status TEXT,
+    type TEXT,
+    custom TEXT,
+    updated INTEGER NOT NULL,
+    etag TEXT NOT NULL,
+    PRIMARY KEY (sub_key, uuid, channel)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS memberships_by_channel ON memberships (sub_key, channel, uuid);
 ";
 
 /// Opens (creating when missing) the database for the one writer, and brings its schema up to
@@ -110,18 +144,19 @@ fn migrate(conn: &Connection) -> Result<(), StoreError> {
     conn.execute_batch("BEGIN IMMEDIATE")?;
     let migrated = (|| {
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        match version {
-            0 => {
-                conn.execute_batch(&format!(
-                    "{SCHEMA_V1} PRAGMA user_version = {SCHEMA_VERSION};"
-                ))?;
-                Ok(())
+        // From any older version, every step after it, in this one transaction.
+        let steps = match version {
+            0 => [SCHEMA_V1, SCHEMA_V2].concat(),
+            1 => SCHEMA_V2.to_string(),
+            SCHEMA_VERSION => return Ok(()),
+            newer => {
+                return Err(StoreError::Database(format!(
+                    "schema version {newer} is newer than this program supports ({SCHEMA_VERSION})"
+                )));
             }
-            SCHEMA_VERSION => Ok(()),
-            newer => Err(StoreError::Database(format!(
-                "schema version {newer} is newer than this program supports ({SCHEMA_VERSION})"
-            ))),
-        }
+        };
+        conn.execute_batch(&format!("{steps} PRAGMA user_version = {SCHEMA_VERSION};"))?;
+        Ok(())
     })();
     match migrated {
         Ok(()) => conn.execute_batch("COMMIT")?,
@@ -159,7 +194,7 @@ pub fn open_reader(path: &Path) -> Result<Connection, StoreError> {
 /// planner stability guarantee, SQLite (built with STAT4) re-prepares a statement whenever a
 /// parameter compared with an indexed column is bound again, that is on every request.
 fn tune(conn: &Connection) -> Result<(), StoreError> {
-    conn.set_prepared_statement_cache_capacity(32);
+    conn.set_prepared_statement_cache_capacity(64);
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     Ok(())
 }
@@ -167,6 +202,57 @@ fn tune(conn: &Connection) -> Result<(), StoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_version_1_database_is_brought_to_version_2_keeping_its_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db");
+        {
+            let old = Connection::open(&path).unwrap();
+            old.execute_batch(&format!(
+                "PRAGMA journal_mode=WAL; BEGIN; {SCHEMA_V1} PRAGMA user_version = 1; COMMIT;
+                 INSERT INTO messages VALUES ('sk', 'c', 5, 'alice', '\"hi\"', NULL, NULL);"
+            ))
+            .unwrap();
+        }
+        let conn = open_writer(&path).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        let kept: String = conn
+            .query_row(
+                "SELECT payload FROM messages WHERE timetoken = 5",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(kept, "\"hi\"");
+        conn.execute(
+            "INSERT INTO memberships VALUES ('sk', 'alice', 'c', NULL, NULL, NULL, 1, 'e')",
+            [],
+        )
+        .unwrap();
+        drop(conn);
+        // Opening again changes nothing.
+        let again = open_writer(&path).unwrap();
+        let n: i64 = again
+            .query_row("SELECT COUNT(*) FROM memberships", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("db");
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch("PRAGMA user_version = 99")
+            .unwrap();
+        let e = open_writer(&path).unwrap_err();
+        assert!(e.to_string().contains("newer"), "{e}");
+    }
 
     #[test]
     fn writers_opening_a_new_database_at_the_same_moment_all_succeed() {

@@ -25,6 +25,7 @@ use super::caches::Caches;
 use super::changes::ChangeProbe;
 use super::clock::Clock;
 use super::hub::{Hub, RING_CAPACITY};
+use super::occupancy::Presence;
 use super::readers::Readers;
 use super::revoked::Revoked;
 use super::write_ops::{WriteDone, WriteOp};
@@ -40,6 +41,7 @@ struct Inner {
     clock: Arc<Clock>,
     hub: Arc<Hub>,
     caches: Arc<Caches>,
+    presence: Presence,
     revoked: Revoked,
     writer_thread: Mutex<Option<JoinHandle<()>>>,
 }
@@ -88,6 +90,7 @@ impl Store {
                 clock,
                 hub,
                 caches,
+                presence: Presence::default(),
                 revoked,
                 writer_thread: Mutex::new(Some(writer_thread)),
             }),
@@ -115,6 +118,11 @@ impl Store {
     /// The read cache and the views.
     pub(super) fn caches(&self) -> &Caches {
         &self.inner.caches
+    }
+
+    /// Who is present where (in memory).
+    pub(super) fn presence(&self) -> &Presence {
+        &self.inner.presence
     }
 
     pub(super) fn revoked(&self) -> &Revoked {

@@ -1,6 +1,7 @@
 //! A page of history ([`Store::history_page`]): the newest `max` messages of one or more
 //! channels with `end <= timetoken < start`, ascending, with the `include_*` fields asked for
-//! and, with actions, each message's actions grouped type -> value -> authors. A one-channel
+//! and, with actions, each message's actions grouped type -> value -> authors; and how many
+//! messages each channel has after a timetoken ([`Store::message_counts`]). A one-channel
 //! page is served through the read policy ([`super::read`]): from the answer cache, the
 //! channel's [`HistoryView`] (with actions only), or SQLite; several channels read SQLite.
 //! It knows nothing of HTTP: it answers bytes or a [`StoreError`].
@@ -12,8 +13,8 @@ use super::caches::{AnswerKey, Caches};
 use super::handle::Store;
 use super::read::CachedRead;
 use crate::server::render::history::{
-    Groups, Include, Paging, close_envelope, open_envelope, push_channel, push_item_open,
-    with_actions,
+    Groups, Include, Paging, close_envelope, message_counts, open_envelope, push_channel,
+    push_item_open, with_actions,
 };
 use crate::server::render::json::Pieces;
 use crate::server::sqlite::{self, Range, Slice, StoreError};
@@ -35,10 +36,38 @@ pub struct HistoryQuery {
     pub with_actions: bool,
 }
 
+/// A channel's message count stops here (REST docs `get-message-count`: "Channels with
+/// 10,000 messages or more have a count of 10000").
+pub const MAX_MESSAGE_COUNT: u32 = 10_000;
+
 impl Store {
     /// The answer to a fetch-messages request.
     pub fn history_page(&self, q: &HistoryQuery) -> Result<Bytes, StoreError> {
         self.answer(q)
+    }
+
+    /// How many messages each channel has after its timetoken (exclusive).
+    pub fn message_counts(
+        &self,
+        sub_key: &str,
+        after: &[(String, u64)],
+    ) -> Result<Bytes, StoreError> {
+        let counts = self.read(|conn| {
+            after
+                .iter()
+                .map(|(channel, tt)| {
+                    let n = sqlite::count_messages_after(
+                        conn,
+                        sub_key,
+                        channel,
+                        *tt,
+                        MAX_MESSAGE_COUNT,
+                    )?;
+                    Ok((channel.clone(), n))
+                })
+                .collect::<Result<Vec<_>, StoreError>>()
+        })?;
+        Ok(message_counts(&counts).into())
     }
 }
 

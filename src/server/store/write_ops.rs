@@ -1,17 +1,20 @@
 //! The writes the writer thread runs, and how each one is applied inside a batch's
 //! transaction: its timetoken taken, its row inserted or deleted, its outcome decided on its
-//! own (conflict, nothing to delete, wrong uuid), and its live event made.
+//! own (conflict, nothing to delete, wrong uuid), and its live events made. App Context
+//! writes are applied by [`super::object_ops`].
 //! It must not commit or answer: the writer does both, once per batch.
 
 use rusqlite::Connection;
 
 use super::clock::Clock;
 use super::hub::HubEvent;
+use super::object_ops::{self, ObjectOp};
+pub use super::outcome::{Outcome, WriteDone, refused};
 use crate::pubnub::{ActionEventKind, StoredAction, Timetoken};
-use crate::server::render::subscribe::{Published, action_item, message_item};
+use crate::server::render::subscribe::{Published, action_item, message_item, signal_item};
 use crate::server::sqlite::{
-    MessageRecord, StoreError, delete_action, find_action, insert_action, insert_message,
-    insert_revocation,
+    MessageRecord, StoreError, delete_action, delete_messages, find_action, insert_action,
+    insert_message, insert_revocation,
 };
 use crate::server::views::Committed;
 
@@ -35,6 +38,17 @@ pub struct NewMessage {
 #[derive(Debug, Clone)]
 pub enum WriteOp {
     Publish(NewMessage),
+    /// A signal: delivered live (`e: 1`), never stored.
+    Signal(NewMessage),
+    /// Messages of a channel with `from <= timetoken < below` go, with their actions.
+    DeleteMessages {
+        sub_key: String,
+        channel: String,
+        from: u64,
+        below: u64,
+    },
+    /// App Context (boxed: its patches are large, and it is rare).
+    Object(Box<ObjectOp>),
     AddAction {
         sub_key: String,
         channel: String,
@@ -90,7 +104,10 @@ impl NewMessage {
 
 impl WriteOp {
     pub fn touches_db(&self) -> bool {
-        !matches!(self, WriteOp::Publish(m) if !m.store)
+        !matches!(
+            self,
+            WriteOp::Publish(NewMessage { store: false, .. }) | WriteOp::Signal(_)
+        )
     }
 
     /// The row a message write stores: a stored publish at `tt`, or a seeded message at its
@@ -126,11 +143,16 @@ impl WriteOp {
         }
     }
 
-    /// `(sub key, channel)` written to; `None` for a write to no channel (a revocation).
+    /// `(sub key, channel)` whose messages or actions it writes; `None` for a write to no
+    /// channel (App Context, a revocation).
     pub fn channel(&self) -> Option<(&str, &str)> {
         Some(match self {
-            WriteOp::Publish(m) => (&m.sub_key, &m.channel),
-            WriteOp::AddAction {
+            WriteOp::Publish(m) | WriteOp::Signal(m) => (&m.sub_key, &m.channel),
+            WriteOp::Object(_) | WriteOp::Revoke { .. } => return None,
+            WriteOp::DeleteMessages {
+                sub_key, channel, ..
+            }
+            | WriteOp::AddAction {
                 sub_key, channel, ..
             }
             | WriteOp::RemoveAction {
@@ -142,42 +164,73 @@ impl WriteOp {
             | WriteOp::InsertAction {
                 sub_key, channel, ..
             } => (sub_key, channel),
-            WriteOp::Revoke { .. } => return None,
         })
     }
 }
 
-/// The result of a successful write.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WriteDone {
-    Published(Timetoken),
-    Added(StoredAction),
-    Removed,
-    Inserted,
-    Revoked,
+/// The live events of one write: most writes make one, App Context writes any number.
+#[derive(Debug, Default)]
+pub enum Events {
+    #[default]
+    None,
+    One(HubEvent),
+    Many(Vec<HubEvent>),
 }
 
-pub enum Outcome {
-    /// This op is refused; the batch goes on.
-    Refused(StoreError),
-    /// SQLite failed; the whole batch is rolled back.
-    Failed(rusqlite::Error),
-}
-
-impl From<rusqlite::Error> for Outcome {
-    fn from(e: rusqlite::Error) -> Self {
-        Outcome::Failed(e)
+impl From<Option<HubEvent>> for Events {
+    fn from(e: Option<HubEvent>) -> Self {
+        e.map_or(Events::None, Events::One)
     }
 }
 
-fn refused<T>(e: StoreError) -> Result<T, Outcome> {
-    Err(Outcome::Refused(e))
+impl IntoIterator for Events {
+    type Item = HubEvent;
+    type IntoIter = std::iter::Chain<std::option::IntoIter<HubEvent>, std::vec::IntoIter<HubEvent>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        let (one, many) = match self {
+            Events::None => (None, Vec::new()),
+            Events::One(e) => (Some(e), Vec::new()),
+            Events::Many(all) => (None, all),
+        };
+        one.into_iter().chain(many)
+    }
 }
 
-pub type Applied = (WriteDone, Option<HubEvent>);
+pub type Applied = (WriteDone, Events);
 
 pub fn apply(conn: &Connection, clock: &Clock, op: &WriteOp) -> Result<Applied, Outcome> {
+    if let WriteOp::Object(o) = op {
+        let (done, events) = object_ops::apply(conn, clock, o)?;
+        return Ok((done, Events::Many(events)));
+    }
+    let (done, event) = apply_one(conn, clock, op)?;
+    Ok((done, event.into()))
+}
+
+/// A write of messages or actions: at most one live event.
+fn apply_one(
+    conn: &Connection,
+    clock: &Clock,
+    op: &WriteOp,
+) -> Result<(WriteDone, Option<HubEvent>), Outcome> {
     match op {
+        WriteOp::Object(_) => refused(StoreError::Invalid("not a message write".into())),
+        WriteOp::DeleteMessages {
+            sub_key,
+            channel,
+            from,
+            below,
+        } => {
+            delete_messages(conn, sub_key, channel, *from, *below)?;
+            Ok((WriteDone::Removed, None))
+        }
+        WriteOp::Signal(m) => {
+            let tt = clock.tick();
+            let item = signal_item(&m.published(), tt.get());
+            let e = event(&m.sub_key, &m.channel, tt.get(), item);
+            Ok((WriteDone::Published(tt), Some(e)))
+        }
         WriteOp::Publish(m) => {
             let tt = clock.tick();
             if let Some(record) = op.stored_message(tt.get()) {
@@ -283,7 +336,8 @@ fn event(sub_key: &str, channel: &str, tt: u64, item: String) -> HubEvent {
     }
 }
 
-/// What a committed write changed, as the views see it; `None` for live-only messages.
+/// What a committed write changed, as the views see it; `None` for live-only messages and
+/// App Context.
 pub fn committed<'a>(op: &'a WriteOp, done: &'a WriteDone) -> Option<Committed<'a>> {
     let (sub_key, channel) = op.channel()?;
     Some(match (op, done) {
@@ -312,6 +366,9 @@ pub fn committed<'a>(op: &'a WriteOp, done: &'a WriteDone) -> Option<Committed<'
             message_tt: *message_tt,
             action_tt: *action_tt,
         },
+        (WriteOp::DeleteMessages { .. }, WriteDone::Removed) => {
+            Committed::MessagesDeleted { sub_key, channel }
+        }
         _ => return None,
     })
 }

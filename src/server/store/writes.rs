@@ -1,5 +1,5 @@
-//! The writes a client can make, one typed method each (publish, add an action, remove one),
-//! and the seeding API of the embedded mode (a message or an action stored as given, no live
+//! The writes a client can make, one typed method each (publish, signal, add an action, remove
+//! one, delete a range of history), and the seeding API of the embedded mode (a message or an action stored as given, no live
 //! event). Each runs through the writer's group commit ([`super::writer`]) and returns once it
 //! is durable.
 //! It must not touch SQLite or the caches directly: everything goes through the writer.
@@ -44,6 +44,33 @@ impl Store {
             WriteDone::Published(tt) => Ok(tt),
             other => Err(unexpected(other)),
         }
+    }
+
+    /// Sends a signal (live only, `e: 1`); returns its timetoken.
+    pub async fn signal(&self, m: NewMessage) -> Result<Timetoken, StoreError> {
+        match self.write(WriteOp::Signal(m)).await? {
+            WriteDone::Published(tt) => Ok(tt),
+            other => Err(unexpected(other)),
+        }
+    }
+
+    /// Deletes each channel's messages with `from <= timetoken < below`, and their actions.
+    pub async fn delete_history(
+        &self,
+        sub_key: &str,
+        channels: &[String],
+        from: u64,
+        below: u64,
+    ) -> Result<(), StoreError> {
+        let each = channels.iter().map(|channel| {
+            self.write(WriteOp::DeleteMessages {
+                sub_key: sub_key.to_string(),
+                channel: channel.clone(),
+                from,
+                below,
+            })
+        });
+        futures::future::try_join_all(each).await.map(|_| ())
     }
 
     /// Adds an action with a fresh action timetoken; [`StoreError::Conflict`] when the author

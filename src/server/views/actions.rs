@@ -57,7 +57,7 @@ impl ViewData for ActionView {
 
     fn change(committed: &Committed<'_>) -> Option<ActionChange> {
         match committed {
-            Committed::Message(_) => None,
+            Committed::Message(_) | Committed::MessagesDeleted { .. } => None,
             Committed::ActionAdded { action: a, .. } => Some(ActionChange {
                 action_tt: a.action_timetoken.get(),
                 text: Some(render(&ActionRow::of(a))),

@@ -21,6 +21,12 @@ pub enum Committed<'a> {
         message_tt: u64,
         action_tt: u64,
     },
+    /// A range of the channel's messages was deleted with their actions: its views go and are
+    /// built again on the next read (a rare write, so no view replays it).
+    MessagesDeleted {
+        sub_key: &'a str,
+        channel: &'a str,
+    },
 }
 
 impl Committed<'_> {
@@ -33,7 +39,8 @@ impl Committed<'_> {
             }
             | Committed::ActionRemoved {
                 sub_key, channel, ..
-            } => (sub_key, channel),
+            }
+            | Committed::MessagesDeleted { sub_key, channel } => (sub_key, channel),
         }
     }
 }

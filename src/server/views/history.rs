@@ -222,6 +222,7 @@ impl ViewData for HistoryView {
 
     fn change(committed: &Committed<'_>) -> Option<HistoryChange> {
         Some(match committed {
+            Committed::MessagesDeleted { .. } => return None,
             Committed::Message(m) => HistoryChange::Message(m.tt, StoredMessage::new(&m.row())),
             Committed::ActionAdded { action: a, .. } => {
                 HistoryChange::ActionSet(a.message_timetoken.get(), Action::new(&ActionRow::of(a)))

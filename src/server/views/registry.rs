@@ -232,6 +232,16 @@ impl<D: ViewData> Views<D> {
             let Some(entry) = inner.entry(sub_key, channel) else {
                 continue;
             };
+            if let Committed::MessagesDeleted { .. } = c {
+                // A build under way finds its entry gone and is not installed.
+                let bytes = match &entry.state {
+                    State::Ready(view) => view_bytes(view),
+                    _ => 0,
+                };
+                inner.remove(sub_key, channel);
+                inner.bytes = inner.bytes.saturating_sub(bytes);
+                continue;
+            }
             if matches!(entry.state, State::TooBig) {
                 continue;
             }

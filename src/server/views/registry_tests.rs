@@ -176,3 +176,34 @@ fn least_recently_used_views_go_first() {
     );
     assert!(views.lock().bytes <= 2 * one);
 }
+
+#[test]
+fn a_history_delete_drops_the_view_and_any_build_under_way() {
+    let views = ActionViews::default();
+    let Lookup::Build(ticket) = views.lookup("sk", "a") else {
+        panic!("first lookup builds");
+    };
+    assert!(
+        views
+            .install("sk", "a", ticket, Some(View::new([(5, text(5))])))
+            .is_some()
+    );
+    assert!(ready(&views, "a").is_some());
+    let deleted = Committed::MessagesDeleted {
+        sub_key: "sk",
+        channel: "a",
+    };
+    views.apply(std::slice::from_ref(&deleted));
+    let Lookup::Build(ticket) = views.lookup("sk", "a") else {
+        panic!("the view went: the next read builds again");
+    };
+    // Deleted again while that build scans: its snapshot may predate the delete.
+    views.apply(std::slice::from_ref(&deleted));
+    assert!(
+        views
+            .install("sk", "a", ticket, Some(View::new([(5, text(5))])))
+            .is_none(),
+        "a build that raced a delete is not installed"
+    );
+    assert!(matches!(views.lookup("sk", "a"), Lookup::Build(_)));
+}
