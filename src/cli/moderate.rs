@@ -115,9 +115,11 @@ impl Moderator {
                 "{OPERATION}: {} was already gone; nothing removed",
                 self.describe(&action)
             ))),
-            Some(Removal::Failed(why)) => {
-                Err(CommandError::Other(format!("{OPERATION} failed: {why}")))
-            }
+            Some(Removal::Failed(e)) => Err(api(OPERATION)(e)),
+            Some(Removal::NotRecorded(why)) => Err(CommandError::Other(format!(
+                "{OPERATION} failed: {} was not removed: {why}",
+                self.describe(&action)
+            ))),
             None => Err(CommandError::Other(format!(
                 "{OPERATION} failed: no result"
             ))),

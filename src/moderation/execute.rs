@@ -111,7 +111,7 @@ pub async fn remove_recorded(log: &AuditLog, mut records: Vec<AuditRecord>) -> C
             not_recorded: Some(why.clone()),
             results: records
                 .iter()
-                .map(|r| (r.action(), Removal::Failed(why.clone())))
+                .map(|r| (r.action(), Removal::NotRecorded(why.clone())))
                 .collect(),
             at: Timetoken::now(),
         };
@@ -128,7 +128,8 @@ pub async fn remove_recorded(log: &AuditLog, mut records: Vec<AuditRecord>) -> C
         .filter_map(|(r, removal)| match removal {
             Removal::Removed => None,
             Removal::AlreadyGone => Some(r.void(log.moderator(), "already gone")),
-            Removal::Failed(why) => Some(r.void(log.moderator(), &format!("failed: {why}"))),
+            Removal::Failed(e) => Some(r.void(log.moderator(), &format!("failed: {e}"))),
+            Removal::NotRecorded(_) => None,
         })
         .collect();
     if let Err(e) = log.write(&mut voids).await {
@@ -196,7 +197,7 @@ async fn remove_one(client: Client, r: AuditRecord) -> (AuditRecord, Removal) {
     let removal = match result {
         Ok(_) => Removal::Removed,
         Err(pubnub::Error::NothingToDelete { .. }) => Removal::AlreadyGone,
-        Err(e) => Removal::Failed(e.to_string()),
+        Err(e) => Removal::Failed(e),
     };
     (r, removal)
 }

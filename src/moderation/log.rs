@@ -198,7 +198,8 @@ pub async fn read(client: &Client, since: Option<Timetoken>) -> pubnub::Result<V
         }
     }
     records.retain(|r| since.is_none_or(|s| r.timetoken() >= s));
-    records.sort_by(|a, b| (a.timetoken(), &a.id).cmp(&(b.timetoken(), &b.id)));
+    // History pages come newest first; a message's records stay in the order written.
+    records.sort_by_key(AuditRecord::timetoken);
     Ok(records)
 }
 

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::audit::{AuditRecord, Operation};
 use super::{describe_action, is_reaction_type};
-use crate::pubnub::{StoredAction, Timetoken, timetoken::UNITS_PER_SECOND};
+use crate::pubnub::{self, StoredAction, Timetoken, timetoken::UNITS_PER_SECOND};
 
 /// Removals per chunk: one audit message lists them all.
 pub const CHUNK: usize = 50;
@@ -130,8 +130,10 @@ pub enum Removal {
     Removed,
     /// Nothing to remove any more (someone else removed it): done all the same.
     AlreadyGone,
-    /// Why it was not removed.
-    Failed(String),
+    /// The service refused it, or could not be reached.
+    Failed(pubnub::Error),
+    /// Not sent: its record could not be written (why).
+    NotRecorded(String),
 }
 
 /// What running one chunk did.
@@ -272,7 +274,14 @@ impl BulkRun {
                 match removal {
                     Removal::Removed => self.removed += 1,
                     Removal::AlreadyGone => self.already_gone += 1,
-                    Removal::Failed(why) => self.failed.push(Failure { action, why }),
+                    Removal::Failed(e) => self.failed.push(Failure {
+                        action,
+                        why: e.to_string(),
+                    }),
+                    Removal::NotRecorded(why) => self.failed.push(Failure {
+                        action,
+                        why: format!("not removed: {why}"),
+                    }),
                 }
             }
         }
@@ -411,7 +420,10 @@ mod tests {
         assert_eq!(run.seconds_left(), Some(70.0 / 25.0));
         run.on_chunk(report(&second, 4 * SEC, |i| {
             if i < 2 {
-                Removal::Failed("HTTP 500".into())
+                Removal::Failed(pubnub::Error::Server {
+                    status: 500,
+                    message: "oops".into(),
+                })
             } else {
                 Removal::Removed
             }
@@ -456,7 +468,7 @@ mod tests {
         let mut run = BulkRun::new(dry(100), "mo", "", Timetoken(0));
         let a = run.next_chunk(CHUNK).unwrap();
         let b = run.next_chunk(CHUNK).unwrap();
-        let mut failed = report(&a, SEC, |_| Removal::Failed("unused".into()));
+        let mut failed = report(&a, SEC, |_| Removal::NotRecorded("unused".into()));
         failed.not_recorded = Some("no write permission on the log".into());
         run.on_chunk(failed);
         assert!(matches!(run.state, RunState::Halted(_)));

@@ -32,7 +32,7 @@ impl Status {
 /// Every record seen, without repeats, in the order written.
 #[derive(Debug, Clone, Default)]
 pub struct Trail {
-    /// Oldest first (by time, then id), voids and undos included.
+    /// Oldest first (by time, then as written), voids and undos included.
     records: Vec<AuditRecord>,
     by_id: HashMap<String, usize>,
     voided: HashMap<String, String>,
@@ -56,7 +56,8 @@ impl Trail {
     /// Takes in records (a page of history, a live message), sorting and indexing once;
     /// returns how many were new.
     pub fn extend(&mut self, records: impl IntoIterator<Item = AuditRecord>) -> usize {
-        let key = |r: &AuditRecord| (r.timetoken(), r.id.clone());
+        // By time; records of one time (a chunk's) keep the order they were written in.
+        let key = |r: &AuditRecord| r.timetoken();
         let mut added = 0;
         let mut in_order = true;
         for record in records {
@@ -83,7 +84,7 @@ impl Trail {
             added += 1;
         }
         if !in_order {
-            self.records.sort_by_cached_key(key);
+            self.records.sort_by_key(key);
             self.by_id = self
                 .records
                 .iter()
