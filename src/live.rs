@@ -15,10 +15,10 @@ pub struct Live {
     pub retry: Option<RetryNow>,
 }
 
-/// Subscribes to `channel` and forwards everything as [`Event`]s until the receiver is gone.
+/// Subscribes to `channels` and forwards everything as [`Event`]s until the receiver is gone.
 /// Must be called inside the tokio runtime.
-pub fn spawn(client: Client, channel: String, events: mpsc::UnboundedSender<Event>) -> Live {
-    let subscription = client.subscribe().channel(&channel).execute();
+pub fn spawn(client: Client, channels: Vec<String>, events: mpsc::UnboundedSender<Event>) -> Live {
+    let subscription = client.subscribe().channels(channels).execute();
     let retry = subscription.as_ref().ok().map(|s| s.retry_now());
     let task = tokio::spawn(async move {
         let mut subscription = match subscription {
@@ -88,7 +88,7 @@ mod tests {
         )
         .expect("client");
         let (tx, mut rx) = mpsc::unbounded_channel();
-        let live = spawn(client, "chats.room1".into(), tx);
+        let live = spawn(client, vec!["chats.room1".into()], tx);
         let first = tokio::time::timeout(std::time::Duration::from_secs(20), rx.recv())
             .await
             .expect("an event in time");

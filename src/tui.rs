@@ -247,7 +247,12 @@ pub async fn run(
         files,
         events_tx.clone(),
     );
-    let live = live::spawn(client, app.options.channel.clone(), events_tx);
+    // A moderator also follows the keyset's moderation log, live.
+    let mut channels = vec![app.options.channel.clone()];
+    if app.options.moderator {
+        channels.push(crate::moderation::LOG_CHANNEL.to_string());
+    }
+    let live = live::spawn(client, channels, events_tx);
     let send = |list: Vec<Command>| {
         for command in list {
             match command {
@@ -296,6 +301,11 @@ pub async fn run(
             batch.extend(take_input(event, &app, &state, &mut terminal)?);
         }
         for event in batch {
+            // A key acts at the time it is pressed (a filter's `since:1h`, a bulk run's start):
+            // the clock is read here, not in `update`.
+            if matches!(event, Event::Key(_)) {
+                app::update(&mut app, Event::Tick(Timetoken::now()));
+            }
             let outcome = app::update(&mut app, event);
             redraw |= outcome.redraw;
             send(outcome.commands);

@@ -1,6 +1,8 @@
 //! The API worker task: receives [`Command`]s from the app, runs them concurrently (bounded),
 //! and sends each result back as an [`Event::Api`] tagged with the command's id. It owns the
-//! client and does the app's file writes (audit log, recent reactions); it never touches state.
+//! client and does the app's file writes (recent reactions); moderator operations run through
+//! [`crate::moderation`], which records each on the moderation log (and the local audit file)
+//! before it is done. It never touches state.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -8,7 +10,9 @@ use std::sync::Arc;
 use tokio::sync::{Semaphore, mpsc};
 
 use crate::app::{ApiOutcome, Command, Event};
-use crate::moderation::append_local;
+use crate::moderation::execute::{remove_recorded, scan, undo};
+use crate::moderation::stats::Window;
+use crate::moderation::{AuditLog, log};
 use crate::pubnub::{Client, HistoryPage, MessageAction, Timetoken};
 
 /// Requests run at the same time at most.
@@ -139,15 +143,44 @@ pub async fn execute(
             let result = request.execute().await.map(|removed| removed.warning);
             Some((op, ApiOutcome::Removed(result)))
         }
-        Command::AppendAudit { op, record } => {
-            let path = files.audit_log.clone();
-            let written =
-                tokio::task::spawn_blocking(move || append_local(&path, &[*record])).await;
-            match written {
-                Ok(Ok(())) => None,
-                Ok(Err(e)) => Some((op, ApiOutcome::AuditFailed(e))),
-                Err(e) => Some((op, ApiOutcome::AuditFailed(e.to_string()))),
-            }
+        Command::ScanActions {
+            op,
+            filter,
+            reaction_type,
+        } => Some((
+            op,
+            ApiOutcome::Scanned(scan(client, channel, &filter, &reaction_type).await),
+        )),
+        Command::RemoveRecorded { op, records } => {
+            let log = AuditLog::new(client.clone(), files.audit_log.clone());
+            Some((op, ApiOutcome::Chunk(remove_recorded(&log, records).await)))
+        }
+        Command::Undo {
+            op,
+            record,
+            reason,
+            what,
+        } => {
+            let log = AuditLog::new(client.clone(), files.audit_log.clone());
+            Some((
+                op,
+                ApiOutcome::Undone(undo(&log, &record, &reason, &what).await),
+            ))
+        }
+        Command::FetchAuditLog { op } => {
+            Some((op, ApiOutcome::AuditLog(log::read(client, None).await)))
+        }
+        Command::FetchWindow { op, minutes } => {
+            let window = Window::ending(Timetoken::now(), minutes);
+            let actions = client
+                .get_message_actions()
+                .channel(channel)
+                .limit(100)
+                .end(window.from)
+                .pager()
+                .collect_all()
+                .await;
+            Some((op, ApiOutcome::Window(window, actions)))
         }
         Command::SaveRecent(recent) => {
             let path = files.recent_reactions.clone();

@@ -105,6 +105,24 @@ pub(super) fn reload(app: &mut App, commands: &mut Vec<Command>) {
         app.actions.clear();
         load_actions(app, None, commands);
     }
+    // The moderation log: what was missed while away is read again.
+    if (app.audit.loaded || app.audit.load.is_failed()) && !app.audit.load.is_loading() {
+        super::auditing::load_audit(app, commands);
+    }
+}
+
+/// Shows message `tt` on the Timeline: selected at once when loaded, else after every message
+/// down to it is read.
+pub(super) fn show_message(app: &mut App, tt: Timetoken, commands: &mut Vec<Command>) {
+    app.screen = Screen::Timeline;
+    if app.timeline.get(tt).is_some() {
+        app.selected = Some(tt);
+        app.follow = app.timeline.last().is_some_and(|m| m.timetoken == tt);
+        return;
+    }
+    let op = app.begin(Op::JumpTo(tt));
+    commands.push(Command::RefreshHistory { op, end: tt });
+    app.info("Loading the messages down to that one…");
 }
 
 fn convert(app: &mut App, page: &HistoryPage) -> Vec<Message> {
@@ -195,6 +213,22 @@ pub(super) fn on_result(
             }
             Err(e) => app.load_error(format!("Could not refresh: {e}")),
         },
+        (Op::JumpTo(tt), ApiOutcome::History(result)) => match result {
+            Ok(page) => {
+                let messages = convert(app, &page);
+                app.timeline.merge(messages);
+                if app.timeline.get(tt).is_some() {
+                    app.selected = Some(tt);
+                    app.follow = false;
+                    app.notice = None;
+                } else {
+                    app.info(format!(
+                        "Message {tt} is no longer in the channel's history"
+                    ));
+                }
+            }
+            Err(e) => app.error(format!("Could not load the messages down to {tt}: {e}")),
+        },
         (Op::RefreshMessage(tt), ApiOutcome::History(result)) => {
             match result {
                 Ok(page) => {
@@ -269,6 +303,9 @@ pub(super) fn on_live(app: &mut App, event: LiveEvent) -> bool {
             message,
             ..
         } => {
+            if channel == crate::moderation::LOG_CHANNEL {
+                return super::auditing::on_live_message(app, &channel, &message);
+            }
             if channel != app.options.channel {
                 return false;
             }

@@ -6,14 +6,18 @@
 
 pub mod action;
 pub mod actions_view;
+pub mod audit_view;
+pub mod bulk;
 pub mod chips;
 pub mod details;
 pub mod keymap;
 pub mod load;
 pub mod picker;
+pub mod stats_view;
 pub mod symbols;
 pub mod timeline;
 
+mod auditing;
 mod input;
 mod loading;
 mod reacting;
@@ -30,16 +34,22 @@ use crate::pubnub::{self, ActionsPage, HistoryPage, LiveEvent, StoredAction, Tim
 
 use action::{ActionData, ActionOnMessage};
 use actions_view::ActionsView;
+use audit_view::AuditView;
+use bulk::Bulk;
 use chips::ActionKinds;
 use details::{DetailsLayout, DetailsView};
 use keymap::Keymap;
 use load::Load;
 use picker::{EmojiIndex, Picker};
+use stats_view::StatsView;
 use symbols::{Sym, Symbols};
 use timeline::{OpId, Timeline};
 
 pub use crate::moderation::AuditRecord;
-use crate::moderation::ChannelAccess;
+use crate::moderation::execute::UndoError;
+use crate::moderation::run::{ChunkReport, DryRun};
+use crate::moderation::stats::Window;
+use crate::moderation::{ChannelAccess, Filter};
 
 /// Messages per history page (history-with-actions serves at most 25).
 pub const HISTORY_PAGE: u32 = 25;
@@ -93,6 +103,10 @@ pub enum Screen {
     Timeline,
     Details(DetailsView),
     Actions,
+    /// The keyset's moderation log (moderators).
+    Audit,
+    /// Reactions over time, top values and users, spikes (moderators).
+    Stats,
 }
 
 impl DetailsView {
@@ -113,11 +127,25 @@ pub enum Overlay {
     Help {
         scroll: u16,
     },
-    /// A moderator's removal of another user's action, waiting for a yes.
+    /// A moderator's removal of another user's action, waiting for Enter (with an optional
+    /// reason typed) or Esc.
     Confirm {
         target: ActionOnMessage,
-        /// The question shown, such as "Remove bob's 👍 from 'lunch at noon?' [y/N]".
+        /// The question shown, such as "Remove bob's 👍 from 'lunch at noon?'".
         prompt: String,
+        /// Why, as typed (recorded with the removal).
+        reason: String,
+    },
+    /// Undoing a removal of the moderation log, waiting for Enter (with an optional reason).
+    Undo {
+        record: Box<AuditRecord>,
+        prompt: String,
+        reason: String,
+    },
+    /// What to remove in bulk for the action selected in Details: (label, filter) pairs.
+    BulkChoice {
+        options: Vec<(String, String)>,
+        selected: usize,
     },
     /// Choose which of my reactions on a message to remove.
     Chooser {
@@ -189,6 +217,8 @@ pub struct Measured {
     pub timeline_messages: usize,
     /// Rows the Actions list has room for.
     pub actions_rows: usize,
+    /// Rows the Audit list has room for.
+    pub audit_rows: usize,
     /// The Details screen's text and scrolling area.
     pub details: DetailsLayout,
 }
@@ -218,8 +248,17 @@ pub enum ApiOutcome {
     /// The stored action and the service's warning (207), if any.
     Added(pubnub::Result<(StoredAction, Option<String>)>),
     Removed(pubnub::Result<Option<String>>),
-    /// An audit record could not be written.
-    AuditFailed(String),
+    /// A bulk removal's dry run.
+    Scanned(pubnub::Result<DryRun>),
+    /// Removals recorded first: what became of each (or that nothing was recorded, so nothing
+    /// removed).
+    Chunk(ChunkReport),
+    /// An undo's record, or why it did not happen.
+    Undone(Result<AuditRecord, UndoError>),
+    /// The moderation log's records, oldest first.
+    AuditLog(pubnub::Result<Vec<AuditRecord>>),
+    /// The channel's actions in a window of time (Stats).
+    Window(Window, pubnub::Result<Vec<StoredAction>>),
 }
 
 /// Work for the API worker.
@@ -263,9 +302,34 @@ pub enum Command {
         /// Send the owner's uuid (moderator removal).
         as_uuid: Option<String>,
     },
-    AppendAudit {
+    /// A bulk removal's dry run: every action of the channel the filter matches.
+    ScanActions {
+        op: OpId,
+        filter: Box<Filter>,
+        reaction_type: String,
+    },
+    /// Writes the records to the moderation log (and the local audit file), then removes
+    /// each one's action as its author; nothing is removed when the records cannot be written.
+    RemoveRecorded {
+        op: OpId,
+        records: Vec<AuditRecord>,
+    },
+    /// Puts a removed action back as its author, then records the undo.
+    Undo {
         op: OpId,
         record: Box<AuditRecord>,
+        reason: String,
+        /// The action as people name it (`🍆`), for the refusal when it is back already.
+        what: String,
+    },
+    /// The moderation log's history.
+    FetchAuditLog {
+        op: OpId,
+    },
+    /// The channel's actions of the last `minutes` minutes, up to now.
+    FetchWindow {
+        op: OpId,
+        minutes: usize,
     },
     SaveRecent(Vec<String>),
     /// The subscription, waiting to reconnect, should try at once (for the loop, not the worker).
@@ -298,12 +362,26 @@ enum Op {
         kind: Sym,
         value: Sym,
     },
+    /// Removing one's own action.
     Remove {
         target: ActionOnMessage,
-        /// A moderator removing another user's action (audited).
-        moderated: bool,
     },
-    Audit,
+    /// A moderator removing another user's action, recorded first.
+    Moderated {
+        target: ActionOnMessage,
+    },
+    /// A bulk removal's dry run.
+    Scan,
+    /// A chunk of a bulk removal.
+    Chunk,
+    /// Undoing the removal recorded as `record`.
+    Undo {
+        record: String,
+    },
+    AuditLog,
+    Window,
+    /// Every message down to this one, to show it on the Timeline.
+    JumpTo(Timetoken),
 }
 
 /// The whole state of the UI.
@@ -321,6 +399,12 @@ pub struct App {
     pub screen: Screen,
     pub overlay: Option<Overlay>,
     pub actions: ActionsView,
+    /// The moderation log (moderators).
+    pub audit: AuditView,
+    /// Reactions over time (moderators).
+    pub stats: StatsView,
+    /// A bulk removal being counted, confirmed or run (shown as a pop-up).
+    pub bulk: Option<Bulk>,
     /// Texts of messages outside the loaded Timeline that the Actions screen refers to.
     pub message_texts: HashMap<Timetoken, Box<str>>,
     pub emoji: EmojiIndex,
@@ -364,6 +448,9 @@ impl App {
             screen: Screen::Timeline,
             overlay: None,
             actions: ActionsView::default(),
+            audit: AuditView::default(),
+            stats: StatsView::default(),
+            bulk: None,
             message_texts: HashMap::new(),
             emoji,
             connection: Connection::Connecting,
@@ -414,7 +501,12 @@ impl App {
     pub fn pending_count(&self) -> usize {
         self.ops
             .values()
-            .filter(|op| matches!(op, Op::Add { .. } | Op::Remove { .. }))
+            .filter(|op| {
+                matches!(
+                    op,
+                    Op::Add { .. } | Op::Remove { .. } | Op::Moderated { .. } | Op::Undo { .. }
+                )
+            })
             .count()
     }
 
@@ -504,8 +596,18 @@ impl App {
             Screen::Timeline => self.measured.timeline_messages,
             Screen::Actions => self.measured.actions_rows.saturating_sub(1),
             Screen::Details(view) => view.layout.height.saturating_sub(1),
+            Screen::Audit => self.measured.audit_rows.saturating_sub(1),
+            Screen::Stats => 1,
         }
         .max(1)
+    }
+
+    /// Now (as the last tick said) and local time's offset, for filters such as `since:1h`.
+    pub fn clock(&self) -> crate::moderation::Clock {
+        crate::moderation::Clock {
+            now: self.now,
+            utc_offset_secs: self.options.utc_offset_secs,
+        }
     }
 
     /// The selected message, if any.
@@ -545,8 +647,9 @@ pub fn update(app: &mut App, event: Event) -> Outcome {
     Outcome { commands, redraw }
 }
 
-/// A worker result goes to the module whose request it answers: adds, removals and the audit
-/// to `reacting`, loads to `loading`.
+/// A worker result goes to the module whose request it answers: adds and removals to
+/// `reacting`, bulk removals to `bulk`, the log, undos and Stats to `auditing`, loads to
+/// `loading`.
 fn on_result(app: &mut App, id: OpId, outcome: ApiOutcome, commands: &mut Vec<Command>) -> bool {
     let Some(op) = app.ops.remove(&id) else {
         return false;
@@ -558,10 +661,21 @@ fn on_result(app: &mut App, id: OpId, outcome: ApiOutcome, commands: &mut Vec<Co
             },
             ApiOutcome::Added(result),
         ) => reacting::on_added(app, id, message_tt, value, result, commands),
-        (Op::Remove { target, moderated }, ApiOutcome::Removed(result)) => {
-            reacting::on_removed(app, id, target, moderated, result, commands)
+        (Op::Remove { target }, ApiOutcome::Removed(result)) => {
+            reacting::on_removed(app, id, target, result)
         }
-        (Op::Audit, ApiOutcome::AuditFailed(reason)) => reacting::on_audit_failed(app, &reason),
+        (Op::Moderated { target }, ApiOutcome::Chunk(report)) => {
+            reacting::on_moderated(app, id, target, report)
+        }
+        (Op::Scan, ApiOutcome::Scanned(result)) => bulk::on_scanned(app, result),
+        (Op::Chunk, ApiOutcome::Chunk(report)) => bulk::on_chunk(app, report, commands),
+        (Op::Undo { record }, ApiOutcome::Undone(result)) => {
+            auditing::on_undone(app, &record, result)
+        }
+        (Op::AuditLog, ApiOutcome::AuditLog(result)) => auditing::on_audit_log(app, result),
+        (Op::Window, ApiOutcome::Window(window, result)) => {
+            auditing::on_window(app, window, result)
+        }
         (op, outcome) => return loading::on_result(app, op, outcome, commands),
     }
     true

@@ -1,6 +1,7 @@
 //! Adding and removing actions: optimistic changes shown at once as pending, the worker's
-//! results confirming or rolling them back (and saying why), moderator confirmations and the
-//! audit trail.
+//! results confirming or rolling them back (and saying why), and a moderator's removal of
+//! another user's action: confirmed (with an optional reason), recorded on the moderation log
+//! before it is sent, rolled back when the record cannot be written.
 
 use super::action::{ActionData, ActionOnMessage};
 use super::details::detail_rows;
@@ -8,7 +9,9 @@ use super::keymap::Action;
 use super::timeline::{ActionEntry, EntryState};
 use super::{App, AuditRecord, Command, Op, Overlay, Screen};
 use crate::config::ReactionValueStyle;
-use crate::moderation::{PROMPT_EXCERPT_CHARS, describe_action, removal_prompt};
+use crate::moderation::audit::RECORD_EXCERPT_CELLS;
+use crate::moderation::run::{ChunkReport, Removal};
+use crate::moderation::{Operation, PROMPT_EXCERPT_CHARS, describe_action};
 use crate::pubnub::token::Permissions;
 use crate::pubnub::{self, StoredAction, Timetoken};
 use crate::text::emoji;
@@ -42,7 +45,7 @@ pub(super) fn toggle(
     });
     match mine.copied() {
         Some(entry) if entry.state == EntryState::Confirmed => {
-            start_remove(app, entry.action.on(message_tt), false, commands);
+            start_remove(app, entry.action.on(message_tt), commands);
         }
         Some(_) => app.info(format!(
             "{shown} is still being changed; try again in a moment"
@@ -105,7 +108,7 @@ pub(super) fn remove_mine(app: &mut App, commands: &mut Vec<Command>) {
         .collect();
     match mine.as_slice() {
         [] => app.info("You have no reaction on this message"),
-        [only] => start_remove(app, only.on(tt), false, commands),
+        [only] => start_remove(app, only.on(tt), commands),
         _ => {
             app.overlay = Some(Overlay::Chooser {
                 message_tt: tt,
@@ -129,7 +132,7 @@ pub(super) fn delete_selected(app: &mut App, commands: &mut Vec<Command>) {
             .selected
             .and_then(|tt| app.actions.get(tt))
             .map(|row| (*row, EntryState::Confirmed)),
-        Screen::Timeline => {
+        Screen::Timeline | Screen::Audit | Screen::Stats => {
             let keymap = &app.options.keymap;
             let text = format!(
                 "{} removes the selected action in Details ({}) or Actions ({})",
@@ -152,7 +155,7 @@ pub(super) fn delete_selected(app: &mut App, commands: &mut Vec<Command>) {
     let owner = target.action.uuid;
     let what = describe(app, &target.action);
     if owner == app.me {
-        start_remove(app, target, false, commands);
+        start_remove(app, target, commands);
     } else if !app.options.moderator {
         // With Access Manager, the credentials decide: say what they lack.
         let missing = app
@@ -167,13 +170,16 @@ pub(super) fn delete_selected(app: &mut App, commands: &mut Vec<Command>) {
             app.symbols.label(owner)
         ));
     } else {
-        let prompt = removal_prompt(
+        let prompt = format!(
+            "Remove {}'s {what} from '{}'?",
             app.symbols.label(owner),
-            &what,
-            &app.message_excerpt(target.message_tt, PROMPT_EXCERPT_CHARS),
-            &app.options.keymap.first_label(Action::Confirm),
+            app.message_excerpt(target.message_tt, PROMPT_EXCERPT_CHARS)
         );
-        app.overlay = Some(Overlay::Confirm { target, prompt });
+        app.overlay = Some(Overlay::Confirm {
+            target,
+            prompt,
+            reason: String::new(),
+        });
     }
 }
 
@@ -213,16 +219,9 @@ fn start_add(app: &mut App, message_tt: Timetoken, value: &str, commands: &mut V
     });
 }
 
-/// Hides the action at once (pending) and asks the worker to remove it; `moderated` when a
-/// moderator said yes to removing another user's action.
-pub(super) fn start_remove(
-    app: &mut App,
-    target: ActionOnMessage,
-    moderated: bool,
-    commands: &mut Vec<Command>,
-) {
+/// Hides the action at once (pending), as the entry of `op`.
+fn hide(app: &mut App, target: ActionOnMessage, op: u32) {
     let ActionOnMessage { message_tt, action } = target;
-    let op = app.begin(Op::Remove { target, moderated });
     if let Some(message) = app.timeline.get_mut(message_tt)
         && let Some(e) = message
             .actions
@@ -233,12 +232,97 @@ pub(super) fn start_remove(
         message.changed();
     }
     app.actions.remove(action.action_tt, &app.symbols);
+}
+
+/// Shows a hidden action again: its removal did not happen.
+fn unhide(app: &mut App, target: ActionOnMessage, op: u32) {
+    if let Some(message) = app.timeline.get_mut(target.message_tt) {
+        if let Some(en) = message.entry_of_op(op) {
+            en.state = EntryState::Confirmed;
+        }
+        message.changed();
+    }
+    if app.actions.is_loaded() {
+        app.actions.insert(target);
+    }
+}
+
+/// Hides one's own action at once (pending) and asks the worker to remove it.
+pub(super) fn start_remove(app: &mut App, target: ActionOnMessage, commands: &mut Vec<Command>) {
+    let op = app.begin(Op::Remove { target });
+    hide(app, target, op);
     commands.push(Command::RemoveAction {
         op,
-        message_tt,
-        action_tt: action.action_tt,
-        as_uuid: (action.uuid != app.me).then(|| app.symbols.raw(action.uuid).to_string()),
+        message_tt: target.message_tt,
+        action_tt: target.action.action_tt,
+        as_uuid: (target.action.uuid != app.me)
+            .then(|| app.symbols.raw(target.action.uuid).to_string()),
     });
+}
+
+/// A moderator said yes to removing another user's action: hidden at once, and the worker
+/// records it on the moderation log before it removes it as its author.
+pub(super) fn start_moderated(
+    app: &mut App,
+    target: ActionOnMessage,
+    reason: &str,
+    commands: &mut Vec<Command>,
+) {
+    let op = app.begin(Op::Moderated { target });
+    hide(app, target, op);
+    let record = AuditRecord::new(
+        &app.options.user_id,
+        Operation::Remove,
+        &app.options.channel,
+        &target.to_stored(&app.symbols),
+        &app.message_excerpt(target.message_tt, RECORD_EXCERPT_CELLS),
+    )
+    .with_reason(reason);
+    commands.push(Command::RemoveRecorded {
+        op,
+        records: vec![record],
+    });
+}
+
+/// A moderator's recorded removal finished.
+pub(super) fn on_moderated(app: &mut App, op: u32, target: ActionOnMessage, report: ChunkReport) {
+    let ActionOnMessage { message_tt, action } = target;
+    let what = describe(app, &action);
+    let owner = app.symbols.label(action.uuid).to_string();
+    let excerpt = app.message_excerpt(message_tt, 30);
+    let removal = report.results.into_iter().next().map(|(_, r)| r);
+    match (report.not_recorded, removal) {
+        (Some(why), _) | (None, Some(Removal::NotRecorded(why))) => {
+            unhide(app, target, op);
+            app.error(format!(
+                "Not removed: {owner}'s {what} stays, because its record could not be written: {why}"
+            ));
+        }
+        (None, Some(Removal::Removed)) => {
+            app.timeline.apply_removed(message_tt, action.action_tt);
+            app.actions.remove(action.action_tt, &app.symbols);
+            app.info(format!("Removed {owner}'s {what} (recorded)"));
+        }
+        (None, Some(Removal::AlreadyGone)) => {
+            app.timeline.apply_removed(message_tt, action.action_tt);
+            app.actions.remove(action.action_tt, &app.symbols);
+            app.info(format!(
+                "{owner}'s {what} was already gone; nothing removed"
+            ));
+        }
+        (None, Some(Removal::Failed(e))) => {
+            unhide(app, target, op);
+            let raw_owner = app.symbols.raw(action.uuid).to_string();
+            let why = app.why(&e, Permissions::DELETE, Some(&raw_owner));
+            app.error(format!(
+                "Could not remove {owner}'s {what} from '{excerpt}': {why}"
+            ));
+        }
+        (None, None) => {
+            unhide(app, target, op);
+            app.error(format!("Could not remove {owner}'s {what}: no answer"));
+        }
+    }
 }
 
 /// An add request finished.
@@ -294,78 +378,32 @@ pub(super) fn on_added(
     }
 }
 
-/// The audit record of a moderator removal could not be written.
-pub(super) fn on_audit_failed(app: &mut App, reason: &str) {
-    app.error(format!(
-        "Removed, but the audit log could not be written: {reason}"
-    ));
-}
-
 /// A remove request finished.
 pub(super) fn on_removed(
     app: &mut App,
     op: u32,
     target: ActionOnMessage,
-    moderated: bool,
     result: pubnub::Result<Option<String>>,
-    commands: &mut Vec<Command>,
 ) {
     let ActionOnMessage { message_tt, action } = target;
-    let (action_tt, owner) = (action.action_tt, action.uuid);
+    let action_tt = action.action_tt;
     let what = describe(app, &action);
-    let owner_label = app.symbols.label(owner).to_string();
     match result {
-        Err(pubnub::Error::NothingToDelete { .. }) => {
-            // Someone removed it first: the view catches up, and nobody was moderated.
+        // Someone removed it first: the view catches up.
+        Err(pubnub::Error::NothingToDelete { .. }) | Ok(None) => {
             app.timeline.apply_removed(message_tt, action_tt);
             app.actions.remove(action_tt, &app.symbols);
-            if moderated {
-                app.info(format!(
-                    "{owner_label}'s {what} was already gone; nothing removed"
-                ));
-            }
         }
-        Ok(_) => {
+        Ok(Some(w)) => {
             app.timeline.apply_removed(message_tt, action_tt);
             app.actions.remove(action_tt, &app.symbols);
-            if moderated {
-                let audit = app.begin(Op::Audit);
-                commands.push(Command::AppendAudit {
-                    op: audit,
-                    record: Box::new(AuditRecord::new(
-                        &app.options.user_id,
-                        crate::moderation::Operation::Remove,
-                        &app.options.channel,
-                        &target.to_stored(&app.symbols),
-                        &app.message_excerpt(message_tt, 60),
-                    )),
-                });
-                app.info(format!("Removed {owner_label}'s {what}"));
-            } else if let Ok(Some(w)) = result {
-                app.info(format!("{what} removed, but: {w}"));
-            }
+            app.info(format!("{what} removed, but: {w}"));
         }
         Err(e) => {
-            if let Some(message) = app.timeline.get_mut(message_tt) {
-                if let Some(en) = message.entry_of_op(op) {
-                    en.state = EntryState::Confirmed;
-                }
-                message.changed();
-            }
-            if app.actions.is_loaded() {
-                app.actions.insert(target);
-            }
+            unhide(app, target, op);
             let excerpt = app.message_excerpt(message_tt, 30);
-            let whose = if owner == app.me {
-                String::new()
-            } else {
-                format!("{owner_label}'s ")
-            };
-            let acting_for = (owner != app.me).then(|| app.symbols.raw(owner).to_string());
-            let why = app.why(&e, Permissions::DELETE, acting_for.as_deref());
-            app.error(format!(
-                "Could not remove {whose}{what} from '{excerpt}': {why}"
-            ));
+            let why = app.why(&e, Permissions::DELETE, None);
+            app.error(format!("Could not remove {what} from '{excerpt}': {why}"));
         }
     }
 }

@@ -138,13 +138,22 @@ impl ActionsTableView {
         if filter_line {
             let cursor = if view.editing_filter { "▏" } else { "" };
             let keymap = &app.options.keymap;
+            let error = view
+                .filter_error
+                .as_ref()
+                .map(|e| format!("  ({e})"))
+                .unwrap_or_default();
             let text = format!(
-                "{} filter (user, type or value): {}{cursor}   {}",
+                "{} filter (user:bob value:🍆 since:1h, or words): {}{cursor}{error}   {}",
                 keymap.first_label(Action::Filter),
                 single_line(&view.filter),
                 filter_hint(keymap)
             );
-            buf.set_string(area.x + 1, area.y + area.height - 1, text, theme::info());
+            let style = match view.filter_error {
+                Some(_) => theme::error(),
+                None => theme::info(),
+            };
+            buf.set_string(area.x + 1, area.y + area.height - 1, text, style);
         }
     }
 }

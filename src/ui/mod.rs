@@ -3,9 +3,13 @@
 //! in [`UiState`].
 
 mod actions;
+mod audit;
 mod chips;
 mod details;
+mod moderation;
+mod popup_box;
 mod popups;
+mod stats;
 mod status;
 pub mod theme;
 mod timeline;
@@ -58,6 +62,7 @@ impl Hits {
 pub struct UiState {
     timeline: timeline::TimelineView,
     actions: actions::ActionsTableView,
+    audit: audit::AuditTableView,
     pub hits: Hits,
     /// Messages visible on the Timeline in the last frame that drew it.
     visible_messages: usize,
@@ -74,6 +79,7 @@ impl UiState {
         Measured {
             timeline_messages: self.visible_messages,
             actions_rows: self.actions.rows,
+            audit_rows: self.audit.rows,
             details: self.details,
         }
     }
@@ -97,10 +103,15 @@ pub fn draw(frame: &mut Frame, app: &App, state: &mut UiState) {
         }
         Screen::Actions => state.actions.draw(app, main, buf, &mut state.hits),
         Screen::Details(view) => state.details = details::draw(app, view, main, buf),
+        Screen::Audit => state.audit.draw(app, main, buf),
+        Screen::Stats => stats::draw(app, main, buf),
     }
     status::draw(app, bottom, frame.buffer_mut());
     if let Some(overlay) = &app.overlay {
         popups::draw(app, overlay, main, frame.buffer_mut());
+    }
+    if let Some(bulk) = &app.bulk {
+        moderation::draw_bulk(app, bulk, main, frame.buffer_mut());
     }
 }
 
@@ -113,23 +124,35 @@ fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
         };
         Span::styled(format!(" {name} "), style)
     };
-    let on_actions = app.screen == Screen::Actions;
-    let line = Line::from(vec![
+    let on = |s: Screen| app.screen == s;
+    let mut spans = vec![
         Span::styled(" reactions ", theme::title()),
-        tab("Timeline", !on_actions),
-        Span::raw(" "),
-        tab("Actions", on_actions),
-        Span::styled(
-            format!(
-                "   {}",
-                app.options.keymap.hints(&[
-                    (&[Action::SwitchScreen], "switch"),
-                    (&[Action::Help], "help"),
-                ])
-            ),
-            theme::dim(),
+        tab(
+            "Timeline",
+            matches!(app.screen, Screen::Timeline | Screen::Details(_)),
         ),
-    ]);
+        Span::raw(" "),
+        tab("Actions", on(Screen::Actions)),
+    ];
+    if app.options.moderator {
+        spans.extend([
+            Span::raw(" "),
+            tab("Audit", on(Screen::Audit)),
+            Span::raw(" "),
+            tab("Stats", on(Screen::Stats)),
+        ]);
+    }
+    spans.push(Span::styled(
+        format!(
+            "   {}",
+            app.options.keymap.hints(&[
+                (&[Action::SwitchScreen], "switch"),
+                (&[Action::Help], "help"),
+            ])
+        ),
+        theme::dim(),
+    ));
+    let line = Line::from(spans);
     frame
         .buffer_mut()
         .set_line(area.x, area.y, &line, area.width);
@@ -154,5 +177,5 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 
 /// Whether a popup is open that takes all keys.
 pub fn overlay_open(app: &App) -> bool {
-    matches!(app.overlay, Some(Overlay::Picker(_)))
+    matches!(app.overlay, Some(Overlay::Picker(_))) || app.bulk.is_some()
 }
