@@ -132,7 +132,11 @@ pub(super) fn bulk_from_spike(app: &mut App, commands: &mut Vec<Command>) {
         app.info("No spike selected: nothing stands out in this window");
         return;
     };
-    let filter = spike.filter(&stats.window, app.options.utc_offset_secs);
+    let filter = spike.filter(
+        &stats.window,
+        app.options.utc_offset_secs,
+        &app.options.reaction_type,
+    );
     bulk::open(app, &filter, commands);
 }
 

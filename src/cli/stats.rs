@@ -54,8 +54,8 @@ pub async fn run(
                 let mut j = json!(s);
                 j["from"] = json!(window.minute_start(s.first_minute));
                 j["until"] = json!(window.minute_start(s.last_minute + 1));
-                j["filter"] = json!(s.filter(&window, offset));
-                j["remove_args"] = json!(s.where_args(&window, offset));
+                j["filter"] = json!(s.filter(&window, offset, reaction_type));
+                j["remove_args"] = json!(s.where_args(&window, offset, reaction_type));
                 j
             })
             .collect();
@@ -64,7 +64,7 @@ pub async fn run(
         j["spikes"] = json!(spikes);
         write_line(j)?;
     } else {
-        write(&text(channel, &stats, offset))?;
+        write(&text(channel, &stats, offset, reaction_type))?;
     }
     Ok(())
 }
@@ -83,7 +83,7 @@ pub fn sparkline(counts: &[u32], width: usize) -> String {
         .collect()
 }
 
-fn text(channel: &str, stats: &Stats, offset: i32) -> String {
+fn text(channel: &str, stats: &Stats, offset: i32, reaction_type: &str) -> String {
     let w = &stats.window;
     let hm =
         |tt: Timetoken| crate::moderation::filter::local_time_term(tt, offset)[11..].to_string();
@@ -134,7 +134,7 @@ fn text(channel: &str, stats: &Stats, offset: i32) -> String {
             ),
             format!("{}/min", s.peak),
             format!("{:.1}/min", s.usual),
-            s.where_args(w, offset)
+            s.where_args(w, offset, reaction_type)
                 .iter()
                 .map(|a| {
                     if a.contains(' ') {

@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, HashMap};
 use serde::Serialize;
 
 use super::filter::local_time_term;
-use super::is_reaction_type;
+use super::{REACTION_TYPES, is_reaction_type};
 use crate::pubnub::{StoredAction, Timetoken, timetoken::UNITS_PER_SECOND};
 use crate::text::emoji;
 
@@ -88,41 +88,68 @@ pub struct Spike {
 }
 
 impl Spike {
-    /// The bulk-removal filter for this spike's reactions: `user:bob since:… until:…`.
-    pub fn filter(&self, window: &Window, utc_offset_secs: i32) -> String {
-        let key = match self.kind {
+    /// The bulk-removal filter for this spike's reactions (only reactions, as the spike counts
+    /// only them): `user:bob type:reaction type:reactions since:… until:…`.
+    pub fn filter(&self, window: &Window, utc_offset_secs: i32, reaction_type: &str) -> String {
+        let quote = |v: &str| {
+            if v.chars().any(char::is_whitespace) || v.contains('"') {
+                format!("\"{}\"", v.replace('"', ""))
+            } else {
+                v.to_string()
+            }
+        };
+        let mut terms = vec![format!("{}:{}", self.key_name(), quote(&self.key))];
+        terms.extend(
+            reaction_types(reaction_type)
+                .iter()
+                .map(|t| format!("type:{}", quote(t))),
+        );
+        let (since, until) = self.bounds(window, utc_offset_secs);
+        terms.push(format!("since:{since}"));
+        terms.push(format!("until:{until}"));
+        terms.join(" ")
+    }
+
+    /// The same as `reactions actions remove` arguments: `--where user=bob --where
+    /// type=reaction … --since … --until …`.
+    pub fn where_args(
+        &self,
+        window: &Window,
+        utc_offset_secs: i32,
+        reaction_type: &str,
+    ) -> Vec<String> {
+        let mut args = vec!["--where".into(), format!("{}={}", self.key_name(), self.key)];
+        for t in reaction_types(reaction_type) {
+            args.extend(["--where".into(), format!("type={t}")]);
+        }
+        let (since, until) = self.bounds(window, utc_offset_secs);
+        args.extend(["--since".into(), since, "--until".into(), until]);
+        args
+    }
+
+    fn key_name(&self) -> &'static str {
+        match self.kind {
             SpikeKind::User => "user",
             SpikeKind::Value => "value",
-        };
-        let value = if self.key.chars().any(char::is_whitespace) || self.key.contains('"') {
-            format!("\"{}\"", self.key.replace('"', ""))
-        } else {
-            self.key.clone()
-        };
-        format!(
-            "{key}:{value} since:{} until:{}",
+        }
+    }
+
+    /// The spike's first minute and the minute after its last, as local times.
+    fn bounds(&self, window: &Window, utc_offset_secs: i32) -> (String, String) {
+        (
             local_time_term(window.minute_start(self.first_minute), utc_offset_secs),
-            local_time_term(window.minute_start(self.last_minute + 1), utc_offset_secs)
+            local_time_term(window.minute_start(self.last_minute + 1), utc_offset_secs),
         )
     }
 }
 
-impl Spike {
-    /// The same as `reactions actions remove` arguments: `--where user=bob --since … --until …`.
-    pub fn where_args(&self, window: &Window, utc_offset_secs: i32) -> Vec<String> {
-        let key = match self.kind {
-            SpikeKind::User => "user",
-            SpikeKind::Value => "value",
-        };
-        vec![
-            "--where".into(),
-            format!("{key}={}", self.key),
-            "--since".into(),
-            local_time_term(window.minute_start(self.first_minute), utc_offset_secs),
-            "--until".into(),
-            local_time_term(window.minute_start(self.last_minute + 1), utc_offset_secs),
-        ]
+/// The action types counted as reactions: the usual two and the configured one.
+fn reaction_types(configured: &str) -> Vec<&str> {
+    let mut types = REACTION_TYPES.to_vec();
+    if !types.contains(&configured) {
+        types.push(configured);
     }
+    types
 }
 
 /// What the window holds.
@@ -310,12 +337,12 @@ mod tests {
         let user = s.spikes.iter().find(|x| x.kind == SpikeKind::User).unwrap();
         assert_eq!(user.key, "bob");
         assert_eq!(
-            user.filter(&window, 3600),
-            "user:bob since:2026-12-06T15:40 until:2026-12-06T15:50"
+            user.filter(&window, 3600, "reaction"),
+            "user:bob type:reaction type:reactions since:2026-12-06T15:40 until:2026-12-06T15:50"
         );
         assert_eq!(
-            user.where_args(&window, 3600).join(" "),
-            "--where user=bob --since 2026-12-06T15:40 --until 2026-12-06T15:50"
+            user.where_args(&window, 3600, "reaction").join(" "),
+            "--where user=bob --where type=reaction --where type=reactions --since 2026-12-06T15:40 --until 2026-12-06T15:50"
         );
     }
 

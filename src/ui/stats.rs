@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::symbols::Marker;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Widget};
+use ratatui::widgets::{Axis, Chart, Dataset, GraphType, LegendPosition, Widget};
 
 use super::timeline::local;
 use super::{retry_hint, theme};
@@ -130,7 +130,9 @@ fn draw_chart(stats: &Stats, area: Rect, buf: &mut Buffer, hm: &dyn Fn(Timetoken
             .style(theme::error())
             .data(&spikes),
     ];
+    // The legend top left: a raid is usually recent, at the right.
     Chart::new(datasets)
+        .legend_position(Some(LegendPosition::TopLeft))
         .x_axis(
             Axis::default()
                 .bounds([0.0, last.max(1.0)])

@@ -444,6 +444,8 @@ fn stats_show_a_raid_as_spikes_with_the_removal_that_takes_each_away() {
     }
     added(&f, "alice", CH, &messages[0], "reaction", "👍");
     added(&f, "alice", CH, &messages[0], "receipt", "read");
+    // The raider's read receipt is no reaction: the spike's removal leaves it.
+    added(&f, "bob", CH, &messages[1], "receipt", "read");
     let stats = f
         .cli(&["stats", CH, "--since", "30m", "--json"])
         .ok()
