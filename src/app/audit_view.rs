@@ -31,10 +31,16 @@ pub struct AuditView {
 
 impl AuditView {
     /// Takes in records (history or live); returns how many were new.
+    /// The selection follows the newest row while it is there (as the Timeline follows its
+    /// newest message), else stays on its record.
     pub fn add(&mut self, records: Vec<AuditRecord>) -> usize {
+        let on_newest = self.selected_index().is_none_or(|i| i == 0);
         let added = self.trail.extend(records);
         if added > 0 {
             self.refresh();
+            if on_newest {
+                self.first();
+            }
         }
         added
     }
@@ -149,19 +155,27 @@ mod tests {
             rec("b", Operation::Remove, "eve", 2),
         ]);
         assert_eq!(v.selected.as_deref(), Some("b"), "the newest is selected");
+        v.move_by(1);
+        v.add(vec![rec("a0", Operation::Remove, "eve", 0)]);
+        assert_eq!(
+            v.selected.as_deref(),
+            Some("a"),
+            "away from the top, it stays"
+        );
+        v.first();
         let mut void = rec("v", Operation::Void, "eve", 3);
         void.refers_to = "b".into();
         v.add(vec![void, rec("c", Operation::Remove, "bob", 4)]);
         let ids: Vec<&str> = (0..v.len())
             .map(|i| v.row(i).unwrap().id.as_str())
             .collect();
-        assert_eq!(ids, ["c", "b", "a"]);
+        assert_eq!(ids, ["c", "b", "a", "a0"]);
         assert_eq!(
             v.selected.as_deref(),
-            Some("b"),
-            "the selection stays on its record"
+            Some("c"),
+            "on the newest, the selection follows the newest"
         );
-        v.move_by(5);
+        v.move_by(2);
         assert_eq!(v.selected.as_deref(), Some("a"));
         let clock = Clock {
             now: Timetoken(0),

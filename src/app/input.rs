@@ -35,7 +35,13 @@ pub(super) fn on_key(app: &mut App, event: KeyEvent, commands: &mut Vec<Command>
     // A notice is about what came before this key; the key's own notice (if any) replaces it.
     let cleared = app.notice.take().is_some();
     if app.bulk.is_some() {
-        return bulk::on_key(app, key, popup_action, commands) || cleared;
+        let ran = matches!(app.bulk, Some(bulk::Bulk::Running { .. }));
+        let changed = bulk::on_key(app, key, popup_action, commands);
+        // Closing a run on Stats shows the figures without what it removed.
+        if ran && app.bulk.is_none() && app.screen == Screen::Stats {
+            auditing::load_stats(app, commands);
+        }
+        return changed || cleared;
     }
     if app.overlay.is_some() {
         return on_overlay_key(app, key, popup_action, commands) || cleared;
@@ -142,7 +148,6 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
         | Action::Choose
         | Action::Cancel
         | Action::Erase
-        | Action::Confirm
         | Action::Retry
         | Action::Resume => return false,
     }

@@ -118,7 +118,10 @@ impl Spike {
         utc_offset_secs: i32,
         reaction_type: &str,
     ) -> Vec<String> {
-        let mut args = vec!["--where".into(), format!("{}={}", self.key_name(), self.key)];
+        let mut args = vec![
+            "--where".into(),
+            format!("{}={}", self.key_name(), self.key),
+        ];
         for t in reaction_types(reaction_type) {
             args.extend(["--where".into(), format!("type={t}")]);
         }

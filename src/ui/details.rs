@@ -43,11 +43,15 @@ pub(super) fn draw(app: &App, view: DetailsView, area: Rect, buf: &mut Buffer) -
         area.width - 1,
     );
     let summary = || {
-        let keys = app.options.keymap.hints(&[
+        let mut items: Vec<(&[Action], &str)> = vec![
             (&[Action::Down, Action::Up], "select"),
             (&[Action::Delete], "remove"),
-            (&[Action::Back], "back"),
-        ]);
+        ];
+        if app.options.moderator {
+            items.push((&[Action::Bulk], "remove in bulk"));
+        }
+        items.push((&[Action::Back], "back"));
+        let keys = app.options.keymap.hints(&items);
         let refreshing = if view.refreshing {
             "refreshing…  "
         } else {

@@ -124,12 +124,23 @@ fn draw_dry_run(app: &App, dry: &DryRun, reason: &str, area: Rect, buf: &mut Buf
     let inner_width = width.saturating_sub(2) as usize;
     let mut lines = vec![
         Line::from(vec![
-            Span::styled(format!("{} actions", dry.count()), theme::title()),
+            Span::styled(
+                match dry.count() {
+                    1 => "1 action".to_string(),
+                    n => format!("{n} actions"),
+                },
+                theme::title(),
+            ),
             Span::raw(format!(
-                " match `{}` in {} ({} looked at)",
-                single_line(&dry.filter),
-                dry.channel,
-                dry.scanned
+                " of {} match ({} looked at)",
+                dry.channel, dry.scanned
+            )),
+        ]),
+        Line::from(vec![
+            Span::styled("filter    ", theme::dim()),
+            Span::raw(truncate(
+                &single_line(&dry.filter),
+                inner_width.saturating_sub(10),
             )),
         ]),
         Line::from(vec![

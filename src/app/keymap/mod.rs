@@ -115,7 +115,6 @@ actions! {
     Choose = "choose", Popups, ["enter"], "toggle the reaction, remove the chosen, confirm with the reason typed, keep the filter";
     Cancel = "cancel", Popups, ["esc"], "close the picker or the chooser, keep the action, clear the filter, stop a bulk run";
     Erase = "erase", Popups, ["backspace"], "delete the last character typed";
-    Confirm = "confirm", Popups, ["y", "Y"], "yes to a question";
     Retry = "retry", Popups, ["r"], "retry a bulk run's failed removals";
     Resume = "resume", Popups, ["c"], "continue a stopped bulk run";
 }
@@ -386,7 +385,7 @@ mod tests {
         assert_eq!(in_popups(&km, "down"), Some(Action::PopupDown));
         assert_eq!(in_popups(&km, "pagedown"), Some(Action::PopupPageDown));
         assert_eq!(in_popups(&km, "backspace"), Some(Action::Erase));
-        assert_eq!(in_popups(&km, "Y"), Some(Action::Confirm));
+        assert_eq!(in_popups(&km, "r"), Some(Action::Retry));
         assert_eq!(
             in_popups(&km, "ctrl-c"),
             None,

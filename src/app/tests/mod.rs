@@ -1,6 +1,7 @@
 //! `update` driven through every key and event, with no terminal and no network.
 
 mod keys;
+mod toolkit;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
