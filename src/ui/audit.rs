@@ -25,11 +25,11 @@ pub struct AuditTableView {
 }
 
 const TIME_W: usize = 11;
-const MOD_W: usize = 10;
+const MOD_W: usize = 9;
 const OP_W: usize = 15;
-const AUTHOR_W: usize = 10;
+const AUTHOR_W: usize = 9;
 const WHAT_W: usize = 12;
-const MESSAGE_W: usize = 24;
+const MESSAGE_W: usize = 20;
 
 fn cell(text: &str, width: usize) -> String {
     let cut = truncate(&single_line(text), width);
@@ -171,13 +171,16 @@ fn row_line(app: &App, r: &AuditRecord, width: usize) -> Line<'static> {
     } else {
         format!("#{} {}", r.channel, r.excerpt)
     };
-    let mut tail = r.reason.clone();
-    if let Status::Void(why) = &status {
-        tail = format!("{why} {tail}");
-    }
-    if !r.run.is_empty() {
-        tail = format!("{tail} · {}", r.run);
-    }
+    // Why it did not happen (a void), the reason, the run: what there is of them.
+    let void = match &status {
+        Status::Void(why) => why.as_str(),
+        _ => "",
+    };
+    let tail = [void, r.reason.as_str(), r.run.as_str()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
     let fixed = TIME_W + MOD_W + OP_W + AUTHOR_W + WHAT_W + MESSAGE_W + 6;
     let rest = width.saturating_sub(fixed);
     let in_flight = app.audit.undoing.contains(&r.id);
@@ -191,9 +194,6 @@ fn row_line(app: &App, r: &AuditRecord, width: usize) -> Line<'static> {
         Span::styled(cell(&r.author, AUTHOR_W), theme::author(&r.author)),
         Span::raw(cell(&what, WHAT_W)),
         Span::raw(cell(&excerpt, MESSAGE_W)),
-        Span::styled(
-            truncate(&single_line(tail.trim_start_matches(" · ")), rest),
-            theme::dim(),
-        ),
+        Span::styled(truncate(&single_line(&tail), rest), theme::dim()),
     ])
 }
