@@ -10,7 +10,7 @@ use std::sync::Arc;
 use tokio::sync::{Semaphore, mpsc};
 
 use crate::app::{ApiOutcome, Command, Event};
-use crate::moderation::execute::{remove_recorded, scan, undo};
+use crate::moderation::execute::{remove_recorded, scan, undo, window_actions};
 use crate::moderation::stats::Window;
 use crate::moderation::{AuditLog, log};
 use crate::pubnub::{Client, HistoryPage, MessageAction, Timetoken};
@@ -172,14 +172,7 @@ pub async fn execute(
         }
         Command::FetchWindow { op, minutes } => {
             let window = Window::ending(Timetoken::now(), minutes);
-            let actions = client
-                .get_message_actions()
-                .channel(channel)
-                .limit(100)
-                .end(window.from)
-                .pager()
-                .collect_all()
-                .await;
+            let actions = window_actions(client, channel, &window).await;
             Some((op, ApiOutcome::Window(window, actions)))
         }
         Command::SaveRecent(recent) => {

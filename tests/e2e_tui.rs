@@ -157,6 +157,20 @@ impl Server {
         panic!("reactions serve did not start:\n{}", failures.join("\n"));
     }
 
+    /// Seeds the demo conversation through `reactions demo seed`.
+    fn seed(&self, sandbox: &Sandbox) {
+        let seeded = sandbox
+            .command()
+            .args(["--origin", &self.origin, "demo", "seed"])
+            .output()
+            .expect("run demo seed");
+        assert!(
+            seeded.status.success(),
+            "demo seed failed: {}",
+            String::from_utf8_lossy(&seeded.stderr)
+        );
+    }
+
     /// Waits until this process logged that it is serving (so the port is ours, not another
     /// process's) and `/time/0` answers.
     fn wait_ready(&mut self) -> Result<(), String> {
@@ -449,16 +463,7 @@ fn the_ui_reacts_through_the_server_shows_live_reactions_and_restores_the_termin
     let started = Instant::now();
     let sandbox = Sandbox::new();
     let server = Server::start(&sandbox);
-    let seeded = sandbox
-        .command()
-        .args(["--origin", &server.origin, "demo", "seed"])
-        .output()
-        .expect("run demo seed");
-    assert!(
-        seeded.status.success(),
-        "demo seed failed: {}",
-        String::from_utf8_lossy(&seeded.stderr)
-    );
+    server.seed(&sandbox);
     let observer = client(&server.origin, "e2e-observer");
     let newest = newest_message(&observer);
     assert!(
@@ -970,12 +975,7 @@ fn react(origin: &str, uuid: &str, tt: reactions::pubnub::Timetoken, value: &str
 fn a_moderator_cleans_up_a_raid_in_bulk_sees_it_on_the_audit_screen_and_undoes_one() {
     let sandbox = Sandbox::new();
     let server = Server::start(&sandbox);
-    let seeded = sandbox
-        .command()
-        .args(["--origin", &server.origin, "demo", "seed"])
-        .output()
-        .expect("run demo seed");
-    assert!(seeded.status.success());
+    server.seed(&sandbox);
     let observer = client(&server.origin, "e2e-observer");
     let messages = observer
         .fetch_messages()

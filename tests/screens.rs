@@ -277,6 +277,17 @@ fn error_in_the_status_bar() {
     insta::assert_snapshot!(text);
 }
 
+/// The first removal recorded before it is sent: its op and records.
+fn recorded(commands: &[Command]) -> (u32, Vec<reactions::moderation::AuditRecord>) {
+    commands
+        .iter()
+        .find_map(|c| match c {
+            Command::RemoveRecorded { op, records } => Some((*op, records.clone())),
+            _ => None,
+        })
+        .expect("a recorded removal")
+}
+
 /// The screen's rows as text, wide glyphs once (their second cell skipped).
 fn rows(terminal: &Terminal<TestBackend>) -> Vec<String> {
     let buffer = terminal.backend().buffer();
@@ -791,13 +802,7 @@ fn actions_arriving_above_a_list_at_its_top_show_there() {
     s.press(KeyCode::Char('k'));
     s.press(KeyCode::Char('d'));
     let commands = s.press(KeyCode::Enter);
-    let (op, records) = commands
-        .iter()
-        .find_map(|c| match c {
-            Command::RemoveRecorded { op, records } => Some((*op, records.clone())),
-            _ => None,
-        })
-        .expect("a recorded removal");
+    let (op, records) = recorded(&commands);
     assert!(
         !first_action_row(&mut s).contains("frank"),
         "removed at once"
@@ -1065,13 +1070,7 @@ fn bulk_removal_in_progress() {
     let mut s = stats_with_a_raid();
     bulk_dry_run(&mut s, 160);
     let commands = s.press(KeyCode::Enter);
-    let (op, records) = commands
-        .iter()
-        .find_map(|c| match c {
-            Command::RemoveRecorded { op, records } => Some((*op, records.clone())),
-            _ => None,
-        })
-        .expect("a chunk");
+    let (op, records) = recorded(&commands);
     // The first chunk: all but two removed, one already gone, one refused; two seconds in.
     let results = records
         .iter()

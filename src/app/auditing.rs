@@ -43,14 +43,10 @@ fn moderators_only(app: &App, what: &str) -> Option<String> {
     if app.options.moderator {
         return None;
     }
-    let missing = app
-        .options
-        .access
-        .as_ref()
-        .filter(|a| a.is_managed())
-        .and_then(|a| a.moderation_missing())
-        .unwrap_or_else(|| "moderator mode (--moderator)".into());
-    Some(format!("{what} is for moderators: it needs {missing}"))
+    Some(format!(
+        "{what} is for moderators: it needs {}",
+        app.moderation_missing()
+    ))
 }
 
 /// Asks for the log's history.

@@ -35,15 +35,9 @@ fn refusal(app: &App) -> Option<String> {
     if app.options.moderator {
         return None;
     }
-    let missing = app
-        .options
-        .access
-        .as_ref()
-        .filter(|a| a.is_managed())
-        .and_then(|a| a.moderation_missing())
-        .unwrap_or_else(|| "moderator mode (--moderator)".into());
     Some(format!(
-        "A bulk removal removes other users' actions: it needs {missing}"
+        "A bulk removal removes other users' actions: it needs {}",
+        app.moderation_missing()
     ))
 }
 

@@ -602,6 +602,17 @@ impl App {
         .max(1)
     }
 
+    /// What moderating needs that these credentials lack: with Access Manager, what the token
+    /// does not allow; else moderator mode.
+    fn moderation_missing(&self) -> String {
+        self.options
+            .access
+            .as_ref()
+            .filter(|a| a.is_managed())
+            .and_then(|a| a.moderation_missing())
+            .unwrap_or_else(|| "moderator mode (--moderator)".into())
+    }
+
     /// Now (as the last tick said) and local time's offset, for filters such as `since:1h`.
     pub fn clock(&self) -> crate::moderation::Clock {
         crate::moderation::Clock {

@@ -158,13 +158,7 @@ pub(super) fn delete_selected(app: &mut App, commands: &mut Vec<Command>) {
         start_remove(app, target, commands);
     } else if !app.options.moderator {
         // With Access Manager, the credentials decide: say what they lack.
-        let missing = app
-            .options
-            .access
-            .as_ref()
-            .filter(|a| a.is_managed())
-            .and_then(|a| a.moderation_missing())
-            .unwrap_or_else(|| "moderator mode (--moderator)".into());
+        let missing = app.moderation_missing();
         app.error(format!(
             "Removing {}'s {what} needs {missing}",
             app.symbols.label(owner)

@@ -35,13 +35,7 @@ pub async fn run(
     reaction_type: &str,
 ) -> Result<(), CommandError> {
     let window = Window::ending(Timetoken::now(), window_minutes(since)?);
-    let actions = client
-        .get_message_actions()
-        .channel(channel)
-        .limit(100)
-        .end(window.from)
-        .pager()
-        .collect_all()
+    let actions = crate::moderation::execute::window_actions(client, channel, &window)
         .await
         .map_err(api("stats"))?;
     let stats = Stats::compute(&actions, window, reaction_type);

@@ -21,6 +21,22 @@ use super::run::{BulkRun, ChunkReport, DryRun, Pace, REMOVALS_IN_FLIGHT, Removal
 use crate::pubnub::{self, Client, MessageAction, StoredAction, Timetoken};
 use crate::text::emoji;
 
+/// The channel's actions in `window` (and any newer), every page: what Stats counts.
+pub async fn window_actions(
+    client: &Client,
+    channel: &str,
+    window: &super::stats::Window,
+) -> pubnub::Result<Vec<StoredAction>> {
+    client
+        .get_message_actions()
+        .channel(channel)
+        .limit(100)
+        .end(window.from)
+        .pager()
+        .collect_all()
+        .await
+}
+
 /// Pages through the channel's actions (newest first, down to the oldest the filter allows)
 /// and keeps those that match, with the start of each matching message's text.
 pub async fn scan(

@@ -8,9 +8,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
-use super::popups::filter_hint;
 use super::timeline::local;
-use super::{retry_hint, theme};
+use super::{list_row, retry_hint, theme};
 use crate::app::App;
 use crate::app::keymap::Action;
 use crate::moderation::run::describe;
@@ -83,19 +82,8 @@ impl AuditTableView {
         let mut y = area.y + 2;
         for i in self.top..(self.top + list_height).min(view.len()) {
             let Some(record) = view.row(i) else { break };
-            let style = if i == selected {
-                theme::selected_row()
-            } else {
-                Style::new()
-            };
             let line = row_line(app, record, area.width.saturating_sub(1) as usize);
-            buf.set_style(Rect::new(area.x, y, area.width, 1), style);
-            buf.set_line(
-                area.x + 1,
-                y,
-                &theme::patch_row(line, style),
-                area.width - 1,
-            );
+            list_row(buf, area, y, line, i == selected);
             y += 1;
         }
         if view.is_empty() {
@@ -113,29 +101,13 @@ impl AuditTableView {
             buf.set_string(area.x + 1, y, note, theme::dim());
         }
         if filter_line {
-            let cursor = if view.editing_filter { "▏" } else { "" };
-            let error = view
-                .filter_error
-                .as_ref()
-                .map(|e| format!("  ({e})"))
-                .unwrap_or_default();
-            let text = format!(
-                "{} filter: {}{cursor}{error}   {}",
-                keymap.first_label(Action::Filter),
-                single_line(&view.filter_text),
-                filter_hint(keymap)
-            );
-            let style = if view.filter_error.is_some() {
-                theme::error()
-            } else {
-                theme::info()
+            let filter = super::FilterLine {
+                what: "filter",
+                text: &view.filter_text,
+                editing: view.editing_filter,
+                error: view.filter_error.as_deref(),
             };
-            buf.set_string(
-                area.x + 1,
-                area.y + area.height - 1,
-                truncate(&text, area.width as usize - 1),
-                style,
-            );
+            filter.draw(keymap, area, buf);
         }
     }
 }

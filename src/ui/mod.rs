@@ -16,7 +16,9 @@ mod timeline;
 pub mod wrap;
 
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use crate::app::details::DetailsLayout;
@@ -164,6 +166,60 @@ fn retry_hint(app: &App) -> Option<String> {
 }
 
 /// A rectangle of `width` x `height` centred in `area` (clamped to it).
+/// A list's filter line on the last row of `area`: `/ filter: user:bob▏  (why it does not read)
+/// Enter keep · Esc clear`, in the error colour while the text does not read.
+struct FilterLine<'a> {
+    /// What the filter is, after its key: `filter`, `filter (user:bob …)`.
+    what: &'a str,
+    text: &'a str,
+    editing: bool,
+    error: Option<&'a str>,
+}
+
+impl FilterLine<'_> {
+    fn draw(&self, keymap: &crate::app::keymap::Keymap, area: Rect, buf: &mut Buffer) {
+        if area.height == 0 || area.width < 2 {
+            return;
+        }
+        let cursor = if self.editing { "▏" } else { "" };
+        let error = self.error.map(|e| format!("  ({e})")).unwrap_or_default();
+        let text = format!(
+            "{} {}: {}{cursor}{error}   {}",
+            keymap.first_label(Action::Filter),
+            self.what,
+            crate::text::single_line(self.text),
+            popups::filter_hint(keymap)
+        );
+        let style = match self.error {
+            Some(_) => theme::error(),
+            None => theme::info(),
+        };
+        buf.set_string(
+            area.x + 1,
+            area.y + area.height - 1,
+            crate::text::truncate(&text, area.width as usize - 1),
+            style,
+        );
+    }
+}
+
+/// One row of a list at `y` across `area`: the whole width in the selection's colours when
+/// `selected`, the line indented by one cell.
+fn list_row(buf: &mut Buffer, area: Rect, y: u16, line: Line<'_>, selected: bool) {
+    let style = if selected {
+        theme::selected_row()
+    } else {
+        Style::new()
+    };
+    buf.set_style(Rect::new(area.x, y, area.width, 1), style);
+    buf.set_line(
+        area.x + 1,
+        y,
+        &theme::patch_row(line, style),
+        area.width.saturating_sub(1),
+    );
+}
+
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
     let h = height.min(area.height);

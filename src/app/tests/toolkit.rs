@@ -54,15 +54,31 @@ fn run(app: &App) -> &crate::moderation::run::BulkRun {
     }
 }
 
+/// Tab to the Actions screen, answered with the newest 20 demo actions.
+fn open_actions(app: &mut App) {
+    let op = fetch_op(&key(app, KeyCode::Tab).commands);
+    update(
+        app,
+        Event::Api(op, ApiOutcome::Actions(Ok(actions_page(20)))),
+    );
+}
+
+/// The op of the moderation log's read.
+fn audit_op(out: &Outcome) -> OpId {
+    out.commands
+        .iter()
+        .find_map(|c| match c {
+            Command::FetchAuditLog { op } => Some(*op),
+            _ => None,
+        })
+        .expect("the log is read")
+}
+
 /// A moderator on the Actions screen, its filter typed, the dry run answered with `n` of
 /// bob's reactions, and the reason `raid` typed.
 fn at_the_dry_run(n: u64) -> (App, OpId) {
     let mut app = loaded("mo", true);
-    let op = fetch_op(&key(&mut app, KeyCode::Tab).commands);
-    update(
-        &mut app,
-        Event::Api(op, ApiOutcome::Actions(Ok(actions_page(20)))),
-    );
+    open_actions(&mut app);
     ch(&mut app, '/');
     type_text(&mut app, "user:bob value:🍆");
     key(&mut app, KeyCode::Enter);
@@ -299,14 +315,7 @@ fn on_audit(records: Vec<AuditRecord>) -> App {
     let mut app = loaded("mo", true);
     let out = ch(&mut app, 'A');
     assert_eq!(app.screen, Screen::Audit);
-    let op = out
-        .commands
-        .iter()
-        .find_map(|c| match c {
-            Command::FetchAuditLog { op } => Some(*op),
-            _ => None,
-        })
-        .expect("the log is read");
+    let op = audit_op(&out);
     update(&mut app, Event::Api(op, ApiOutcome::AuditLog(Ok(records))));
     app
 }
@@ -315,14 +324,7 @@ fn on_audit(records: Vec<AuditRecord>) -> App {
 fn the_audit_screen_shows_the_log_newest_first_and_what_other_moderators_do_live() {
     let mut app = loaded("mo", true);
     let out = ch(&mut app, 'A');
-    let op = out
-        .commands
-        .iter()
-        .find_map(|c| match c {
-            Command::FetchAuditLog { op } => Some(*op),
-            _ => None,
-        })
-        .expect("the log is read");
+    let op = audit_op(&out);
     let old = written(&app, "r1", 1);
     update(
         &mut app,
@@ -566,11 +568,7 @@ fn without_moderator_mode_audit_stats_and_bulk_say_what_they_need() {
             "{text}"
         );
     }
-    let op = fetch_op(&key(&mut app, KeyCode::Tab).commands);
-    update(
-        &mut app,
-        Event::Api(op, ApiOutcome::Actions(Ok(actions_page(20)))),
-    );
+    open_actions(&mut app);
     ch(&mut app, '/');
     type_text(&mut app, "user:bob");
     key(&mut app, KeyCode::Enter);
