@@ -122,6 +122,7 @@ fn key_to_screen(c: &mut Criterion) {
                             message_tt,
                             action_type,
                             value,
+                            ..
                         } => Some((
                             op,
                             ApiOutcome::Added(Ok((

@@ -1,6 +1,7 @@
 //! The embedded mode: with no keys configured, start the wire-compatible server inside the
 //! process on a loopback port, its database in the data directory, and on first run seed the
-//! demo conversation into `chats.room1` with its original spread over three days: once, even
+//! demo conversation into `chats.room1` (with its thread and its reports in their channels,
+//! and its users' names in App Context) with its original spread over three days: once, even
 //! when several processes start on a new data directory at the same moment.
 
 use std::net::SocketAddr;
@@ -11,7 +12,7 @@ use futures::future::try_join_all;
 
 use crate::config::{DEFAULT_CHANNEL, Paths};
 use crate::demo::Conversation;
-use crate::pubnub::{StoredAction, Timetoken};
+use crate::pubnub::{self, StoredAction, Timetoken};
 use crate::server::{self, RunningServer, ServerError, ServerOptions, Store, StoreError};
 
 /// Why the embedded server could not be made ready.
@@ -46,6 +47,12 @@ pub async fn start(paths: &Paths, subscribe_key: &str) -> Result<RunningServer, 
             Timetoken::now(),
         )
         .await?;
+        // Names go through App Context's own endpoint: the store keeps no door for them.
+        let template =
+            pubnub::Config::new("demo", subscribe_key, "demo").with_origin(server.origin());
+        if let Err(e) = crate::demo::seed_names(&template).await {
+            tracing::warn!("the demo's names were not set, ids are shown instead: {e}");
+        }
         tracing::info!("seeded the demo conversation into {DEFAULT_CHANNEL}");
     }
     Ok(server)
@@ -85,7 +92,8 @@ impl SeedLock {
     }
 }
 
-/// Writes the demo conversation straight into the store, ending just before `end`. All writes
+/// Writes the demo conversation straight into the store, ending just before `end`: the
+/// channel's messages, its thread's replies and its reports, each in its channel. All writes
 /// are in flight at once, so the store commits them in a few batches.
 pub async fn seed_store(
     store: &Store,
@@ -93,35 +101,36 @@ pub async fn seed_store(
     channel: &str,
     end: Timetoken,
 ) -> Result<(), StoreError> {
-    let plan = Conversation::bundled().plan(end);
-    let messages = plan.iter().map(|m| {
-        store.insert_message_at(
-            subscribe_key,
-            channel,
-            m.timetoken,
-            &m.user,
-            m.payload.clone(),
-            None,
-        )
-    });
-    try_join_all(messages).await?;
-    let actions: Vec<StoredAction> = plan
-        .iter()
-        .flat_map(|m| {
-            m.actions.iter().map(|a| StoredAction {
-                action_timetoken: a.timetoken,
-                message_timetoken: m.timetoken,
-                action_type: a.action_type.clone(),
-                uuid: a.user.clone(),
-                value: a.value.clone(),
-            })
-        })
-        .collect();
-    try_join_all(
-        actions
+    for (target, plan) in Conversation::bundled().plan_channels(channel, end) {
+        let messages = plan.iter().map(|m| {
+            store.insert_message_at(
+                subscribe_key,
+                &target,
+                m.timetoken,
+                &m.user,
+                m.payload.clone(),
+                None,
+            )
+        });
+        try_join_all(messages).await?;
+        let actions: Vec<StoredAction> = plan
             .iter()
-            .map(|a| store.insert_action_at(subscribe_key, channel, a)),
-    )
-    .await?;
+            .flat_map(|m| {
+                m.actions.iter().map(|a| StoredAction {
+                    action_timetoken: a.timetoken,
+                    message_timetoken: m.timetoken,
+                    action_type: a.action_type.clone(),
+                    uuid: a.user.clone(),
+                    value: a.value.clone(),
+                })
+            })
+            .collect();
+        try_join_all(
+            actions
+                .iter()
+                .map(|a| store.insert_action_at(subscribe_key, &target, a)),
+        )
+        .await?;
+    }
     Ok(())
 }

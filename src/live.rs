@@ -1,7 +1,8 @@
-//! Bridges the client's subscription to app events: live messages and actions, and the
-//! connection state (live, reconnecting in N s, back after an outage). A subscription the
-//! server refuses (403: it requires signing or a token) is not retried: trying again cannot
-//! help, and the reason is what the user needs to see.
+//! Bridges the client's subscriptions to app events: live messages and actions (of the channel
+//! on screen and the ones below it; on a second subscription, a moderator's reports), and the
+//! connection state (live, reconnecting in N s, back after an outage). A subscription the server
+//! refuses (403: it requires signing or a token) is not retried: trying again cannot help, and
+//! the reason is what the user needs to see.
 
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -15,16 +16,49 @@ pub struct Live {
     pub retry: Option<RetryNow>,
 }
 
+/// What a subscription is for, which decides what its state changes mean to the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// The channels on screen: its state is the connection the status bar shows.
+    Screen,
+    /// A moderator's reports: live if it can be, never what the status bar shows; a refusal
+    /// (a token without that channel) is said once and stops only it.
+    Reports,
+}
+
 /// Subscribes to `channels` and forwards everything as [`Event`]s until the receiver is gone.
 /// Must be called inside the tokio runtime.
 pub fn spawn(client: Client, channels: Vec<String>, events: mpsc::UnboundedSender<Event>) -> Live {
+    spawn_as(Role::Screen, client, channels, events)
+}
+
+/// Subscribes to a moderator's channels (the reports, the moderation log) on a subscription of
+/// their own, so that a refusal of them never stops the live updates of the channels on screen.
+pub fn spawn_reports(
+    client: Client,
+    channels: Vec<String>,
+    events: mpsc::UnboundedSender<Event>,
+) -> Live {
+    spawn_as(Role::Reports, client, channels, events)
+}
+
+fn spawn_as(
+    role: Role,
+    client: Client,
+    channels: Vec<String>,
+    events: mpsc::UnboundedSender<Event>,
+) -> Live {
     let subscription = client.subscribe().channels(channels).execute();
     let retry = subscription.as_ref().ok().map(|s| s.retry_now());
+    let stopped = move |reason: String| match role {
+        Role::Screen => Event::Connection(ConnectionEvent::Offline(reason)),
+        Role::Reports => Event::Connection(ConnectionEvent::ReportsStopped(reason)),
+    };
     let task = tokio::spawn(async move {
         let mut subscription = match subscription {
             Ok(subscription) => subscription,
             Err(e) => {
-                let _ = events.send(Event::Connection(ConnectionEvent::Offline(e.to_string())));
+                let _ = events.send(stopped(e.to_string()));
                 return;
             }
         };
@@ -36,9 +70,11 @@ pub fn spawn(client: Client, channels: Vec<String>, events: mpsc::UnboundedSende
                     ..
                 })) => break format!("live updates stopped: {error}"),
                 Some(SubscriptionEvent::Live(live)) => Event::Live(live),
-                Some(SubscriptionEvent::Status(status)) => {
+                Some(SubscriptionEvent::Status(status)) if role == Role::Screen => {
                     Event::Connection(connection_event(status))
                 }
+                // The reports' own reconnects are not the status bar's business.
+                Some(SubscriptionEvent::Status(_)) => continue,
             };
             if events.send(event).is_err() {
                 return;
@@ -46,7 +82,7 @@ pub fn spawn(client: Client, channels: Vec<String>, events: mpsc::UnboundedSende
         };
         // Dropping the subscription stops its retries.
         drop(subscription);
-        let _ = events.send(Event::Connection(ConnectionEvent::Offline(reason)));
+        let _ = events.send(stopped(reason));
     });
     Live { task, retry }
 }

@@ -196,7 +196,7 @@ async fn run_tui(
         channel,
         user_id: connection.user_id.clone(),
         moderator: settings.moderator,
-        reaction_type: settings.reaction_type.clone(),
+        reaction_type: file.reaction_type.clone(),
         reaction_value: file.reaction_value.unwrap_or_default(),
         keymap,
         utc_offset_secs: chrono::Local::now().offset().local_minus_utc(),

@@ -241,29 +241,39 @@ pub async fn run(
     let mut end_signals = EndSignals::listen()?;
     let (guard, mut terminal) = setup()?;
     let (events_tx, mut events_rx) = mpsc::unbounded_channel::<Event>();
-    let commands = worker::spawn(
-        client.clone(),
-        app.options.channel.clone(),
-        files,
-        events_tx.clone(),
-    );
-    // A moderator also follows the keyset's moderation log, live.
-    let mut channels = vec![app.options.channel.clone()];
-    if app.options.moderator {
-        channels.push(crate::moderation::LOG_CHANNEL.to_string());
-    }
-    let live = live::spawn(client, channels, events_tx);
-    let send = |list: Vec<Command>| {
+    let commands = worker::spawn(client.clone(), files, events_tx.clone());
+    // The subscription: (re)started on the channels the app asks for (a thread opened, left).
+    let mut live: Option<live::Live> = None;
+    // A moderator's reports, on a subscription of their own.
+    let mut reports_live: Option<live::Live> = None;
+    let mut send = |list: Vec<Command>, live: &mut Option<live::Live>| {
         for command in list {
             match command {
-                Command::RetryConnection => live.retry.iter().for_each(RetryNow::trigger),
+                Command::RetryConnection => {
+                    live.iter()
+                        .flat_map(|l| l.retry.iter())
+                        .for_each(RetryNow::trigger);
+                }
+                Command::Subscribe(channels) => {
+                    if let Some(old) = live.take() {
+                        old.task.abort();
+                    }
+                    *live = Some(live::spawn(client.clone(), channels, events_tx.clone()));
+                }
+                Command::SubscribeReports(channels) => {
+                    if let Some(old) = reports_live.take() {
+                        old.task.abort();
+                    }
+                    let reports = live::spawn_reports(client.clone(), channels, events_tx.clone());
+                    reports_live = Some(reports);
+                }
                 other => {
                     let _ = commands.send(other);
                 }
             }
         }
     };
-    send(app.start());
+    send(app.start(), &mut live);
 
     let mut input = EventStream::new();
     let mut state = UiState::default();
@@ -277,7 +287,7 @@ pub async fn run(
             // `update`, before the next key needs it.
             let outcome = app::update(&mut app, Event::Measured(state.measured()));
             redraw = outcome.redraw;
-            send(outcome.commands);
+            send(outcome.commands, &mut live);
         }
         let first = tokio::select! {
             // A signal first: a hung-up terminal also ends the input, and the signal says why.
@@ -308,13 +318,18 @@ pub async fn run(
             }
             let outcome = app::update(&mut app, event);
             redraw |= outcome.redraw;
-            send(outcome.commands);
+            send(outcome.commands, &mut live);
         }
         if app.quit {
             break Ending::Quit;
         }
     };
-    live.task.abort();
+    if let Some(live) = live {
+        live.task.abort();
+    }
+    if let Some(reports) = reports_live {
+        reports.task.abort();
+    }
     drop(terminal);
     drop(guard);
     Ok(ending)

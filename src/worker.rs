@@ -2,7 +2,8 @@
 //! and sends each result back as an [`Event::Api`] tagged with the command's id. It owns the
 //! client and does the app's file writes (recent reactions); moderator operations run through
 //! [`crate::moderation`], which records each on the moderation log (and the local audit file)
-//! before it is done. It never touches state.
+//! before it is done, or as it is done for a report's resolution. It never touches state. Each
+//! command names its channel (or its records do).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -28,7 +29,6 @@ pub struct WorkerFiles {
 /// Starts the worker on the current runtime; returns where to send commands.
 pub fn spawn(
     client: Client,
-    channel: String,
     files: WorkerFiles,
     events: mpsc::UnboundedSender<Event>,
 ) -> mpsc::UnboundedSender<Command> {
@@ -42,14 +42,9 @@ pub fn spawn(
             let Ok(permit) = limit.clone().acquire_owned().await else {
                 break;
             };
-            let (client, channel, files, events) = (
-                client.clone(),
-                channel.clone(),
-                files.clone(),
-                events.clone(),
-            );
+            let (client, files, events) = (client.clone(), files.clone(), events.clone());
             tokio::spawn(async move {
-                if let Some((op, outcome)) = execute(&client, &channel, &files, command).await {
+                if let Some((op, outcome)) = execute(&client, &files, command).await {
                     // The app may be gone when quitting; nothing to do then.
                     let _ = events.send(Event::Api(op, outcome));
                 }
@@ -63,20 +58,20 @@ pub fn spawn(
 /// Runs one command; `None` when it has no result to report.
 pub async fn execute(
     client: &Client,
-    channel: &str,
     files: &WorkerFiles,
     command: Command,
 ) -> Option<(u32, ApiOutcome)> {
     match command {
         Command::FetchHistory {
             op,
+            channel,
             start,
             end,
             max,
         } => {
             let request = client
                 .fetch_messages()
-                .channel(channel)
+                .channel(&channel)
                 .include_actions(true)
                 .include_uuid(true)
                 .max(max)
@@ -85,37 +80,45 @@ pub async fn execute(
         }
         Command::FetchMessageTexts {
             op,
+            channel,
             start,
             end,
             max,
         } => {
             let request = client
                 .fetch_messages()
-                .channel(channel)
+                .channel(&channel)
                 .max(max)
                 .bounds(Some(start), Some(end));
             Some((op, ApiOutcome::History(request.execute().await)))
         }
-        Command::RefreshHistory { op, end } => {
-            Some((op, ApiOutcome::History(refresh(client, channel, end).await)))
-        }
-        Command::FetchActions { op, start, limit } => {
+        Command::RefreshHistory { op, channel, end } => Some((
+            op,
+            ApiOutcome::History(refresh(client, &channel, end).await),
+        )),
+        Command::FetchActions {
+            op,
+            channel,
+            start,
+            limit,
+        } => {
             let request = client
                 .get_message_actions()
-                .channel(channel)
+                .channel(&channel)
                 .limit(limit)
                 .bounds(start, None);
             Some((op, ApiOutcome::Actions(request.execute().await)))
         }
         Command::AddAction {
             op,
+            channel,
             message_tt,
             action_type,
             value,
         } => {
             let result = client
                 .add_message_action()
-                .channel(channel)
+                .channel(&channel)
                 .message_action(MessageAction {
                     action_type,
                     value,
@@ -128,13 +131,14 @@ pub async fn execute(
         }
         Command::RemoveAction {
             op,
+            channel,
             message_tt,
             action_tt,
             as_uuid,
         } => {
             let mut request = client
                 .remove_message_action()
-                .channel(channel)
+                .channel(&channel)
                 .message_timetoken(message_tt)
                 .action_timetoken(action_tt);
             if let Some(owner) = as_uuid {
@@ -143,13 +147,34 @@ pub async fn execute(
             let result = request.execute().await.map(|removed| removed.warning);
             Some((op, ApiOutcome::Removed(result)))
         }
+        Command::FetchNames { op, ids } => {
+            let result = client.user_names().ids(ids).execute().await;
+            Some((op, ApiOutcome::Names(result)))
+        }
+        Command::FetchCounts { op, channels } => {
+            let result = client
+                .message_counts()
+                .channel_timetokens(channels)
+                .execute()
+                .await;
+            Some((op, ApiOutcome::Counts(result)))
+        }
+        Command::Record { op, record } => {
+            let log = AuditLog::new(client.clone(), files.audit_log.clone());
+            let mut records = [*record];
+            match log.write(&mut records).await {
+                Ok(()) => None,
+                Err(e) => Some((op, ApiOutcome::AuditFailed(e.to_string()))),
+            }
+        }
         Command::ScanActions {
             op,
+            channel,
             filter,
             reaction_type,
         } => Some((
             op,
-            ApiOutcome::Scanned(scan(client, channel, &filter, &reaction_type).await),
+            ApiOutcome::Scanned(scan(client, &channel, &filter, &reaction_type).await),
         )),
         Command::RemoveRecorded { op, records } => {
             let log = AuditLog::new(client.clone(), files.audit_log.clone());
@@ -170,9 +195,13 @@ pub async fn execute(
         Command::FetchAuditLog { op } => {
             Some((op, ApiOutcome::AuditLog(log::read(client, None).await)))
         }
-        Command::FetchWindow { op, minutes } => {
+        Command::FetchWindow {
+            op,
+            channel,
+            minutes,
+        } => {
             let window = Window::ending(Timetoken::now(), minutes);
-            let actions = window_actions(client, channel, &window).await;
+            let actions = window_actions(client, &channel, &window).await;
             Some((op, ApiOutcome::Window(window, actions)))
         }
         Command::SaveRecent(recent) => {
@@ -185,7 +214,10 @@ pub async fn execute(
             .await;
             None
         }
-        Command::RetryConnection | Command::Quit => None,
+        Command::Subscribe(_)
+        | Command::SubscribeReports(_)
+        | Command::RetryConnection
+        | Command::Quit => None,
     }
 }
 

@@ -16,6 +16,10 @@
 mod common;
 mod node_env;
 
+#[cfg(feature = "app")]
+#[path = "chat_sdk/browser.rs"]
+mod browser;
+
 use std::process::{Output, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -195,22 +199,44 @@ fn run_scenario(secret: Option<&'static str>) -> Result<Run, String> {
             o.publish_key = Some(PUB.into());
         }
     }));
-    let host = server.origin.trim_start_matches("http://").to_string();
+    let started_tt = now_tt();
+    let steps = run_node(&server.origin, secret, &[]);
+    let ended_tt = now_tt();
+    rt.block_on(server.stop());
+    let steps = steps?;
+    eprintln!(
+        "Chat SDK scenario ({}): {} steps, {} failed",
+        if secret.is_some() { "signed" } else { "open" },
+        steps.len() - 1,
+        steps.iter().filter(|s| s["ok"] == false).count()
+    );
+    Ok(Run {
+        steps,
+        started_tt,
+        ended_tt,
+    })
+}
+
+/// Runs `chat_scenario.mjs` with node against the server at `origin` (with `env` set); its report
+/// lines, ending with `done`.
+fn run_node(
+    origin: &str,
+    secret: Option<&str>,
+    env: &[(&str, &str)],
+) -> Result<Vec<Value>, String> {
+    let host = origin.trim_start_matches("http://").to_string();
     let mut cmd = node_env::node_command("chat_scenario.mjs");
     cmd.args([host.as_str(), SUB, PUB]);
     if let Some(s) = secret {
         cmd.arg(s);
     }
-    let started_tt = now_tt();
+    cmd.envs(env.iter().copied());
     let child = cmd
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot start node: {e}"))?;
-    let out = wait_with_timeout(child);
-    let ended_tt = now_tt();
-    rt.block_on(server.stop());
-    let out = out?;
+    let out = wait_with_timeout(child)?;
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     let whole = || format!("--- stdout\n{stdout}\n--- stderr\n{stderr}");
@@ -233,17 +259,7 @@ fn run_scenario(secret: Option<&'static str>) -> Result<Run, String> {
     if steps.last().map(|s| &s["step"]) != Some(&json!("done")) {
         return Err(format!("the Chat SDK scenario stopped early\n{}", whole()));
     }
-    eprintln!(
-        "Chat SDK scenario ({}): {} steps, {} failed",
-        if secret.is_some() { "signed" } else { "open" },
-        steps.len() - 1,
-        steps.iter().filter(|s| s["ok"] == false).count()
-    );
-    Ok(Run {
-        steps,
-        started_tt,
-        ended_tt,
-    })
+    Ok(steps)
 }
 
 /// The chat flow against an open server, run once for all tests.

@@ -5,6 +5,8 @@
 
 mod common;
 
+#[path = "client_server/chat.rs"]
+mod chat;
 #[path = "client_server/durability.rs"]
 mod durability;
 #[path = "client_server/errors.rs"]

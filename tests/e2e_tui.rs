@@ -1,11 +1,12 @@
 //! End-to-end: the real `reactions` binary in a pseudo-terminal (100x30), its output parsed by a
 //! vt100 emulator. One test runs the UI against a `reactions serve` process seeded with the demo
 //! conversation: `+` reacts through the server, another user's reaction shows up live, `q` quits
-//! with status 0 and a restored terminal. A second test runs the UI in embedded mode; a third
-//! checks that a key given to two actions in `[keys]` stops it before the terminal switches; a
-//! fourth runs it against `reactions serve --secret-key` with tokens from `reactions grant`:
-//! alice's (bound to her) cannot remove bob's reaction, mo's (a moderator's) can, and a token
-//! without delete has its removal refused with the reason in the status bar. Another has a
+//! with status 0 and a restored terminal. A second test runs the UI in embedded mode, sees the
+//! demo's authors by the names seeded in App Context, opens the demo's thread and comes back; a
+//! third checks that a key given to two actions in `[keys]` stops it before the terminal
+//! switches; a fourth runs it against `reactions serve --secret-key` with tokens from
+//! `reactions grant`: alice's (bound to her) cannot remove bob's reaction, mo's (a moderator's)
+//! can, and a token without delete has its removal refused with the reason in the status bar. Another has a
 //! moderator clean up a raid in bulk (filter, dry run, reason, run), watch the Audit screen take
 //! in another moderator's CLI removal live, and undo one removal, checked on the server.
 //!
@@ -33,6 +34,8 @@ const COLS: u16 = 100;
 const STEP: Duration = Duration::from_secs(20);
 /// Text of the demo conversation's newest message.
 const NEWEST_TEXT: &str = "lunch at noon?";
+/// Text of the first reply in the thread of the demo's newest message.
+const THREAD_REPLY: &str = "12:30 would suit me better";
 const LIVE: &str = "● live";
 /// What crossterm writes to leave the alternate screen and to show the cursor.
 const LEAVE_ALTERNATE_SCREEN: &[u8] = b"\x1b[?1049l";
@@ -520,15 +523,34 @@ fn the_ui_reacts_through_the_server_shows_live_reactions_and_restores_the_termin
 }
 
 #[test]
-fn the_ui_starts_in_embedded_mode_with_the_demo_conversation() {
+fn the_ui_starts_in_embedded_mode_with_the_demo_conversation_and_opens_its_thread() {
     let sandbox = Sandbox::new();
-    let tui = Tui::spawn(&sandbox, &["--user", "tester"]);
+    let mut tui = Tui::spawn(&sandbox, &["--user", "tester"]);
     tui.wait_for_screen(
         "the seeded demo conversation and the live status",
         &sandbox,
         Instant::now() + STEP,
         is_newest_on_screen_and_live,
     );
+    // The demo's names were seeded through App Context: its author shows by name.
+    tui.wait_for_screen(
+        "the newest message's author by name",
+        &sandbox,
+        Instant::now() + STEP,
+        |s| s.contains("Alice Martin"),
+    );
+    // The newest message is a thread root: `t` opens its replies, Esc comes back.
+    tui.press("t");
+    tui.wait_for_screen(
+        "the thread's replies",
+        &sandbox,
+        Instant::now() + STEP,
+        |s| s.contains(THREAD_REPLY) && s.contains("› thread"),
+    );
+    tui.press("\x1b");
+    tui.wait_for_screen("the channel again", &sandbox, Instant::now() + STEP, |s| {
+        s.contains(NEWEST_TEXT) && !s.contains(THREAD_REPLY) && !s.contains("› thread")
+    });
     tui.quit(&sandbox);
     assert!(
         sandbox.path("data/reactions/reactions.sqlite3").exists(),
@@ -673,12 +695,13 @@ fn with_access_manager_a_user_token_cannot_moderate_and_a_moderator_token_can() 
     let before = others_thumbs(&actions_of(&moderator));
     assert!(before > 0, "the demo has 👍 on the newest message");
 
-    // Alice: her token is bound to her, so removing someone else's 👍 is not offered.
+    // Alice: her token is bound to her, so removing someone else's 👍 is not offered (bob by
+    // his App Context name, the token by the id it is bound to).
     let mut tui = details_as(&sandbox, &server, "alice", &alice);
     open_details_and_delete(&mut tui, &sandbox);
     tui.wait_for_screen("why alice may not", &sandbox, Instant::now() + STEP, |s| {
         let s = words(s);
-        s.contains("Removing bob's 👍 needs a token bound to no user")
+        s.contains("Removing Bob Okafor's 👍 needs a token bound to no user")
             && s.contains("removes only alice's own actions")
     });
     leave_details_and_quit(tui, &sandbox);

@@ -6,7 +6,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use reactions::app::keymap::Key;
-use reactions::app::{ApiOutcome, App, Command, ConnectionEvent, Event, Options, update};
+use reactions::app::{
+    ApiOutcome, App, Command, ConnectionEvent, Event, MouseTarget, Options, update,
+};
 use reactions::demo::{Conversation, as_history};
 use reactions::moderation::run::{ChunkReport, Removal};
 use reactions::pubnub::{
@@ -14,6 +16,9 @@ use reactions::pubnub::{
     Timetoken,
 };
 use reactions::ui::{self, UiState};
+
+#[path = "screens/chat.rs"]
+mod chat;
 
 const CH: &str = "chats.room1";
 /// 2025-12-01 00:00 UTC.

@@ -37,10 +37,11 @@ pub fn timeline(messages: usize, per_message: usize) -> App {
             crossterm::event::KeyCode::Char('g'),
             crossterm::event::KeyModifiers::NONE,
         );
-        let commands = if out.commands.is_empty() {
-            update(&mut app, Event::Key(key)).commands
-        } else {
+        // (A page's own commands ask for names and reply counts: only a fetch continues.)
+        let commands = if out.commands.iter().any(|c| c.fetch_op().is_some()) {
             out.commands
+        } else {
+            update(&mut app, Event::Key(key)).commands
         };
         op = op_of(&commands);
     }

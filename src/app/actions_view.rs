@@ -200,7 +200,7 @@ impl ActionsView {
         self.filter_error = None;
     }
 
-    /// Whether `row` passes the filter.
+    /// Whether `row` passes the filter (a bare word: user id or name, type or value contains it).
     pub fn matches(&self, row: &ActionOnMessage, symbols: &Symbols) -> bool {
         if self.is_removed(row) {
             return false;
@@ -211,6 +211,7 @@ impl ActionsView {
         let a = &row.action;
         self.parsed.matches_action(&ActionFields {
             user: symbols.raw(a.uuid),
+            user_name: symbols.name(a.uuid).unwrap_or_default(),
             action_type: symbols.raw(a.kind),
             value: symbols.raw(a.value),
             shown_value: symbols.glyph(a.value),

@@ -88,6 +88,7 @@ pub(super) fn load_stats(app: &mut App, commands: &mut Vec<Command>) {
     let op = app.begin(Op::Window);
     commands.push(Command::FetchWindow {
         op,
+        channel: app.channel.clone(),
         minutes: app.stats.minutes,
     });
 }
@@ -97,7 +98,7 @@ pub(super) fn on_window(app: &mut App, window: Window, result: pubnub::Result<Ve
         Ok(actions) => {
             app.stats.load = super::load::Load::Idle;
             if window.minutes == app.stats.minutes {
-                let stats = Stats::compute(&actions, window, &app.options.reaction_type);
+                let stats = Stats::compute(&actions, window, app.reaction_type());
                 app.stats.selected = app.stats.selected.min(stats.spikes.len().saturating_sub(1));
                 app.stats.stats = Some(stats);
             }
@@ -131,14 +132,14 @@ pub(super) fn bulk_from_spike(app: &mut App, commands: &mut Vec<Command>) {
     let filter = spike.filter(
         &stats.window,
         app.options.utc_offset_secs,
-        &app.options.reaction_type,
+        app.reaction_type(),
     );
     bulk::open(app, &filter, commands);
 }
 
 /// The bulk key on Details: choose what to remove in bulk for the selected action.
 pub(super) fn bulk_choices(app: &mut App, action: &StoredAction) {
-    let what = describe(action, &app.options.reaction_type);
+    let what = describe(action, app.reaction_type());
     let user = crate::text::single_line(&action.uuid).into_owned();
     let quote = |s: &str| {
         if s.chars().any(char::is_whitespace) {
@@ -203,7 +204,7 @@ pub(super) fn ask_undo(app: &mut App) {
         ));
         return;
     }
-    let what = describe(&record.action(), &app.options.reaction_type);
+    let what = describe(&record.action(), app.reaction_type());
     let operation = match record.operation {
         crate::moderation::Operation::Restore => "restore",
         _ => "removal",
@@ -237,7 +238,7 @@ pub(super) fn start_undo(
     reason: &str,
     commands: &mut Vec<Command>,
 ) {
-    let what = describe(&record.action(), &app.options.reaction_type);
+    let what = describe(&record.action(), app.reaction_type());
     app.audit.undoing.push(record.id.clone());
     let op = app.begin(Op::Undo {
         record: record.id.clone(),
@@ -257,7 +258,7 @@ pub(super) fn on_undone(app: &mut App, record_id: &str, result: Result<AuditReco
         format!(
             "{}'s {}",
             r.author,
-            describe(&r.action(), &app.options.reaction_type)
+            describe(&r.action(), app.reaction_type())
         )
     });
     match result {

@@ -72,8 +72,9 @@ pub(super) fn open(app: &mut App, filter: &str, commands: &mut Vec<Command>) {
     let op = app.begin(Op::Scan);
     commands.push(Command::ScanActions {
         op,
+        channel: app.channel.clone(),
         filter: Box::new(parsed),
-        reaction_type: app.options.reaction_type.clone(),
+        reaction_type: app.reaction_type().to_string(),
     });
     app.bulk = Some(Bulk::Scanning {
         filter: filter.trim().to_string(),

@@ -1,7 +1,11 @@
 //! Chips: a message's actions counted per value for display. Reactions (of any configured
-//! reaction type) group by the emoji they show, receipts fold into one "read by N", other types
-//! show as `type:value ×n`. Derived on demand from the entries, never stored.
+//! reaction type) group by the emoji they show and count each user once (the same emoji under
+//! `reaction` and `reactions` is one reaction), receipts fold into one "read by N", other types
+//! show as `type:value ×n`. Edits, soft deletions and the thread marker are not chips: they
+//! change how the message itself is shown ([`super::chat`]). Derived on demand from the
+//! entries, never stored.
 
+use super::chat::is_marker;
 use super::symbols::{Sym, Symbols};
 use super::timeline::{EntryState, Message};
 use crate::moderation::REACTION_TYPES;
@@ -16,10 +20,11 @@ pub struct ActionKinds {
 }
 
 impl ActionKinds {
-    pub fn new(symbols: &mut Symbols, configured_reaction_type: &str) -> Self {
+    pub fn new(symbols: &mut Symbols, configured_reaction_type: Option<&str>) -> Self {
         let mut reactions: Vec<Sym> = REACTION_TYPES.iter().map(|t| symbols.intern(t)).collect();
-        let configured = symbols.intern(configured_reaction_type);
-        if !reactions.contains(&configured) {
+        if let Some(configured) = configured_reaction_type.map(|t| symbols.intern(t))
+            && !reactions.contains(&configured)
+        {
             reactions.push(configured);
         }
         Self {
@@ -68,10 +73,15 @@ pub fn chips(message: &Message, me: Sym, kinds: &ActionKinds, symbols: &Symbols)
     let mut reactions: Vec<Chip> = Vec::new();
     let mut others: Vec<Chip> = Vec::new();
     let mut readers: Vec<Sym> = Vec::new();
+    // Who counted on each reaction chip already (same index as `reactions`).
+    let mut reactors: Vec<Vec<Sym>> = Vec::new();
     let mut receipt_pending = false;
     let mut read_by_me = false;
     for entry in &message.actions {
         let action = &entry.action;
+        if is_marker(action) {
+            continue;
+        }
         let counted = !matches!(entry.state, EntryState::Removing(_));
         let pending = action.uuid == me && entry.state != EntryState::Confirmed;
         if kinds.is_read_receipt(action.kind, action.value) {
@@ -88,26 +98,35 @@ pub fn chips(message: &Message, me: Sym, kinds: &ActionKinds, symbols: &Symbols)
             (&mut others, ChipKind::Other(action.kind))
         };
         let glyph = symbols.glyph(action.value);
-        let existing = list.iter_mut().find(|c| {
+        let existing = list.iter().position(|c| {
             c.kind == kind
                 && (c.value == action.value
                     || (kind == ChipKind::Reaction && symbols.glyph(c.value) == glyph))
         });
-        let chip = match existing {
-            Some(chip) => chip,
-            None => {
-                list.push(Chip {
-                    kind,
-                    value: action.value,
-                    count: 0,
-                    mine: false,
-                    pending: false,
-                });
-                let last = list.len() - 1;
-                &mut list[last]
+        let at = existing.unwrap_or_else(|| {
+            list.push(Chip {
+                kind,
+                value: action.value,
+                count: 0,
+                mine: false,
+                pending: false,
+            });
+            if kind == ChipKind::Reaction {
+                reactors.push(Vec::new());
             }
+            list.len() - 1
+        });
+        let chip = &mut list[at];
+        // A reaction counts each user once, whatever type and spelling they used.
+        let first_of_user = kind != ChipKind::Reaction || {
+            let users = &mut reactors[at];
+            let first = !users.contains(&action.uuid);
+            if first && counted {
+                users.push(action.uuid);
+            }
+            first
         };
-        if counted {
+        if counted && first_of_user {
             chip.count += 1;
             chip.mine |= action.uuid == me;
         }
@@ -159,7 +178,7 @@ mod tests {
     #[test]
     fn counts_group_spellings_and_summarise_receipts() {
         let mut s = Symbols::new();
-        let kinds = ActionKinds::new(&mut s, "reaction");
+        let kinds = ActionKinds::new(&mut s, Some("reaction"));
         let me = s.intern("me");
         let mut m = Message::new(Timetoken(1), None, &serde_json::json!("x"));
         m.actions = vec![
@@ -181,9 +200,40 @@ mod tests {
     }
 
     #[test]
+    fn one_users_emoji_under_both_types_counts_once_and_markers_are_no_chips() {
+        let mut s = Symbols::new();
+        let kinds = ActionKinds::new(&mut s, None);
+        let me = s.intern("me");
+        let mut m = Message::new(Timetoken(1), None, &serde_json::json!("x"));
+        m.actions = vec![
+            entry(&mut s, 2, "reaction", "👍", "bob"),
+            entry(&mut s, 3, "reactions", "👍", "bob"),
+            entry(&mut s, 4, "reactions", "👍", "me"),
+            entry(&mut s, 5, "edited", "new text", "alice"),
+            entry(&mut s, 6, "deleted", "deleted", "alice"),
+            entry(
+                &mut s,
+                7,
+                "threadRootId",
+                "PUBNUB_INTERNAL_THREAD_x_1",
+                "alice",
+            ),
+            entry(&mut s, 8, "pinned", "yes", "carol"),
+        ];
+        let labels: Vec<String> = chips(&m, me, &kinds, &s)
+            .iter()
+            .map(|c| chip_label(c, &s))
+            .collect();
+        assert_eq!(labels, ["👍 2", "pinned:yes ×1"]);
+        // Bob's `reaction` being removed: his `reactions` one still counts him.
+        m.actions[0].state = EntryState::Removing(1);
+        assert_eq!(chips(&m, me, &kinds, &s)[0].count, 2);
+    }
+
+    #[test]
     fn pending_removal_is_not_counted_but_stays_visible_as_pending() {
         let mut s = Symbols::new();
-        let kinds = ActionKinds::new(&mut s, "reaction");
+        let kinds = ActionKinds::new(&mut s, Some("reaction"));
         let me = s.intern("me");
         let mut m = Message::new(Timetoken(1), None, &serde_json::json!("x"));
         let mut mine = entry(&mut s, 2, "reaction", "👍", "me");

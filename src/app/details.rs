@@ -4,7 +4,7 @@
 use std::cmp::Ordering;
 
 use super::chips::ActionKinds;
-use super::symbols::{Sym, Symbols};
+use super::symbols::Sym;
 use super::timeline::{ActionEntry, Message};
 use crate::pubnub::Timetoken;
 
@@ -231,24 +231,16 @@ impl DetailsView {
     }
 }
 
-/// `bob` or `bob (you)`.
-pub fn user_label(symbols: &Symbols, uuid: Sym, me: Sym) -> String {
-    if uuid == me {
-        format!("{} (you)", symbols.label(uuid))
-    } else {
-        symbols.label(uuid).to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::app::action::ActionData;
+    use crate::app::symbols::Symbols;
 
     #[test]
     fn groups_by_type_and_value_with_reactions_first() {
         let mut s = Symbols::new();
-        let kinds = ActionKinds::new(&mut s, "reaction");
+        let kinds = ActionKinds::new(&mut s, Some("reaction"));
         let mut m = Message::new(Timetoken(1), None, &serde_json::json!("x"));
         let mut e = |tt: u64, kind: &str, value: &str, uuid: &str| {
             ActionEntry::confirmed(ActionData {

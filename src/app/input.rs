@@ -1,11 +1,15 @@
 //! Keys and mouse targets: which action they mean on the current screen or pop-up, and what
-//! that action does to the selection. Reactions and removals are handed to `reacting`.
+//! that action does to the selection. Reactions and removals are handed to `reacting`, threads
+//! to `threads`, restoring to `restore`, reports to `reports`.
 
 use crossterm::event::{KeyEvent, KeyEventKind};
 
 use super::details::{DetailsView, detail_rows};
 use super::keymap::{Action, Context, Key};
-use super::{App, Command, Overlay, PREFETCH_MARGIN, Screen, auditing, bulk, loading, reacting};
+use super::{
+    App, Command, Confirmation, Overlay, PREFETCH_MARGIN, Screen, auditing, bulk, loading,
+    reacting, reporting, restore, threads,
+};
 use super::{MouseTarget, picker::Picker};
 
 /// Handles a key press; returns whether anything visible changed. Every key is looked up in
@@ -62,6 +66,8 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
     match action {
         Action::Quit => match app.screen {
             Screen::Details(view) => app.screen = view.back(),
+            // A typed quit leaves a thread first, as it leaves Details.
+            _ if threads::in_thread(app) => leave_thread(app, commands),
             _ => app.quit = true,
         },
         Action::Back => match app.screen {
@@ -74,15 +80,20 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
                 let clock = app.clock();
                 app.audit.set_filter(String::new(), clock);
             }
+            Screen::Reports => app.screen = Screen::Timeline,
+            _ if threads::in_thread(app) => leave_thread(app, commands),
             _ => app.notice = None,
         },
         Action::Help => app.overlay = Some(Overlay::Help { scroll: 0 }),
         Action::SwitchScreen => {
+            // Reports are the configured channel's, for moderators: not inside a thread.
             let moderator = app.options.moderator;
+            let reports = moderator && !threads::in_thread(app);
             app.screen = match app.screen {
-                Screen::Actions if moderator => Screen::Audit,
+                Screen::Actions if reports => Screen::Reports,
+                Screen::Actions | Screen::Reports if moderator => Screen::Audit,
                 Screen::Audit => Screen::Stats,
-                Screen::Actions | Screen::Stats => Screen::Timeline,
+                Screen::Actions | Screen::Reports | Screen::Stats => Screen::Timeline,
                 _ => Screen::Actions,
             };
             match app.screen {
@@ -95,6 +106,9 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
                 && !app.actions.is_loading()
             {
                 loading::load_actions(app, None, commands);
+            }
+            if app.screen == Screen::Reports && !app.reports.loaded {
+                reporting::load(app, false, commands);
             }
         }
         Action::Reload if app.screen == Screen::Stats => auditing::load_stats(app, commands),
@@ -118,7 +132,28 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
         Action::First => move_selection(app, Step::First, commands),
         Action::Last => move_selection(app, Step::Last, commands),
         Action::Details if app.screen == Screen::Audit => auditing::jump(app, commands),
+        Action::Details if app.screen == Screen::Reports => reporting::jump(app, commands),
         Action::Details => open_details(app, commands),
+        Action::OpenThread => {
+            let target = target_message(app);
+            threads::open(app, target, commands);
+        }
+        Action::Restore => {
+            let target = target_message(app);
+            restore::start(app, target, commands);
+        }
+        Action::Resolve => {
+            if app.screen == Screen::Reports {
+                reporting::start_resolve(app);
+            } else if app.options.moderator {
+                let [resolve, switch] = app.key_labels([Action::Resolve, Action::SwitchScreen]);
+                app.info(format!(
+                    "{resolve} marks a report resolved on the Reports screen ({switch})"
+                ));
+            } else {
+                app.info("Reports are for moderators (--moderator)");
+            }
+        }
         Action::Picker => match target_message(app) {
             Some(tt) => app.overlay = Some(Overlay::Picker(Picker::open(tt, &app.emoji))),
             None => app.info("No message selected"),
@@ -173,7 +208,7 @@ fn bulk_key(app: &mut App, commands: &mut Vec<Command>) {
                 None => app.info("No action selected"),
             }
         }
-        Screen::Timeline | Screen::Audit => {
+        Screen::Timeline | Screen::Audit | Screen::Reports => {
             let [bulk, filter, details, stats] =
                 app.key_labels([Action::Bulk, Action::Filter, Action::Details, Action::Stats]);
             app.info(format!(
@@ -181,6 +216,13 @@ fn bulk_key(app: &mut App, commands: &mut Vec<Command>) {
                  value or user in Details ({details}), or a spike on Stats ({stats})"
             ));
         }
+    }
+}
+
+/// Back from a thread to the channel it was opened from, re-read if it missed events.
+fn leave_thread(app: &mut App, commands: &mut Vec<Command>) {
+    if threads::back(app, commands) == Some(true) {
+        loading::reload(app, commands);
     }
 }
 
@@ -196,6 +238,7 @@ fn target_message(app: &App) -> Option<crate::pubnub::Timetoken> {
             .and_then(|tt| app.actions.get(tt))
             .map(|row| row.message_tt)
             .filter(|tt| app.timeline.get(*tt).is_some()),
+        Screen::Reports => None,
     }
 }
 
@@ -264,6 +307,14 @@ fn move_selection(app: &mut App, step: Step, commands: &mut Vec<Command>) {
             Step::First => app.stats.selected = 0,
             Step::Last => app.stats.move_by(isize::MAX / 2),
         },
+        Screen::Reports => {
+            match step {
+                Step::By(delta) => app.reports.step(delta),
+                Step::First => app.reports.first(),
+                Step::Last => app.reports.last(),
+            }
+            reporting::prefetch(app, commands);
+        }
     }
 }
 
@@ -312,7 +363,7 @@ fn on_overlay_key(
             _ => None,
         }
         .map(|scroll| Overlay::Help { scroll }),
-        // Typed text is the reason; Enter removes, Esc keeps the action.
+        // Typed text is the reason; Enter does it, Esc keeps things as they are.
         Overlay::Confirm {
             target,
             prompt,
@@ -327,7 +378,17 @@ fn on_overlay_key(
                 })
             }
             (None, Some(Action::Choose)) => {
-                reacting::start_moderated(app, target, &reason, commands);
+                match target {
+                    Confirmation::Remove(target) => {
+                        let removal = reacting::Removal {
+                            target,
+                            moderated: true,
+                            restore: false,
+                        };
+                        reacting::start_removal(app, removal, &reason, commands);
+                    }
+                    Confirmation::Restore(tt) => restore::confirmed(app, tt, &reason, commands),
+                }
                 None
             }
             (None, Some(Action::Erase)) => {
@@ -339,7 +400,10 @@ fn on_overlay_key(
                 })
             }
             (None, Some(Action::Cancel)) => {
-                app.info("Nothing removed");
+                app.info(match target {
+                    Confirmation::Remove(_) => "Nothing removed",
+                    Confirmation::Restore(_) => "Nothing restored",
+                });
                 None
             }
             _ => Some(Overlay::Confirm {
@@ -356,6 +420,9 @@ fn on_overlay_key(
         Overlay::BulkChoice { options, selected } => {
             auditing::on_choice_key(app, options, selected, action, commands)
         }
+        Overlay::Resolve { report_tt, note } => {
+            on_note_key(app, report_tt, note, key, action, commands)
+        }
         // Any key but moving closes the chooser; choosing removes the reaction as well.
         Overlay::Chooser {
             message_tt,
@@ -369,7 +436,7 @@ fn on_overlay_key(
                 Some(Action::PopupUp) => Some(selected.saturating_sub(1)),
                 Some(Action::Choose) => {
                     if let Some(action) = options.get(selected) {
-                        reacting::start_remove(app, action.on(message_tt), commands);
+                        reacting::remove_reaction(app, message_tt, action.value, commands);
                     }
                     None
                 }
@@ -420,6 +487,35 @@ fn on_picker_key(
         _ => {}
     }
     Some(Overlay::Picker(picker))
+}
+
+/// A key in the resolution pop-up: typed text is the note; Enter stores it, Esc cancels.
+fn on_note_key(
+    app: &mut App,
+    report_tt: crate::pubnub::Timetoken,
+    mut note: String,
+    key: Key,
+    action: Option<Action>,
+    commands: &mut Vec<Command>,
+) -> Option<Overlay> {
+    if let Some(c) = key.text() {
+        if note.chars().count() < super::reports::MAX_NOTE_CHARS {
+            note.push(c);
+        }
+        return Some(Overlay::Resolve { report_tt, note });
+    }
+    match action {
+        Some(Action::Cancel) => {
+            app.info("Nothing stored; the report stays open");
+            None
+        }
+        Some(Action::Choose) => reporting::submit(app, report_tt, note, commands),
+        Some(Action::Erase) => {
+            note.pop();
+            Some(Overlay::Resolve { report_tt, note })
+        }
+        _ => Some(Overlay::Resolve { report_tt, note }),
+    }
 }
 
 /// A key while the Actions filter is typed: typed text filters; the bound keys keep, clear and

@@ -1,12 +1,15 @@
 //! Loading and keeping data current: history pages (newest, older, refreshes), Actions pages,
 //! live events and connection changes. Results of add/remove requests are `reacting`'s; `update`
-//! hands them there, so this module never needs it.
+//! hands them there, so this module never needs it. Each loaded page also asks, once for the
+//! whole page, for the names of the users it shows and the reply counts of its threads.
 
-use super::action::ActionOnMessage;
+use super::action::{ActionData, ActionOnMessage};
+use super::chat;
 use super::load::Load;
 use super::timeline::{EntryState, Message};
 use super::{
     ACTIONS_PAGE, ApiOutcome, App, Command, Connection, ConnectionEvent, HISTORY_PAGE, Op, Screen,
+    names, reporting, threads,
 };
 use crate::pubnub::token::Permissions;
 use crate::pubnub::{ActionEventKind, HistoryPage, LiveEvent, StoredAction, Timetoken};
@@ -31,6 +34,7 @@ fn fetch_missing_texts(app: &mut App, actions: &[StoredAction], commands: &mut V
         let op = app.begin(Op::MessageTexts);
         commands.push(Command::FetchMessageTexts {
             op,
+            channel: app.channel.clone(),
             start: Timetoken(high.get().saturating_add(1)),
             end,
             max: 100,
@@ -50,6 +54,7 @@ pub(super) fn load_older(app: &mut App, commands: &mut Vec<Command>) {
     let op = app.begin(Op::OlderPage);
     commands.push(Command::FetchHistory {
         op,
+        channel: app.channel.clone(),
         start: Some(oldest),
         end: None,
         max: HISTORY_PAGE,
@@ -62,6 +67,7 @@ pub(super) fn load_actions(app: &mut App, start: Option<Timetoken>, commands: &m
     let op = app.begin(Op::ActionsPage);
     commands.push(Command::FetchActions {
         op,
+        channel: app.channel.clone(),
         start,
         limit: ACTIONS_PAGE,
     });
@@ -90,15 +96,30 @@ pub(super) fn reload_now(app: &mut App, commands: &mut Vec<Command>) {
     reload(app, commands);
 }
 
-/// After a reconnect (and for `R`): re-read everything loaded so nothing missed stays missing.
+/// After a reconnect (and for `R`): re-read everything loaded so nothing missed stays missing
+/// (the reports too, and names that could not be read).
 pub(super) fn reload(app: &mut App, commands: &mut Vec<Command>) {
     match app.timeline.first().map(|m| m.timetoken) {
         Some(oldest) => {
-            let op = app.begin(Op::Refresh);
-            commands.push(Command::RefreshHistory { op, end: oldest });
+            let newest = app.timeline.last().map_or(oldest, |m| m.timetoken);
+            let op = app.begin(Op::Refresh {
+                end: oldest,
+                newest,
+            });
+            commands.push(Command::RefreshHistory {
+                op,
+                channel: app.channel.clone(),
+                end: oldest,
+            });
         }
-        None if !app.newest_page.is_loading() => commands.extend(app.start()),
+        None if !app.newest_page.is_loading() => commands.push(app.load_newest()),
         None => {}
+    }
+    app.names.retry_failed();
+    app.names.want(app.me);
+    app.replies.refresh();
+    if app.options.moderator {
+        reporting::load(app, false, commands);
     }
     if (app.actions.is_loaded() || app.actions.first_failed()) && !app.actions.is_loading() {
         // Start over from the newest page: rows removed meanwhile must not stay listed.
@@ -121,16 +142,77 @@ pub(super) fn show_message(app: &mut App, tt: Timetoken, commands: &mut Vec<Comm
         return;
     }
     let op = app.begin(Op::JumpTo(tt));
-    commands.push(Command::RefreshHistory { op, end: tt });
+    commands.push(Command::RefreshHistory {
+        op,
+        channel: app.channel.clone(),
+        end: tt,
+    });
     app.info("Loading the messages down to that one…");
 }
 
+/// The page's messages of the channel on screen, interned; notes the users they show and
+/// which reaction type the data uses.
 fn convert(app: &mut App, page: &HistoryPage) -> Vec<Message> {
-    page.messages
+    let messages: Vec<Message> = page
+        .messages
         .iter()
-        .filter(|m| m.channel == app.options.channel)
+        .filter(|m| m.channel == app.channel)
         .map(|m| Message::from_history(m, &mut app.symbols))
-        .collect()
+        .collect();
+    for m in &messages {
+        if let Some(author) = m.author {
+            app.names.want(author);
+        }
+        for entry in &m.actions {
+            app.names.want(entry.action.uuid);
+            app.reaction_use.saw(&entry.action);
+        }
+    }
+    messages
+}
+
+/// After a page is merged: one request for the names it needs, one for its threads' replies.
+fn after_page(app: &mut App, tts: &[Timetoken], commands: &mut Vec<Command>) {
+    names::request(app, commands);
+    let roots = threads::roots_of(app, tts.iter().copied());
+    threads::request_counts(app, &roots, commands);
+}
+
+/// Forgets the loaded messages from `end` to `upper` (inclusive) that `page`, an answer for
+/// that whole range, no longer holds: hard-deleted messages vanish on reload. The selection
+/// moves to the nearest message left.
+fn drop_deleted(app: &mut App, page: &HistoryPage, end: Timetoken, upper: Timetoken) {
+    let present: std::collections::HashSet<Timetoken> = page
+        .messages
+        .iter()
+        .filter(|m| m.channel == app.channel)
+        .map(|m| m.timetoken)
+        .collect();
+    let removed = app
+        .timeline
+        .remove_where(end, upper, |tt| !present.contains(&tt));
+    if removed > 0
+        && let Some(selected) = app.selected
+        && app.timeline.get(selected).is_none()
+    {
+        let at = app.timeline.position(selected).unwrap_or_else(|i| i);
+        let nearest = at.min(app.timeline.len().saturating_sub(1));
+        app.selected = app.timeline.at(nearest).map(|m| m.timetoken);
+    }
+}
+
+/// A page of every message down to some timetoken (a refresh, a jump to a report's message):
+/// merged, its names and thread counts asked for.
+fn merge_refreshed(app: &mut App, page: &HistoryPage, commands: &mut Vec<Command>) {
+    app.loaded();
+    let messages = convert(app, page);
+    let tts = timetokens(&messages);
+    app.timeline.merge(messages);
+    after_page(app, &tts, commands);
+}
+
+fn timetokens(messages: &[Message]) -> Vec<Timetoken> {
+    messages.iter().map(|m| m.timetoken).collect()
 }
 
 /// Drops pending states whose requests are over (after a refresh that could not settle them).
@@ -163,6 +245,7 @@ pub(super) fn on_result(
                 Ok(page) => {
                     app.loaded();
                     let messages = convert(app, &page);
+                    let tts = timetokens(&messages);
                     let complete = messages.len() < HISTORY_PAGE as usize && page.more.is_none();
                     app.timeline.merge(messages);
                     app.timeline.reached_start |= complete;
@@ -170,6 +253,7 @@ pub(super) fn on_result(
                         app.selected = app.timeline.last().map(|m| m.timetoken);
                         app.follow = true;
                     }
+                    after_page(app, &tts, commands);
                 }
                 Err(e) => {
                     let why = app.why(&e, Permissions::READ, None);
@@ -186,10 +270,12 @@ pub(super) fn on_result(
             match result {
                 Ok(page) => {
                     let messages = convert(app, &page);
+                    let tts = timetokens(&messages);
                     if messages.is_empty() && page.more.is_none() {
                         app.timeline.reached_start = true;
                     }
                     app.timeline.merge(messages);
+                    after_page(app, &tts, commands);
                     if app.jump_to_start && app.screen == Screen::Timeline {
                         app.selected = app.timeline.first().map(|m| m.timetoken);
                         load_older(app, commands);
@@ -202,11 +288,18 @@ pub(super) fn on_result(
                 }
             }
         }
-        (Op::Refresh, ApiOutcome::History(result)) => match result {
+        (Op::Refresh { end, newest }, ApiOutcome::History(result)) => match result {
             Ok(page) => {
-                app.loaded();
-                let messages = convert(app, &page);
-                app.timeline.merge(messages);
+                // What the service no longer has in the range it answered for was deleted
+                // (history delete): it goes. Messages that came live since stay.
+                let upper = page
+                    .messages
+                    .iter()
+                    .map(|m| m.timetoken)
+                    .max()
+                    .map_or(newest, |n| n.max(newest));
+                drop_deleted(app, &page, end, upper);
+                merge_refreshed(app, &page, commands);
                 if app.follow {
                     app.selected = app.timeline.last().map(|m| m.timetoken);
                 }
@@ -215,26 +308,25 @@ pub(super) fn on_result(
         },
         (Op::JumpTo(tt), ApiOutcome::History(result)) => match result {
             Ok(page) => {
-                let messages = convert(app, &page);
-                app.timeline.merge(messages);
+                merge_refreshed(app, &page, commands);
                 if app.timeline.get(tt).is_some() {
                     app.selected = Some(tt);
-                    app.follow = false;
+                    app.follow = app.timeline.last().is_some_and(|m| m.timetoken == tt);
                     app.notice = None;
                 } else {
-                    app.info(format!(
-                        "Message {tt} is no longer in the channel's history"
-                    ));
+                    app.info("The reported message is no longer in the channel (deleted?)");
                 }
             }
-            Err(e) => app.error(format!("Could not load the messages down to {tt}: {e}")),
+            Err(e) => app.load_error(format!("Could not load the reported message: {e}")),
         },
         (Op::RefreshMessage(tt), ApiOutcome::History(result)) => {
             match result {
                 Ok(page) => {
+                    drop_deleted(app, &page, tt, tt);
                     let messages = convert(app, &page);
                     app.timeline
                         .merge(messages.into_iter().filter(|m| m.timetoken == tt).collect());
+                    after_page(app, &[tt], commands);
                 }
                 Err(e) => app.error(format!("Could not re-read message {tt}: {e}")),
             }
@@ -254,6 +346,10 @@ pub(super) fn on_result(
                         .iter()
                         .map(|a| ActionOnMessage::from_stored(a, &mut app.symbols))
                         .collect();
+                    for row in &rows {
+                        app.names.want(row.action.uuid);
+                    }
+                    names::request(app, commands);
                     let more = page.more.and_then(|m| m.start);
                     app.actions.merge_page(rows, more);
                     app.loaded();
@@ -272,11 +368,7 @@ pub(super) fn on_result(
         }
         (Op::MessageTexts, ApiOutcome::History(result)) => match result {
             Ok(page) => {
-                for m in page
-                    .messages
-                    .iter()
-                    .filter(|m| m.channel == app.options.channel)
-                {
+                for m in page.messages.iter().filter(|m| m.channel == app.channel) {
                     if app.timeline.get(m.timetoken).is_none() {
                         let text = super::timeline::shown_text(&m.message);
                         app.message_texts.insert(m.timetoken, text);
@@ -293,57 +385,91 @@ pub(super) fn on_result(
     true
 }
 
-/// A live event from the subscription.
-pub(super) fn on_live(app: &mut App, event: LiveEvent) -> bool {
+/// A live event from the subscription: for the channel on screen, a channel below it (a
+/// thread's parent), or (for moderators) the configured channel's reports.
+pub(super) fn on_live(app: &mut App, event: LiveEvent, commands: &mut Vec<Command>) -> bool {
+    let channel = match &event {
+        LiveEvent::Message { channel, .. } | LiveEvent::Action { channel, .. } => channel,
+    };
+    if *channel == app.channel {
+        return on_live_here(app, event, commands);
+    }
+    if app.parents.iter().any(|p| p.channel == *channel) {
+        let channel = channel.clone();
+        // The parent's state changes; what is on screen does not.
+        threads::in_channel(app, &channel, |app| on_live_here(app, event, commands));
+        return false;
+    }
+    // The moderation log: any moderator's records join the Audit screen's trail.
+    if app.options.moderator && *channel == crate::moderation::LOG_CHANNEL {
+        return match &event {
+            LiveEvent::Message { message, .. } => {
+                super::auditing::on_live_message(app, channel, message)
+            }
+            LiveEvent::Action { .. } => false,
+        };
+    }
+    if app.options.moderator && *channel == chat::moderation_channel(&app.options.channel) {
+        return match event {
+            LiveEvent::Message {
+                timetoken,
+                publisher,
+                message,
+                ..
+            } => reporting::on_live_report(app, timetoken, publisher.as_deref(), &message),
+            LiveEvent::Action { kind, action, .. } => {
+                reporting::on_live_resolution(app, kind == ActionEventKind::Added, &action)
+            }
+        };
+    }
+    false
+}
+
+/// A live event for the channel on screen.
+fn on_live_here(app: &mut App, event: LiveEvent, commands: &mut Vec<Command>) -> bool {
     match event {
         LiveEvent::Message {
-            channel,
             timetoken,
             publisher,
             message,
             ..
         } => {
-            if channel == crate::moderation::LOG_CHANNEL {
-                return super::auditing::on_live_message(app, &channel, &message);
-            }
-            if channel != app.options.channel {
-                return false;
-            }
             let author = publisher.as_deref().map(|p| app.symbols.intern(p));
+            if let Some(author) = author {
+                app.names.want(author);
+            }
             let inserted = app
                 .timeline
                 .insert(Message::new(timetoken, author, &message));
             if inserted && app.follow {
                 app.selected = app.timeline.last().map(|m| m.timetoken);
             }
+            if inserted && threads::in_thread(app) {
+                app.replies.one_more(&app.channel.clone());
+            }
             inserted
         }
-        LiveEvent::Action {
-            channel,
-            kind,
-            action,
-        } => {
-            if channel != app.options.channel {
-                return false;
-            }
-            match kind {
-                ActionEventKind::Added => {
-                    let on_timeline = app.timeline.apply_added(&action, &mut app.symbols);
-                    let listed = app.actions.is_loaded() && {
-                        let row = ActionOnMessage::from_stored(&action, &mut app.symbols);
-                        app.actions.insert(row)
-                    };
-                    on_timeline || listed
+        LiveEvent::Action { kind, action, .. } => match kind {
+            ActionEventKind::Added => {
+                let data = ActionData::from_stored(&action, &mut app.symbols);
+                app.names.want(data.uuid);
+                app.reaction_use.saw(&data);
+                let message_tt = action.message_timetoken;
+                let on_timeline = app.timeline.apply_added_data(message_tt, data);
+                if on_timeline && data.kind == super::Sym::THREAD_ROOT {
+                    threads::want_count(app, message_tt, commands);
                 }
-                ActionEventKind::Removed => {
-                    let on_timeline = app
-                        .timeline
-                        .apply_removed(action.message_timetoken, action.action_timetoken);
-                    let listed = app.actions.remove(action.action_timetoken, &app.symbols);
-                    on_timeline || listed
-                }
+                let listed = app.actions.is_loaded() && app.actions.insert(data.on(message_tt));
+                on_timeline || listed
             }
-        }
+            ActionEventKind::Removed => {
+                let on_timeline = app
+                    .timeline
+                    .apply_removed(action.message_timetoken, action.action_timetoken);
+                let listed = app.actions.remove(action.action_timetoken, &app.symbols);
+                on_timeline || listed
+            }
+        },
     }
 }
 
@@ -376,9 +502,21 @@ pub(super) fn on_connection(
         }
         ConnectionEvent::Reconnected => {
             reload(app, commands);
+            // The channels below a thread are re-read when shown again.
+            for parent in &mut app.parents {
+                parent.stale = true;
+            }
             Connection::Live
         }
         ConnectionEvent::Offline(reason) => Connection::Offline(reason),
+        ConnectionEvent::ReportsStopped(reason) => {
+            let reload = app
+                .options
+                .keymap
+                .hints(&[(&[super::keymap::Action::Reload], "reads them again")]);
+            app.info(format!("Reports are not live: {reason}. {reload}"));
+            return true;
+        }
     };
     true
 }

@@ -8,48 +8,55 @@ pub mod action;
 pub mod actions_view;
 pub mod audit_view;
 pub mod bulk;
+pub mod chat;
 pub mod chips;
 pub mod details;
 pub mod keymap;
 pub mod load;
+pub mod names;
 pub mod picker;
+pub mod reports;
 pub mod stats_view;
 pub mod symbols;
+pub mod threads;
 pub mod timeline;
 
 mod auditing;
 mod input;
+mod interface;
 mod loading;
 mod reacting;
+mod reporting;
+mod restore;
 #[cfg(test)]
 mod tests;
 
 use std::collections::HashMap;
 
-use crossterm::event::KeyEvent;
-
 use crate::config::ReactionValueStyle;
 use crate::pubnub::token::Permissions;
-use crate::pubnub::{self, ActionsPage, HistoryPage, LiveEvent, StoredAction, Timetoken};
+use crate::pubnub::{self, Timetoken};
 
 use action::{ActionData, ActionOnMessage};
 use actions_view::ActionsView;
 use audit_view::AuditView;
 use bulk::Bulk;
+use chat::ReactionUse;
 use chips::ActionKinds;
-use details::{DetailsLayout, DetailsView};
+use details::DetailsView;
 use keymap::Keymap;
 use load::Load;
+use names::Names;
 use picker::{EmojiIndex, Picker};
+use reports::ReportsView;
 use stats_view::StatsView;
 use symbols::{Sym, Symbols};
+use threads::{ChannelState, Replies};
 use timeline::{OpId, Timeline};
 
-pub use crate::moderation::AuditRecord;
-use crate::moderation::execute::UndoError;
-use crate::moderation::run::{ChunkReport, DryRun};
-use crate::moderation::stats::Window;
-use crate::moderation::{ChannelAccess, Filter};
+use crate::moderation::ChannelAccess;
+pub use crate::moderation::{AuditRecord, Operation};
+pub use interface::{ApiOutcome, Command, ConnectionEvent, Event, Measured, MouseTarget};
 
 /// Messages per history page (history-with-actions serves at most 25).
 pub const HISTORY_PAGE: u32 = 25;
@@ -64,7 +71,9 @@ pub struct Options {
     pub channel: String,
     pub user_id: String,
     pub moderator: bool,
-    pub reaction_type: String,
+    /// The type reactions are written with; `None` follows the channel's data (`reactions`
+    /// where the Chat SDK wrote it, else `reaction`).
+    pub reaction_type: Option<String>,
     pub reaction_value: ReactionValueStyle,
     pub keymap: Keymap,
     /// Offset of local time from UTC in seconds, for showing times.
@@ -79,14 +88,15 @@ pub struct Options {
 }
 
 impl Options {
-    /// Defaults for everything but the channel and the user: reactions stored as type
-    /// `reaction` with the emoji as value, the default keymap, times in UTC, no audit path.
+    /// Defaults for everything but the channel and the user: reactions stored with the type
+    /// the channel's data uses and the emoji as value, the default keymap, times in UTC, no
+    /// audit path.
     pub fn new(channel: impl Into<String>, user_id: impl Into<String>) -> Self {
         Self {
             channel: channel.into(),
             user_id: user_id.into(),
             moderator: false,
-            reaction_type: "reaction".into(),
+            reaction_type: None,
             reaction_value: ReactionValueStyle::Emoji,
             keymap: Keymap::default(),
             utc_offset_secs: 0,
@@ -103,6 +113,8 @@ pub enum Screen {
     Timeline,
     Details(DetailsView),
     Actions,
+    /// Reports of the channel's messages (moderators).
+    Reports,
     /// The keyset's moderation log (moderators).
     Audit,
     /// Reactions over time, top values and users, spikes (moderators).
@@ -127,10 +139,10 @@ pub enum Overlay {
     Help {
         scroll: u16,
     },
-    /// A moderator's removal of another user's action, waiting for Enter (with an optional
-    /// reason typed) or Esc.
+    /// A moderator's removal of another user's action, or restore of a message another user
+    /// deleted, waiting for Enter (with an optional reason typed) or Esc.
     Confirm {
-        target: ActionOnMessage,
+        target: Confirmation,
         /// The question shown, such as "Remove bob's 👍 from 'lunch at noon?'".
         prompt: String,
         /// Why, as typed (recorded with the removal).
@@ -147,12 +159,36 @@ pub enum Overlay {
         options: Vec<(String, String)>,
         selected: usize,
     },
+    /// What was done about a report, being typed before it is marked resolved.
+    Resolve {
+        report_tt: Timetoken,
+        note: String,
+    },
     /// Choose which of my reactions on a message to remove.
     Chooser {
         message_tt: Timetoken,
         options: Vec<ActionData>,
         selected: usize,
     },
+}
+
+/// What a moderator's yes confirms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirmation {
+    /// Removing another user's action.
+    Remove(ActionOnMessage),
+    /// Restoring a soft-deleted message: removing every deletion on it.
+    Restore(Timetoken),
+}
+
+impl Confirmation {
+    /// The pop-up's title and the word its yes key does.
+    pub fn wording(&self) -> (&'static str, &'static str) {
+        match self {
+            Confirmation::Remove(_) => (" Moderator removal ", "remove"),
+            Confirmation::Restore(_) => (" Moderator restore ", "restore"),
+        }
+    }
 }
 
 /// State of the live subscription, as the status bar shows it.
@@ -168,24 +204,6 @@ pub enum Connection {
     Offline(String),
 }
 
-/// What the subscribe task reports.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ConnectionEvent {
-    Connected,
-    Reconnecting {
-        attempt: u32,
-        /// When the failure was reported (the countdown starts from it).
-        now: Timetoken,
-        /// When the next attempt happens.
-        retry_at: Timetoken,
-        error: String,
-    },
-    /// Back after an outage: loaded data is refreshed.
-    Reconnected,
-    /// The subscription ended for good.
-    Offline(String),
-}
-
 /// The status bar's last notice.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
@@ -195,165 +213,19 @@ pub struct Notice {
     pub about_loading: bool,
 }
 
-/// What a mouse event hit, resolved by the UI from the last frame's layout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MouseTarget {
-    ScrollUp,
-    ScrollDown,
-    Message(Timetoken),
-    /// A reaction chip of a message: toggles it.
-    Chip {
-        message_tt: Timetoken,
-        value: Sym,
-    },
-    ActionRow(Timetoken),
-}
-
-/// What a frame measured that the movement keys need. The loop reports it after every draw
-/// ([`Event::Measured`]); each screen keeps its value from the last frame that drew it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Measured {
-    /// Messages visible on the Timeline.
-    pub timeline_messages: usize,
-    /// Rows the Actions list has room for.
-    pub actions_rows: usize,
-    /// Rows the Audit list has room for.
-    pub audit_rows: usize,
-    /// The Details screen's text and scrolling area.
-    pub details: DetailsLayout,
-}
-
-/// Everything that can happen to the app.
-#[derive(Debug, Clone)]
-pub enum Event {
-    Key(KeyEvent),
-    Mouse(MouseTarget),
-    /// The terminal was resized: only a redraw (the frame drawn then reports its measures).
-    Resize,
-    /// What the last frame measured.
-    Measured(Measured),
-    /// Time passed (sent only while something counts down).
-    Tick(Timetoken),
-    /// A command's result.
-    Api(OpId, ApiOutcome),
-    Live(LiveEvent),
-    Connection(ConnectionEvent),
-}
-
-/// Results the worker sends back.
-#[derive(Debug, Clone)]
-pub enum ApiOutcome {
-    History(pubnub::Result<HistoryPage>),
-    Actions(pubnub::Result<ActionsPage>),
-    /// The stored action and the service's warning (207), if any.
-    Added(pubnub::Result<(StoredAction, Option<String>)>),
-    Removed(pubnub::Result<Option<String>>),
-    /// A bulk removal's dry run.
-    Scanned(pubnub::Result<DryRun>),
-    /// Removals recorded first: what became of each (or that nothing was recorded, so nothing
-    /// removed).
-    Chunk(ChunkReport),
-    /// An undo's record, or why it did not happen.
-    Undone(Result<AuditRecord, UndoError>),
-    /// The moderation log's records, oldest first.
-    AuditLog(pubnub::Result<Vec<AuditRecord>>),
-    /// The channel's actions in a window of time (Stats).
-    Window(Window, pubnub::Result<Vec<StoredAction>>),
-}
-
-/// Work for the API worker.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Command {
-    /// One page of history with actions.
-    FetchHistory {
-        op: OpId,
-        start: Option<Timetoken>,
-        end: Option<Timetoken>,
-        max: u32,
-    },
-    /// Every message from the newest down to `end` (inclusive), all pages, as one result.
-    RefreshHistory {
-        op: OpId,
-        end: Timetoken,
-    },
-    FetchActions {
-        op: OpId,
-        start: Option<Timetoken>,
-        limit: u32,
-    },
-    /// The newest `max` messages from `end` up to `start` (exclusive), without actions: the
-    /// Actions screen shows their text.
-    FetchMessageTexts {
-        op: OpId,
-        start: Timetoken,
-        end: Timetoken,
-        max: u32,
-    },
-    AddAction {
-        op: OpId,
-        message_tt: Timetoken,
-        action_type: String,
-        value: String,
-    },
-    RemoveAction {
-        op: OpId,
-        message_tt: Timetoken,
-        action_tt: Timetoken,
-        /// Send the owner's uuid (moderator removal).
-        as_uuid: Option<String>,
-    },
-    /// A bulk removal's dry run: every action of the channel the filter matches.
-    ScanActions {
-        op: OpId,
-        filter: Box<Filter>,
-        reaction_type: String,
-    },
-    /// Writes the records to the moderation log (and the local audit file), then removes
-    /// each one's action as its author; nothing is removed when the records cannot be written.
-    RemoveRecorded {
-        op: OpId,
-        records: Vec<AuditRecord>,
-    },
-    /// Puts a removed action back as its author, then records the undo.
-    Undo {
-        op: OpId,
-        record: Box<AuditRecord>,
-        reason: String,
-        /// The action as people name it (`🍆`), for the refusal when it is back already.
-        what: String,
-    },
-    /// The moderation log's history.
-    FetchAuditLog {
-        op: OpId,
-    },
-    /// The channel's actions of the last `minutes` minutes, up to now.
-    FetchWindow {
-        op: OpId,
-        minutes: usize,
-    },
-    SaveRecent(Vec<String>),
-    /// The subscription, waiting to reconnect, should try at once (for the loop, not the worker).
-    RetryConnection,
-    Quit,
-}
-
-impl Command {
-    /// The op id of a history or actions fetch.
-    pub fn fetch_op(&self) -> Option<OpId> {
-        match self {
-            Command::FetchHistory { op, .. } | Command::FetchActions { op, .. } => Some(*op),
-            _ => None,
-        }
-    }
-}
-
 /// Why a request was made, so its result lands in the right place.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Op {
     LatestPage,
     OlderPage,
-    Refresh,
+    /// Every message down to the oldest loaded; `newest` was the newest loaded when asked.
+    Refresh {
+        end: Timetoken,
+        newest: Timetoken,
+    },
     RefreshMessage(Timetoken),
+    /// Every message down to a report's message, to show it in the Timeline.
+    JumpTo(Timetoken),
     /// Texts of messages the Actions screen lists but the Timeline has not loaded.
     MessageTexts,
     ActionsPage,
@@ -365,10 +237,27 @@ enum Op {
     /// Removing one's own action.
     Remove {
         target: ActionOnMessage,
+        /// Part of restoring a soft-deleted message (removing my own deletion).
+        restore: bool,
     },
-    /// A moderator removing another user's action, recorded first.
+    /// A moderator removing another user's action (or deletion, to restore a message),
+    /// recorded on the moderation log first.
     Moderated {
         target: ActionOnMessage,
+        restore: bool,
+    },
+    /// A record written after its operation (a report's resolution).
+    Audit,
+    Names(Vec<Sym>),
+    Counts(Vec<String>),
+    /// A page of reports (newest, or older than the oldest loaded).
+    ReportsPage {
+        older: bool,
+    },
+    /// A moderator's resolution of a report.
+    Resolve {
+        report_tt: Timetoken,
+        note: Sym,
     },
     /// A bulk removal's dry run.
     Scan,
@@ -380,8 +269,26 @@ enum Op {
     },
     AuditLog,
     Window,
-    /// Every message down to this one, to show it on the Timeline.
-    JumpTo(Timetoken),
+}
+
+impl Op {
+    /// Whether the result belongs to the channel the request was made in (its messages,
+    /// actions or texts), rather than to the whole app (the moderator's log, Stats and bulk
+    /// runs are the app's).
+    fn is_channel_bound(&self) -> bool {
+        !matches!(
+            self,
+            Op::Audit
+                | Op::Names(_)
+                | Op::ReportsPage { .. }
+                | Op::Resolve { .. }
+                | Op::Scan
+                | Op::Chunk
+                | Op::Undo { .. }
+                | Op::AuditLog
+                | Op::Window
+        )
+    }
 }
 
 /// The whole state of the UI.
@@ -391,6 +298,10 @@ pub struct App {
     pub symbols: Symbols,
     pub me: Sym,
     pub kinds: ActionKinds,
+    /// The channel on screen: the configured one, or a thread opened from it. The fields from
+    /// here to `reaction_use` (and `screen`) are this channel's; the channels below it on the
+    /// stack keep theirs in `parents` (see [`threads`]).
+    pub channel: String,
     pub timeline: Timeline,
     /// Selected message on the Timeline.
     pub selected: Option<Timetoken>,
@@ -416,11 +327,22 @@ pub struct App {
     pub older_page: Load,
     /// `g` was pressed: keep loading older pages and selecting the first until the start.
     pub jump_to_start: bool,
+    /// Which reaction type the channel on screen uses (what `+` writes, unless configured).
+    pub reaction_use: ReactionUse,
+    /// The channels a thread was opened from, outermost first.
+    pub parents: Vec<ChannelState>,
+    /// Names of users from App Context.
+    pub names: Names,
+    /// Reply counts of threads.
+    pub replies: Replies,
+    /// Reports of the configured channel's messages (moderators).
+    pub reports: ReportsView,
     /// What the last frames measured (see [`App::page_size`]).
     pub measured: Measured,
     pub now: Timetoken,
     pub quit: bool,
-    ops: HashMap<OpId, Op>,
+    /// Requests in flight: why each was made, and in which channel.
+    ops: HashMap<OpId, (String, Op)>,
     next_op: OpId,
 }
 
@@ -435,9 +357,13 @@ impl App {
     pub fn new(options: Options) -> Self {
         let mut symbols = Symbols::new();
         let me = symbols.intern(&options.user_id);
-        let kinds = ActionKinds::new(&mut symbols, &options.reaction_type);
+        let kinds = ActionKinds::new(&mut symbols, options.reaction_type.as_deref());
         let emoji = EmojiIndex::new(options.recent_reactions.clone());
+        // The status bar names me: asked for with the first page.
+        let mut names = Names::default();
+        names.want(me);
         Self {
+            channel: options.channel.clone(),
             options,
             symbols,
             me,
@@ -458,6 +384,11 @@ impl App {
             newest_page: Load::Idle,
             older_page: Load::Idle,
             jump_to_start: false,
+            parents: Vec::new(),
+            names,
+            replies: Replies::default(),
+            reports: ReportsView::default(),
+            reaction_use: ReactionUse::default(),
             measured: Measured::default(),
             now: Timetoken(0),
             quit: false,
@@ -466,22 +397,50 @@ impl App {
         }
     }
 
-    /// The first commands: load the newest page.
+    /// The first commands: load the newest page, subscribe (to the channel, and for a
+    /// moderator to its reports too), and load the newest reports.
     pub fn start(&mut self) -> Vec<Command> {
+        let mut commands = vec![self.load_newest()];
+        commands.push(self.subscription());
+        if self.options.moderator {
+            reporting::load(self, false, &mut commands);
+            // The reports, and the moderation log every moderator's operations are recorded
+            // on, on a subscription of their own.
+            let reports = chat::moderation_channel(&self.options.channel);
+            commands.push(Command::SubscribeReports(vec![
+                reports,
+                crate::moderation::LOG_CHANNEL.to_string(),
+            ]));
+        }
+        commands
+    }
+
+    /// The request for the newest page of the channel on screen.
+    fn load_newest(&mut self) -> Command {
         self.newest_page = Load::Loading;
         let op = self.begin(Op::LatestPage);
-        vec![Command::FetchHistory {
+        Command::FetchHistory {
             op,
+            channel: self.channel.clone(),
             start: None,
             end: None,
             max: HISTORY_PAGE,
-        }]
+        }
     }
 
+    /// The channels live events must come from: the stack of channels on screen (the reports
+    /// have a subscription of their own).
+    fn subscription(&self) -> Command {
+        let mut channels: Vec<String> = self.parents.iter().map(|p| p.channel.clone()).collect();
+        channels.push(self.channel.clone());
+        Command::Subscribe(channels)
+    }
+
+    /// Records a request made in the channel on screen.
     fn begin(&mut self, op: Op) -> OpId {
         let id = self.next_op;
         self.next_op = self.next_op.wrapping_add(1).max(1);
-        self.ops.insert(id, op);
+        self.ops.insert(id, (self.channel.clone(), op));
         id
     }
 
@@ -491,6 +450,7 @@ impl App {
         let op = self.begin(Op::RefreshMessage(tt));
         Command::FetchHistory {
             op,
+            channel: self.channel.clone(),
             start: Some(Timetoken(tt.get().saturating_add(1))),
             end: Some(tt),
             max: 1,
@@ -501,13 +461,42 @@ impl App {
     pub fn pending_count(&self) -> usize {
         self.ops
             .values()
-            .filter(|op| {
+            .filter(|(_, op)| {
                 matches!(
                     op,
-                    Op::Add { .. } | Op::Remove { .. } | Op::Moderated { .. } | Op::Undo { .. }
+                    Op::Add { .. }
+                        | Op::Remove { .. }
+                        | Op::Moderated { .. }
+                        | Op::Resolve { .. }
+                        | Op::Undo { .. }
                 )
             })
             .count()
+    }
+
+    /// The type reactions are written with: the configured one, else the one the channel's
+    /// data uses ([`ReactionUse`]).
+    pub fn reaction_type(&self) -> &str {
+        match &self.options.reaction_type {
+            Some(configured) => configured,
+            None => self.reaction_use.reaction_type(),
+        }
+    }
+
+    /// A user as people know them: their App Context name, else their id (safe to show).
+    pub fn user_name(&self, uuid: Sym) -> &str {
+        self.symbols
+            .name(uuid)
+            .unwrap_or_else(|| self.symbols.label(uuid))
+    }
+
+    /// `bob` or `Bob (you)`.
+    pub fn user_label(&self, uuid: Sym) -> String {
+        if uuid == self.me {
+            format!("{} (you)", self.user_name(uuid))
+        } else {
+            self.user_name(uuid).to_string()
+        }
     }
 
     /// Whether the loop should send ticks (only while something counts down: a reconnect's
@@ -550,6 +539,17 @@ impl App {
         self.notify(text, false, false);
     }
 
+    /// What acting on other users' actions needs that this session lacks: with Access Manager
+    /// what the credentials lack, else moderator mode.
+    fn moderation_missing(&self) -> String {
+        self.options
+            .access
+            .as_ref()
+            .filter(|a| a.is_managed())
+            .and_then(|a| a.moderation_missing())
+            .unwrap_or_else(|| "moderator mode (--moderator)".into())
+    }
+
     /// A failed load, said until a later load succeeds (or a key is pressed), with the key
     /// that retries (`Could not load messages: … (R retries)`).
     fn load_error(&mut self, text: impl Into<String>) {
@@ -571,12 +571,12 @@ impl App {
         }
     }
 
-    /// The (sanitised) text of a message, from the Timeline or from texts fetched for the
-    /// Actions screen.
+    /// The (sanitised) text of a message as shown (its newest edit, if edited), from the
+    /// Timeline or from texts fetched for the Actions screen.
     pub fn message_text(&self, tt: Timetoken) -> Option<&str> {
         self.timeline
             .get(tt)
-            .map(|m| &*m.text)
+            .map(|m| m.shown_line(&self.symbols))
             .or_else(|| self.message_texts.get(&tt).map(|t| &**t))
     }
 
@@ -595,22 +595,12 @@ impl App {
         match self.screen {
             Screen::Timeline => self.measured.timeline_messages,
             Screen::Actions => self.measured.actions_rows.saturating_sub(1),
+            Screen::Reports => self.measured.report_rows.saturating_sub(1),
             Screen::Details(view) => view.layout.height.saturating_sub(1),
             Screen::Audit => self.measured.audit_rows.saturating_sub(1),
             Screen::Stats => 1,
         }
         .max(1)
-    }
-
-    /// What moderating needs that these credentials lack: with Access Manager, what the token
-    /// does not allow; else moderator mode.
-    fn moderation_missing(&self) -> String {
-        self.options
-            .access
-            .as_ref()
-            .filter(|a| a.is_managed())
-            .and_then(|a| a.moderation_missing())
-            .unwrap_or_else(|| "moderator mode (--moderator)".into())
     }
 
     /// Now (as the last tick said) and local time's offset, for filters such as `since:1h`.
@@ -640,6 +630,8 @@ pub fn update(app: &mut App, event: Event) -> Outcome {
             if let Screen::Details(view) = &mut app.screen {
                 view.layout = measured.details;
             }
+            // Names of users that arrived live since the last frame: one request a frame.
+            names::request(app, &mut commands);
             false
         }
         Event::Tick(now) => {
@@ -649,7 +641,7 @@ pub fn update(app: &mut App, event: Event) -> Outcome {
             counting
         }
         Event::Api(op, outcome) => on_result(app, op, outcome, &mut commands),
-        Event::Live(event) => loading::on_live(app, event),
+        Event::Live(event) => loading::on_live(app, event, &mut commands),
         Event::Connection(event) => loading::on_connection(app, event, &mut commands),
     };
     if app.quit && !commands.contains(&Command::Quit) {
@@ -659,12 +651,30 @@ pub fn update(app: &mut App, event: Event) -> Outcome {
 }
 
 /// A worker result goes to the module whose request it answers: adds and removals to
-/// `reacting`, bulk removals to `bulk`, the log, undos and Stats to `auditing`, loads to
-/// `loading`.
+/// `reacting`, bulk removals to `bulk`, the moderation log, undos and Stats to `auditing`, names
+/// to `names`, reply counts to `threads`, reports to `reporting`, loads to `loading`. A result
+/// for another channel than the one on screen (a thread's parent, or a thread left since) is
+/// applied to that channel's state ([`threads::in_channel`]).
 fn on_result(app: &mut App, id: OpId, outcome: ApiOutcome, commands: &mut Vec<Command>) -> bool {
-    let Some(op) = app.ops.remove(&id) else {
+    let Some((channel, op)) = app.ops.remove(&id) else {
         return false;
     };
+    if op.is_channel_bound() && channel != app.channel {
+        threads::in_channel(app, &channel, |app| {
+            dispatch(app, id, op, outcome, commands);
+        });
+        return true;
+    }
+    dispatch(app, id, op, outcome, commands)
+}
+
+fn dispatch(
+    app: &mut App,
+    id: OpId,
+    op: Op,
+    outcome: ApiOutcome,
+    commands: &mut Vec<Command>,
+) -> bool {
     match (op, outcome) {
         (
             Op::Add {
@@ -672,11 +682,30 @@ fn on_result(app: &mut App, id: OpId, outcome: ApiOutcome, commands: &mut Vec<Co
             },
             ApiOutcome::Added(result),
         ) => reacting::on_added(app, id, message_tt, value, result, commands),
-        (Op::Remove { target }, ApiOutcome::Removed(result)) => {
-            reacting::on_removed(app, id, target, result)
+        (Op::Remove { target, restore }, ApiOutcome::Removed(result)) => {
+            let removal = reacting::Removal {
+                target,
+                moderated: false,
+                restore,
+            };
+            reacting::on_removed(app, id, removal, result)
         }
-        (Op::Moderated { target }, ApiOutcome::Chunk(report)) => {
-            reacting::on_moderated(app, id, target, report)
+        (Op::Moderated { target, restore }, ApiOutcome::Chunk(report)) => {
+            let removal = reacting::Removal {
+                target,
+                moderated: true,
+                restore,
+            };
+            reacting::on_moderated(app, id, removal, report)
+        }
+        (Op::Audit, ApiOutcome::AuditFailed(reason)) => reacting::on_audit_failed(app, &reason),
+        (Op::Names(asked), ApiOutcome::Names(result)) => names::on_names(app, asked, result),
+        (Op::Counts(asked), ApiOutcome::Counts(result)) => threads::on_counts(app, asked, result),
+        (Op::ReportsPage { older }, ApiOutcome::History(result)) => {
+            reporting::on_page(app, older, result, commands)
+        }
+        (Op::Resolve { report_tt, note }, ApiOutcome::Added(result)) => {
+            reporting::on_resolved(app, report_tt, note, result, commands)
         }
         (Op::Scan, ApiOutcome::Scanned(result)) => bulk::on_scanned(app, result),
         (Op::Chunk, ApiOutcome::Chunk(report)) => bulk::on_chunk(app, report, commands),

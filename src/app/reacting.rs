@@ -1,17 +1,18 @@
 //! Adding and removing actions: optimistic changes shown at once as pending, the worker's
 //! results confirming or rolling them back (and saying why), and a moderator's removal of
 //! another user's action: confirmed (with an optional reason), recorded on the moderation log
-//! before it is sent, rolled back when the record cannot be written.
+//! before it is sent, rolled back when the record cannot be written. A user's reaction is one per emoji, whichever reaction type (`reaction`,
+//! `reactions`) and spelling it was stored with: toggling or removing it removes every copy.
 
 use super::action::{ActionData, ActionOnMessage};
 use super::details::detail_rows;
 use super::keymap::Action;
 use super::timeline::{ActionEntry, EntryState};
-use super::{App, AuditRecord, Command, Op, Overlay, Screen};
+use super::{App, AuditRecord, Command, Confirmation, Op, Operation, Overlay, Screen};
 use crate::config::ReactionValueStyle;
 use crate::moderation::audit::RECORD_EXCERPT_CELLS;
-use crate::moderation::run::{ChunkReport, Removal};
-use crate::moderation::{Operation, PROMPT_EXCERPT_CHARS, describe_action};
+use crate::moderation::run::{self, ChunkReport};
+use crate::moderation::{PROMPT_EXCERPT_CHARS, describe_action};
 use crate::pubnub::token::Permissions;
 use crate::pubnub::{self, StoredAction, Timetoken};
 use crate::text::emoji;
@@ -39,18 +40,17 @@ pub(super) fn toggle(
         return;
     };
     let shown = emoji::shown(value);
-    let mine = message.actions.iter().find(|a| {
-        let a = &a.action;
-        a.uuid == app.me && app.kinds.is_reaction(a.kind) && app.symbols.glyph(a.value) == shown
-    });
-    match mine.copied() {
-        Some(entry) if entry.state == EntryState::Confirmed => {
-            start_remove(app, entry.action.on(message_tt), commands);
-        }
-        Some(_) => app.info(format!(
-            "{shown} is still being changed; try again in a moment"
-        )),
-        None => {
+    let mine: Vec<ActionEntry> = message
+        .actions
+        .iter()
+        .filter(|a| {
+            let a = &a.action;
+            a.uuid == app.me && app.kinds.is_reaction(a.kind) && app.symbols.glyph(a.value) == shown
+        })
+        .copied()
+        .collect();
+    match mine.as_slice() {
+        [] => {
             // Remembered as the emoji itself (a flag too), as the picker lists it.
             let glyph = emoji::display(value).into_owned();
             let value = if emojis::get(value).is_some() {
@@ -62,6 +62,44 @@ pub(super) fn toggle(
             app.emoji.used(&glyph);
             commands.push(Command::SaveRecent(app.emoji.recent.clone()));
         }
+        all if all.iter().all(|e| e.state == EntryState::Confirmed) => {
+            for entry in all {
+                start_remove(app, entry.action.on(message_tt), false, commands);
+            }
+        }
+        _ => app.info(format!(
+            "{shown} is still being changed; try again in a moment"
+        )),
+    }
+}
+
+/// Removes my reaction shown as `value`'s emoji from a message: every copy of it (under
+/// either reaction type, in any spelling).
+pub(super) fn remove_reaction(
+    app: &mut App,
+    message_tt: Timetoken,
+    value: super::Sym,
+    commands: &mut Vec<Command>,
+) {
+    let shown = app.symbols.glyph(value).to_string();
+    let copies: Vec<ActionData> = app
+        .timeline
+        .get(message_tt)
+        .map(|m| {
+            m.actions
+                .iter()
+                .filter(|a| a.state == EntryState::Confirmed)
+                .map(|a| a.action)
+                .filter(|a| {
+                    a.uuid == app.me
+                        && app.kinds.is_reaction(a.kind)
+                        && app.symbols.glyph(a.value) == shown
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    for copy in copies {
+        start_remove(app, copy.on(message_tt), false, commands);
     }
 }
 
@@ -99,16 +137,23 @@ pub(super) fn remove_mine(app: &mut App, commands: &mut Vec<Command>) {
         return;
     };
     let tt = message.timetoken;
-    let mine: Vec<ActionData> = message
+    // One option per emoji: the same emoji under both reaction types is one reaction.
+    let mut mine: Vec<ActionData> = Vec::new();
+    for a in message
         .actions
         .iter()
         .filter(|a| a.state == EntryState::Confirmed)
         .map(|a| a.action)
         .filter(|a| a.uuid == app.me && app.kinds.is_reaction(a.kind))
-        .collect();
+    {
+        let glyph = app.symbols.glyph(a.value);
+        if !mine.iter().any(|m| app.symbols.glyph(m.value) == glyph) {
+            mine.push(a);
+        }
+    }
     match mine.as_slice() {
         [] => app.info("You have no reaction on this message"),
-        [only] => start_remove(app, only.on(tt), commands),
+        [only] => remove_reaction(app, tt, only.value, commands),
         _ => {
             app.overlay = Some(Overlay::Chooser {
                 message_tt: tt,
@@ -132,7 +177,7 @@ pub(super) fn delete_selected(app: &mut App, commands: &mut Vec<Command>) {
             .selected
             .and_then(|tt| app.actions.get(tt))
             .map(|row| (*row, EntryState::Confirmed)),
-        Screen::Timeline | Screen::Audit | Screen::Stats => {
+        Screen::Timeline | Screen::Reports | Screen::Audit | Screen::Stats => {
             let keymap = &app.options.keymap;
             let text = format!(
                 "{} removes the selected action in Details ({}) or Actions ({})",
@@ -155,29 +200,29 @@ pub(super) fn delete_selected(app: &mut App, commands: &mut Vec<Command>) {
     let owner = target.action.uuid;
     let what = describe(app, &target.action);
     if owner == app.me {
-        start_remove(app, target, commands);
+        start_remove(app, target, false, commands);
     } else if !app.options.moderator {
         // With Access Manager, the credentials decide: say what they lack.
         let missing = app.moderation_missing();
         app.error(format!(
             "Removing {}'s {what} needs {missing}",
-            app.symbols.label(owner)
+            app.user_name(owner)
         ));
     } else {
         let prompt = format!(
             "Remove {}'s {what} from '{}'?",
-            app.symbols.label(owner),
+            app.user_name(owner),
             app.message_excerpt(target.message_tt, PROMPT_EXCERPT_CHARS)
         );
         app.overlay = Some(Overlay::Confirm {
-            target,
+            target: Confirmation::Remove(target),
             prompt,
             reason: String::new(),
         });
     }
 }
 
-fn describe(app: &App, action: &ActionData) -> String {
+pub(super) fn describe(app: &App, action: &ActionData) -> String {
     describe_action(
         app.kinds.is_reaction(action.kind),
         app.symbols.raw(action.kind),
@@ -186,7 +231,8 @@ fn describe(app: &App, action: &ActionData) -> String {
 }
 
 fn start_add(app: &mut App, message_tt: Timetoken, value: &str, commands: &mut Vec<Command>) {
-    let kind = app.symbols.intern(&app.options.reaction_type);
+    let action_type = app.reaction_type().to_string();
+    let kind = app.symbols.intern(&action_type);
     let value_sym = app.symbols.intern(value);
     let op = app.begin(Op::Add {
         message_tt,
@@ -207,15 +253,62 @@ fn start_add(app: &mut App, message_tt: Timetoken, value: &str, commands: &mut V
     }
     commands.push(Command::AddAction {
         op,
+        channel: app.channel.clone(),
         message_tt,
-        action_type: app.options.reaction_type.clone(),
+        action_type,
         value: value.to_string(),
     });
 }
 
-/// Hides the action at once (pending), as the entry of `op`.
-fn hide(app: &mut App, target: ActionOnMessage, op: u32) {
+/// One removal and why it is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Removal {
+    pub target: ActionOnMessage,
+    /// A moderator said yes to removing another user's action (recorded first).
+    pub moderated: bool,
+    /// Part of restoring a soft-deleted message.
+    pub restore: bool,
+}
+
+/// Hides the action at once (pending) and asks the worker to remove it; `moderated` when a
+/// moderator said yes to removing another user's action.
+pub(super) fn start_remove(
+    app: &mut App,
+    target: ActionOnMessage,
+    moderated: bool,
+    commands: &mut Vec<Command>,
+) {
+    start_removal(
+        app,
+        Removal {
+            target,
+            moderated,
+            restore: false,
+        },
+        "",
+        commands,
+    );
+}
+
+/// [`start_remove`] for any [`Removal`]: hidden at once (pending); a moderated one is recorded
+/// on the moderation log, with `reason`, before the worker removes it as its author.
+pub(super) fn start_removal(
+    app: &mut App,
+    removal: Removal,
+    reason: &str,
+    commands: &mut Vec<Command>,
+) {
+    let Removal {
+        target,
+        moderated,
+        restore,
+    } = removal;
     let ActionOnMessage { message_tt, action } = target;
+    let op = if moderated {
+        app.begin(Op::Moderated { target, restore })
+    } else {
+        app.begin(Op::Remove { target, restore })
+    };
     if let Some(message) = app.timeline.get_mut(message_tt)
         && let Some(e) = message
             .actions
@@ -226,6 +319,33 @@ fn hide(app: &mut App, target: ActionOnMessage, op: u32) {
         message.changed();
     }
     app.actions.remove(action.action_tt, &app.symbols);
+    if moderated {
+        let operation = if restore {
+            Operation::Restore
+        } else {
+            Operation::Remove
+        };
+        let record = AuditRecord::new(
+            &app.options.user_id,
+            operation,
+            &app.channel,
+            &target.to_stored(&app.symbols),
+            &app.message_excerpt(message_tt, RECORD_EXCERPT_CELLS),
+        )
+        .with_reason(reason);
+        commands.push(Command::RemoveRecorded {
+            op,
+            records: vec![record],
+        });
+    } else {
+        commands.push(Command::RemoveAction {
+            op,
+            channel: app.channel.clone(),
+            message_tt,
+            action_tt: action.action_tt,
+            as_uuid: None,
+        });
+    }
 }
 
 /// Shows a hidden action again: its removal did not happen.
@@ -241,76 +361,60 @@ fn unhide(app: &mut App, target: ActionOnMessage, op: u32) {
     }
 }
 
-/// Hides one's own action at once (pending) and asks the worker to remove it.
-pub(super) fn start_remove(app: &mut App, target: ActionOnMessage, commands: &mut Vec<Command>) {
-    let op = app.begin(Op::Remove { target });
-    hide(app, target, op);
-    commands.push(Command::RemoveAction {
-        op,
-        message_tt: target.message_tt,
-        action_tt: target.action.action_tt,
-        as_uuid: (target.action.uuid != app.me)
-            .then(|| app.symbols.raw(target.action.uuid).to_string()),
-    });
-}
-
-/// A moderator said yes to removing another user's action: hidden at once, and the worker
-/// records it on the moderation log before it removes it as its author.
-pub(super) fn start_moderated(
-    app: &mut App,
-    target: ActionOnMessage,
-    reason: &str,
-    commands: &mut Vec<Command>,
-) {
-    let op = app.begin(Op::Moderated { target });
-    hide(app, target, op);
-    let record = AuditRecord::new(
-        &app.options.user_id,
-        Operation::Remove,
-        &app.options.channel,
-        &target.to_stored(&app.symbols),
-        &app.message_excerpt(target.message_tt, RECORD_EXCERPT_CELLS),
-    )
-    .with_reason(reason);
-    commands.push(Command::RemoveRecorded {
-        op,
-        records: vec![record],
-    });
-}
-
-/// A moderator's recorded removal finished.
-pub(super) fn on_moderated(app: &mut App, op: u32, target: ActionOnMessage, report: ChunkReport) {
+/// A moderator's recorded removal (or restore) finished.
+pub(super) fn on_moderated(app: &mut App, op: u32, removal: Removal, report: ChunkReport) {
+    let Removal {
+        target, restore, ..
+    } = removal;
     let ActionOnMessage { message_tt, action } = target;
-    let what = describe(app, &action);
-    let owner = app.symbols.label(action.uuid).to_string();
+    let what = if restore {
+        "deletion".to_string()
+    } else {
+        describe(app, &action)
+    };
+    let owner = app.user_name(action.uuid).to_string();
     let excerpt = app.message_excerpt(message_tt, 30);
-    let removal = report.results.into_iter().next().map(|(_, r)| r);
-    match (report.not_recorded, removal) {
-        (Some(why), _) | (None, Some(Removal::NotRecorded(why))) => {
+    let result = report.results.into_iter().next().map(|(_, r)| r);
+    match (report.not_recorded, result) {
+        (Some(why), _) | (None, Some(run::Removal::NotRecorded(why))) => {
             unhide(app, target, op);
             app.error(format!(
                 "Not removed: {owner}'s {what} stays, because its record could not be written: {why}"
             ));
         }
-        (None, Some(Removal::Removed)) => {
+        (None, Some(gone @ (run::Removal::Removed | run::Removal::AlreadyGone))) => {
             app.timeline.apply_removed(message_tt, action.action_tt);
             app.actions.remove(action.action_tt, &app.symbols);
-            app.info(format!("Removed {owner}'s {what} (recorded)"));
+            let still_deleted = app
+                .timeline
+                .get(message_tt)
+                .is_some_and(|m| m.chat.is_deleted());
+            if restore {
+                // Restored once the last deletion is gone.
+                if !still_deleted {
+                    app.info(format!("Restored '{excerpt}' (recorded)"));
+                }
+            } else if gone == run::Removal::AlreadyGone {
+                app.info(format!(
+                    "{owner}'s {what} was already gone; nothing removed"
+                ));
+            } else {
+                app.info(format!("Removed {owner}'s {what} (recorded)"));
+            }
         }
-        (None, Some(Removal::AlreadyGone)) => {
-            app.timeline.apply_removed(message_tt, action.action_tt);
-            app.actions.remove(action.action_tt, &app.symbols);
-            app.info(format!(
-                "{owner}'s {what} was already gone; nothing removed"
-            ));
-        }
-        (None, Some(Removal::Failed(e))) => {
+        (None, Some(run::Removal::Failed(e))) => {
             unhide(app, target, op);
             let raw_owner = app.symbols.raw(action.uuid).to_string();
             let why = app.why(&e, Permissions::DELETE, Some(&raw_owner));
-            app.error(format!(
-                "Could not remove {owner}'s {what} from '{excerpt}': {why}"
-            ));
+            if restore {
+                app.error(format!(
+                    "Could not restore '{excerpt}': removing {owner}'s deletion failed: {why}. It stays deleted"
+                ));
+            } else {
+                app.error(format!(
+                    "Could not remove {owner}'s {what} from '{excerpt}': {why}"
+                ));
+            }
         }
         (None, None) => {
             unhide(app, target, op);
@@ -372,32 +476,58 @@ pub(super) fn on_added(
     }
 }
 
-/// A remove request finished.
+/// The audit record of a moderator removal could not be written.
+/// The record of an operation already done (a report's resolution) could not be written.
+pub(super) fn on_audit_failed(app: &mut App, reason: &str) {
+    app.error(format!(
+        "Done, but its record could not be written: {reason}"
+    ));
+}
+
+/// A remove request of my own finished (my reaction, or my deletion to restore a message).
 pub(super) fn on_removed(
     app: &mut App,
     op: u32,
-    target: ActionOnMessage,
+    removal: Removal,
     result: pubnub::Result<Option<String>>,
 ) {
+    let Removal {
+        target, restore, ..
+    } = removal;
     let ActionOnMessage { message_tt, action } = target;
     let action_tt = action.action_tt;
     let what = describe(app, &action);
+    let excerpt = app.message_excerpt(message_tt, 30);
+    // Gone either way when someone removed it first: the view catches up.
+    let result = match result {
+        Err(pubnub::Error::NothingToDelete { .. }) => Ok(None),
+        other => other,
+    };
     match result {
-        // Someone removed it first: the view catches up.
-        Err(pubnub::Error::NothingToDelete { .. }) | Ok(None) => {
+        Ok(warning) => {
             app.timeline.apply_removed(message_tt, action_tt);
             app.actions.remove(action_tt, &app.symbols);
-        }
-        Ok(Some(w)) => {
-            app.timeline.apply_removed(message_tt, action_tt);
-            app.actions.remove(action_tt, &app.symbols);
-            app.info(format!("{what} removed, but: {w}"));
+            let restored = restore
+                && !app
+                    .timeline
+                    .get(message_tt)
+                    .is_some_and(|m| m.chat.is_deleted());
+            if restored {
+                app.info(format!("Restored '{excerpt}'"));
+            } else if let Some(w) = warning {
+                app.info(format!("{what} removed, but: {w}"));
+            }
         }
         Err(e) => {
             unhide(app, target, op);
-            let excerpt = app.message_excerpt(message_tt, 30);
             let why = app.why(&e, Permissions::DELETE, None);
-            app.error(format!("Could not remove {what} from '{excerpt}': {why}"));
+            if restore {
+                app.error(format!(
+                    "Could not restore '{excerpt}': removing the deletion failed: {why}. It stays deleted"
+                ));
+            } else {
+                app.error(format!("Could not remove {what} from '{excerpt}': {why}"));
+            }
         }
     }
 }

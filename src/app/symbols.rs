@@ -1,6 +1,10 @@
 //! Interned strings: every uuid, action type and value is stored once and referred to by a
 //! 4-byte [`Sym`], which keeps a million loaded actions small and comparisons cheap. Each
 //! symbol also keeps its display forms (sanitised text; emoji glyph for values), computed once.
+//!
+//! The chat vocabularies' words (`reactions`, `edited`, `deleted`, `threadRootId`, ...) are
+//! interned first by every [`Symbols`], so they are constants ([`Sym::EDITED`], ...) that code
+//! without the interner at hand (a message summarising its own actions) can compare against.
 
 use std::collections::HashMap;
 
@@ -13,20 +17,70 @@ use crate::text::{flags_as_text, single_line};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Sym(u32);
 
+/// The words every [`Symbols`] interns first, in the order of the constants below.
+const WELL_KNOWN: [&str; 8] = [
+    "reaction",
+    "reactions",
+    "receipt",
+    "edited",
+    "updated",
+    "deleted",
+    ".",
+    "threadRootId",
+];
+
+impl Sym {
+    /// Reaction type of the UI kits and the legacy docs.
+    pub const REACTION: Sym = Sym(0);
+    /// Reaction type of the Chat SDK.
+    pub const REACTIONS: Sym = Sym(1);
+    pub const RECEIPT: Sym = Sym(2);
+    /// Edit type of the Chat SDK (the value is the new text).
+    pub const EDITED: Sym = Sym(3);
+    /// Edit type of the UI kits and the moderation dashboard.
+    pub const UPDATED: Sym = Sym(4);
+    /// Soft-delete type, and the Chat SDK's value for it.
+    pub const DELETED: Sym = Sym(5);
+    /// The legacy soft-delete value.
+    pub const DOT: Sym = Sym(6);
+    /// The Chat SDK's thread marker (the value is the thread's channel).
+    pub const THREAD_ROOT: Sym = Sym(7);
+
+    /// Position in the interner, for tables indexed by symbol.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
 #[derive(Debug)]
 struct Entry {
     raw: Box<str>,
     label: Box<str>,
     glyph: Box<str>,
+    /// For a user id: the user's name (App Context), single-line and safe to show.
+    name: Option<Box<str>>,
 }
 
 /// The interner.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Symbols {
     /// foldhash: several times faster than SipHash on short keys such as uuids and emoji,
     /// and still seeded per process.
     ids: HashMap<Box<str>, Sym, RandomState>,
     entries: Vec<Entry>,
+}
+
+impl Default for Symbols {
+    fn default() -> Self {
+        let mut symbols = Symbols {
+            ids: HashMap::default(),
+            entries: Vec::new(),
+        };
+        for word in WELL_KNOWN {
+            symbols.intern(word);
+        }
+        symbols
+    }
 }
 
 impl Symbols {
@@ -46,6 +100,7 @@ impl Symbols {
             raw: s.into(),
             label,
             glyph,
+            name: None,
         });
         self.ids.insert(s.into(), sym);
         sym
@@ -80,6 +135,19 @@ impl Symbols {
         Some((&entry.glyph, &entry.label))
     }
 
+    /// The name of the user `sym` stands for, when known.
+    pub fn name(&self, sym: Sym) -> Option<&str> {
+        self.entries.get(sym.0 as usize)?.name.as_deref()
+    }
+
+    /// Records a user's name (made single-line and safe to show); an empty one is none.
+    pub fn set_name(&mut self, sym: Sym, name: &str) {
+        let shown = flags_as_text(&single_line(name)).trim().to_string();
+        if let Some(entry) = self.entries.get_mut(sym.0 as usize) {
+            entry.name = (!shown.is_empty()).then(|| shown.into());
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -108,5 +176,18 @@ mod tests {
         assert_eq!(s.spelled_name(a), Some(("👍", "thumbsup")));
         let emoji = s.intern("👍");
         assert_eq!(s.spelled_name(emoji), None);
+    }
+
+    #[test]
+    fn the_chat_vocabulary_has_fixed_symbols() {
+        let mut s = Symbols::new();
+        assert_eq!(s.intern("edited"), Sym::EDITED);
+        assert_eq!(s.intern("updated"), Sym::UPDATED);
+        assert_eq!(s.intern("deleted"), Sym::DELETED);
+        assert_eq!(s.intern("."), Sym::DOT);
+        assert_eq!(s.intern("threadRootId"), Sym::THREAD_ROOT);
+        assert_eq!(s.intern("reactions"), Sym::REACTIONS);
+        assert_eq!(s.intern("reaction"), Sym::REACTION);
+        assert_eq!(s.intern("receipt"), Sym::RECEIPT);
     }
 }

@@ -8,6 +8,7 @@
 use std::collections::VecDeque;
 
 use super::action::ActionData;
+use super::chat::{ChatState, is_marker};
 use super::symbols::{Sym, Symbols};
 use crate::pubnub::{HistoryMessage, StoredAction, Timetoken, message_text};
 use crate::text::{flags_as_text, sanitize};
@@ -53,6 +54,8 @@ pub struct Message {
     pub text: Box<str>,
     /// Ordered by action timetoken, pending adds last.
     pub actions: Vec<ActionEntry>,
+    /// Edit, deletion and thread, as the actions say (kept current on every change).
+    pub chat: ChatState,
     /// Bumped on every change, so caches keyed by it stay right.
     pub revision: u32,
 }
@@ -85,6 +88,7 @@ impl Message {
             timetoken: m.timetoken,
             author: m.uuid.as_deref().map(|u| symbols.intern(u)),
             text: shown_text(&m.message),
+            chat: ChatState::of(actions.iter().map(|e| &e.action)),
             actions,
             revision: 0,
         }
@@ -97,12 +101,51 @@ impl Message {
             author,
             text: shown_text(payload),
             actions: Vec::new(),
+            chat: ChatState::default(),
             revision: 0,
         }
     }
 
+    /// After any change: a new revision, and the chat state summarised again.
     fn touch(&mut self) {
         self.revision = self.revision.wrapping_add(1);
+        self.chat = ChatState::of(self.counted_actions());
+    }
+
+    /// After a live add or removal of `action`: a new revision; the chat state is summarised
+    /// again only when the action is an edit, a deletion or a thread marker (a reaction cannot
+    /// change it, and live events must stay cheap: docs/BENCHMARKS.md, target 3).
+    fn touched_by(&mut self, action: &ActionData) {
+        if is_marker(action) {
+            self.touch();
+        } else {
+            self.revision = self.revision.wrapping_add(1);
+        }
+    }
+
+    /// The actions that count: settled or being added, not those being removed.
+    pub fn counted_actions(&self) -> impl Iterator<Item = &ActionData> {
+        self.actions
+            .iter()
+            .filter(|e| !matches!(e.state, EntryState::Removing(_)))
+            .map(|e| &e.action)
+    }
+
+    /// The counted entries that pass `keep`, oldest first: a message's edits or deletions.
+    pub fn counted(&self, keep: impl Fn(&ActionData) -> bool) -> Vec<ActionEntry> {
+        self.actions
+            .iter()
+            .filter(|e| !matches!(e.state, EntryState::Removing(_)) && keep(&e.action))
+            .copied()
+            .collect()
+    }
+
+    /// The text to show on one line: the newest edit's, else the original (sanitised).
+    pub fn shown_line<'a>(&'a self, symbols: &'a Symbols) -> &'a str {
+        match self.chat.edit {
+            Some(edit) => symbols.label(edit),
+            None => &self.text,
+        }
     }
 
     /// Adds a confirmed action unless one with the same action timetoken is there. When it is
@@ -132,19 +175,23 @@ impl Message {
             });
             self.actions.insert(at, ActionEntry::confirmed(added));
         }
-        self.touch();
+        self.touched_by(&added);
         true
     }
 
     /// Removes the action with this action timetoken, whatever its state.
     pub fn apply_removed(&mut self, action_tt: Timetoken) -> bool {
-        let before = self.actions.len();
-        self.actions.retain(|a| a.action.action_tt != action_tt);
-        let changed = self.actions.len() != before;
-        if changed {
-            self.touch();
-        }
-        changed
+        let Some(at) = self
+            .actions
+            .iter()
+            .position(|a| a.action.action_tt == action_tt)
+        else {
+            return false;
+        };
+        // Action timetokens are unique on a message (adds are merged by them).
+        let removed = self.actions.remove(at).action;
+        self.touched_by(&removed);
+        true
     }
 
     /// Replaces the confirmed actions with the server's, keeping our requests in flight.
@@ -295,6 +342,24 @@ impl Timeline {
         }
     }
 
+    /// Drops the loaded messages from `from` to `to` (inclusive) that `gone` says are gone;
+    /// returns how many. (Rare: a reload after a history delete.)
+    pub fn remove_where(
+        &mut self,
+        from: Timetoken,
+        to: Timetoken,
+        gone: impl Fn(Timetoken) -> bool,
+    ) -> usize {
+        let start = self.keys.partition_point(|&tt| tt < from);
+        let end = self.keys.partition_point(|&tt| tt <= to);
+        let doomed: Vec<usize> = (start..end).filter(|&i| gone(self.keys[i])).collect();
+        for &i in doomed.iter().rev() {
+            self.keys.remove(i);
+            self.messages.remove(i);
+        }
+        doomed.len()
+    }
+
     /// Appends a live message (or inserts it in order); false when already loaded.
     pub fn insert(&mut self, message: Message) -> bool {
         match self.position(message.timetoken) {
@@ -314,10 +379,16 @@ impl Timeline {
 
     /// Applies a live "added" event; false when the message is not loaded or nothing changed.
     pub fn apply_added(&mut self, action: &StoredAction, symbols: &mut Symbols) -> bool {
-        let Some(message) = self.get_mut(action.message_timetoken) else {
-            return false;
-        };
-        message.apply_added(ActionData::from_stored(action, symbols))
+        self.apply_added_data(
+            action.message_timetoken,
+            ActionData::from_stored(action, symbols),
+        )
+    }
+
+    /// The same for an action already interned.
+    pub fn apply_added_data(&mut self, message_tt: Timetoken, action: ActionData) -> bool {
+        self.get_mut(message_tt)
+            .is_some_and(|m| m.apply_added(action))
     }
 
     pub fn apply_removed(&mut self, message_tt: Timetoken, action_tt: Timetoken) -> bool {

@@ -1,5 +1,5 @@
 //! `actions list`, `actions add` and `actions remove` (with `--moderator`, through
-//! [`super::moderate`]).
+//! [`super::moderate`]). Tables show users by their App Context names; `--json` by id.
 
 use serde_json::json;
 
@@ -7,6 +7,7 @@ use super::args::ActionsCommand;
 use super::error::{CommandError, api};
 use super::lookup;
 use super::moderate::{Moderator, describe};
+use super::names::{Names, names_of};
 use super::output::{Table, note, time_cells, warn, write, write_line};
 use crate::pubnub::{Client, MessageAction, StoredAction, Timetoken};
 
@@ -56,7 +57,8 @@ pub async fn run(
             if json {
                 write_line(json!({ "actions": actions }))?;
             } else {
-                write(&actions_table(&actions))?;
+                let names = names_of(client, actions.iter().map(|a| a.uuid.clone())).await;
+                write(&actions_table(&actions, &names))?;
             }
         }
         ActionsCommand::Add {
@@ -90,7 +92,8 @@ pub async fn run(
             if json {
                 write_line(json!(added.action))?;
             } else {
-                write(&actions_table(std::slice::from_ref(&added.action)))?;
+                let names = names_of(client, [added.action.uuid.clone()]).await;
+                write(&actions_table(std::slice::from_ref(&added.action), &names))?;
             }
         }
         ActionsCommand::Remove {
@@ -188,7 +191,7 @@ async fn remove_own(
     Ok((found, done.warning))
 }
 
-pub(super) fn actions_table(actions: &[StoredAction]) -> String {
+pub(super) fn actions_table(actions: &[StoredAction], names: &Names) -> String {
     let mut table = Table::new(&[
         "ACTION_TIMETOKEN",
         "LOCAL_TIME",
@@ -203,7 +206,7 @@ pub(super) fn actions_table(actions: &[StoredAction]) -> String {
             tt,
             local,
             a.message_timetoken.to_string(),
-            a.uuid.clone(),
+            names.user(&a.uuid),
             a.action_type.clone(),
             a.value.clone(),
         ]);

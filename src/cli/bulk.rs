@@ -231,7 +231,11 @@ fn dry_run_text(dry: &DryRun) -> String {
     }
     out.push_str(&counts.render());
     out.push_str(&format!("the newest {}:\n", dry.sample().len()));
-    out.push_str(&actions_table(dry.sample()));
+    // By id, as the filter names users.
+    out.push_str(&actions_table(
+        dry.sample(),
+        &super::names::Names::default(),
+    ));
     out
 }
 

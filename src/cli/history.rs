@@ -1,11 +1,12 @@
-//! `history`: a channel's messages, optionally with their actions, as columns or as the JSON
-//! the SDKs document.
+//! `history`: a channel's messages, optionally with their actions, as columns (users by their
+//! App Context names) or as the JSON the SDKs document (users by id).
 
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
 use super::error::{CommandError, api};
+use super::names::{Names, names_of};
 use super::output::{Table, note, time_cells, write, write_line};
 use crate::pubnub::{Client, HistoryMessage, Timetoken};
 use crate::text;
@@ -61,7 +62,9 @@ pub async fn run(client: &Client, asked: HistoryRequest) -> Result<(), CommandEr
     if asked.json {
         write_line(history_json(&messages))?;
     } else {
-        write(&history_table(&messages, asked.actions))?;
+        let authors = messages.iter().filter_map(|m| m.uuid.clone());
+        let names = names_of(client, authors).await;
+        write(&history_table(&messages, asked.actions, &names))?;
     }
     Ok(())
 }
@@ -103,7 +106,7 @@ fn fewer_than_all(
     )
 }
 
-fn history_table(messages: &[HistoryMessage], with_actions: bool) -> String {
+fn history_table(messages: &[HistoryMessage], with_actions: bool, names: &Names) -> String {
     let mut headers = vec!["TIMETOKEN", "LOCAL_TIME", "UUID", "MESSAGE"];
     if with_actions {
         headers.push("ACTIONS");
@@ -114,7 +117,7 @@ fn history_table(messages: &[HistoryMessage], with_actions: bool) -> String {
         let mut row = vec![
             tt,
             local,
-            m.uuid.clone().unwrap_or_default(),
+            m.uuid.as_deref().map(|u| names.user(u)).unwrap_or_default(),
             text::truncate(&text::single_line(&m.text()), 60),
         ];
         if with_actions {

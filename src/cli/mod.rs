@@ -16,6 +16,7 @@ mod error;
 mod history;
 mod lookup;
 mod moderate;
+mod names;
 mod output;
 mod publish;
 mod stats;

@@ -60,6 +60,7 @@ pub async fn scan(
             let shown = emoji::shown(&a.value);
             filter.matches_action(&ActionFields {
                 user: &a.uuid,
+                user_name: "",
                 action_type: &a.action_type,
                 value: &a.value,
                 shown_value: &shown,

@@ -63,6 +63,8 @@ pub struct Filter {
 #[derive(Debug, Clone, Copy)]
 pub struct ActionFields<'a> {
     pub user: &'a str,
+    /// The user's display name, where one is known: a bare word finds it too.
+    pub user_name: &'a str,
     pub action_type: &'a str,
     pub value: &'a str,
     /// The value as shown ([`emoji::shown`]).
@@ -195,7 +197,7 @@ impl Filter {
             && any_or_empty(&self.values, |v| v == a.shown_value || v == a.value)
             && any_or_empty(&self.messages, |m| *m == a.message_tt)
             && self.in_window(a.action_tt)
-            && self.words_in(&[a.user, a.action_type, a.value, a.shown_value])
+            && self.words_in(&[a.user, a.user_name, a.action_type, a.value, a.shown_value])
     }
 
     /// Whether an audit record matches (its time is when it was written).
@@ -364,6 +366,7 @@ mod tests {
     fn fields<'a>(user: &'a str, value: &'a str, shown: &'a str, at: u64) -> ActionFields<'a> {
         ActionFields {
             user,
+            user_name: "",
             action_type: "reaction",
             value,
             shown_value: shown,

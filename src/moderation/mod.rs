@@ -1,6 +1,7 @@
 //! The moderation vocabulary and toolkit shared by the terminal UI, the API worker and the CLI:
 //! which action types are reactions, how an action is named to people, the question asked before
-//! removing someone else's action, what the credentials allow with Access Manager ([`access`]);
+//! removing someone else's action or restoring a message someone else deleted, what the
+//! credentials allow with Access Manager ([`access`]);
 //! the audit record every moderator operation leaves ([`audit`]), the moderation log channel it
 //! is written to first ([`log`]) and the trail read back from it ([`trail`], [`export`]); the
 //! filter syntax ([`filter`]), bulk runs ([`run`]) and raid statistics ([`stats`]); and the
@@ -43,6 +44,12 @@ pub const PROMPT_EXCERPT_CHARS: usize = 40;
 /// bound key in the UI). `owner` and `excerpt` must be safe to show already.
 pub fn removal_prompt(owner: &str, what: &str, excerpt: &str, yes: &str) -> String {
     format!("Remove {owner}'s {what} from '{excerpt}'? [{yes}/N]")
+}
+
+/// The question asked before restoring a message other users soft-deleted: `Restore
+/// 'lunch at noon?' (deleted by bob)? [y/N]`. `deleters` and `excerpt` must be safe to show.
+pub fn restore_prompt(deleters: &str, excerpt: &str, yes: &str) -> String {
+    format!("Restore '{excerpt}' (deleted by {deleters})? [{yes}/N]")
 }
 
 /// How an action is named to people, safe to show: `👍` for reactions, a value stored as a

@@ -1,7 +1,8 @@
 //! A client for the PubNub REST endpoints that message actions need: add, remove and list
-//! actions, history with actions, publish, subscribe and time; and Access Manager v3 tokens:
-//! [`parse_token`], sending one ([`Config::set_token`], [`Client::set_token`]), and, for the
-//! keyset's server, granting and revoking them ([`access`]). Usable on its own as a library
+//! actions, history with actions, publish, subscribe and time; what a chat browser reads besides
+//! (App Context users for names, message counts for thread replies); and Access Manager v3
+//! tokens: [`parse_token`], sending one ([`Config::set_token`], [`Client::set_token`]), and, for
+//! the keyset's server, granting and revoking them ([`access`]). Usable on its own as a library
 //! (the official Rust SDK has no message actions and no history).
 //!
 //! Every operation is a builder on [`Client`] ending in `.execute().await`, or
@@ -55,10 +56,13 @@
 pub mod access;
 pub mod actions;
 pub(crate) mod answer;
+pub mod chat;
 mod client;
 mod config;
 pub mod error;
 pub mod history;
+pub mod message_counts;
+pub mod objects;
 mod pager;
 pub mod publish;
 pub mod sign;
@@ -81,6 +85,11 @@ pub use client::{Client, MAX_CHANNEL_CHARS, PNSDK, validate_channel};
 pub use config::{Config, DEFAULT_ORIGIN};
 pub use error::{Error, Result};
 pub use history::{FetchMessages, HistoryPager};
+pub use message_counts::{MessageCounts, MessageCountsRequest};
+pub use objects::{
+    GetAllUserMetadata, GetUserMetadata, SetUserMetadata, UserMetadata, UserNames, UsersPage,
+    users_with_ids,
+};
 pub use pager::Pager;
 pub use publish::Publish;
 pub use subscribe::{

@@ -157,8 +157,8 @@ fn row_line(app: &App, row: &ActionOnMessage, width: usize) -> Line<'static> {
     Line::from(vec![
         Span::styled(cell(&when, TIME_W), theme::time()),
         Span::styled(
-            cell(s.label(row.uuid), USER_W),
-            theme::author(s.label(row.uuid)),
+            cell(app.user_name(row.uuid), USER_W),
+            theme::author(app.user_name(row.uuid)),
         ),
         Span::raw(cell(s.label(row.kind), TYPE_W)),
         Span::raw(cell(&value, VALUE_W)),

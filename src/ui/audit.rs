@@ -137,7 +137,7 @@ fn row_line(app: &App, r: &AuditRecord, width: usize) -> Line<'static> {
         .to_string();
     let status = app.audit.trail.status(r);
     let (verb, verb_style) = did(r, &status);
-    let what = describe(&r.action(), &app.options.reaction_type);
+    let what = describe(&r.action(), app.reaction_type());
     let excerpt = if r.channel == app.options.channel {
         r.excerpt.clone()
     } else {

@@ -9,6 +9,7 @@ mod details;
 mod moderation;
 mod popup_box;
 mod popups;
+mod reports;
 mod stats;
 mod status;
 pub mod theme;
@@ -21,9 +22,11 @@ use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
+use crate::app::chat::thread_root;
 use crate::app::details::DetailsLayout;
 use crate::app::keymap::Action;
-use crate::app::{App, Measured, MouseTarget, Overlay, Screen};
+use crate::app::{App, Measured, MouseTarget, Overlay, Screen, threads};
+use crate::text::single_line;
 
 /// Screen regions from the last frame that a click can hit.
 #[derive(Debug, Default)]
@@ -65,6 +68,7 @@ pub struct UiState {
     timeline: timeline::TimelineView,
     actions: actions::ActionsTableView,
     audit: audit::AuditTableView,
+    reports: reports::ReportsListView,
     pub hits: Hits,
     /// Messages visible on the Timeline in the last frame that drew it.
     visible_messages: usize,
@@ -82,6 +86,7 @@ impl UiState {
             timeline_messages: self.visible_messages,
             actions_rows: self.actions.rows,
             audit_rows: self.audit.rows,
+            report_rows: self.reports.rows,
             details: self.details,
         }
     }
@@ -107,10 +112,15 @@ pub fn draw(frame: &mut Frame, app: &App, state: &mut UiState) {
         Screen::Details(view) => state.details = details::draw(app, view, main, buf),
         Screen::Audit => state.audit.draw(app, main, buf),
         Screen::Stats => stats::draw(app, main, buf),
+        Screen::Reports => state.reports.draw(app, main, buf),
     }
     status::draw(app, bottom, frame.buffer_mut());
-    if let Some(overlay) = &app.overlay {
-        popups::draw(app, overlay, main, frame.buffer_mut());
+    match &app.overlay {
+        Some(Overlay::Resolve { report_tt, note }) => {
+            reports::draw_resolve(app, *report_tt, note, main, frame.buffer_mut())
+        }
+        Some(overlay) => popups::draw(app, overlay, main, frame.buffer_mut()),
+        None => {}
     }
     if let Some(bulk) = &app.bulk {
         moderation::draw_bulk(app, bulk, main, frame.buffer_mut());
@@ -118,7 +128,7 @@ pub fn draw(frame: &mut Frame, app: &App, state: &mut UiState) {
 }
 
 fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
-    let tab = |name: &'static str, active: bool| {
+    let tab = |name: &str, active: bool| {
         let style = if active {
             theme::tab_active()
         } else {
@@ -127,6 +137,7 @@ fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
         Span::styled(format!(" {name} "), style)
     };
     let on = |s: Screen| app.screen == s;
+    let in_thread = threads::in_thread(app);
     let mut spans = vec![
         Span::styled(" reactions ", theme::title()),
         tab(
@@ -136,6 +147,14 @@ fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
         Span::raw(" "),
         tab("Actions", on(Screen::Actions)),
     ];
+    if app.options.moderator && !in_thread {
+        let label = match app.reports.open {
+            0 => "Reports".to_string(),
+            n => format!("Reports ({n} open)"),
+        };
+        spans.push(Span::raw(" "));
+        spans.push(tab(&label, on(Screen::Reports)));
+    }
     if app.options.moderator {
         spans.extend([
             Span::raw(" "),
@@ -144,20 +163,33 @@ fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
             tab("Stats", on(Screen::Stats)),
         ]);
     }
+    let mut hints: Vec<(&[Action], &str)> = vec![
+        (&[Action::SwitchScreen], "switch"),
+        (&[Action::Help], "help"),
+    ];
+    if in_thread {
+        spans.push(Span::styled("  in a thread", theme::thread()));
+        hints.insert(0, (&[Action::Back], "back"));
+    }
     spans.push(Span::styled(
-        format!(
-            "   {}",
-            app.options.keymap.hints(&[
-                (&[Action::SwitchScreen], "switch"),
-                (&[Action::Help], "help"),
-            ])
-        ),
+        format!("   {}", app.options.keymap.hints(&hints)),
         theme::dim(),
     ));
     let line = Line::from(spans);
     frame
         .buffer_mut()
         .set_line(area.x, area.y, &line, area.width);
+}
+
+/// The channel on screen as people read it: `#chats.room1`, or for a thread
+/// `#chats.room1 › thread`.
+pub fn channel_title(app: &App) -> String {
+    match thread_root(&app.channel) {
+        Some((parent, _)) if threads::in_thread(app) => {
+            format!("#{} › thread", single_line(parent))
+        }
+        _ => format!("#{}", single_line(&app.channel)),
+    }
 }
 
 /// `R retries`, naming the reload key as bound; `None` when it is unbound.

@@ -170,7 +170,7 @@ fn draw_dry_run(app: &App, dry: &DryRun, reason: &str, area: Rect, buf: &mut Buf
         let line = format!(
             "  {when}  {}  {}  on '{}'",
             single_line(&a.uuid),
-            describe(a, &app.options.reaction_type),
+            describe(a, app.reaction_type()),
             text
         );
         lines.push(Line::raw(truncate(&line, inner_width)));
@@ -233,7 +233,7 @@ fn draw_run(app: &App, run: &BulkRun, area: Rect, buf: &mut Buffer) {
         let line = format!(
             "  {} {} on message {}: {}",
             single_line(&f.action.uuid),
-            describe(&f.action, &app.options.reaction_type),
+            describe(&f.action, app.reaction_type()),
             f.action.message_timetoken,
             f.why
         );

@@ -20,12 +20,14 @@ pub(super) fn draw(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
     match overlay {
         Overlay::Picker(picker) => draw_picker(app, picker, area, buf),
         Overlay::Help { scroll } => draw_help(app, *scroll, area, buf),
-        Overlay::Confirm { prompt, reason, .. } => super::moderation::draw_question(
-            app,
-            (" Moderator removal ", prompt, reason, "remove"),
-            area,
-            buf,
-        ),
+        Overlay::Confirm {
+            target,
+            prompt,
+            reason,
+        } => {
+            let (title, verb) = target.wording();
+            super::moderation::draw_question(app, (title, prompt, reason, verb), area, buf)
+        }
         Overlay::Undo { prompt, reason, .. } => super::moderation::draw_question(
             app,
             (" Undo a removal ", prompt, reason, "undo"),
@@ -35,6 +37,8 @@ pub(super) fn draw(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
         Overlay::BulkChoice { options, selected } => {
             super::moderation::draw_choice(app, options, *selected, area, buf)
         }
+        // Drawn by the Reports screen's module.
+        Overlay::Resolve { .. } => {}
         Overlay::Chooser {
             options, selected, ..
         } => {

@@ -14,11 +14,8 @@ use crate::text::single_line;
 
 fn left(app: &App) -> Vec<Span<'static>> {
     let mut spans = vec![
-        Span::styled(
-            format!(" #{} ", single_line(&app.options.channel)),
-            theme::title(),
-        ),
-        Span::raw(format!("{} ", single_line(&app.options.user_id))),
+        Span::styled(format!(" {} ", super::channel_title(app)), theme::title()),
+        Span::raw(format!("{} ", app.user_name(app.me))),
     ];
     if app.options.moderator {
         spans.push(Span::styled(" MOD ", theme::moderator()));

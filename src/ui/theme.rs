@@ -40,6 +40,18 @@ pub fn patch_row(line: Line<'_>, style: Style) -> Line<'_> {
     Line { spans, ..line }.patch_style(style)
 }
 
+/// A soft-deleted message's note.
+pub fn deleted() -> Style {
+    Style::new()
+        .fg(Color::DarkGray)
+        .add_modifier(Modifier::ITALIC)
+}
+
+/// A thread root's replies line.
+pub fn thread() -> Style {
+    Style::new().fg(Color::Magenta)
+}
+
 pub fn gutter() -> Style {
     Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
 }

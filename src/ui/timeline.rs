@@ -1,6 +1,8 @@
 //! The Timeline: messages oldest to newest, drawn from an anchor (a message and a line within
-//! it) so only the visible window is ever laid out. Each message's lines are cached per width
-//! and revision; selection styling is applied at draw time.
+//! it) so only the visible window is ever laid out. Each message's lines are cached per width,
+//! revision and names revision; selection styling is applied at draw time. A message shows its
+//! newest edit (marked edited), or that it was deleted and by whom, and a thread root its
+//! replies.
 
 use std::collections::HashMap;
 
@@ -11,8 +13,11 @@ use ratatui::text::{Line, Span};
 
 use super::chips::{self, ChipHit};
 use super::{Hits, theme, wrap};
-use crate::app::{App, MouseTarget};
+use crate::app::keymap::Action;
+use crate::app::timeline::Message;
+use crate::app::{App, MouseTarget, threads};
 use crate::pubnub::Timetoken;
+use crate::text::{flags_as_text, sanitize};
 
 /// Columns taken by the selection gutter before the content.
 const GUTTER: u16 = 2;
@@ -31,6 +36,8 @@ enum TopMarker {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct LayoutKey {
     revision: u32,
+    /// Names shown in the layout change when new names arrive.
+    names: u32,
     width: u16,
     day_header: bool,
     top: TopMarker,
@@ -81,6 +88,7 @@ impl TimelineView {
         };
         Some(LayoutKey {
             revision: message.revision,
+            names: app.names.revision,
             width,
             day_header,
             top,
@@ -193,10 +201,12 @@ impl TimelineView {
                     None => "Could not load the messages. They load once the connection is back."
                         .to_string(),
                 }
+            } else if threads::in_thread(app) {
+                "No replies in this thread yet.".to_string()
             } else {
                 format!(
                     "No messages in #{} yet.",
-                    crate::text::single_line(&app.options.channel)
+                    crate::text::single_line(&app.channel)
                 )
             };
             buf.set_string(area.x + GUTTER, area.y, text, theme::dim());
@@ -286,10 +296,20 @@ fn build(app: &App, index: usize, key: LayoutKey) -> Layout {
             chip_hits: Vec::new(),
         };
     };
-    let channel = crate::text::single_line(&app.options.channel).into_owned();
+    let start = if threads::in_thread(app) {
+        match threads::root_heading(app) {
+            Some(root) => format!(
+                "replies to {}",
+                crate::text::truncate(&root, (key.width as usize).saturating_sub(20))
+            ),
+            None => "start of the thread".to_string(),
+        }
+    } else {
+        format!("start of #{}", crate::text::single_line(&app.channel))
+    };
     match key.top {
         TopMarker::None => {}
-        TopMarker::Start => lines.push(centered_rule(&format!("start of #{channel}"), key.width)),
+        TopMarker::Start => lines.push(centered_rule(&start, key.width)),
         TopMarker::Loading => lines.push(Line::styled("  loading older messages…", theme::info())),
         TopMarker::More => lines.push(Line::styled("  ↑ older messages", theme::dim())),
     }
@@ -302,23 +322,71 @@ fn build(app: &App, index: usize, key: LayoutKey) -> Layout {
     }
     let author = message
         .author
-        .map_or("(unknown)", |a| app.symbols.label(a))
+        .map_or("(unknown)", |a| app.user_name(a))
         .to_string();
-    lines.push(Line::from(vec![
+    let mut header = vec![
         Span::styled(at.format("%H:%M").to_string(), theme::time()),
         Span::raw(" "),
         Span::styled(author.clone(), theme::author(&author)),
-    ]));
-    for text_line in wrap::wrap(&message.text, key.width as usize) {
-        lines.push(Line::raw(text_line));
+    ];
+    if message.chat.edit.is_some() && !message.chat.is_deleted() {
+        header.push(Span::styled(" (edited)", theme::dim()));
     }
+    lines.push(Line::from(header));
+    body(app, message, key.width, &mut lines);
     let chips_from = lines.len();
     let (chip_lines, chip_hits) = chips::layout(app, message, 0, key.width);
     lines.extend(chip_lines);
+    lines.extend(thread_line(app, message));
     Layout {
         key,
         lines,
         chips_from,
         chip_hits,
     }
+}
+
+/// The message's text lines: its newest edit, or a note that it was deleted (and the key that
+/// restores it, for whoever may).
+fn body(app: &App, message: &Message, width: u16, lines: &mut Vec<Line<'static>>) {
+    match message.chat.deleted_by {
+        Some(by) => {
+            let mut note = format!("message deleted by {}", app.user_name(by));
+            if app.options.moderator || by == app.me {
+                let restore = app.options.keymap.first_label(Action::Restore);
+                note.push_str(&format!(" · {restore} restores"));
+            }
+            for text_line in wrap::wrap(&note, width as usize) {
+                lines.push(Line::styled(text_line, theme::deleted()));
+            }
+        }
+        None => {
+            let edited;
+            let text = match message.chat.edit {
+                Some(edit) => {
+                    edited = flags_as_text(&sanitize(app.symbols.raw(edit))).into_owned();
+                    &edited
+                }
+                None => &*message.text,
+            };
+            for text_line in wrap::wrap(text, width as usize) {
+                lines.push(Line::raw(text_line));
+            }
+        }
+    }
+}
+
+/// A thread root's line under its chips: `🧵 3 replies · t opens`.
+fn thread_line(app: &App, message: &Message) -> Option<Line<'static>> {
+    let thread = message.chat.thread?;
+    let open = app.options.keymap.first_label(Action::OpenThread);
+    let replies = match app.replies.get(app.symbols.raw(thread)) {
+        Some(1) => "1 reply".to_string(),
+        Some(n) => format!("{n} replies"),
+        None => "thread".to_string(),
+    };
+    Some(Line::styled(
+        format!(" 🧵 {replies} · {open} opens"),
+        theme::thread(),
+    ))
 }

@@ -2,6 +2,7 @@
 // PubNub's REST protocol: the embedded server of `reactions`, started by tests/chat_sdk.rs.
 //
 // Usage: node chat_scenario.mjs HOST:PORT SUB_KEY PUB_KEY [SECRET_KEY]
+// (CHAT_SCENARIO_CROSS=write|read: the cross-check with the browser instead, at the end of the file)
 //
 // Without a secret key it runs the whole chat flow (users, channels, conversations, memberships,
 // messages, reactions, edits, deletes, threads, reports, read receipts, unread counts, typing,
@@ -951,11 +952,49 @@ async function serverFlow() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The cross-check with the browser (tests/chat_sdk/browser.rs): CHAT_SCENARIO_CROSS=write writes
+// a Chat SDK room for `reactions` to show; =read with CHAT_SCENARIO_TT reads that message back as
+// a Chat SDK user sees it, after the browser reacted to it.
+
+const CROSS_ROOM = "chats.cross";
+
+async function crossWrite() {
+  await step("cross.write", async () => {
+    const alice = await Chat.init(chatConfig("alice"));
+    const bob = await Chat.init(chatConfig("bob"));
+    await alice.updateUser("alice", { name: "Alice Martin" });
+    await bob.updateUser("bob", { name: "Bob Okafor" });
+    const room = await alice.createPublicConversation({ channelId: CROSS_ROOM, channelData: { name: "Cross" } });
+    const bobRoom = await bob.getChannel(CROSS_ROOM);
+    const send = async (text) => room.getMessage(String((await room.sendText(text)).timetoken));
+    const edited = await send("Helo, wrold");
+    await edited.editText("Hello, world!");
+    await (await send("Delete me softly")).delete({ soft: true });
+    await (await bobRoom.getMessage((await send("Buy cheap watches")).timetoken)).report("spam");
+    await (await send("Start a thread here")).createThread("First reply");
+    const react = await send("React to me");
+    await (await bobRoom.getMessage(react.timetoken)).toggleReaction("👍");
+    return { react: String(react.timetoken) };
+  });
+}
+
+async function crossRead(timetoken) {
+  await step("cross.read", async () => {
+    const bob = await Chat.init(chatConfig("bob"));
+    const room = await bob.getChannel(CROSS_ROOM);
+    return { message: messageJson(await room.getMessage(timetoken)) };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
 
 const proxy = await startProxy();
 proxyOrigin = `127.0.0.1:${proxy.address().port}`;
 try {
-  if (secretKey) await serverFlow();
+  const cross = process.env.CHAT_SCENARIO_CROSS;
+  if (cross === "write") await crossWrite();
+  else if (cross === "read") await crossRead(process.env.CHAT_SCENARIO_TT);
+  else if (secretKey) await serverFlow();
   else await chatFlow();
 } catch (e) {
   emit({ step: "crashed", ok: false, ...describeError(e), stack: String(e?.stack ?? "") });

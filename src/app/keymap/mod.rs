@@ -17,6 +17,7 @@ pub enum Scope {
     Timeline,
     Details,
     Actions,
+    Reports,
     /// The moderator's screens and keys: Audit, Stats, bulk removal.
     Moderation,
     /// The picker, help, the remove chooser, a moderator's confirmation, the filter being typed.
@@ -30,6 +31,7 @@ impl Scope {
             Scope::Timeline => "Timeline",
             Scope::Details => "Details / Actions",
             Scope::Actions => "Actions",
+            Scope::Reports => "Reports (moderators)",
             Scope::Moderation => "Moderators (Audit, Stats, bulk removal)",
             Scope::Popups => "Pop-ups and the filter",
         }
@@ -91,12 +93,14 @@ actions! {
     PageUp = "page_up", Everywhere, ["pageup"], "one page up";
     First = "first", Everywhere, ["g", "home"], "first item (loads the channel's start)";
     Last = "last", Everywhere, ["G", "end"], "last item";
-    SwitchScreen = "switch_screen", Everywhere, ["tab"], "switch Timeline / Actions (/ Audit / Stats for moderators)";
+    SwitchScreen = "switch_screen", Everywhere, ["tab"], "switch Timeline / Actions (/ Reports / Audit / Stats for moderators)";
     Details = "details", Timeline, ["enter", "i"], "details: who reacted with what, who read it";
     Picker = "picker", Timeline, ["r", ":"], "reaction picker";
     ThumbsUp = "thumbs_up", Timeline, ["+"], "toggle 👍 on the selected message";
     ToggleFirst = "toggle_first", Timeline, ["="], "toggle the first reaction already there";
     RemoveMine = "remove_mine", Timeline, ["x"], "remove my reaction";
+    OpenThread = "open_thread", Timeline, ["t"], "open the message's thread (Esc goes back)";
+    Restore = "restore", Timeline, ["u"], "restore a deleted message (others' need moderator mode)";
     Delete = "delete", Details, ["d"], "remove the selected action (others' need moderator mode)";
     Filter = "filter", Actions, ["/"], "filter: user:bob type:reaction value:🍆 message:TT since:1h until:10m, or words";
     Audit = "audit", Moderation, ["A"], "the moderation log: every moderator's operations, live";
@@ -104,15 +108,16 @@ actions! {
     Bulk = "bulk_remove", Moderation, ["B"], "bulk removal: a dry run of what the filter, the action in Details or the spike matches";
     Undo = "undo", Moderation, ["U"], "on Audit: undo the selected removal (back as its author)";
     Window = "window", Moderation, ["w"], "on Stats: the next window (15 min, 1 h, 6 h, 24 h)";
+    Resolve = "resolve", Reports, ["c"], "mark the report resolved, saying what was done";
     Reload = "reload", Everywhere, ["R"], "reload from the server (and reconnect now if waiting to)";
     Help = "help", Everywhere, ["?"], "this help";
     Back = "back", Everywhere, ["esc"], "close / go back";
-    Quit = "quit", Everywhere, ["q", "ctrl-c"], "quit (a typed key leaves Details or a pop-up first)";
+    Quit = "quit", Everywhere, ["q", "ctrl-c"], "quit (typed: leaves Details, a thread, a pop-up first)";
     PopupDown = "popup_down", Popups, ["j", "down"], "next item, or scroll down";
     PopupUp = "popup_up", Popups, ["k", "up"], "previous item, or scroll up";
     PopupPageDown = "popup_page_down", Popups, ["pagedown"], "a page down";
     PopupPageUp = "popup_page_up", Popups, ["pageup"], "a page up";
-    Choose = "choose", Popups, ["enter"], "toggle the reaction, remove the chosen, confirm with the reason typed, keep the filter";
+    Choose = "choose", Popups, ["enter"], "toggle the reaction, remove the chosen, confirm with the reason typed, keep the filter, store a note";
     Cancel = "cancel", Popups, ["esc"], "close the picker or the chooser, keep the action, clear the filter, stop a bulk run";
     Erase = "erase", Popups, ["backspace"], "delete the last character typed";
     Retry = "retry", Popups, ["r"], "retry a bulk run's failed removals";
@@ -262,6 +267,7 @@ impl Keymap {
             Scope::Timeline,
             Scope::Details,
             Scope::Actions,
+            Scope::Reports,
             Scope::Moderation,
             Scope::Everywhere,
             Scope::Popups,

@@ -1,5 +1,6 @@
 //! `update` driven through every key and event, with no terminal and no network.
 
+mod chat;
 mod keys;
 mod toolkit;
 
@@ -8,7 +9,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::*;
 use crate::demo::{Conversation, as_history};
 use crate::moderation;
-use crate::pubnub::{ActionEventKind, Error, HistoryMessage, MoreBounds};
+use crate::pubnub::{
+    ActionEventKind, ActionsPage, Error, HistoryMessage, HistoryPage, LiveEvent, MoreBounds,
+    StoredAction,
+};
 
 const CH: &str = "chats.room1";
 const NOW: Timetoken = Timetoken(17_646_000_000_000_000);
@@ -172,9 +176,17 @@ fn type_text(app: &mut App, text: &str) {
 }
 
 fn remove_command(out: &Outcome) -> (OpId, Timetoken, Option<String>) {
+    removals(out)
+        .into_iter()
+        .next()
+        .expect("a RemoveAction command")
+}
+
+/// Every removal asked for: op, action timetoken, the owner it is sent as.
+fn removals(out: &Outcome) -> Vec<(OpId, Timetoken, Option<String>)> {
     out.commands
         .iter()
-        .find_map(|c| match c {
+        .filter_map(|c| match c {
             Command::RemoveAction {
                 op,
                 action_tt,
@@ -183,7 +195,7 @@ fn remove_command(out: &Outcome) -> (OpId, Timetoken, Option<String>) {
             } => Some((*op, *action_tt, as_uuid.clone())),
             _ => None,
         })
-        .expect("a RemoveAction command")
+        .collect()
 }
 
 #[test]
@@ -252,7 +264,7 @@ fn reaching_the_top_loads_the_previous_page_without_moving_the_selection() {
         &mut app,
         Event::Api(op, ApiOutcome::History(Ok(page(older)))),
     );
-    assert_eq!(app.timeline.len(), 40);
+    assert_eq!(app.timeline.len(), all.len());
     assert_eq!(app.selected, selected, "what the user sees does not move");
     assert_eq!(app.older_page, load::Load::Idle);
     // The next request finds nothing older: the start of the channel is marked.
@@ -365,6 +377,7 @@ fn a_409_means_it_exists_and_the_state_is_corrected_quietly() {
         start: Some(s),
         end: Some(e),
         max: 1,
+        ..
     }) = out.commands.first().cloned()
     else {
         panic!("expected a re-read of the message: {:?}", out.commands);
@@ -529,7 +542,7 @@ fn picker_searches_and_enter_toggles_the_choice() {
 fn shortcode_style_stores_the_name() {
     let mut opts = options("zoe", false);
     opts.reaction_value = ReactionValueStyle::Shortcode;
-    opts.reaction_type = "reactions".into();
+    opts.reaction_type = Some("reactions".into());
     let mut app = App::new(opts);
     let commands = app.start();
     let Some(Command::FetchHistory { op, .. }) = commands.first().cloned() else {
@@ -709,6 +722,7 @@ fn tab_opens_the_actions_screen_which_pages_as_the_user_scrolls() {
         op,
         start: None,
         limit: 100,
+        ..
     }) = out.commands.first().cloned()
     else {
         panic!("{:?}", out.commands)

@@ -470,7 +470,7 @@ fn enter_on_a_record_shows_its_message_on_the_timeline() {
     ch(&mut app, 'A');
     app.audit.add(vec![older.clone()]);
     let out = key(&mut app, KeyCode::Enter);
-    let Some(Command::RefreshHistory { op, end }) = out.commands.first().cloned() else {
+    let Some(Command::RefreshHistory { op, end, .. }) = out.commands.first().cloned() else {
         panic!("a history read: {:?}", out.commands)
     };
     assert_eq!(end, older.message_timetoken);
@@ -486,7 +486,10 @@ fn stats_load_a_window_w_changes_it_and_b_on_a_spike_opens_its_dry_run() {
     let mut app = loaded("mo", true);
     let out = ch(&mut app, 'S');
     assert_eq!(app.screen, Screen::Stats);
-    let Some(Command::FetchWindow { op, minutes: 60 }) = out.commands.first().cloned() else {
+    let Some(Command::FetchWindow {
+        op, minutes: 60, ..
+    }) = out.commands.first().cloned()
+    else {
         panic!("the window: {:?}", out.commands)
     };
     let window = Window::ending(NOW, 60);

@@ -1,7 +1,9 @@
 //! Unit tests of the client's private parts: request building and signing, answer reading,
-//! paging, the subscribe loop, and the HTTP path against a tiny loopback stub.
+//! paging, the subscribe loop, the HTTP path against a tiny loopback stub, and the chat
+//! browser's reads (App Context users, message counts).
 
 mod answers;
+mod chat;
 mod paging;
 mod requests;
 mod stub;

@@ -23,14 +23,14 @@ enum Seen {
     StillOpen,
 }
 
-struct Stub {
-    origin: String,
+pub(super) struct Stub {
+    pub(super) origin: String,
     seen: mpsc::Receiver<Seen>,
 }
 
 impl Stub {
     /// Answers one connection per answer, in order, then stops listening.
-    fn answering(answers: Vec<(u16, &'static str)>) -> Stub {
+    pub(super) fn answering(answers: Vec<(u16, &'static str)>) -> Stub {
         Stub::start(move |listener, seen| {
             for (status, body) in answers {
                 let Ok((mut stream, _)) = listener.accept() else {
@@ -83,7 +83,7 @@ impl Stub {
         self.seen.recv_timeout(Duration::from_secs(15)).unwrap()
     }
 
-    fn next_request(&self) -> reqwest::Url {
+    pub(super) fn next_request(&self) -> reqwest::Url {
         match self.next() {
             Seen::Request(line) => {
                 let target = line.split(' ').nth(1).unwrap_or_default();
@@ -108,7 +108,7 @@ fn read_request_line(stream: &mut TcpStream) -> String {
     head.lines().next().unwrap_or_default().to_string()
 }
 
-fn param(url: &reqwest::Url, key: &str) -> Option<String> {
+pub(super) fn param(url: &reqwest::Url, key: &str) -> Option<String> {
     url.query_pairs()
         .find(|(k, _)| k == key)
         .map(|(_, v)| v.into_owned())

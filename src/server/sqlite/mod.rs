@@ -7,8 +7,6 @@
 //! Plain functions over a `&Connection`: no threads, no caches, no server state. It must not
 //! import anything else of the server, and it never renders JSON.
 
-#[cfg(target_os = "linux")]
-mod datasync;
 mod error;
 mod objects;
 mod queries;

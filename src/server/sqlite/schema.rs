@@ -94,10 +94,8 @@ pub fn open_writer(path: &Path) -> Result<Connection, StoreError> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
         | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    // On Linux the log is synced with fdatasync ([`super::datasync`]).
-    #[cfg(target_os = "linux")]
-    let conn = Connection::open_with_flags_and_vfs(path, flags, super::datasync::writer_vfs()?)?;
-    #[cfg(not(target_os = "linux"))]
+    // The log is synced with fdatasync: SQLite is built with HAVE_FDATASYNC
+    // (`.cargo/config.toml`).
     let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(BUSY_WAIT)?;
     let mode = switch_to_wal(&conn)?;

@@ -2,20 +2,10 @@
 //! answer exactly as SQLite does, and so does the read policy.
 
 use super::*;
-use crate::pubnub::{StoredAction, Timetoken};
+use crate::pubnub::StoredAction;
 use crate::server::render::actions::action as render;
 use crate::server::store::testing::{open_store, remove_op};
-use crate::server::views::Rng;
-
-fn action(tt: u64, uuid: &str) -> StoredAction {
-    StoredAction {
-        action_timetoken: Timetoken(tt),
-        message_timetoken: Timetoken(tt / 10),
-        action_type: "reaction".into(),
-        uuid: uuid.into(),
-        value: "👍".into(),
-    }
-}
+use crate::server::views::{Rng, test_action as action};
 
 /// Through a real store: views built and then kept by the writer answer exactly as SQLite does.
 #[tokio::test]

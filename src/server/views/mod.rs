@@ -19,5 +19,5 @@ pub use answers::ReadCache;
 pub use change::{Committed, ViewData};
 pub use history::HistoryView;
 #[cfg(test)]
-pub(crate) use registry::tests::Rng;
+pub(crate) use registry::tests::{Rng, action as test_action};
 pub use registry::{Lookup, Views};

@@ -21,7 +21,8 @@ impl Rng {
     }
 }
 
-fn action(tt: u64, uuid: &str) -> StoredAction {
+/// A 👍 reaction by `uuid` at `tt`, on the message at `tt / 10`.
+pub(crate) fn action(tt: u64, uuid: &str) -> StoredAction {
     StoredAction {
         action_timetoken: Timetoken(tt),
         message_timetoken: Timetoken(tt / 10),

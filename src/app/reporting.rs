@@ -1,0 +1,346 @@
+//! Reports, the moving parts: loading them page by page from the moderation channel, keeping
+//! them live, marking one resolved (a `resolved` message action on the report message, its value
+//! saying what was done: stored by the service, so every moderator sees it, and audited like a
+//! removal), and showing a report's message in the Timeline. The data is `reports`'.
+
+use serde_json::Value;
+
+use super::action::ActionData;
+use super::chat::{RESOLVED_TYPE, moderation_channel};
+use super::load::Load;
+use super::reports::{MAX_NOTE_CHARS, Report};
+use super::symbols::Sym;
+use super::timeline::{ActionEntry, EntryState};
+use super::{App, AuditRecord, Command, HISTORY_PAGE, Op, Operation, Overlay, Screen, names};
+use crate::pubnub::token::Permissions;
+use crate::pubnub::{self, HistoryPage, StoredAction, Timetoken};
+
+/// Asks for the newest page of reports, or the one before the oldest loaded.
+pub(super) fn load(app: &mut App, older: bool, commands: &mut Vec<Command>) {
+    let view = &mut app.reports;
+    let start = if older {
+        if view.older.is_loading() || view.reached_start || !view.loaded {
+            return;
+        }
+        let Some(oldest) = view.reports.first().map(|r| r.timetoken) else {
+            return;
+        };
+        view.older = Load::Loading;
+        Some(oldest)
+    } else {
+        if view.newest.is_loading() {
+            return;
+        }
+        view.newest = Load::Loading;
+        None
+    };
+    let op = app.begin(Op::ReportsPage { older });
+    commands.push(Command::FetchHistory {
+        op,
+        channel: moderation_channel(&app.options.channel),
+        start,
+        end: None,
+        max: HISTORY_PAGE,
+    });
+}
+
+/// Loads older reports when the selection nears the oldest loaded one.
+pub(super) fn prefetch(app: &mut App, commands: &mut Vec<Command>) {
+    let near_end = app
+        .reports
+        .current()
+        .and_then(|r| app.reports.rank(r.timetoken))
+        .is_none_or(|rank| rank + 5 >= app.reports.len());
+    if near_end {
+        load(app, true, commands);
+    }
+}
+
+fn want_names(app: &mut App, report: &Report) {
+    for user in [report.reporter, report.author].into_iter().flatten() {
+        app.names.want(user);
+    }
+    for r in &report.resolutions {
+        app.names.want(r.action.uuid);
+    }
+}
+
+/// A page of reports arrived.
+pub(super) fn on_page(
+    app: &mut App,
+    older: bool,
+    result: pubnub::Result<HistoryPage>,
+    commands: &mut Vec<Command>,
+) {
+    let moderation = moderation_channel(&app.options.channel);
+    match result {
+        Ok(page) => {
+            let reports: Vec<Report> = page
+                .messages
+                .iter()
+                .filter(|m| m.channel == moderation)
+                .filter_map(|m| Report::from_history(m, &mut app.symbols))
+                .collect();
+            for report in &reports {
+                want_names(app, report);
+            }
+            let nothing_older = page.messages.is_empty() && page.more.is_none();
+            let short = page.messages.len() < HISTORY_PAGE as usize && page.more.is_none();
+            app.reports.merge(reports);
+            if older {
+                app.reports.older = Load::Idle;
+                app.reports.reached_start |= nothing_older;
+            } else {
+                app.reports.newest = Load::Idle;
+                app.reports.loaded = true;
+                app.reports.reached_start |= short;
+            }
+            names::request(app, commands);
+        }
+        Err(e) => {
+            let failed = Load::Failed(e.to_string());
+            if older {
+                app.reports.older = failed;
+            } else {
+                app.reports.newest = failed;
+            }
+            app.load_error(format!("Could not load reports: {e}"));
+        }
+    }
+}
+
+/// A message or action event on the moderation channel.
+pub(super) fn on_live_report(
+    app: &mut App,
+    timetoken: Timetoken,
+    publisher: Option<&str>,
+    payload: &Value,
+) -> bool {
+    let Some(report) = Report::parse(timetoken, publisher, payload, &mut app.symbols) else {
+        return false;
+    };
+    want_names(app, &report);
+    app.reports.merge(vec![report]) > 0
+}
+
+/// A resolution added or removed live (by any moderator).
+pub(super) fn on_live_resolution(app: &mut App, added: bool, action: &StoredAction) -> bool {
+    if action.action_type != RESOLVED_TYPE {
+        return false;
+    }
+    let data = ActionData::from_stored(action, &mut app.symbols);
+    app.names.want(data.uuid);
+    let view = &mut app.reports;
+    let Some(report) = view.get_mut(action.message_timetoken) else {
+        return false;
+    };
+    let changed = if added {
+        let known = report
+            .resolutions
+            .iter()
+            .any(|r| r.action.action_tt == data.action_tt);
+        match report
+            .resolutions
+            .iter_mut()
+            .find(|r| matches!(r.state, EntryState::Adding(_)) && r.action.is_same_as(&data))
+        {
+            // The echo of our own resolution.
+            Some(pending) => {
+                pending.action.action_tt = data.action_tt;
+                pending.state = EntryState::Confirmed;
+                true
+            }
+            None if !known => {
+                report.resolutions.push(ActionEntry::confirmed(data));
+                true
+            }
+            None => false,
+        }
+    } else {
+        let before = report.resolutions.len();
+        report
+            .resolutions
+            .retain(|r| r.action.action_tt != data.action_tt);
+        before != report.resolutions.len()
+    };
+    view.recount();
+    changed
+}
+
+/// `c` on the Reports screen: asks what was done about the selected report.
+pub(super) fn start_resolve(app: &mut App) {
+    match app.reports.current().map(|r| r.timetoken) {
+        Some(report_tt) => {
+            app.overlay = Some(Overlay::Resolve {
+                report_tt,
+                note: String::new(),
+            })
+        }
+        None => app.info("No report selected"),
+    }
+}
+
+/// Enter in the resolution pop-up: stores the note as a `resolved` action on the report.
+/// Returns the pop-up to keep open (when there is nothing to store yet).
+pub(super) fn submit(
+    app: &mut App,
+    report_tt: Timetoken,
+    note: String,
+    commands: &mut Vec<Command>,
+) -> Option<Overlay> {
+    let trimmed: String = note.trim().chars().take(MAX_NOTE_CHARS).collect();
+    if trimmed.is_empty() {
+        app.info(
+            "Say what was done (for example: removed the message, warned the author), then Enter",
+        );
+        return Some(Overlay::Resolve { report_tt, note });
+    }
+    if app.reports.get(report_tt).is_none() {
+        app.error("That report is no longer loaded; nothing was stored");
+        return None;
+    }
+    let kind = app.symbols.intern(RESOLVED_TYPE);
+    let value = app.symbols.intern(&trimmed);
+    let op = app.begin(Op::Resolve {
+        report_tt,
+        note: value,
+    });
+    let me = app.me;
+    if let Some(report) = app.reports.get_mut(report_tt) {
+        report.resolutions.push(ActionEntry {
+            action: ActionData {
+                action_tt: Timetoken(0),
+                kind,
+                value,
+                uuid: me,
+            },
+            state: EntryState::Adding(op),
+        });
+    }
+    app.reports.recount();
+    commands.push(Command::AddAction {
+        op,
+        channel: moderation_channel(&app.options.channel),
+        message_tt: report_tt,
+        action_type: RESOLVED_TYPE.into(),
+        value: trimmed,
+    });
+    None
+}
+
+/// The resolution was stored (audited then), or not (rolled back and said why).
+pub(super) fn on_resolved(
+    app: &mut App,
+    report_tt: Timetoken,
+    note: Sym,
+    result: pubnub::Result<(StoredAction, Option<String>)>,
+    commands: &mut Vec<Command>,
+) {
+    let note_text = app.symbols.label(note).to_string();
+    let me = app.me;
+    let pending = |r: &ActionEntry| {
+        matches!(r.state, EntryState::Adding(_)) && r.action.uuid == me && r.action.value == note
+    };
+    match result {
+        Ok((stored, warning)) => {
+            if let Some(report) = app.reports.get_mut(report_tt) {
+                let echoed = report
+                    .resolutions
+                    .iter()
+                    .any(|r| r.action.action_tt == stored.action_timetoken);
+                if echoed {
+                    report.resolutions.retain(|r| !pending(r));
+                } else if let Some(entry) = report.resolutions.iter_mut().find(|r| pending(r)) {
+                    entry.action.action_tt = stored.action_timetoken;
+                    entry.state = EntryState::Confirmed;
+                }
+            }
+            app.reports.recount();
+            // The report's text, for people reading the moderation log.
+            let excerpt = app
+                .reports
+                .get(report_tt)
+                .map(|r| r.text.to_string())
+                .unwrap_or_default();
+            let record = AuditRecord::new(
+                &app.options.user_id,
+                Operation::Resolve,
+                &moderation_channel(&app.options.channel),
+                &stored,
+                &excerpt,
+            )
+            .with_reason(&stored.value);
+            let audit = app.begin(Op::Audit);
+            commands.push(Command::Record {
+                op: audit,
+                record: Box::new(record),
+            });
+            match warning {
+                Some(w) => app.info(format!("Report marked resolved ({note_text}), but: {w}")),
+                None => app.info(format!("Report marked resolved: {note_text}")),
+            }
+        }
+        Err(pubnub::Error::Conflict { .. }) => {
+            // This moderator already stored this very note: it stands.
+            if let Some(report) = app.reports.get_mut(report_tt)
+                && let Some(entry) = report.resolutions.iter_mut().find(|r| pending(r))
+            {
+                entry.state = EntryState::Confirmed;
+            }
+            app.info(format!("You had already marked it resolved: {note_text}"));
+        }
+        Err(e) => {
+            if let Some(report) = app.reports.get_mut(report_tt) {
+                report.resolutions.retain(|r| !pending(r));
+            }
+            app.reports.recount();
+            let why = app.why(&e, Permissions::WRITE, None);
+            app.error(format!(
+                "Could not mark the report resolved: {why}. It stays open; try again"
+            ));
+        }
+    }
+}
+
+/// Enter on the Reports screen: shows the reported message in the Timeline, loading the
+/// history down to it when it is older than what is loaded.
+pub(super) fn jump(app: &mut App, commands: &mut Vec<Command>) {
+    let Some(report) = app.reports.current() else {
+        app.info("No report selected");
+        return;
+    };
+    let (channel, tt) = (report.channel.clone(), report.message_tt);
+    let Some(tt) = tt else {
+        app.info("This report does not say which message it is about");
+        return;
+    };
+    if channel
+        .as_deref()
+        .is_some_and(|c| *c != *app.options.channel)
+    {
+        app.info(format!(
+            "The reported message is in {}, not in #{}; open that channel to see it",
+            crate::text::single_line(channel.as_deref().unwrap_or_default()),
+            crate::text::single_line(&app.options.channel)
+        ));
+        return;
+    }
+    app.screen = Screen::Timeline;
+    if app.timeline.get(tt).is_some() {
+        app.selected = Some(tt);
+        app.follow = app.timeline.last().is_some_and(|m| m.timetoken == tt);
+        return;
+    }
+    let oldest = app.timeline.first().map(|m| m.timetoken);
+    if oldest.is_some_and(|o| tt > o) || app.timeline.reached_start {
+        app.info("The reported message is no longer in the channel (deleted?)");
+        return;
+    }
+    app.info("Loading the history down to the reported message…");
+    let op = app.begin(Op::JumpTo(tt));
+    commands.push(Command::RefreshHistory {
+        op,
+        channel: app.channel.clone(),
+        end: tt,
+    });
+}
