@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use super::actions::actions_table;
 use super::error::{CommandError, api};
-use super::moderate::{Moderator, ask};
+use super::moderate::{Moderator, ask_yes};
 use super::output::{Table, note, write, write_line};
 use crate::moderation::execute::{run_bulk, scan};
 use crate::moderation::run::{BulkRun, DryRun, Pace, RunState};
@@ -123,14 +123,7 @@ async fn confirm(dry: &DryRun) -> Result<(), CommandError> {
     }
     eprint!("{}", dry_run_text(dry));
     let prompt = format!("Remove these {} actions? [y/N]", dry.count());
-    let answer = tokio::task::spawn_blocking(move || ask(&prompt))
-        .await
-        .map_err(|e| CommandError::Other(format!("the question ended abnormally: {e}")))?
-        .map_err(|e| CommandError::Other(format!("cannot ask on the terminal: {e}")))?;
-    match answer.trim() {
-        "y" | "Y" => Ok(()),
-        _ => Err(CommandError::Other("not removed".into())),
-    }
+    ask_yes(prompt).await
 }
 
 /// Removes what `dry` found (see [`run_bulk`]); Ctrl-C stops starting new chunks.

@@ -136,14 +136,7 @@ impl Moderator {
         }
         let prompt =
             moderation::removal_prompt(&single_line(&action.uuid), &self.what(action), quoted, "y");
-        let answer = tokio::task::spawn_blocking(move || ask(&prompt))
-            .await
-            .map_err(|e| CommandError::Other(format!("the question ended abnormally: {e}")))?
-            .map_err(|e| CommandError::Other(format!("cannot ask on the terminal: {e}")))?;
-        match answer.trim() {
-            "y" | "Y" => Ok(()),
-            _ => Err(CommandError::Other("not removed".into())),
-        }
+        ask_yes(prompt).await
     }
 }
 
@@ -174,8 +167,21 @@ async fn message_excerpt(
     )
 }
 
+/// Asks `prompt` ending in `[y/N]` on the terminal: `y` goes ahead, anything else is "not
+/// removed".
+pub(super) async fn ask_yes(prompt: String) -> Result<(), CommandError> {
+    let answer = tokio::task::spawn_blocking(move || ask(&prompt))
+        .await
+        .map_err(|e| CommandError::Other(format!("the question ended abnormally: {e}")))?
+        .map_err(|e| CommandError::Other(format!("cannot ask on the terminal: {e}")))?;
+    match answer.trim() {
+        "y" | "Y" => Ok(()),
+        _ => Err(CommandError::Other("not removed".into())),
+    }
+}
+
 /// Writes `prompt` on stderr and reads one line of answer from stdin (empty at its end).
-pub(super) fn ask(prompt: &str) -> std::io::Result<String> {
+fn ask(prompt: &str) -> std::io::Result<String> {
     let mut err = std::io::stderr().lock();
     write!(err, "{prompt} ")?;
     err.flush()?;

@@ -280,13 +280,11 @@ fn b_str(v: &Value) -> String {
     tt(v).to_string()
 }
 
-#[test]
-fn an_undo_puts_the_action_back_as_its_author_once_and_says_why_not_twice() {
-    let f = Fixture::new();
-    let (_, bobs) = raided(&f, &[]);
+/// mo removes `action` (one of `raided`'s) with `reason`; its message and action timetokens.
+fn remove_with_reason(f: &Fixture, action: &Value, reason: &str) -> (String, String) {
     let (m, a) = (
-        b_str(&bobs[0]["message_timetoken"]),
-        b_str(&bobs[0]["action_timetoken"]),
+        b_str(&action["message_timetoken"]),
+        b_str(&action["action_timetoken"]),
     );
     f.cli(&[
         "--user",
@@ -299,9 +297,17 @@ fn an_undo_puts_the_action_back_as_its_author_once_and_says_why_not_twice() {
         &a,
         "--yes",
         "--reason",
-        "spam",
+        reason,
     ])
     .ok();
+    (m, a)
+}
+
+#[test]
+fn an_undo_puts_the_action_back_as_its_author_once_and_says_why_not_twice() {
+    let f = Fixture::new();
+    let (_, bobs) = raided(&f, &[]);
+    remove_with_reason(&f, &bobs[0], "spam");
     let removal = audit_list(&f, &[]).remove(0);
     assert_eq!(removal["reason"], "spam");
     let id = removal["id"].as_str().expect("id").to_string();
@@ -389,24 +395,7 @@ fn the_export_quotes_commas_quotes_line_breaks_and_keeps_emoji() {
     let f = Fixture::new();
     let (_, bobs) = raided(&f, &[]);
     let reason = "raid, \"again\"\nsecond line 🍆";
-    let (m, a) = (
-        b_str(&bobs[0]["message_timetoken"]),
-        b_str(&bobs[0]["action_timetoken"]),
-    );
-    f.cli(&[
-        "--user",
-        "mo",
-        "--moderator",
-        "actions",
-        "remove",
-        CH,
-        &m,
-        &a,
-        "--yes",
-        "--reason",
-        reason,
-    ])
-    .ok();
+    let (_, a) = remove_with_reason(&f, &bobs[0], reason);
     let csv_text = f.cli(&["audit", "export", "--format", "csv"]).ok().stdout;
     assert!(
         csv_text.contains("\"raid, \"\"again\"\"\nsecond line 🍆\""),
