@@ -46,10 +46,12 @@ impl AuditTableView {
         let list_height = area.height as usize - 2 - usize::from(filter_line);
         self.rows = list_height;
         let keymap = &app.options.keymap;
+        let records = match view.len() {
+            1 => "1 record".to_string(),
+            n => format!("{n} records"),
+        };
         let title = format!(
-            "{} · {} records   {}",
-            LOG_CHANNEL,
-            view.len(),
+            "{LOG_CHANNEL} · {records}   {}",
             keymap.hints(&[
                 (&[Action::Details], "message"),
                 (&[Action::Undo], "undo"),
