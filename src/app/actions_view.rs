@@ -1,5 +1,6 @@
 //! The Actions screen's data: the channel's message actions exactly as `get_message_actions`
-//! pages them, shown newest first, with the selection and an optional filter.
+//! pages them, shown newest first, with the selection and an optional filter (the moderation
+//! filter syntax: `user:bob value:🍆 since:1h`, or words; see [`crate::moderation::filter`]).
 //!
 //! Rows are kept oldest first in a `VecDeque` (older pages prepend in O(page)); removed rows are
 //! tombstoned rather than shifted (their action timetokens kept aside, so a row stays 32
@@ -12,6 +13,7 @@ use foldhash::fast::RandomState;
 use super::action::ActionOnMessage;
 use super::load::Load;
 use super::symbols::Symbols;
+use crate::moderation::filter::{ActionFields, Clock, Filter, Scope};
 use crate::pubnub::Timetoken;
 
 /// How far the pages have come.
@@ -42,8 +44,12 @@ pub struct ActionsView {
     pub pages: Pages,
     /// The selected row's action timetoken.
     pub selected: Option<Timetoken>,
-    /// Lower-cased filter text; empty shows everything.
+    /// The filter as typed; empty shows everything.
     pub filter: String,
+    /// The filter as read (the last text that read, when the current one does not).
+    pub parsed: Filter,
+    /// Why the filter as typed does not read.
+    pub filter_error: Option<String>,
     /// The filter is being typed.
     pub editing_filter: bool,
 }
@@ -174,21 +180,44 @@ impl ActionsView {
             .filter(|r| !self.is_removed(r))
     }
 
-    /// Whether `row` passes the filter (user id or name, type or value contains it).
+    /// Reads the filter as typed, at `clock` (for `since:1h`); a mistake keeps the last filter
+    /// that read and says why.
+    pub fn set_filter(&mut self, text: String, clock: Clock) {
+        match Filter::parse(&text, Scope::Actions, clock) {
+            Ok(f) => {
+                self.parsed = f;
+                self.filter_error = None;
+            }
+            Err(e) => self.filter_error = Some(e),
+        }
+        self.filter = text;
+    }
+
+    /// Clears the filter.
+    pub fn clear_filter(&mut self) {
+        self.filter.clear();
+        self.parsed = Filter::default();
+        self.filter_error = None;
+    }
+
+    /// Whether `row` passes the filter (a bare word: user id or name, type or value contains it).
     pub fn matches(&self, row: &ActionOnMessage, symbols: &Symbols) -> bool {
         if self.is_removed(row) {
             return false;
         }
-        if self.filter.is_empty() {
+        if self.parsed.is_empty() {
             return true;
         }
-        let has = |s: &str| s.to_lowercase().contains(&self.filter);
         let a = &row.action;
-        has(symbols.raw(a.uuid))
-            || symbols.name(a.uuid).is_some_and(has)
-            || has(symbols.raw(a.kind))
-            || has(symbols.raw(a.value))
-            || has(symbols.glyph(a.value))
+        self.parsed.matches_action(&ActionFields {
+            user: symbols.raw(a.uuid),
+            user_name: symbols.name(a.uuid).unwrap_or_default(),
+            action_type: symbols.raw(a.kind),
+            value: symbols.raw(a.value),
+            shown_value: symbols.glyph(a.value),
+            message_tt: row.message_tt,
+            action_tt: a.action_tt,
+        })
     }
 
     /// The newest visible row strictly older than index `before` (exclusive).
@@ -356,7 +385,11 @@ mod tests {
             row(&mut s, 30, "alice", "😂"),
         ];
         v.merge_page(page, None);
-        v.filter = "alice".into();
+        let clock = Clock {
+            now: Timetoken(0),
+            utc_offset_secs: 0,
+        };
+        v.set_filter("alice".into(), clock);
         assert_eq!(shown(&v, &s), [30, 10]);
         assert_eq!(v.step(Timetoken(30), 1, &s), Some(Timetoken(10)));
         assert_eq!(v.step(Timetoken(10), -1, &s), Some(Timetoken(30)));
@@ -365,11 +398,20 @@ mod tests {
             Some(Timetoken(10)),
             "clamped at the end"
         );
-        v.filter = "👍".into();
+        v.set_filter("👍".into(), clock);
         assert_eq!(
             shown(&v, &s),
             [20, 10],
             "shortcode values match by their emoji"
+        );
+        v.set_filter("user:bob value:👍".into(), clock);
+        assert_eq!(shown(&v, &s), [20]);
+        v.set_filter("user:bob colour:".into(), clock);
+        assert!(v.filter_error.is_some());
+        assert_eq!(
+            shown(&v, &s),
+            [20],
+            "the last filter that read still applies"
         );
     }
 

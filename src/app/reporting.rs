@@ -11,9 +11,7 @@ use super::load::Load;
 use super::reports::{MAX_NOTE_CHARS, Report};
 use super::symbols::Sym;
 use super::timeline::{ActionEntry, EntryState};
-use super::{
-    App, AuditEntry, AuditOperation, AuditRecord, Command, HISTORY_PAGE, Op, Overlay, Screen, names,
-};
+use super::{App, AuditRecord, Command, HISTORY_PAGE, Op, Operation, Overlay, Screen, names};
 use crate::pubnub::token::Permissions;
 use crate::pubnub::{self, HistoryPage, StoredAction, Timetoken};
 
@@ -258,20 +256,24 @@ pub(super) fn on_resolved(
                 }
             }
             app.reports.recount();
+            // The report's text, for people reading the moderation log.
+            let excerpt = app
+                .reports
+                .get(report_tt)
+                .map(|r| r.text.to_string())
+                .unwrap_or_default();
+            let record = AuditRecord::new(
+                &app.options.user_id,
+                Operation::Resolve,
+                &moderation_channel(&app.options.channel),
+                &stored,
+                &excerpt,
+            )
+            .with_reason(&stored.value);
             let audit = app.begin(Op::Audit);
-            commands.push(Command::AppendAudit {
+            commands.push(Command::Record {
                 op: audit,
-                entry: AuditEntry {
-                    operation: AuditOperation::Resolve {
-                        note: stored.value.clone(),
-                    },
-                    record: AuditRecord {
-                        moderator: app.options.user_id.clone(),
-                        channel: moderation_channel(&app.options.channel),
-                        message_timetoken: report_tt,
-                        action: stored,
-                    },
-                },
+                record: Box::new(record),
             });
             match warning {
                 Some(w) => app.info(format!("Report marked resolved ({note_text}), but: {w}")),

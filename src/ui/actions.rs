@@ -3,15 +3,12 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
-use super::popups::filter_hint;
 use super::timeline::local;
-use super::{Hits, retry_hint, theme};
+use super::{Hits, list_row, retry_hint, theme};
 use crate::app::action::ActionOnMessage;
-use crate::app::keymap::Action;
 use crate::app::{App, MouseTarget};
 use crate::pubnub::Timetoken;
 use crate::text::single_line;
@@ -93,19 +90,8 @@ impl ActionsTableView {
         self.top_is_newest = self.top.is_some() && self.top == newest;
         let mut drawn = 0;
         for row in view.display_from(self.top, &app.symbols).take(list_height) {
-            let style = if Some(row.action.action_tt) == selected {
-                theme::selected_row()
-            } else {
-                Style::new()
-            };
             let line = row_line(app, row, area.width.saturating_sub(1) as usize);
-            buf.set_style(Rect::new(area.x, y, area.width, 1), style);
-            buf.set_line(
-                area.x + 1,
-                y,
-                &theme::patch_row(line, style),
-                area.width - 1,
-            );
+            list_row(buf, area, y, line, Some(row.action.action_tt) == selected);
             hits.push(
                 Rect::new(area.x, y, area.width, 1),
                 MouseTarget::ActionRow(row.action.action_tt),
@@ -136,15 +122,13 @@ impl ActionsTableView {
             buf.set_string(area.x + 1, y, note, theme::dim());
         }
         if filter_line {
-            let cursor = if view.editing_filter { "▏" } else { "" };
-            let keymap = &app.options.keymap;
-            let text = format!(
-                "{} filter (user, type or value): {}{cursor}   {}",
-                keymap.first_label(Action::Filter),
-                single_line(&view.filter),
-                filter_hint(keymap)
-            );
-            buf.set_string(area.x + 1, area.y + area.height - 1, text, theme::info());
+            let filter = super::FilterLine {
+                what: "filter (user:bob value:🍆 since:1h, or words)",
+                text: &view.filter,
+                editing: view.editing_filter,
+                error: view.filter_error.as_deref(),
+            };
+            filter.draw(&app.options.keymap, area, buf);
         }
     }
 }
