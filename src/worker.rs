@@ -2,8 +2,9 @@
 //! and sends each result back as an [`Event::Api`] tagged with the command's id. It owns the
 //! client and does the app's file writes (recent reactions, the channels opened and seen);
 //! moderator operations run through [`crate::moderation`], which records each on the moderation
-//! log (and the local audit file) before it is done, or as it is done for a report's resolution.
-//! It never touches state. Each command names its channel (or its records do).
+//! log (and the local audit file) before it is done, or, for a report's resolution, once it is
+//! stored (taken back when its record can't be written). It never touches state. Each command
+//! names its channel (or its records do).
 
 use std::path::PathBuf;
 use std::sync::Arc;

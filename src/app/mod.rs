@@ -261,8 +261,18 @@ enum Op {
         target: ActionOnMessage,
         restore: bool,
     },
-    /// A record written after its operation (a report's resolution).
-    Audit,
+    /// The record of a report's resolution, written once the resolution is stored (the record
+    /// names its action timetoken); if it cannot be written, the resolution is taken back.
+    ResolutionRecord {
+        report_tt: Timetoken,
+        action_tt: Timetoken,
+    },
+    /// Taking back a resolution whose record could not be written (`why`).
+    TakeBackResolution {
+        report_tt: Timetoken,
+        action_tt: Timetoken,
+        why: String,
+    },
     Names(Vec<Sym>),
     Counts(Vec<String>),
     /// Messages since last seen in these channels.
@@ -299,7 +309,8 @@ impl Op {
     fn is_channel_bound(&self) -> bool {
         !matches!(
             self,
-            Op::Audit
+            Op::ResolutionRecord { .. }
+                | Op::TakeBackResolution { .. }
                 | Op::Names(_)
                 | Op::ReportsPage { .. }
                 | Op::Resolve { .. }
@@ -734,7 +745,21 @@ fn dispatch(
             };
             reacting::on_moderated(app, id, removal, report)
         }
-        (Op::Audit, ApiOutcome::AuditFailed(reason)) => reacting::on_audit_failed(app, &reason),
+        (
+            Op::ResolutionRecord {
+                report_tt,
+                action_tt,
+            },
+            ApiOutcome::AuditFailed(why),
+        ) => reporting::on_record_failed(app, report_tt, action_tt, why, commands),
+        (
+            Op::TakeBackResolution {
+                report_tt,
+                action_tt,
+                why,
+            },
+            ApiOutcome::Removed(result),
+        ) => reporting::on_taken_back(app, report_tt, action_tt, &why, result),
         (Op::Names(asked), ApiOutcome::Names(result)) => names::on_names(app, asked, result),
         (Op::Counts(asked), ApiOutcome::Counts(result)) => threads::on_counts(app, asked, result),
         (Op::Unseen(asked), ApiOutcome::Counts(result)) => waiting::on_counts(app, asked, result),

@@ -476,14 +476,6 @@ pub(super) fn on_added(
     }
 }
 
-/// The audit record of a moderator removal could not be written.
-/// The record of an operation already done (a report's resolution) could not be written.
-pub(super) fn on_audit_failed(app: &mut App, reason: &str) {
-    app.error(format!(
-        "Done, but its record could not be written: {reason}"
-    ));
-}
-
 /// A remove request of my own finished (my reaction, or my deletion to restore a message).
 pub(super) fn on_removed(
     app: &mut App,

@@ -889,6 +889,95 @@ fn a_report_is_resolved_with_what_was_done_stored_for_every_moderator_and_audite
     assert_eq!(app.reports.open, 0);
 }
 
+/// Resolves the report on screen with `note`, the service storing it; returns the stored
+/// resolution's timetoken and the commands that followed (its record).
+fn resolve_stored(app: &mut App, report_tt: Timetoken, note: &str) -> (Timetoken, Vec<Command>) {
+    ch(app, 'c');
+    for c in note.chars() {
+        ch(app, c);
+    }
+    let out = key(app, KeyCode::Enter);
+    let Some(Command::AddAction { op, .. }) = out.commands.first().cloned() else {
+        panic!("{:?}", out.commands)
+    };
+    let stored = StoredAction {
+        action_timetoken: Timetoken(report_tt.get() + 5),
+        message_timetoken: report_tt,
+        action_type: "resolved".into(),
+        uuid: "zed".into(),
+        value: note.into(),
+    };
+    let tt = stored.action_timetoken;
+    let done = update(app, Event::Api(op, ApiOutcome::Added(Ok((stored, None)))));
+    (tt, done.commands)
+}
+
+/// Answers the resolution's record with a failure to write it; returns the take-back request.
+fn record_fails(app: &mut App, commands: &[Command]) -> Command {
+    let Some(Command::Record { op, .. }) = commands.first() else {
+        panic!("{commands:?}")
+    };
+    let failed = ApiOutcome::AuditFailed("the moderation log could not be written: 403".into());
+    let out = update(app, Event::Api(*op, failed));
+    out.commands
+        .first()
+        .cloned()
+        .expect("the resolution is taken back")
+}
+
+#[test]
+fn a_resolution_whose_record_cannot_be_written_is_taken_back_and_the_report_stays_open() {
+    let (mut app, _, report_tt) = one_report_on_screen();
+    let (resolution_tt, commands) = resolve_stored(&mut app, report_tt, "warned bob");
+    assert_eq!(app.reports.open, 0);
+    let take_back = record_fails(&mut app, &commands);
+    let Command::RemoveAction {
+        op,
+        channel,
+        message_tt,
+        action_tt,
+        as_uuid,
+    } = take_back
+    else {
+        panic!("{take_back:?}")
+    };
+    assert_eq!(channel, moderation_channel(CH));
+    assert_eq!(
+        (message_tt, action_tt, as_uuid),
+        (report_tt, resolution_tt, None)
+    );
+    assert_eq!(app.reports.open, 1, "open again while it is taken back");
+    assert!(notice(&app).contains("Not resolved"), "{}", notice(&app));
+    update(&mut app, Event::Api(op, ApiOutcome::Removed(Ok(None))));
+    assert_eq!(app.reports.open, 1);
+    let report = app.reports.get(report_tt).expect("the report");
+    assert!(report.resolutions.is_empty(), "{:?}", report.resolutions);
+    assert!(
+        notice(&app).contains("could not be written") && notice(&app).contains("stays open"),
+        "{}",
+        notice(&app)
+    );
+}
+
+#[test]
+fn a_resolution_that_cannot_be_taken_back_either_says_which_to_remove() {
+    let (mut app, _, report_tt) = one_report_on_screen();
+    let (resolution_tt, commands) = resolve_stored(&mut app, report_tt, "warned bob");
+    let Command::RemoveAction { op, .. } = record_fails(&mut app, &commands) else {
+        panic!()
+    };
+    let down = Error::Network {
+        message: "connection refused".into(),
+    };
+    update(&mut app, Event::Api(op, ApiOutcome::Removed(Err(down))));
+    assert_eq!(app.reports.open, 0, "it still stands on the service");
+    let said = notice(&app);
+    assert!(
+        said.contains("Resolved without a record") && said.contains(&resolution_tt.to_string()),
+        "{said}"
+    );
+}
+
 #[test]
 fn a_failed_resolution_is_rolled_back_and_said() {
     let (mut app, _, _) = one_report_on_screen();
