@@ -32,14 +32,14 @@ pub fn spawn(client: Client, channels: Vec<String>, events: mpsc::UnboundedSende
     spawn_as(Role::Screen, client, channels, events)
 }
 
-/// Subscribes to a channel of reports on a subscription of its own, so that a refusal of it
-/// never stops the live updates of the channels on screen.
+/// Subscribes to a moderator's channels (the reports, the moderation log) on a subscription of
+/// their own, so that a refusal of them never stops the live updates of the channels on screen.
 pub fn spawn_reports(
     client: Client,
-    channel: String,
+    channels: Vec<String>,
     events: mpsc::UnboundedSender<Event>,
 ) -> Live {
-    spawn_as(Role::Reports, client, vec![channel], events)
+    spawn_as(Role::Reports, client, channels, events)
 }
 
 fn spawn_as(

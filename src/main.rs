@@ -67,7 +67,9 @@ fn run(cli: Cli) -> Result<(), CommandError> {
     }
     let connection = Connection::resolve(&overrides, &file).map_err(configuration)?;
     let settings = cli::Settings {
-        moderator: cli.moderator || file.moderator.unwrap_or(false),
+        moderator: cli.moderator
+            || cli.command.as_ref().is_some_and(Command::moderator_flag)
+            || file.moderator.unwrap_or(false),
         reaction_type: file
             .reaction_type
             .clone()

@@ -261,11 +261,11 @@ pub async fn run(
                     }
                     *live = Some(live::spawn(client.clone(), channels, events_tx.clone()));
                 }
-                Command::SubscribeReports(channel) => {
+                Command::SubscribeReports(channels) => {
                     if let Some(old) = reports_live.take() {
                         old.task.abort();
                     }
-                    let reports = live::spawn_reports(client.clone(), channel, events_tx.clone());
+                    let reports = live::spawn_reports(client.clone(), channels, events_tx.clone());
                     reports_live = Some(reports);
                 }
                 other => {
@@ -312,6 +312,11 @@ pub async fn run(
             batch.extend(take_input(event, &app, &state, &mut terminal)?);
         }
         for event in batch {
+            // A key acts at the time it is pressed (a filter's `since:1h`, a bulk run's start):
+            // the clock is read here, not in `update`.
+            if matches!(event, Event::Key(_)) {
+                app::update(&mut app, Event::Tick(Timetoken::now()));
+            }
             let outcome = app::update(&mut app, event);
             redraw |= outcome.redraw;
             send(outcome.commands, &mut live);

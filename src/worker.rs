@@ -1,8 +1,10 @@
 //! The API worker task: receives [`Command`]s from the app, runs them concurrently (bounded),
 //! and sends each result back as an [`Event::Api`] tagged with the command's id. It owns the
-//! client and does the app's file writes (audit log, recent reactions, the channels opened and
-//! seen); it never touches state.
-//! Each command names its channel.
+//! client and does the app's file writes (recent reactions, the channels opened and seen);
+//! moderator operations run through [`crate::moderation`], which records each on the moderation
+//! log (and the local audit file) before it is done, or, for a report's resolution, once it is
+//! stored (taken back when its record can't be written). It never touches state. Each command
+//! names its channel (or its records do).
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -11,8 +13,10 @@ use tokio::sync::{Semaphore, mpsc};
 
 use crate::app::channels::ChannelMemory;
 use crate::app::{ApiOutcome, Command, Event};
-use crate::moderation::append_entry;
-use crate::pubnub::{Client, MessageAction};
+use crate::moderation::execute::{remove_recorded, scan, undo, window_actions};
+use crate::moderation::stats::Window;
+use crate::moderation::{AuditLog, log};
+use crate::pubnub::{Client, MessageAction, Timetoken};
 
 /// Requests run at the same time at most.
 const CONCURRENCY: usize = 8;
@@ -169,14 +173,50 @@ pub async fn execute(
                 .await;
             Some((op, ApiOutcome::Counts(result)))
         }
-        Command::AppendAudit { op, entry } => {
-            let path = files.audit_log.clone();
-            let written = tokio::task::spawn_blocking(move || append_entry(&path, &entry)).await;
-            match written {
-                Ok(Ok(())) => None,
-                Ok(Err(e)) => Some((op, ApiOutcome::AuditFailed(e))),
+        Command::Record { op, record } => {
+            let log = AuditLog::new(client.clone(), files.audit_log.clone());
+            let mut records = [*record];
+            match log.write(&mut records).await {
+                Ok(()) => None,
                 Err(e) => Some((op, ApiOutcome::AuditFailed(e.to_string()))),
             }
+        }
+        Command::ScanActions {
+            op,
+            channel,
+            filter,
+            reaction_type,
+        } => Some((
+            op,
+            ApiOutcome::Scanned(scan(client, &channel, &filter, &reaction_type).await),
+        )),
+        Command::RemoveRecorded { op, records } => {
+            let log = AuditLog::new(client.clone(), files.audit_log.clone());
+            Some((op, ApiOutcome::Chunk(remove_recorded(&log, records).await)))
+        }
+        Command::Undo {
+            op,
+            record,
+            reason,
+            what,
+        } => {
+            let log = AuditLog::new(client.clone(), files.audit_log.clone());
+            Some((
+                op,
+                ApiOutcome::Undone(undo(&log, &record, &reason, &what).await),
+            ))
+        }
+        Command::FetchAuditLog { op } => {
+            Some((op, ApiOutcome::AuditLog(log::read(client, None).await)))
+        }
+        Command::FetchWindow {
+            op,
+            channel,
+            minutes,
+        } => {
+            let window = Window::ending(Timetoken::now(), minutes);
+            let actions = window_actions(client, &channel, &window).await;
+            Some((op, ApiOutcome::Window(window, actions)))
         }
         Command::FetchChannels { op } => {
             let result = client

@@ -19,6 +19,8 @@ mod serve;
 mod stream;
 #[path = "cli/synth.rs"]
 mod synth;
+#[path = "cli/toolkit.rs"]
+mod toolkit;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -39,6 +41,21 @@ fn tt(v: &Value) -> u64 {
         "{s}"
     );
     s.parse().expect("timetoken fits u64")
+}
+
+/// An audit record (a line of the local audit file, or of `audit list --json`) of `operation`
+/// on `action` (as `actions list --json` prints it): the flat fields of the moderation log.
+#[track_caller]
+fn assert_record_of(record: &Value, operation: &str, action: &Value) {
+    assert_eq!(record["operation"], operation, "{record:#}");
+    assert_eq!(record["author"], action["uuid"], "{record:#}");
+    assert_eq!(record["type"], action["type"], "{record:#}");
+    assert_eq!(record["value"], action["value"], "{record:#}");
+    assert_eq!(record["message_timetoken"], action["message_timetoken"]);
+    assert_eq!(record["action_timetoken"], action["action_timetoken"]);
+    assert_eq!(record["id"].as_str().map(str::len), Some(12), "{record:#}");
+    let time = record["time"].as_str().expect("time is a string");
+    assert!(chrono::DateTime::parse_from_rfc3339(time).is_ok(), "{time}");
 }
 
 /// `publish --json` output: `{"timetoken": "..."}`.

@@ -10,6 +10,7 @@ use reactions::app::{
     ApiOutcome, App, Command, ConnectionEvent, Event, MouseTarget, Options, update,
 };
 use reactions::demo::{Conversation, as_history};
+use reactions::moderation::run::{ChunkReport, Removal};
 use reactions::pubnub::{
     ActionEventKind, ActionsPage, Error, HistoryPage, LiveEvent, MoreBounds, StoredAction,
     Timetoken,
@@ -279,6 +280,17 @@ fn error_in_the_status_bar() {
         "a long reason wraps instead of losing its end"
     );
     insta::assert_snapshot!(text);
+}
+
+/// The first removal recorded before it is sent: its op and records.
+fn recorded(commands: &[Command]) -> (u32, Vec<reactions::moderation::AuditRecord>) {
+    commands
+        .iter()
+        .find_map(|c| match c {
+            Command::RemoveRecorded { op, records } => Some((*op, records.clone())),
+            _ => None,
+        })
+        .expect("a recorded removal")
 }
 
 /// The screen's rows as text, wide glyphs once (their second cell skipped).
@@ -656,7 +668,6 @@ fn popup_hints_and_help_follow_remapped_popup_keys() {
         ("cancel", "ctrl-g"),
         ("popup_up", "ctrl-p"),
         ("popup_down", "ctrl-n"),
-        ("confirm", "o"),
     ]
     .into_iter()
     .map(|(action, key)| (action.to_string(), KeySpecs::One(key.into())))
@@ -690,8 +701,7 @@ fn popup_hints_and_help_follow_remapped_popup_keys() {
     for line in [
         "Pop-ups and the filter",
         "  Ctrl-N          next item, or scroll down",
-        "  Tab             toggle the reaction, remove the chosen, keep the filter",
-        "  o               yes to a moderator's removal",
+        "  Tab             toggle the reaction, remove the chosen, confirm with the reason typed",
         "type to search · Ctrl-P/Ctrl-N choose · Tab toggle · Ctrl-G close",
         "type to filter · Tab keep · Ctrl-G clear",
     ] {
@@ -711,11 +721,8 @@ fn popup_hints_and_help_follow_remapped_popup_keys() {
     s.press(KeyCode::Char('j'));
     s.press(KeyCode::Char('d'));
     let confirm = screen(&s);
-    assert!(
-        confirm.contains("o remove · any other key keeps it"),
-        "{confirm}"
-    );
-    s.press(KeyCode::Esc);
+    assert!(confirm.contains("Tab remove · Ctrl-G keep it"), "{confirm}");
+    s.press_spec("ctrl-g");
     s.press(KeyCode::Esc);
 
     s.open_actions(Vec::new());
@@ -799,25 +806,26 @@ fn actions_arriving_above_a_list_at_its_top_show_there() {
     // A moderator removal of it that fails brings it back where it can be seen.
     s.press(KeyCode::Char('k'));
     s.press(KeyCode::Char('d'));
-    let commands = s.press(KeyCode::Char('y'));
-    let op = commands
-        .iter()
-        .find_map(|c| match c {
-            Command::RemoveAction { op, .. } => Some(*op),
-            _ => None,
-        })
-        .expect("a removal");
+    let commands = s.press(KeyCode::Enter);
+    let (op, records) = recorded(&commands);
     assert!(
         !first_action_row(&mut s).contains("frank"),
         "removed at once"
     );
-    let refused = Error::Network {
-        message: "connection refused".into(),
+    let refused = ChunkReport {
+        not_recorded: None,
+        results: records
+            .iter()
+            .map(|r| {
+                let e = Error::Network {
+                    message: "connection refused".into(),
+                };
+                (r.action(), Removal::Failed(e))
+            })
+            .collect(),
+        at: NOW,
     };
-    update(
-        &mut s.app,
-        Event::Api(op, ApiOutcome::Removed(Err(refused))),
-    );
+    update(&mut s.app, Event::Api(op, ApiOutcome::Chunk(refused)));
     let shown = first_action_row(&mut s);
     assert!(
         shown.contains("frank"),
@@ -1102,4 +1110,198 @@ fn the_channel_switcher_lists_names_new_messages_and_filters() {
     assert!(filtered.contains("#chats.random  Random"), "{filtered}");
     assert!(!filtered.contains("#chats.support"), "{filtered}");
     insta::assert_snapshot!("switcher_filtered", filtered);
+}
+
+/// The op of the first command that has one of the moderator's kinds.
+fn moderator_op(commands: &[Command]) -> u32 {
+    commands
+        .iter()
+        .find_map(|c| match c {
+            Command::FetchAuditLog { op }
+            | Command::FetchWindow { op, .. }
+            | Command::ScanActions { op, .. }
+            | Command::RemoveRecorded { op, .. }
+            | Command::Undo { op, .. } => Some(*op),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("a moderator's command in {commands:?}"))
+}
+
+/// A record as the log holds it, `minutes` before NOW.
+fn logged(
+    id: &str,
+    moderator: &str,
+    operation: reactions::moderation::Operation,
+    (author, value, excerpt): (&str, &str, &str),
+    minutes: u32,
+) -> reactions::moderation::AuditRecord {
+    let action = StoredAction {
+        action_timetoken: Timetoken(NOW.get() - 1_000),
+        message_timetoken: Timetoken(NOW.get() - 2_000),
+        action_type: "reaction".into(),
+        uuid: author.into(),
+        value: value.into(),
+    };
+    let mut r = reactions::moderation::AuditRecord::new(moderator, operation, CH, &action, excerpt);
+    r.id = id.into();
+    let at = chrono::DateTime::parse_from_rfc3339("2025-12-01T00:00:00Z").expect("a time")
+        - chrono::Duration::minutes(minutes.into());
+    r.time = at
+        .to_utc()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    r
+}
+
+#[test]
+fn audit_screen() {
+    use reactions::moderation::Operation::{Remove, Undo, Void};
+    let mut s = Screen::new("mo", true);
+    let op = moderator_op(&s.press(KeyCode::Char('A')));
+    let loading = s.text();
+    assert!(loading.contains("reading the moderation log…"), "{loading}");
+    let mut records = vec![
+        logged("r1", "zed", Remove, ("bob", "🍆", "lunch at noon?"), 30).with_reason("spam"),
+        logged("r2", "mo", Remove, ("bob", "💩", "Freeze is on."), 20)
+            .with_reason("raid")
+            .in_run("run-8x2k1"),
+        logged("r3", "mo", Remove, ("eve", "🍆", "Freeze is on."), 20)
+            .with_reason("raid")
+            .in_run("run-8x2k1"),
+        logged("r4", "mo", Remove, ("dave", "👍", "All merged."), 19)
+            .with_reason("raid")
+            .in_run("run-8x2k1"),
+    ];
+    let mut undo = logged("u1", "zed", Undo, ("eve", "🍆", "Freeze is on."), 10)
+        .with_reason("eve is no raider");
+    undo.refers_to = "r3".into();
+    let mut void =
+        logged("v1", "mo", Void, ("dave", "👍", "All merged."), 19).with_reason("already gone");
+    void.refers_to = "r4".into();
+    records.extend([void, undo]);
+    update(
+        &mut s.app,
+        Event::Api(op, ApiOutcome::AuditLog(Ok(records))),
+    );
+    let text = s.text();
+    assert!(
+        text.contains("removed, undone") && text.contains("not done"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
+}
+
+/// A moderator on Stats over the last hour: alice reacting now and then, bob's raid 8 minutes
+/// ago.
+fn stats_with_a_raid() -> Screen {
+    use reactions::moderation::stats::Window;
+    let mut s = Screen::new("mo", true);
+    update(&mut s.app, Event::Tick(NOW));
+    let op = moderator_op(&s.press(KeyCode::Char('S')));
+    let window = Window::ending(NOW, 60);
+    let mt = s.newest();
+    let at = |minute: usize, i: u64| Timetoken(window.minute_start(minute).get() + i * 10_000);
+    let reaction = |at: Timetoken, uuid: &str, value: &str| StoredAction {
+        action_timetoken: at,
+        message_timetoken: mt,
+        action_type: "reaction".into(),
+        uuid: uuid.into(),
+        value: value.into(),
+    };
+    let mut actions: Vec<StoredAction> = (0..60)
+        .step_by(3)
+        .map(|m| reaction(at(m, 1), "alice", "👍"))
+        .collect();
+    for (minute, n) in [(51, 12), (52, 30), (53, 18)] {
+        actions.extend((0..n).map(|i| reaction(at(minute, 2 + i), "bob", "🍆")));
+    }
+    update(
+        &mut s.app,
+        Event::Api(op, ApiOutcome::Window(window, Ok(actions))),
+    );
+    s
+}
+
+#[test]
+fn stats_screen() {
+    let mut s = stats_with_a_raid();
+    let text = s.text();
+    assert!(text.contains("top users   bob 60   alice 20"), "{text}");
+    assert!(text.contains("SPIKES (2)"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+/// The spike's dry run, answered with `n` of bob's 🍆.
+fn bulk_dry_run(s: &mut Screen, n: u64) {
+    use reactions::moderation::run::DryRun;
+    let op = moderator_op(&s.press(KeyCode::Char('B')));
+    let counting = s.text();
+    assert!(counting.contains("Counting what `user:bob"), "{counting}");
+    let mt = s.newest();
+    let matches: Vec<StoredAction> = (0..n)
+        .map(|i| StoredAction {
+            action_timetoken: Timetoken(NOW.get() - 4_800_000_000 + i * 10_000),
+            message_timetoken: mt,
+            action_type: "reaction".into(),
+            uuid: "bob".into(),
+            value: "🍆".into(),
+        })
+        .collect();
+    let excerpts = [(mt, "lunch at noon? Last planning sync before we go.".into())].into();
+    let filter = match &s.app.bulk {
+        Some(reactions::app::bulk::Bulk::Scanning { filter }) => filter.clone(),
+        other => panic!("counting: {other:?}"),
+    };
+    let dry = DryRun::new(CH, &filter, 412, matches, excerpts, "reaction");
+    update(&mut s.app, Event::Api(op, ApiOutcome::Scanned(Ok(dry))));
+}
+
+#[test]
+fn bulk_removal_dry_run() {
+    let mut s = stats_with_a_raid();
+    bulk_dry_run(&mut s, 60);
+    s.keys("raid");
+    let text = s.text();
+    assert!(
+        text.contains("60 actions of chats.room1 match (412 looked at)"),
+        "{text}"
+    );
+    assert!(text.contains("reason (optional): raid"), "{text}");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn bulk_removal_in_progress() {
+    use reactions::moderation::run::{ChunkReport, Removal};
+    let mut s = stats_with_a_raid();
+    bulk_dry_run(&mut s, 160);
+    let commands = s.press(KeyCode::Enter);
+    let (op, records) = recorded(&commands);
+    // The first chunk: all but two removed, one already gone, one refused; two seconds in.
+    let results = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let removal = match i {
+                0 => Removal::AlreadyGone,
+                1 => Removal::Failed(Error::Server {
+                    status: 503,
+                    message: "Service Unavailable".into(),
+                }),
+                _ => Removal::Removed,
+            };
+            (r.action(), removal)
+        })
+        .collect();
+    let report = ChunkReport {
+        not_recorded: None,
+        results,
+        at: Timetoken(NOW.get() + 20_000_000),
+    };
+    update(&mut s.app, Event::Api(op, ApiOutcome::Chunk(report)));
+    let text = s.text();
+    assert!(
+        text.contains("50/160 · 48 removed · 1 already gone · 1 failed · 24/s · 4 s left"),
+        "{text}"
+    );
+    insta::assert_snapshot!(text);
 }

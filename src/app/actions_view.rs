@@ -1,10 +1,11 @@
 //! The Actions screen's data: the channel's message actions exactly as `get_message_actions`
-//! pages them, shown newest first, with the selection and an optional filter.
+//! pages them, shown newest first, with the selection and an optional filter (the moderation
+//! filter syntax: `user:bob value:🍆 since:1h`, or words; see [`crate::moderation::filter`]).
 //!
 //! Rows are kept oldest first in a `VecDeque` (older pages prepend in O(page)); removed rows are
 //! tombstoned rather than shifted (their action timetokens kept aside, so a row stays 32
 //! bytes), and compacted once they are many. With a filter, the rows shown are walked through
-//! the filter's matches ([`Filter`]), so that a filter few rows pass costs what it shows, not
+//! the filter's matches ([`Matches`]), so that a filter few rows pass costs what it shows, not
 //! what is loaded.
 
 use std::collections::{HashSet, VecDeque};
@@ -12,9 +13,10 @@ use std::collections::{HashSet, VecDeque};
 use foldhash::fast::RandomState;
 
 use super::action::ActionOnMessage;
-use super::action_filter::Filter;
+use super::action_filter::Matches;
 use super::load::Load;
 use super::symbols::Symbols;
+use crate::moderation::filter::{ActionFields, Clock, Filter, Scope};
 use crate::pubnub::Timetoken;
 
 /// How far the pages have come.
@@ -45,8 +47,14 @@ pub struct ActionsView {
     pub pages: Pages,
     /// The selected row's action timetoken.
     pub selected: Option<Timetoken>,
-    /// The filter (empty shows everything) and its matches among the loaded rows.
-    filter: Filter,
+    /// The filter as typed; empty shows everything.
+    pub filter: String,
+    /// The filter as read (the last text that read, when the current one does not).
+    pub parsed: Filter,
+    /// Why the filter as typed does not read.
+    pub filter_error: Option<String>,
+    /// The loaded rows the filter passes.
+    matches: Matches,
     /// The filter is being typed.
     pub editing_filter: bool,
 }
@@ -96,7 +104,7 @@ impl ActionsView {
     pub fn clear(&mut self) {
         self.rows.clear();
         self.tombstones.clear();
-        self.filter.clear_rows();
+        self.matches.clear();
         self.next_start = None;
         self.pages = Pages::First(Load::Idle);
     }
@@ -123,7 +131,7 @@ impl ActionsView {
         let mut added = 0;
         if oldest.is_none_or(|o| page.last().is_some_and(|l| l.action.action_tt < o)) {
             for row in page.into_iter().rev() {
-                self.filter.add(&row, symbols);
+                self.note(&row, symbols);
                 self.rows.push_front(row);
                 added += 1;
             }
@@ -142,7 +150,7 @@ impl ActionsView {
     /// Inserts a live or confirmed action (or brings back one whose removal failed); false
     /// when it is already listed.
     pub fn insert(&mut self, row: ActionOnMessage, symbols: &Symbols) -> bool {
-        self.filter.add(&row, symbols);
+        self.note(&row, symbols);
         match self.position(row.action.action_tt) {
             Ok(i) if self.tombstones.remove(&row.action.action_tt) => {
                 self.rows[i] = row;
@@ -184,26 +192,76 @@ impl ActionsView {
             .filter(|r| !self.is_removed(r))
     }
 
-    /// The filter text (lower-cased); empty shows everything.
-    pub fn filter(&self) -> &str {
-        self.filter.text()
+    /// Reads the filter as typed, at `clock` (for `since:1h`), and matches it against every
+    /// loaded row once; a mistake keeps the last filter that read and says why.
+    pub fn set_filter(&mut self, text: String, clock: Clock, symbols: &Symbols) {
+        match Filter::parse(&text, Scope::Actions, clock) {
+            Ok(f) => {
+                self.parsed = f;
+                self.filter_error = None;
+            }
+            Err(e) => self.filter_error = Some(e),
+        }
+        self.filter = text;
+        self.refilter(symbols);
     }
 
-    /// Sets the filter (lower-cased) and finds what it matches among the loaded rows.
-    pub fn set_filter(&mut self, text: &str, symbols: &Symbols) {
-        self.filter.set(text, symbols, &self.rows);
+    /// Clears the filter.
+    pub fn clear_filter(&mut self) {
+        self.filter.clear();
+        self.parsed = Filter::default();
+        self.filter_error = None;
+        self.matches.clear();
     }
 
-    /// Whether `row` is shown: not removed, and it passes the filter (user id or name, type
-    /// or value contains it).
+    /// Whether a filter is in force.
+    pub fn is_filtered(&self) -> bool {
+        !self.parsed.is_empty()
+    }
+
+    /// Whether `row` is shown: not removed, and it passes the filter.
     pub fn matches(&self, row: &ActionOnMessage) -> bool {
-        !self.is_removed(row) && self.filter.has(row.action.action_tt)
+        !self.is_removed(row) && (!self.is_filtered() || self.matches.has(row.action.action_tt))
     }
 
-    /// Matches the filter again against every loaded row (users' names arrived, so a row may
-    /// now match by its user's name).
+    /// Matches the filter again against every loaded row (it changed, or users' names
+    /// arrived, so a row may now match by its user's name).
     pub fn refilter(&mut self, symbols: &Symbols) {
-        self.filter.rescan(symbols, &self.rows);
+        self.matches.clear();
+        if !self.is_filtered() {
+            return;
+        }
+        let found: Vec<Timetoken> = self
+            .rows
+            .iter()
+            .filter(|r| self.passes(r, symbols))
+            .map(|r| r.action.action_tt)
+            .collect();
+        for tt in found {
+            self.matches.insert(tt);
+        }
+    }
+
+    /// Notes a row that came in (a page, a live action) when the filter passes it.
+    fn note(&mut self, row: &ActionOnMessage, symbols: &Symbols) {
+        if self.is_filtered() && self.passes(row, symbols) {
+            self.matches.insert(row.action.action_tt);
+        }
+    }
+
+    /// Whether the filter passes `row` (a bare word: user id or name, type or value contains
+    /// it).
+    fn passes(&self, row: &ActionOnMessage, symbols: &Symbols) -> bool {
+        let a = &row.action;
+        self.parsed.matches_action(&ActionFields {
+            user: symbols.raw(a.uuid),
+            user_name: symbols.name(a.uuid).unwrap_or_default(),
+            action_type: symbols.raw(a.kind),
+            value: symbols.raw(a.value),
+            shown_value: symbols.glyph(a.value),
+            message_tt: row.message_tt,
+            action_tt: a.action_tt,
+        })
     }
 
     /// The newest visible row strictly older than index `before` (exclusive).
@@ -220,8 +278,12 @@ impl ActionsView {
         &self,
         from: Option<Timetoken>,
     ) -> Box<dyn Iterator<Item = &ActionOnMessage> + '_> {
-        if !self.filter.is_empty() {
-            return Box::new(self.filter.newest_first(from).filter_map(|tt| self.get(tt)));
+        if self.is_filtered() {
+            return Box::new(
+                self.matches
+                    .newest_first(from)
+                    .filter_map(|tt| self.get(tt)),
+            );
         }
         let end = match from.map(|tt| self.position(tt)) {
             Some(Ok(i)) => i + 1,
@@ -233,8 +295,8 @@ impl ActionsView {
 
     /// Visible rows newer than `tt` (exclusive), nearest first.
     pub fn display_before(&self, tt: Timetoken) -> Box<dyn Iterator<Item = &ActionOnMessage> + '_> {
-        if !self.filter.is_empty() {
-            return Box::new(self.filter.newer_than(tt).filter_map(|tt| self.get(tt)));
+        if self.is_filtered() {
+            return Box::new(self.matches.newer_than(tt).filter_map(|tt| self.get(tt)));
         }
         let start = match self.position(tt) {
             Ok(i) => i + 1,
@@ -283,9 +345,9 @@ impl ActionsView {
 
     /// Oldest visible row.
     pub fn oldest(&self) -> Option<Timetoken> {
-        if !self.filter.is_empty() {
+        if self.is_filtered() {
             return self
-                .filter
+                .matches
                 .oldest_first()
                 .find(|tt| self.get(*tt).is_some());
         }
@@ -365,7 +427,11 @@ mod tests {
             row(&mut s, 30, "alice", "😂"),
         ];
         v.merge_page(page, None, &s);
-        v.set_filter("alice", &s);
+        let clock = Clock {
+            now: Timetoken(0),
+            utc_offset_secs: 0,
+        };
+        v.set_filter("alice".into(), clock, &s);
         assert_eq!(shown(&v), [30, 10]);
         assert_eq!(v.step(Timetoken(30), 1), Some(Timetoken(10)));
         assert_eq!(v.step(Timetoken(10), -1), Some(Timetoken(30)));
@@ -374,8 +440,13 @@ mod tests {
             Some(Timetoken(10)),
             "clamped at the end"
         );
-        v.set_filter("👍", &s);
+        v.set_filter("👍".into(), clock, &s);
         assert_eq!(shown(&v), [20, 10], "shortcode values match by their emoji");
+        v.set_filter("user:bob value:👍".into(), clock, &s);
+        assert_eq!(shown(&v), [20]);
+        v.set_filter("user:bob colour:".into(), clock, &s);
+        assert!(v.filter_error.is_some());
+        assert_eq!(shown(&v), [20], "the last filter that read still applies");
     }
 
     #[test]

@@ -8,8 +8,8 @@ use super::channels::Switcher;
 use super::details::{DetailsView, detail_rows};
 use super::keymap::{Action, Context, Key};
 use super::{
-    App, Command, Confirmation, Overlay, PREFETCH_MARGIN, Screen, channels, loading, reacting,
-    reporting, restore, threads, waiting,
+    App, Command, Confirmation, Overlay, PREFETCH_MARGIN, Screen, auditing, bulk, channels,
+    loading, reacting, reporting, restore, threads, waiting,
 };
 use super::{MouseTarget, picker::Picker};
 
@@ -23,9 +23,11 @@ pub(super) fn on_key(app: &mut App, event: KeyEvent, commands: &mut Vec<Command>
     let key = Key::from_event(&event);
     let keymap = &app.options.keymap;
     let filtering = app.screen == Screen::Actions && app.actions.editing_filter;
-    let popup_action = (app.overlay.is_some() || filtering)
-        .then(|| keymap.action(Context::Popups, key))
-        .flatten();
+    let audit_filtering = app.screen == Screen::Audit && app.audit.editing_filter;
+    let popup_action =
+        (app.overlay.is_some() || filtering || audit_filtering || app.bulk.is_some())
+            .then(|| keymap.action(Context::Popups, key))
+            .flatten();
     // A quit key that is not typed text (Ctrl-C) quits at once from anywhere, unless a pop-up
     // has that key for itself; a typed one (q) leaves Details or a pop-up first.
     if popup_action.is_none()
@@ -37,11 +39,23 @@ pub(super) fn on_key(app: &mut App, event: KeyEvent, commands: &mut Vec<Command>
     }
     // A notice is about what came before this key; the key's own notice (if any) replaces it.
     let cleared = app.notice.take().is_some();
+    if app.bulk.is_some() {
+        let ran = matches!(app.bulk, Some(bulk::Bulk::Running { .. }));
+        let changed = bulk::on_key(app, key, popup_action, commands);
+        // Closing a run on Stats shows the figures without what it removed.
+        if ran && app.bulk.is_none() && app.screen == Screen::Stats {
+            auditing::load_stats(app, commands);
+        }
+        return changed || cleared;
+    }
     if app.overlay.is_some() {
         return on_overlay_key(app, key, popup_action, commands) || cleared;
     }
     if filtering {
         return on_filter_key(app, key, popup_action, commands) || cleared;
+    }
+    if audit_filtering {
+        return auditing::on_filter_key(app, key, popup_action) || cleared;
     }
     match app.options.keymap.action(Context::Screens, key) {
         Some(action) => on_action(app, action, commands) || cleared,
@@ -59,9 +73,13 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
         },
         Action::Back => match app.screen {
             Screen::Details(view) => app.screen = view.back(),
-            Screen::Actions if !app.actions.filter().is_empty() => {
-                app.actions.set_filter("", &app.symbols);
+            Screen::Actions if !app.actions.filter.is_empty() => {
+                app.actions.clear_filter();
                 app.actions.reselect();
+            }
+            Screen::Audit if !app.audit.filter_text.is_empty() => {
+                let clock = app.clock();
+                app.audit.set_filter(String::new(), clock);
             }
             Screen::Reports => app.screen = Screen::Timeline,
             _ if threads::in_thread(app) => leave_thread(app, commands),
@@ -75,13 +93,20 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
         Action::SwitchScreen => {
             // Reports are the configured channel's, for moderators: not inside a thread, nor
             // in another channel.
-            let reports =
-                app.options.moderator && !threads::in_thread(app) && channels::reports_here(app);
+            let moderator = app.options.moderator;
+            let reports = moderator && !threads::in_thread(app) && channels::reports_here(app);
             app.screen = match app.screen {
                 Screen::Actions if reports => Screen::Reports,
-                Screen::Actions | Screen::Reports => Screen::Timeline,
+                Screen::Actions | Screen::Reports if moderator => Screen::Audit,
+                Screen::Audit => Screen::Stats,
+                Screen::Actions | Screen::Reports | Screen::Stats => Screen::Timeline,
                 _ => Screen::Actions,
             };
+            match app.screen {
+                Screen::Audit => auditing::open_audit(app, commands),
+                Screen::Stats => auditing::open_stats(app, commands),
+                _ => {}
+            }
             if app.screen == Screen::Actions
                 && !app.actions.is_loaded()
                 && !app.actions.is_loading()
@@ -92,13 +117,27 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
                 reporting::load(app, false, commands);
             }
         }
+        Action::Reload if app.screen == Screen::Stats => auditing::load_stats(app, commands),
         Action::Reload => loading::reload_now(app, commands),
+        Action::Audit => auditing::open_audit(app, commands),
+        Action::Stats => auditing::open_stats(app, commands),
+        Action::Bulk => bulk_key(app, commands),
+        Action::Undo if app.screen == Screen::Audit => auditing::ask_undo(app),
+        Action::Window if app.screen == Screen::Stats => auditing::next_window(app, commands),
+        Action::Undo | Action::Window => {
+            let [audit, stats, undo, window] =
+                app.key_labels([Action::Audit, Action::Stats, Action::Undo, Action::Window]);
+            app.info(format!(
+                "{undo} undoes a removal on the Audit screen ({audit}); {window} changes the Stats window ({stats})"
+            ));
+        }
         Action::Down => move_selection(app, Step::By(1), commands),
         Action::Up => move_selection(app, Step::By(-1), commands),
         Action::PageDown => move_selection(app, Step::By(app.page_size() as isize), commands),
         Action::PageUp => move_selection(app, Step::By(-(app.page_size() as isize)), commands),
         Action::First => move_selection(app, Step::First, commands),
         Action::Last => move_selection(app, Step::Last, commands),
+        Action::Details if app.screen == Screen::Audit => auditing::jump(app, commands),
         Action::Details if app.screen == Screen::Reports => reporting::jump(app, commands),
         Action::Details => open_details(app, commands),
         Action::OpenThread => {
@@ -135,6 +174,8 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
         Action::Filter => {
             if app.screen == Screen::Actions {
                 app.actions.editing_filter = true;
+            } else if app.screen == Screen::Audit {
+                app.audit.editing_filter = true;
             } else {
                 let [filter, switch] = app.key_labels([Action::Filter, Action::SwitchScreen]);
                 app.info(format!("{filter} filters the Actions screen ({switch})"));
@@ -148,9 +189,40 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
         | Action::Choose
         | Action::Cancel
         | Action::Erase
-        | Action::Confirm => return false,
+        | Action::Retry
+        | Action::Resume => return false,
     }
     true
+}
+
+/// The bulk key: a dry run of what the screen offers (the Actions filter, a spike) or a choice
+/// for the action selected in Details.
+fn bulk_key(app: &mut App, commands: &mut Vec<Command>) {
+    match app.screen {
+        Screen::Actions => {
+            let filter = app.actions.filter.clone();
+            bulk::open(app, &filter, commands);
+        }
+        Screen::Stats => auditing::bulk_from_spike(app, commands),
+        Screen::Details(view) => {
+            let selected = app.timeline.get(view.message_tt).and_then(|m| {
+                view.selected_entry(&detail_rows(m, &app.kinds))
+                    .map(|e| e.action.on(m.timetoken).to_stored(&app.symbols))
+            });
+            match selected {
+                Some(action) => auditing::bulk_choices(app, &action),
+                None => app.info("No action selected"),
+            }
+        }
+        Screen::Timeline | Screen::Audit | Screen::Reports => {
+            let [bulk, filter, details, stats] =
+                app.key_labels([Action::Bulk, Action::Filter, Action::Details, Action::Stats]);
+            app.info(format!(
+                "{bulk} removes in bulk what the Actions filter ({filter}) matches, an action's \
+                 value or user in Details ({details}), or a spike on Stats ({stats})"
+            ));
+        }
+    }
 }
 
 /// Back from a thread to the channel it was opened from, re-read if it missed events.
@@ -163,6 +235,7 @@ fn leave_thread(app: &mut App, commands: &mut Vec<Command>) {
 /// The message the reaction keys act on: the Timeline's selection or the Details' message.
 fn target_message(app: &App) -> Option<crate::pubnub::Timetoken> {
     match app.screen {
+        Screen::Audit | Screen::Stats => None,
         Screen::Details(view) => Some(view.message_tt),
         Screen::Timeline => app.selected,
         Screen::Actions => app
@@ -229,6 +302,16 @@ fn move_selection(app: &mut App, step: Step, commands: &mut Vec<Command>) {
             };
             loading::prefetch_actions(app, commands);
         }
+        Screen::Audit => match step {
+            Step::By(delta) => app.audit.move_by(delta),
+            Step::First => app.audit.first(),
+            Step::Last => app.audit.last(),
+        },
+        Screen::Stats => match step {
+            Step::By(delta) => app.stats.move_by(delta.signum()),
+            Step::First => app.stats.selected = 0,
+            Step::Last => app.stats.move_by(isize::MAX / 2),
+        },
         Screen::Reports => {
             match step {
                 Step::By(delta) => app.reports.step(delta),
@@ -285,16 +368,62 @@ fn on_overlay_key(
             _ => None,
         }
         .map(|scroll| Overlay::Help { scroll }),
-        Overlay::Confirm { target, .. } => {
-            match (action == Some(Action::Confirm), target) {
-                (true, Confirmation::Remove(target)) => {
-                    reacting::start_remove(app, target, true, commands)
-                }
-                (true, Confirmation::Restore(tt)) => restore::confirmed(app, tt, commands),
-                (false, Confirmation::Remove(_)) => app.info("Nothing removed"),
-                (false, Confirmation::Restore(_)) => app.info("Nothing restored"),
+        // Typed text is the reason; Enter does it, Esc keeps things as they are.
+        Overlay::Confirm {
+            target,
+            prompt,
+            mut reason,
+        } => match (key.text(), action) {
+            (Some(c), _) => {
+                reason.push(c);
+                Some(Overlay::Confirm {
+                    target,
+                    prompt,
+                    reason,
+                })
             }
-            None
+            (None, Some(Action::Choose)) => {
+                match target {
+                    Confirmation::Remove(target) => {
+                        let removal = reacting::Removal {
+                            target,
+                            moderated: true,
+                            restore: false,
+                        };
+                        reacting::start_removal(app, removal, &reason, commands);
+                    }
+                    Confirmation::Restore(tt) => restore::confirmed(app, tt, &reason, commands),
+                }
+                None
+            }
+            (None, Some(Action::Erase)) => {
+                reason.pop();
+                Some(Overlay::Confirm {
+                    target,
+                    prompt,
+                    reason,
+                })
+            }
+            (None, Some(Action::Cancel)) => {
+                app.info(match target {
+                    Confirmation::Remove(_) => "Nothing removed",
+                    Confirmation::Restore(_) => "Nothing restored",
+                });
+                None
+            }
+            _ => Some(Overlay::Confirm {
+                target,
+                prompt,
+                reason,
+            }),
+        },
+        Overlay::Undo {
+            record,
+            prompt,
+            reason,
+        } => auditing::on_undo_key(app, (record, prompt, reason), key, action, commands),
+        Overlay::BulkChoice { options, selected } => {
+            auditing::on_choice_key(app, options, selected, action, commands)
         }
         Overlay::Resolve { report_tt, note } => {
             on_note_key(app, report_tt, note, key, action, commands)
@@ -447,9 +576,9 @@ fn on_filter_key(
     action: Option<Action>,
     commands: &mut Vec<Command>,
 ) -> bool {
-    let mut text = app.actions.filter().to_string();
+    let mut text = app.actions.filter.clone();
     match (key.text(), action) {
-        (Some(c), _) => text.extend(c.to_lowercase()),
+        (Some(c), _) => text.push(c),
         (None, Some(Action::Cancel)) => {
             text.clear();
             app.actions.editing_filter = false;
@@ -460,7 +589,8 @@ fn on_filter_key(
         }
         _ => return false,
     }
-    app.actions.set_filter(&text, &app.symbols);
+    let clock = app.clock();
+    app.actions.set_filter(text, clock, &app.symbols);
     app.actions.reselect();
     loading::prefetch_actions(app, commands);
     true

@@ -5,11 +5,14 @@
 
 use crossterm::event::KeyEvent;
 
-use super::AuditEntry;
 use super::channels::ChannelMemory;
 use super::details::DetailsLayout;
 use super::symbols::Sym;
 use super::timeline::OpId;
+use crate::moderation::execute::UndoError;
+use crate::moderation::run::{ChunkReport, DryRun};
+use crate::moderation::stats::Window;
+use crate::moderation::{AuditRecord, Filter};
 use crate::pubnub::{
     self, ActionsPage, HistoryPage, LiveEvent, MessageCounts, StoredAction, Timetoken,
 };
@@ -59,6 +62,8 @@ pub struct Measured {
     pub actions_rows: usize,
     /// Reports the Reports screen has room for.
     pub report_rows: usize,
+    /// Rows the Audit list has room for.
+    pub audit_rows: usize,
     /// The Details screen's text and scrolling area.
     pub details: DetailsLayout,
 }
@@ -88,8 +93,19 @@ pub enum ApiOutcome {
     /// The stored action and the service's warning (207), if any.
     Added(pubnub::Result<(StoredAction, Option<String>)>),
     Removed(pubnub::Result<Option<String>>),
-    /// An audit record could not be written.
+    /// A record written after its operation (a report's resolution) could not be written.
     AuditFailed(String),
+    /// A bulk removal's dry run.
+    Scanned(pubnub::Result<DryRun>),
+    /// Removals recorded first: what became of each (or that nothing was recorded, so nothing
+    /// removed).
+    Chunk(ChunkReport),
+    /// An undo's record, or why it did not happen.
+    Undone(Result<AuditRecord, UndoError>),
+    /// The moderation log's records, oldest first.
+    AuditLog(pubnub::Result<Vec<AuditRecord>>),
+    /// The channel's actions in a window of time (Stats).
+    Window(Window, pubnub::Result<Vec<StoredAction>>),
     /// Names from App Context: each asked id with its name, `None` where there is none.
     Names(pubnub::Result<Vec<(String, Option<String>)>>),
     /// Message counts (thread replies, new messages in other channels).
@@ -163,18 +179,53 @@ pub enum Command {
     FetchChannels {
         op: OpId,
     },
-    AppendAudit {
+    /// Writes a record of an operation already done (a report's resolution) to the moderation
+    /// log and the local audit file.
+    Record {
         op: OpId,
-        entry: AuditEntry,
+        record: Box<AuditRecord>,
+    },
+    /// A bulk removal's dry run: every action of the channel the filter matches.
+    ScanActions {
+        op: OpId,
+        channel: String,
+        filter: Box<Filter>,
+        reaction_type: String,
+    },
+    /// Writes the records to the moderation log (and the local audit file), then removes
+    /// each one's action as its author (in the record's channel); nothing is removed when the
+    /// records cannot be written.
+    RemoveRecorded {
+        op: OpId,
+        records: Vec<AuditRecord>,
+    },
+    /// Puts a removed action back as its author, then records the undo.
+    Undo {
+        op: OpId,
+        record: Box<AuditRecord>,
+        reason: String,
+        /// The action as people name it (`🍆`), for the refusal when it is back already.
+        what: String,
+    },
+    /// The moderation log's history.
+    FetchAuditLog {
+        op: OpId,
+    },
+    /// The channel's actions of the last `minutes` minutes, up to now.
+    FetchWindow {
+        op: OpId,
+        channel: String,
+        minutes: usize,
     },
     SaveRecent(Vec<String>),
     /// Recently opened channels and what was last seen in each, for the next session.
     SaveChannels(ChannelMemory),
     /// Live events should come from exactly these channels (for the loop, not the worker).
     Subscribe(Vec<String>),
-    /// Live reports should come from this channel, on a subscription of their own (for the
-    /// loop, not the worker).
-    SubscribeReports(String),
+    /// Live reports and moderation log records should come from these channels (the reports'
+    /// channel and the moderation log), on a subscription of their own (for the loop, not the
+    /// worker).
+    SubscribeReports(Vec<String>),
     /// The subscription, waiting to reconnect, should try at once (for the loop, not the worker).
     RetryConnection,
     Quit,

@@ -132,6 +132,29 @@ pub(super) fn reload(app: &mut App, commands: &mut Vec<Command>) {
         app.actions.clear();
         load_actions(app, None, commands);
     }
+    // The moderation log: what was missed while away is read again.
+    if (app.audit.loaded || app.audit.load.is_failed()) && !app.audit.load.is_loading() {
+        super::auditing::load_audit(app, commands);
+    }
+}
+
+/// Shows message `tt` on the Timeline: selected at once when loaded, else after every message
+/// down to it is read.
+pub(super) fn show_message(app: &mut App, tt: Timetoken, commands: &mut Vec<Command>) {
+    app.screen = Screen::Timeline;
+    if app.timeline.get(tt).is_some() {
+        app.selected = Some(tt);
+        app.follow = app.timeline.last().is_some_and(|m| m.timetoken == tt);
+        return;
+    }
+    let op = app.begin(Op::JumpTo(tt));
+    commands.push(Command::RefreshHistory {
+        op,
+        channel: app.channel.clone(),
+        start: None,
+        end: tt,
+    });
+    app.info("Loading the messages down to that one…");
 }
 
 /// The page's messages of the channel on screen, interned; notes the users they show and
@@ -359,7 +382,7 @@ pub(super) fn on_result(
                     let more = page.more.and_then(|m| m.start);
                     app.actions.merge_page(rows, more, &app.symbols);
                     app.loaded();
-                    if !app.actions.filter().is_empty() {
+                    if app.actions.is_filtered() {
                         // A filter searches on, page after page, until it fills a screen.
                         app.actions.reselect();
                         prefetch_actions(app, commands);
@@ -416,6 +439,15 @@ pub(super) fn on_live(app: &mut App, event: LiveEvent, commands: &mut Vec<Comman
         // The parent's state changes; what is on screen does not.
         threads::in_channel(app, &channel, |app| on_live_here(app, event, commands));
         return false;
+    }
+    // The moderation log: any moderator's records join the Audit screen's trail.
+    if app.options.moderator && *channel == crate::moderation::LOG_CHANNEL {
+        return match &event {
+            LiveEvent::Message { message, .. } => {
+                super::auditing::on_live_message(app, channel, message)
+            }
+            LiveEvent::Action { .. } => false,
+        };
     }
     let is_message = matches!(event, LiveEvent::Message { .. });
     let elsewhere = channel.clone();

@@ -7,6 +7,8 @@
 pub mod action;
 pub mod action_filter;
 pub mod actions_view;
+pub mod audit_view;
+pub mod bulk;
 pub mod channels;
 pub mod chat;
 pub mod chips;
@@ -16,10 +18,12 @@ pub mod load;
 pub mod names;
 pub mod picker;
 pub mod reports;
+pub mod stats_view;
 pub mod symbols;
 pub mod threads;
 pub mod timeline;
 
+mod auditing;
 mod input;
 mod interface;
 mod loading;
@@ -38,6 +42,8 @@ use crate::pubnub::{self, Timetoken};
 
 use action::{ActionData, ActionOnMessage};
 use actions_view::ActionsView;
+use audit_view::AuditView;
+use bulk::Bulk;
 use channels::{ChannelMemory, Channels, Switcher};
 use chat::ReactionUse;
 use chips::ActionKinds;
@@ -47,12 +53,13 @@ use load::Load;
 use names::Names;
 use picker::{EmojiIndex, Picker};
 use reports::ReportsView;
+use stats_view::StatsView;
 use symbols::{Sym, Symbols};
 use threads::{ChannelState, Replies};
 use timeline::{OpId, Timeline};
 
 use crate::moderation::ChannelAccess;
-pub use crate::moderation::{AuditEntry, AuditOperation, AuditRecord};
+pub use crate::moderation::{AuditRecord, Operation};
 pub use interface::{ApiOutcome, Command, ConnectionEvent, Event, Measured, MouseTarget};
 
 /// Messages per history page (history-with-actions serves at most 25).
@@ -122,6 +129,10 @@ pub enum Screen {
     Actions,
     /// Reports of the channel's messages (moderators).
     Reports,
+    /// The keyset's moderation log (moderators).
+    Audit,
+    /// Reactions over time, top values and users, spikes (moderators).
+    Stats,
 }
 
 impl DetailsView {
@@ -143,11 +154,24 @@ pub enum Overlay {
         scroll: u16,
     },
     /// A moderator's removal of another user's action, or restore of a message another user
-    /// deleted, waiting for a yes.
+    /// deleted, waiting for Enter (with an optional reason typed) or Esc.
     Confirm {
         target: Confirmation,
-        /// The question shown, such as "Remove bob's 👍 from 'lunch at noon?' [y/N]".
+        /// The question shown, such as "Remove bob's 👍 from 'lunch at noon?'".
         prompt: String,
+        /// Why, as typed (recorded with the removal).
+        reason: String,
+    },
+    /// Undoing a removal of the moderation log, waiting for Enter (with an optional reason).
+    Undo {
+        record: Box<AuditRecord>,
+        prompt: String,
+        reason: String,
+    },
+    /// What to remove in bulk for the action selected in Details: (label, filter) pairs.
+    BulkChoice {
+        options: Vec<(String, String)>,
+        selected: usize,
     },
     /// What was done about a report, being typed before it is marked resolved.
     Resolve {
@@ -228,14 +252,30 @@ enum Op {
         kind: Sym,
         value: Sym,
     },
+    /// Removing one's own action.
     Remove {
         target: ActionOnMessage,
-        /// A moderator removing another user's action (audited).
-        moderated: bool,
-        /// Part of restoring a soft-deleted message.
+        /// Part of restoring a soft-deleted message (removing my own deletion).
         restore: bool,
     },
-    Audit,
+    /// A moderator removing another user's action (or deletion, to restore a message),
+    /// recorded on the moderation log first.
+    Moderated {
+        target: ActionOnMessage,
+        restore: bool,
+    },
+    /// The record of a report's resolution, written once the resolution is stored (the record
+    /// names its action timetoken); if it cannot be written, the resolution is taken back.
+    ResolutionRecord {
+        report_tt: Timetoken,
+        action_tt: Timetoken,
+    },
+    /// Taking back a resolution whose record could not be written (`why`).
+    TakeBackResolution {
+        report_tt: Timetoken,
+        action_tt: Timetoken,
+        why: String,
+    },
     Names(Vec<Sym>),
     Counts(Vec<String>),
     /// Messages since last seen in these channels.
@@ -253,21 +293,38 @@ enum Op {
         report_tt: Timetoken,
         note: Sym,
     },
+    /// A bulk removal's dry run.
+    Scan,
+    /// A chunk of a bulk removal.
+    Chunk,
+    /// Undoing the removal recorded as `record`.
+    Undo {
+        record: String,
+    },
+    AuditLog,
+    Window,
 }
 
 impl Op {
     /// Whether the result belongs to the channel the request was made in (its messages,
-    /// actions or texts), rather than to the whole app.
+    /// actions or texts), rather than to the whole app (the moderator's log, Stats and bulk
+    /// runs are the app's).
     fn is_channel_bound(&self) -> bool {
         !matches!(
             self,
-            Op::Audit
+            Op::ResolutionRecord { .. }
+                | Op::TakeBackResolution { .. }
                 | Op::Names(_)
                 | Op::ReportsPage { .. }
                 | Op::Resolve { .. }
                 | Op::Unseen(_)
                 | Op::ChannelDirectory
                 | Op::ChannelReports(_)
+                | Op::Scan
+                | Op::Chunk
+                | Op::Undo { .. }
+                | Op::AuditLog
+                | Op::Window
         )
     }
 }
@@ -291,6 +348,12 @@ pub struct App {
     pub screen: Screen,
     pub overlay: Option<Overlay>,
     pub actions: ActionsView,
+    /// The moderation log (moderators).
+    pub audit: AuditView,
+    /// Reactions over time (moderators).
+    pub stats: StatsView,
+    /// A bulk removal being counted, confirmed or run (shown as a pop-up).
+    pub bulk: Option<Bulk>,
     /// Texts of messages outside the loaded Timeline that the Actions screen refers to.
     pub message_texts: HashMap<Timetoken, Box<str>>,
     pub emoji: EmojiIndex,
@@ -352,6 +415,9 @@ impl App {
             screen: Screen::Timeline,
             overlay: None,
             actions: ActionsView::default(),
+            audit: AuditView::default(),
+            stats: StatsView::default(),
+            bulk: None,
             message_texts: HashMap::new(),
             emoji,
             connection: Connection::Connecting,
@@ -380,8 +446,13 @@ impl App {
         commands.push(self.subscription());
         if self.options.moderator {
             reporting::load(self, false, &mut commands);
+            // The reports, and the moderation log every moderator's operations are recorded
+            // on, on a subscription of their own.
             let reports = chat::moderation_channel(&self.options.channel);
-            commands.push(Command::SubscribeReports(reports));
+            commands.push(Command::SubscribeReports(vec![
+                reports,
+                crate::moderation::LOG_CHANNEL.to_string(),
+            ]));
         }
         waiting::request_counts(self, &mut commands);
         commands
@@ -438,7 +509,16 @@ impl App {
     pub fn pending_count(&self) -> usize {
         self.ops
             .values()
-            .filter(|(_, op)| matches!(op, Op::Add { .. } | Op::Remove { .. } | Op::Resolve { .. }))
+            .filter(|(_, op)| {
+                matches!(
+                    op,
+                    Op::Add { .. }
+                        | Op::Remove { .. }
+                        | Op::Moderated { .. }
+                        | Op::Resolve { .. }
+                        | Op::Undo { .. }
+                )
+            })
             .count()
     }
 
@@ -565,8 +645,18 @@ impl App {
             Screen::Actions => self.measured.actions_rows.saturating_sub(1),
             Screen::Reports => self.measured.report_rows.saturating_sub(1),
             Screen::Details(view) => view.layout.height.saturating_sub(1),
+            Screen::Audit => self.measured.audit_rows.saturating_sub(1),
+            Screen::Stats => 1,
         }
         .max(1)
+    }
+
+    /// Now (as the last tick said) and local time's offset, for filters such as `since:1h`.
+    pub fn clock(&self) -> crate::moderation::Clock {
+        crate::moderation::Clock {
+            now: self.now,
+            utc_offset_secs: self.options.utc_offset_secs,
+        }
     }
 
     /// The selected message, if any.
@@ -610,10 +700,11 @@ pub fn update(app: &mut App, event: Event) -> Outcome {
     Outcome { commands, redraw }
 }
 
-/// A worker result goes to the module whose request it answers: adds, removals and the audit
-/// to `reacting`, names to `names`, reply counts to `threads`, reports to `reports`, loads to
-/// `loading`. A result for another channel than the one on screen (a thread's parent, or a
-/// thread left since) is applied to that channel's state ([`threads::in_channel`]).
+/// A worker result goes to the module whose request it answers: adds and removals to
+/// `reacting`, bulk removals to `bulk`, the moderation log, undos and Stats to `auditing`, names
+/// to `names`, reply counts to `threads`, reports to `reporting`, loads to `loading`. A result
+/// for another channel than the one on screen (a thread's parent, or a thread left since) is
+/// applied to that channel's state ([`threads::in_channel`]).
 fn on_result(app: &mut App, id: OpId, outcome: ApiOutcome, commands: &mut Vec<Command>) -> bool {
     let Some((channel, op)) = app.ops.remove(&id) else {
         return false;
@@ -641,22 +732,37 @@ fn dispatch(
             },
             ApiOutcome::Added(result),
         ) => reacting::on_added(app, id, message_tt, value, result, commands),
-        (
-            Op::Remove {
-                target,
-                moderated,
-                restore,
-            },
-            ApiOutcome::Removed(result),
-        ) => {
+        (Op::Remove { target, restore }, ApiOutcome::Removed(result)) => {
             let removal = reacting::Removal {
                 target,
-                moderated,
+                moderated: false,
                 restore,
             };
-            reacting::on_removed(app, id, removal, result, commands)
+            reacting::on_removed(app, id, removal, result)
         }
-        (Op::Audit, ApiOutcome::AuditFailed(reason)) => reacting::on_audit_failed(app, &reason),
+        (Op::Moderated { target, restore }, ApiOutcome::Chunk(report)) => {
+            let removal = reacting::Removal {
+                target,
+                moderated: true,
+                restore,
+            };
+            reacting::on_moderated(app, id, removal, report)
+        }
+        (
+            Op::ResolutionRecord {
+                report_tt,
+                action_tt,
+            },
+            ApiOutcome::AuditFailed(why),
+        ) => reporting::on_record_failed(app, report_tt, action_tt, why, commands),
+        (
+            Op::TakeBackResolution {
+                report_tt,
+                action_tt,
+                why,
+            },
+            ApiOutcome::Removed(result),
+        ) => reporting::on_taken_back(app, report_tt, action_tt, &why, result),
         (Op::Names(asked), ApiOutcome::Names(result)) => names::on_names(app, asked, result),
         (Op::Counts(asked), ApiOutcome::Counts(result)) => threads::on_counts(app, asked, result),
         (Op::Unseen(asked), ApiOutcome::Counts(result)) => waiting::on_counts(app, asked, result),
@@ -669,6 +775,15 @@ fn dispatch(
         }
         (Op::Resolve { report_tt, note }, ApiOutcome::Added(result)) => {
             reporting::on_resolved(app, report_tt, note, result, commands)
+        }
+        (Op::Scan, ApiOutcome::Scanned(result)) => bulk::on_scanned(app, result),
+        (Op::Chunk, ApiOutcome::Chunk(report)) => bulk::on_chunk(app, report, commands),
+        (Op::Undo { record }, ApiOutcome::Undone(result)) => {
+            auditing::on_undone(app, &record, result)
+        }
+        (Op::AuditLog, ApiOutcome::AuditLog(result)) => auditing::on_audit_log(app, result),
+        (Op::Window, ApiOutcome::Window(window, result)) => {
+            auditing::on_window(app, window, result)
         }
         (op, outcome) => return loading::on_result(app, op, outcome, commands),
     }

@@ -1,17 +1,18 @@
 //! Adding and removing actions: optimistic changes shown at once as pending, the worker's
-//! results confirming or rolling them back (and saying why), moderator confirmations and the
-//! audit trail. A user's reaction is one per emoji, whichever reaction type (`reaction`,
+//! results confirming or rolling them back (and saying why), and a moderator's removal of
+//! another user's action: confirmed (with an optional reason), recorded on the moderation log
+//! before it is sent, rolled back when the record cannot be written. A user's reaction is one per emoji, whichever reaction type (`reaction`,
 //! `reactions`) and spelling it was stored with: toggling or removing it removes every copy.
 
 use super::action::{ActionData, ActionOnMessage};
 use super::details::detail_rows;
 use super::keymap::Action;
 use super::timeline::{ActionEntry, EntryState};
-use super::{
-    App, AuditEntry, AuditOperation, AuditRecord, Command, Confirmation, Op, Overlay, Screen,
-};
+use super::{App, AuditRecord, Command, Confirmation, Op, Operation, Overlay, Screen};
 use crate::config::ReactionValueStyle;
-use crate::moderation::{PROMPT_EXCERPT_CHARS, describe_action, removal_prompt};
+use crate::moderation::audit::RECORD_EXCERPT_CELLS;
+use crate::moderation::run::{self, ChunkReport};
+use crate::moderation::{PROMPT_EXCERPT_CHARS, describe_action};
 use crate::pubnub::token::Permissions;
 use crate::pubnub::{self, StoredAction, Timetoken};
 use crate::text::emoji;
@@ -176,7 +177,7 @@ pub(super) fn delete_selected(app: &mut App, commands: &mut Vec<Command>) {
             .selected
             .and_then(|tt| app.actions.get(tt))
             .map(|row| (*row, EntryState::Confirmed)),
-        Screen::Timeline | Screen::Reports => {
+        Screen::Timeline | Screen::Reports | Screen::Audit | Screen::Stats => {
             let keymap = &app.options.keymap;
             let text = format!(
                 "{} removes the selected action in Details ({}) or Actions ({})",
@@ -208,15 +209,15 @@ pub(super) fn delete_selected(app: &mut App, commands: &mut Vec<Command>) {
             app.user_name(owner)
         ));
     } else {
-        let prompt = removal_prompt(
+        let prompt = format!(
+            "Remove {}'s {what} from '{}'?",
             app.user_name(owner),
-            &what,
-            &app.message_excerpt(target.message_tt, PROMPT_EXCERPT_CHARS),
-            &app.options.keymap.first_label(Action::Confirm),
+            app.message_excerpt(target.message_tt, PROMPT_EXCERPT_CHARS)
         );
         app.overlay = Some(Overlay::Confirm {
             target: Confirmation::Remove(target),
             prompt,
+            reason: String::new(),
         });
     }
 }
@@ -263,7 +264,7 @@ fn start_add(app: &mut App, message_tt: Timetoken, value: &str, commands: &mut V
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Removal {
     pub target: ActionOnMessage,
-    /// A moderator said yes to removing another user's action (audited).
+    /// A moderator said yes to removing another user's action (recorded first).
     pub moderated: bool,
     /// Part of restoring a soft-deleted message.
     pub restore: bool,
@@ -284,21 +285,30 @@ pub(super) fn start_remove(
             moderated,
             restore: false,
         },
+        "",
         commands,
     );
 }
 
-/// [`start_remove`] for any [`Removal`].
-pub(super) fn start_removal(app: &mut App, removal: Removal, commands: &mut Vec<Command>) {
+/// [`start_remove`] for any [`Removal`]: hidden at once (pending); a moderated one is recorded
+/// on the moderation log, with `reason`, before the worker removes it as its author.
+pub(super) fn start_removal(
+    app: &mut App,
+    removal: Removal,
+    reason: &str,
+    commands: &mut Vec<Command>,
+) {
     let Removal {
-        target, moderated, ..
-    } = removal;
-    let ActionOnMessage { message_tt, action } = target;
-    let op = app.begin(Op::Remove {
         target,
         moderated,
-        restore: removal.restore,
-    });
+        restore,
+    } = removal;
+    let ActionOnMessage { message_tt, action } = target;
+    let op = if moderated {
+        app.begin(Op::Moderated { target, restore })
+    } else {
+        app.begin(Op::Remove { target, restore })
+    };
     if let Some(message) = app.timeline.get_mut(message_tt)
         && let Some(e) = message
             .actions
@@ -309,13 +319,108 @@ pub(super) fn start_removal(app: &mut App, removal: Removal, commands: &mut Vec<
         message.changed();
     }
     app.actions.remove(action.action_tt);
-    commands.push(Command::RemoveAction {
-        op,
-        channel: app.channel.clone(),
-        message_tt,
-        action_tt: action.action_tt,
-        as_uuid: (action.uuid != app.me).then(|| app.symbols.raw(action.uuid).to_string()),
-    });
+    if moderated {
+        let operation = if restore {
+            Operation::Restore
+        } else {
+            Operation::Remove
+        };
+        let record = AuditRecord::new(
+            &app.options.user_id,
+            operation,
+            &app.channel,
+            &target.to_stored(&app.symbols),
+            &app.message_excerpt(message_tt, RECORD_EXCERPT_CELLS),
+        )
+        .with_reason(reason);
+        commands.push(Command::RemoveRecorded {
+            op,
+            records: vec![record],
+        });
+    } else {
+        commands.push(Command::RemoveAction {
+            op,
+            channel: app.channel.clone(),
+            message_tt,
+            action_tt: action.action_tt,
+            as_uuid: None,
+        });
+    }
+}
+
+/// Shows a hidden action again: its removal did not happen.
+fn unhide(app: &mut App, target: ActionOnMessage, op: u32) {
+    if let Some(message) = app.timeline.get_mut(target.message_tt) {
+        if let Some(en) = message.entry_of_op(op) {
+            en.state = EntryState::Confirmed;
+        }
+        message.changed();
+    }
+    if app.actions.is_loaded() {
+        app.actions.insert(target, &app.symbols);
+    }
+}
+
+/// A moderator's recorded removal (or restore) finished.
+pub(super) fn on_moderated(app: &mut App, op: u32, removal: Removal, report: ChunkReport) {
+    let Removal {
+        target, restore, ..
+    } = removal;
+    let ActionOnMessage { message_tt, action } = target;
+    let what = if restore {
+        "deletion".to_string()
+    } else {
+        describe(app, &action)
+    };
+    let owner = app.user_name(action.uuid).to_string();
+    let excerpt = app.message_excerpt(message_tt, 30);
+    let result = report.results.into_iter().next().map(|(_, r)| r);
+    match (report.not_recorded, result) {
+        (Some(why), _) | (None, Some(run::Removal::NotRecorded(why))) => {
+            unhide(app, target, op);
+            app.error(format!(
+                "Not removed: {owner}'s {what} stays, because its record could not be written: {why}"
+            ));
+        }
+        (None, Some(gone @ (run::Removal::Removed | run::Removal::AlreadyGone))) => {
+            app.timeline.apply_removed(message_tt, action.action_tt);
+            app.actions.remove(action.action_tt);
+            let still_deleted = app
+                .timeline
+                .get(message_tt)
+                .is_some_and(|m| m.chat.is_deleted());
+            if restore {
+                // Restored once the last deletion is gone.
+                if !still_deleted {
+                    app.info(format!("Restored '{excerpt}' (recorded)"));
+                }
+            } else if gone == run::Removal::AlreadyGone {
+                app.info(format!(
+                    "{owner}'s {what} was already gone; nothing removed"
+                ));
+            } else {
+                app.info(format!("Removed {owner}'s {what} (recorded)"));
+            }
+        }
+        (None, Some(run::Removal::Failed(e))) => {
+            unhide(app, target, op);
+            let raw_owner = app.symbols.raw(action.uuid).to_string();
+            let why = app.why(&e, Permissions::DELETE, Some(&raw_owner));
+            if restore {
+                app.error(format!(
+                    "Could not restore '{excerpt}': removing {owner}'s deletion failed: {why}. It stays deleted"
+                ));
+            } else {
+                app.error(format!(
+                    "Could not remove {owner}'s {what} from '{excerpt}': {why}"
+                ));
+            }
+        }
+        (None, None) => {
+            unhide(app, target, op);
+            app.error(format!("Could not remove {owner}'s {what}: no answer"));
+        }
+    }
 }
 
 /// An add request finished.
@@ -371,104 +476,49 @@ pub(super) fn on_added(
     }
 }
 
-/// The audit record of a moderator removal could not be written.
-pub(super) fn on_audit_failed(app: &mut App, reason: &str) {
-    app.error(format!(
-        "Removed, but the audit log could not be written: {reason}"
-    ));
-}
-
-/// A remove request finished.
+/// A remove request of my own finished (my reaction, or my deletion to restore a message).
 pub(super) fn on_removed(
     app: &mut App,
     op: u32,
     removal: Removal,
     result: pubnub::Result<Option<String>>,
-    commands: &mut Vec<Command>,
 ) {
     let Removal {
-        target,
-        moderated,
-        restore,
+        target, restore, ..
     } = removal;
     let ActionOnMessage { message_tt, action } = target;
-    let (action_tt, owner) = (action.action_tt, action.uuid);
+    let action_tt = action.action_tt;
     let what = describe(app, &action);
-    let owner_label = app.user_name(owner).to_string();
+    let excerpt = app.message_excerpt(message_tt, 30);
+    // Gone either way when someone removed it first: the view catches up.
+    let result = match result {
+        Err(pubnub::Error::NothingToDelete { .. }) => Ok(None),
+        other => other,
+    };
     match result {
-        Err(pubnub::Error::NothingToDelete { .. }) => {
-            // Someone removed it first: the view catches up, and nobody was moderated.
+        Ok(warning) => {
             app.timeline.apply_removed(message_tt, action_tt);
             app.actions.remove(action_tt);
-            if moderated {
-                app.info(format!(
-                    "{owner_label}'s {what} was already gone; nothing removed"
-                ));
-            }
-        }
-        Ok(_) => {
-            app.timeline.apply_removed(message_tt, action_tt);
-            app.actions.remove(action_tt);
-            if moderated {
-                let audit = app.begin(Op::Audit);
-                let operation = if restore {
-                    AuditOperation::Restore
-                } else {
-                    AuditOperation::Remove
-                };
-                commands.push(Command::AppendAudit {
-                    op: audit,
-                    entry: AuditEntry {
-                        operation,
-                        record: AuditRecord {
-                            moderator: app.options.user_id.clone(),
-                            channel: app.channel.clone(),
-                            message_timetoken: message_tt,
-                            action: target.to_stored(&app.symbols),
-                        },
-                    },
-                });
-            }
-            let excerpt = app.message_excerpt(message_tt, 30);
-            if restore
+            let restored = restore
                 && !app
                     .timeline
                     .get(message_tt)
-                    .is_some_and(|m| m.chat.is_deleted())
-            {
+                    .is_some_and(|m| m.chat.is_deleted());
+            if restored {
                 app.info(format!("Restored '{excerpt}'"));
-            } else if moderated && !restore {
-                app.info(format!("Removed {owner_label}'s {what}"));
-            } else if let Ok(Some(w)) = result {
+            } else if let Some(w) = warning {
                 app.info(format!("{what} removed, but: {w}"));
             }
         }
         Err(e) => {
-            if let Some(message) = app.timeline.get_mut(message_tt) {
-                if let Some(en) = message.entry_of_op(op) {
-                    en.state = EntryState::Confirmed;
-                }
-                message.changed();
-            }
-            if app.actions.is_loaded() {
-                app.actions.insert(target, &app.symbols);
-            }
-            let excerpt = app.message_excerpt(message_tt, 30);
-            let whose = if owner == app.me {
-                String::new()
-            } else {
-                format!("{owner_label}'s ")
-            };
-            let acting_for = (owner != app.me).then(|| app.symbols.raw(owner).to_string());
-            let why = app.why(&e, Permissions::DELETE, acting_for.as_deref());
+            unhide(app, target, op);
+            let why = app.why(&e, Permissions::DELETE, None);
             if restore {
                 app.error(format!(
-                    "Could not restore '{excerpt}': removing {whose}deletion failed: {why}. It stays deleted"
+                    "Could not restore '{excerpt}': removing the deletion failed: {why}. It stays deleted"
                 ));
             } else {
-                app.error(format!(
-                    "Could not remove {whose}{what} from '{excerpt}': {why}"
-                ));
+                app.error(format!("Could not remove {what} from '{excerpt}': {why}"));
             }
         }
     }

@@ -11,9 +11,7 @@ use super::load::Load;
 use super::reports::{MAX_NOTE_CHARS, Report};
 use super::symbols::Sym;
 use super::timeline::{ActionEntry, EntryState};
-use super::{
-    App, AuditEntry, AuditOperation, AuditRecord, Command, HISTORY_PAGE, Op, Overlay, Screen, names,
-};
+use super::{App, AuditRecord, Command, HISTORY_PAGE, Op, Operation, Overlay, Screen, names};
 use crate::pubnub::token::Permissions;
 use crate::pubnub::{self, HistoryPage, StoredAction, Timetoken};
 
@@ -230,7 +228,8 @@ pub(super) fn submit(
     None
 }
 
-/// The resolution was stored (audited then), or not (rolled back and said why).
+/// The resolution was stored (recorded then: the record names the stored action), or not
+/// (rolled back and said why).
 pub(super) fn on_resolved(
     app: &mut App,
     report_tt: Timetoken,
@@ -258,20 +257,27 @@ pub(super) fn on_resolved(
                 }
             }
             app.reports.recount();
-            let audit = app.begin(Op::Audit);
-            commands.push(Command::AppendAudit {
+            // The report's text, for people reading the moderation log.
+            let excerpt = app
+                .reports
+                .get(report_tt)
+                .map(|r| r.text.to_string())
+                .unwrap_or_default();
+            let record = AuditRecord::new(
+                &app.options.user_id,
+                Operation::Resolve,
+                &moderation_channel(&app.options.channel),
+                &stored,
+                &excerpt,
+            )
+            .with_reason(&stored.value);
+            let audit = app.begin(Op::ResolutionRecord {
+                report_tt,
+                action_tt: stored.action_timetoken,
+            });
+            commands.push(Command::Record {
                 op: audit,
-                entry: AuditEntry {
-                    operation: AuditOperation::Resolve {
-                        note: stored.value.clone(),
-                    },
-                    record: AuditRecord {
-                        moderator: app.options.user_id.clone(),
-                        channel: moderation_channel(&app.options.channel),
-                        message_timetoken: report_tt,
-                        action: stored,
-                    },
-                },
+                record: Box::new(record),
             });
             match warning {
                 Some(w) => app.info(format!("Report marked resolved ({note_text}), but: {w}")),
@@ -342,4 +348,83 @@ pub(super) fn jump(app: &mut App, commands: &mut Vec<Command>) {
         start: None,
         end: tt,
     });
+}
+
+/// The record of a stored resolution could not be written: nothing a moderator does stands
+/// without its record, so the resolution is taken back (removed again) and the report shows
+/// open meanwhile.
+pub(super) fn on_record_failed(
+    app: &mut App,
+    report_tt: Timetoken,
+    action_tt: Timetoken,
+    why: String,
+    commands: &mut Vec<Command>,
+) {
+    let op = app.begin(Op::TakeBackResolution {
+        report_tt,
+        action_tt,
+        why: why.clone(),
+    });
+    if let Some(entry) = app.reports.get_mut(report_tt).and_then(|r| {
+        r.resolutions
+            .iter_mut()
+            .find(|r| r.action.action_tt == action_tt)
+    }) {
+        entry.state = EntryState::Removing(op);
+    }
+    app.reports.recount();
+    app.error(format!(
+        "Not resolved: its record could not be written ({why}); taking the resolution back"
+    ));
+    commands.push(Command::RemoveAction {
+        op,
+        channel: moderation_channel(&app.options.channel),
+        message_tt: report_tt,
+        action_tt,
+        as_uuid: None,
+    });
+}
+
+/// A resolution without its record was taken back (the report is open again), or could not be
+/// (it stands, and the moderator is told which one to remove by hand).
+pub(super) fn on_taken_back(
+    app: &mut App,
+    report_tt: Timetoken,
+    action_tt: Timetoken,
+    why: &str,
+    result: pubnub::Result<Option<String>>,
+) {
+    let result = match result {
+        Err(pubnub::Error::NothingToDelete { .. }) => Ok(None),
+        other => other,
+    };
+    let report = app.reports.get_mut(report_tt);
+    match result {
+        Ok(_) => {
+            if let Some(report) = report {
+                report
+                    .resolutions
+                    .retain(|r| r.action.action_tt != action_tt);
+            }
+            app.error(format!(
+                "Not resolved: its record could not be written ({why}). The report stays open; \
+                 resolve it again once the moderation log can be written"
+            ));
+        }
+        Err(e) => {
+            if let Some(entry) = report.and_then(|r| {
+                r.resolutions
+                    .iter_mut()
+                    .find(|r| r.action.action_tt == action_tt)
+            }) {
+                entry.state = EntryState::Confirmed;
+            }
+            app.error(format!(
+                "Resolved without a record: the record could not be written ({why}) and taking \
+                 the resolution back failed ({e}); remove it from the Actions screen of the \
+                 reports channel (action {action_tt})"
+            ));
+        }
+    }
+    app.reports.recount();
 }

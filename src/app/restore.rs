@@ -1,14 +1,13 @@
 //! Restoring a soft-deleted message as the Chat SDK's `message.restore()` does: by removing
 //! every deletion on it (there can be one per user). Removing my own deletion needs nothing
-//! more; another user's needs moderator mode, a yes, and leaves an audit record per deletion,
-//! like any moderator removal.
+//! more; another user's needs moderator mode, a yes (with an optional reason), and is recorded
+//! on the moderation log before it is removed, a record per deletion, like any moderator removal.
 
 use super::chat::is_deletion;
-use super::keymap::Action;
 use super::reacting::{Removal, start_removal};
 use super::timeline::EntryState;
 use super::{App, Command, Confirmation, Overlay};
-use crate::moderation::{PROMPT_EXCERPT_CHARS, restore_prompt};
+use crate::moderation::PROMPT_EXCERPT_CHARS;
 use crate::pubnub::Timetoken;
 
 /// `u`: restores the message on screen, asking first when others deleted it.
@@ -35,7 +34,7 @@ pub(super) fn start(app: &mut App, message_tt: Option<Timetoken>, commands: &mut
         }
     }
     if deleters.is_empty() {
-        confirmed(app, tt, commands);
+        confirmed(app, tt, "", commands);
     } else if !app.options.moderator {
         app.error(format!(
             "Restoring a message {} deleted needs {}",
@@ -43,20 +42,22 @@ pub(super) fn start(app: &mut App, message_tt: Option<Timetoken>, commands: &mut
             app.moderation_missing()
         ));
     } else {
-        let prompt = restore_prompt(
-            &deleters.join(", "),
-            &app.message_excerpt(tt, PROMPT_EXCERPT_CHARS),
-            &app.options.keymap.first_label(Action::Confirm),
+        let prompt = format!(
+            "Restore '{}' (deleted by {})?",
+            app.message_excerpt(tt, PROMPT_EXCERPT_CHARS),
+            deleters.join(", ")
         );
         app.overlay = Some(Overlay::Confirm {
             target: Confirmation::Restore(tt),
             prompt,
+            reason: String::new(),
         });
     }
 }
 
-/// The yes (or no question needed): removes every deletion, others' as their owners.
-pub(super) fn confirmed(app: &mut App, tt: Timetoken, commands: &mut Vec<Command>) {
+/// The yes (or no question needed): removes every deletion, others' as their owners, each
+/// recorded first with `reason`.
+pub(super) fn confirmed(app: &mut App, tt: Timetoken, reason: &str, commands: &mut Vec<Command>) {
     let Some(message) = app.timeline.get(tt) else {
         app.error("That message is no longer loaded; nothing restored");
         return;
@@ -68,6 +69,6 @@ pub(super) fn confirmed(app: &mut App, tt: Timetoken, commands: &mut Vec<Command
             moderated: d.action.uuid != app.me,
             restore: true,
         };
-        start_removal(app, removal, commands);
+        start_removal(app, removal, reason, commands);
     }
 }

@@ -110,13 +110,38 @@ pub async fn run(
             channel,
             message_tt,
             action_tt,
+            wheres,
+            since,
+            until,
+            dry_run,
             yes,
+            reason,
             json,
+            moderator: _,
         } => {
+            if wheres.is_empty() && (dry_run || since.is_some() || until.is_some()) {
+                return Err(CommandError::Usage(
+                    "--dry-run, --since and --until are for a bulk removal with --where".into(),
+                ));
+            }
+            let (Some(message_tt), Some(action_tt)) = (message_tt, action_tt) else {
+                let asked = super::bulk::Asked {
+                    channel,
+                    wheres,
+                    since,
+                    until,
+                    dry_run,
+                    yes,
+                    reason: reason.unwrap_or_default(),
+                    json,
+                };
+                return super::bulk::run(asked, client, moderator, reaction_type).await;
+            };
             let (removed, warning) = match moderator {
                 Some(moderator) => {
+                    let reason = reason.as_deref().unwrap_or_default();
                     let done = moderator
-                        .remove(client, &channel, message_tt, action_tt, yes)
+                        .remove(client, &channel, (message_tt, action_tt), yes, reason)
                         .await?;
                     (Some(done.action), done.warning)
                 }
@@ -214,7 +239,7 @@ fn action_row(a: &StoredAction, names: &Names) -> Vec<String> {
     ]
 }
 
-fn actions_table(actions: &[StoredAction], names: &Names) -> String {
+pub(super) fn actions_table(actions: &[StoredAction], names: &Names) -> String {
     let mut table = Table::new(&ACTION_COLUMNS);
     for a in actions {
         table.row(action_row(a, names));

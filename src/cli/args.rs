@@ -30,8 +30,10 @@ pub struct Cli {
     #[arg(long, global = true, env = "REACTIONS_THEME", value_enum)]
     pub theme: Option<config::Theme>,
 
-    /// Moderator mode: allow removing other users' actions (with confirmation and audit log).
-    #[arg(long, global = true)]
+    /// Moderator mode: allow removing other users' actions (with a confirmation, recorded in
+    /// the moderation log). Given before the subcommand; `actions remove` and `audit undo` also
+    /// take it after theirs.
+    #[arg(long)]
     pub moderator: bool,
 
     #[command(subcommand)]
@@ -161,6 +163,21 @@ pub enum Command {
     Token(TokenCommand),
     /// Revoke an Access Manager token (needs the secret key).
     Revoke { token: String },
+    /// The moderation log: list, export, undo.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// A channel's reactions over time: per minute, the top values and users, and spikes (a
+    /// user or a value far above its usual rate), with the filter that removes each.
+    Stats {
+        #[arg(value_parser = channel)]
+        channel: String,
+        /// The window: 15m, 1h, 6h, 1d (whole minutes up to now).
+        #[arg(long, default_value = "1h")]
+        since: String,
+        /// Print the figures as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a completion script for SHELL on stdout (see the README for where it goes).
     Completions {
         /// bash, zsh, fish, powershell or elvish.
@@ -223,6 +240,20 @@ pub enum TokenCommand {
 }
 
 impl Command {
+    /// Whether `--moderator` was given after the subcommand.
+    pub fn moderator_flag(&self) -> bool {
+        matches!(
+            self,
+            Command::Actions(ActionsCommand::Remove {
+                moderator: true,
+                ..
+            }) | Command::Audit(AuditCommand::Undo {
+                moderator: true,
+                ..
+            })
+        )
+    }
+
     /// The channel the command works on, when it takes one.
     pub fn channel(&self) -> Option<&str> {
         match self {
@@ -235,8 +266,10 @@ impl Command {
             )
             | Command::Demo(
                 DemoCommand::Seed { channel, .. } | DemoCommand::Synth { channel, .. },
-            ) => Some(channel),
+            )
+            | Command::Stats { channel, .. } => Some(channel),
             Command::Serve { .. }
+            | Command::Audit(_)
             | Command::Config(_)
             | Command::Grant(_)
             | Command::Token(_)
@@ -299,20 +332,98 @@ pub enum ActionsCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Remove an action: yours, or with --moderator anyone's (asked first, audited).
+    /// Remove an action: yours, or with --moderator anyone's (asked first, recorded in the
+    /// moderation log); or, with --where, every action of the channel a filter matches (a
+    /// moderator's bulk removal: try it with --dry-run first).
     Remove {
         #[arg(value_parser = channel)]
         channel: String,
-        message_tt: Timetoken,
-        action_tt: Timetoken,
-        /// With --moderator: remove another user's action without asking (needed when stdin
-        /// or stderr is not a terminal).
+        /// The message the action is on (not with --where).
+        #[arg(required_unless_present = "wheres", conflicts_with = "wheres")]
+        message_tt: Option<Timetoken>,
+        /// The action (not with --where).
+        #[arg(required_unless_present = "wheres", conflicts_with = "wheres")]
+        action_tt: Option<Timetoken>,
+        /// Bulk: remove every action matching all of these: user=ID, type=TYPE, value=VALUE
+        /// (an emoji or its name: value=eggplant is 🍆), message=TT; a key given twice
+        /// matches either value.
+        #[arg(long = "where", value_name = "KEY=VALUE")]
+        wheres: Vec<String>,
+        /// Bulk: only actions since then: 30m, 2h, 1d (ago), 14:02 (today), 2026-12-06T14:02
+        /// (local time) or a timetoken.
+        #[arg(long, requires = "wheres")]
+        since: Option<String>,
+        /// Bulk: only actions before then (same forms as --since).
+        #[arg(long, requires = "wheres")]
+        until: Option<String>,
+        /// Bulk: only say what would be removed: how many, by user and by value, and a sample.
+        #[arg(long = "dry-run", requires = "wheres", conflicts_with = "yes")]
+        dry_run: bool,
+        /// With --moderator: remove without asking (needed when stdin or stderr is not a
+        /// terminal).
         #[arg(long)]
         yes: bool,
-        /// Print the removed action as JSON.
+        /// Why, recorded in the moderation log with each removal.
+        #[arg(long)]
+        reason: Option<String>,
+        /// Print the removed action (bulk: a summary) as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Moderator mode, as before the subcommand.
+        #[arg(long)]
+        moderator: bool,
+    },
+}
+
+/// `reactions audit`: the moderation log of the keyset.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Moderator operations, newest first, with what became of each (done, undone, void).
+    List {
+        /// Only records since then: 30m, 2h, 1d (ago), 14:02 (today), 2026-12-06T14:02 or a
+        /// timetoken.
+        #[arg(long)]
+        since: Option<String>,
+        /// Only this moderator's records.
+        #[arg(long, value_name = "USER")]
+        moderator: Option<String>,
+        /// Only records this filter matches (the Audit screen's syntax: user:bob run:… op:undo).
+        #[arg(long)]
+        filter: Option<String>,
+        /// Print the records as JSON (`{"records": [...]}`).
         #[arg(long)]
         json: bool,
     },
+    /// Every record, oldest first, voids included, for other tools.
+    Export {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Only records since then (as for `audit list`).
+        #[arg(long)]
+        since: Option<String>,
+    },
+    /// Undo a removal: put the action back as its author (needs the secret key or a token bound
+    /// to no user) and record the undo.
+    Undo {
+        /// The removal's record id (or the start of it), as `audit list` shows it.
+        record: String,
+        /// Why, recorded with the undo.
+        #[arg(long)]
+        reason: Option<String>,
+        /// Print the undo's record as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Moderator mode, as before the subcommand.
+        #[arg(long)]
+        moderator: bool,
+    },
+}
+
+/// The formats of `audit export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -408,5 +519,92 @@ mod tests {
         let bad_meta =
             Cli::try_parse_from(["reactions", "publish", "c", "m", "--meta", "{not json"]);
         assert_eq!(bad_meta.unwrap_err().exit_code(), 2);
+    }
+}
+
+#[cfg(test)]
+mod moderation_tests {
+    use super::*;
+
+    #[test]
+    fn bulk_removal_takes_filters_instead_of_timetokens() {
+        let cli = Cli::try_parse_from([
+            "reactions",
+            "actions",
+            "remove",
+            "c",
+            "--where",
+            "user=bob",
+            "--where",
+            "value=🍆",
+            "--since",
+            "1h",
+            "--dry-run",
+        ])
+        .unwrap();
+        let Some(Command::Actions(ActionsCommand::Remove {
+            wheres,
+            dry_run,
+            message_tt,
+            ..
+        })) = cli.command
+        else {
+            panic!("remove");
+        };
+        assert_eq!(wheres, ["user=bob", "value=🍆"]);
+        assert!(dry_run && message_tt.is_none());
+        for bad in [
+            vec!["reactions", "actions", "remove", "c"],
+            vec![
+                "reactions",
+                "actions",
+                "remove",
+                "c",
+                "1",
+                "2",
+                "--where",
+                "user=b",
+            ],
+            vec![
+                "reactions",
+                "actions",
+                "remove",
+                "c",
+                "--where",
+                "u=b",
+                "--dry-run",
+                "--yes",
+            ],
+        ] {
+            assert_eq!(
+                Cli::try_parse_from(&bad).unwrap_err().exit_code(),
+                2,
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn audit_list_filters_by_moderator_and_the_global_flag_still_works() {
+        let cli = Cli::try_parse_from(["reactions", "audit", "list", "--moderator", "mo"]).unwrap();
+        assert!(!cli.moderator);
+        assert!(matches!(
+            cli.command,
+            Some(Command::Audit(AuditCommand::List { moderator: Some(m), .. })) if m == "mo"
+        ));
+        let cli =
+            Cli::try_parse_from(["reactions", "--moderator", "audit", "undo", "ab12"]).unwrap();
+        assert!(cli.moderator);
+        let cli = Cli::try_parse_from([
+            "reactions",
+            "actions",
+            "remove",
+            "c",
+            "1",
+            "2",
+            "--moderator",
+        ])
+        .unwrap();
+        assert!(cli.command.is_some_and(|c| c.moderator_flag()));
     }
 }

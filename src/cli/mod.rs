@@ -9,6 +9,8 @@
 
 mod actions;
 pub mod args;
+mod audit;
+mod bulk;
 mod demo;
 mod error;
 mod history;
@@ -19,14 +21,16 @@ mod names;
 mod output;
 mod progress;
 mod publish;
+mod stats;
 mod stream;
 mod target;
 mod token;
 
 pub use args::{
-    ActionsCommand, Cli, Command, ConfigCommand, ConnectionArgs, DemoCommand, GrantArgs,
-    TokenCommand,
+    ActionsCommand, AuditCommand, Cli, Command, ConfigCommand, ConnectionArgs, DemoCommand,
+    ExportFormat, GrantArgs, TokenCommand,
 };
+pub use bulk::progress_line;
 pub use error::{CommandError, check_channel};
 pub use manual::{completions, man_page};
 pub use output::write_line;
@@ -55,9 +59,9 @@ pub struct Settings {
 /// The permission a command needs on its channel, to explain Access Manager's refusals.
 fn needed(command: &Command) -> Permissions {
     match command {
-        Command::History { .. } | Command::Actions(ActionsCommand::List { .. }) => {
-            Permissions::READ
-        }
+        Command::History { .. }
+        | Command::Actions(ActionsCommand::List { .. })
+        | Command::Stats { .. } => Permissions::READ,
         Command::Actions(ActionsCommand::Remove { .. }) => Permissions::DELETE,
         _ => Permissions::WRITE,
     }
@@ -123,18 +127,53 @@ pub async fn run(
             .map_err(CommandError::Usage)?,
         _ => settings.moderator,
     };
+    // Stats are a moderator's view: on a keyset with Access Manager, refused up front to
+    // credentials that cannot moderate the channel.
+    if let (Some(access), Command::Stats { channel, .. }) = (&access, &command)
+        && access.is_managed()
+        && let Some(missing) = access.moderation_missing()
+    {
+        return Err(CommandError::Usage(format!(
+            "reactions stats is a moderator's view of {channel}: it needs {missing}"
+        )));
+    }
     let needs = needed(&command);
-    let moderator = moderating.then(|| Moderator {
+    let as_moderator = Moderator {
         user_id: connection.user_id.clone(),
         audit_log: paths.audit_log(),
         reaction_type: settings.reaction_type.clone(),
-    });
+    };
+    let credentials = audit::Credentials {
+        user_id: connection.user_id.clone(),
+        secret: connection.secret_key.is_some(),
+        token: connection.token.clone(),
+        moderator_flag: settings.moderator,
+    };
+    let moderator = moderating.then_some(&as_moderator);
+    // A bulk removal is a moderator's: said up front, with what is missing.
+    if let (Some(access), Command::Actions(ActionsCommand::Remove { wheres, .. })) =
+        (&access, &command)
+        && !wheres.is_empty()
+        && !moderating
+    {
+        let missing = match access.is_managed() {
+            true => access.moderation_missing(),
+            false => None,
+        }
+        .unwrap_or_else(|| "moderator mode (--moderator)".into());
+        return Err(CommandError::Usage(format!(
+            "a bulk removal (--where) removes other users' actions: it needs {missing}"
+        )));
+    }
+    let roles = Roles {
+        moderator,
+        as_moderator: &as_moderator,
+        credentials: &credentials,
+    };
     let target = Target::open(connection, paths).await?;
     let config = connection.client_config(&target.origin);
     let result = match Client::new(config.clone()) {
-        Ok(client) => {
-            run_with_client(command, &client, &config, moderator.as_ref(), settings).await
-        }
+        Ok(client) => run_with_client(command, &client, &config, &roles, settings).await,
         Err(e) => Err(CommandError::Api {
             operation: "connect",
             source: e,
@@ -157,11 +196,20 @@ fn explained(e: CommandError, access: Option<&ChannelAccess>, needs: Permissions
     }
 }
 
+/// Who the command runs as: a moderator (when moderating the command's channel is allowed),
+/// and the credentials to check a record's channel with.
+struct Roles<'a> {
+    moderator: Option<&'a Moderator>,
+    /// The moderator the user would be, for commands that decide later (`audit undo`).
+    as_moderator: &'a Moderator,
+    credentials: &'a audit::Credentials,
+}
+
 async fn run_with_client(
     command: Command,
     client: &Client,
     config: &pubnub::Config,
-    moderator: Option<&Moderator>,
+    roles: &Roles<'_>,
     settings: &Settings,
 ) -> Result<(), CommandError> {
     match command {
@@ -193,8 +241,17 @@ async fn run_with_client(
             history::run(client, asked).await
         }
         Command::Actions(sub) => {
-            actions::run(sub, client, moderator, &settings.reaction_type).await
+            actions::run(sub, client, roles.moderator, &settings.reaction_type).await
         }
+        Command::Audit(sub) => {
+            let channel = settings.channel.as_deref();
+            audit::run(sub, client, roles.credentials, roles.as_moderator, channel).await
+        }
+        Command::Stats {
+            channel,
+            since,
+            json,
+        } => stats::run(client, &channel, &since, json, &settings.reaction_type).await,
         Command::Demo(DemoCommand::Seed { channel, force }) => {
             demo::seed(client, config, &channel, force).await
         }

@@ -1,15 +1,17 @@
 //! `actions remove --moderator`: removing another user's action from the command line as the UI
 //! does it. The action is looked up first; someone else's is removed with its owner's uuid (the
 //! service removes an action only for its author) after a question on a terminal, or `--yes`
-//! elsewhere, and is recorded in the audit log the UI writes. One's own action is removed
-//! plainly.
+//! elsewhere, and only once its record is in the moderation log (and the local audit file the
+//! UI writes). One's own action is removed plainly.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
 use super::error::{CommandError, api};
 use super::lookup;
-use crate::moderation::{self, AuditRecord, PROMPT_EXCERPT_CHARS};
+use crate::moderation::execute::remove_recorded;
+use crate::moderation::run::Removal;
+use crate::moderation::{self, AuditLog, AuditRecord, Operation, PROMPT_EXCERPT_CHARS};
 use crate::pubnub::{Client, StoredAction, Timetoken};
 use crate::text::{excerpt, single_line};
 
@@ -24,6 +26,13 @@ pub struct Moderator {
     pub audit_log: PathBuf,
     /// The configured reaction type, so that its actions are named by their emoji.
     pub reaction_type: String,
+}
+
+impl Moderator {
+    /// Where this moderator's records are written, through `client`.
+    pub fn log(&self, client: &Client) -> AuditLog {
+        AuditLog::new(client.clone(), self.audit_log.clone())
+    }
 }
 
 /// An action that was removed, and the service's warning (207), if any.
@@ -59,86 +68,75 @@ impl Moderator {
     }
 
     /// Removes action `action_tt` of message `message_tt` on `channel`; another user's only
-    /// when confirmed (`assume_yes`, or `y` at the prompt), and then recorded in the audit log.
+    /// when confirmed (`assume_yes`, or `y` at the prompt), and then recorded first: in the
+    /// moderation log and the local audit file, with the reason.
     pub async fn remove(
         &self,
         client: &Client,
         channel: &str,
-        message_tt: Timetoken,
-        action_tt: Timetoken,
+        (message_tt, action_tt): (Timetoken, Timetoken),
         assume_yes: bool,
+        reason: &str,
     ) -> Result<Removed, CommandError> {
         let action = look_up(client, channel, message_tt, action_tt).await?;
-        let owned_by_other = action.uuid != self.user_id;
-        let mut request = client
-            .remove_message_action()
-            .channel(channel)
-            .message_timetoken(message_tt)
-            .action_timetoken(action_tt);
-        if owned_by_other {
-            if !assume_yes {
-                self.confirm(client, channel, &action).await?;
-            }
-            request = request.as_uuid(action.uuid.clone());
+        if action.uuid == self.user_id {
+            let removed = client
+                .remove_message_action()
+                .channel(channel)
+                .message_timetoken(message_tt)
+                .action_timetoken(action_tt)
+                .execute()
+                .await
+                .map_err(api(OPERATION))?;
+            return Ok(Removed {
+                action,
+                warning: removed.warning,
+            });
         }
-        let removed = request.execute().await.map_err(api(OPERATION))?;
-        if owned_by_other {
-            self.audit(channel, &action).await?;
+        let quoted = message_excerpt(client, channel, message_tt).await?;
+        if !assume_yes {
+            self.confirm(&quoted, &action).await?;
         }
-        Ok(Removed {
-            action,
-            warning: removed.warning,
-        })
+        let record = AuditRecord::new(&self.user_id, Operation::Remove, channel, &action, &quoted)
+            .with_reason(reason);
+        let report = remove_recorded(&self.log(client), vec![record]).await;
+        if let Some(why) = report.not_recorded {
+            return Err(CommandError::Other(format!(
+                "{OPERATION} failed: {} was not removed: {why}",
+                self.describe(&action)
+            )));
+        }
+        match report.results.into_iter().next().map(|(_, r)| r) {
+            Some(Removal::Removed) => Ok(Removed {
+                action,
+                warning: None,
+            }),
+            Some(Removal::AlreadyGone) => Err(CommandError::Other(format!(
+                "{OPERATION}: {} was already gone; nothing removed",
+                self.describe(&action)
+            ))),
+            Some(Removal::Failed(e)) => Err(api(OPERATION)(e)),
+            Some(Removal::NotRecorded(why)) => Err(CommandError::Other(format!(
+                "{OPERATION} failed: {} was not removed: {why}",
+                self.describe(&action)
+            ))),
+            None => Err(CommandError::Other(format!(
+                "{OPERATION} failed: no result"
+            ))),
+        }
     }
 
     /// Asks on the terminal; refuses (a usage error) when there is no terminal to ask on.
-    async fn confirm(
-        &self,
-        client: &Client,
-        channel: &str,
-        action: &StoredAction,
-    ) -> Result<(), CommandError> {
+    async fn confirm(&self, quoted: &str, action: &StoredAction) -> Result<(), CommandError> {
         if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
             return Err(CommandError::Usage(format!(
                 "removing {} needs a confirmation and there is no terminal to ask on: add --yes",
                 self.describe(action)
             )));
         }
-        let quoted = message_excerpt(client, channel, action.message_timetoken).await?;
-        let prompt = moderation::removal_prompt(
-            &single_line(&action.uuid),
-            &self.what(action),
-            &quoted,
-            "y",
-        );
-        let answer = tokio::task::spawn_blocking(move || ask(&prompt))
-            .await
-            .map_err(|e| CommandError::Other(format!("the question ended abnormally: {e}")))?
-            .map_err(|e| CommandError::Other(format!("cannot ask on the terminal: {e}")))?;
-        match answer.trim() {
-            "y" | "Y" => Ok(()),
-            _ => Err(CommandError::Other("not removed".into())),
-        }
-    }
-
-    /// Appends the removal to the audit log with the UI's writer.
-    async fn audit(&self, channel: &str, action: &StoredAction) -> Result<(), CommandError> {
-        let record = AuditRecord {
-            moderator: self.user_id.clone(),
-            channel: channel.to_string(),
-            message_timetoken: action.message_timetoken,
-            action: action.clone(),
-        };
-        let path = self.audit_log.clone();
-        let written = tokio::task::spawn_blocking(move || moderation::append_audit(&path, &record))
-            .await
-            .map_err(|e| e.to_string())
-            .and_then(|result| result);
-        written.map_err(|e| {
-            CommandError::Other(format!(
-                "removed, but the audit log could not be written: {e}"
-            ))
-        })
+        let prompt =
+            moderation::removal_prompt(&single_line(&action.uuid), &self.what(action), quoted, "y");
+        ask_yes(prompt).await
     }
 }
 
@@ -167,6 +165,19 @@ async fn message_excerpt(
             None => format!("message {message_tt}"),
         },
     )
+}
+
+/// Asks `prompt` ending in `[y/N]` on the terminal: `y` goes ahead, anything else is "not
+/// removed".
+pub(super) async fn ask_yes(prompt: String) -> Result<(), CommandError> {
+    let answer = tokio::task::spawn_blocking(move || ask(&prompt))
+        .await
+        .map_err(|e| CommandError::Other(format!("the question ended abnormally: {e}")))?
+        .map_err(|e| CommandError::Other(format!("cannot ask on the terminal: {e}")))?;
+    match answer.trim() {
+        "y" | "Y" => Ok(()),
+        _ => Err(CommandError::Other("not removed".into())),
+    }
 }
 
 /// Writes `prompt` on stderr and reads one line of answer from stdin (empty at its end).

@@ -9,6 +9,7 @@ use serde_json::{Map, Value, json};
 use super::args::GrantArgs;
 use super::error::{CommandError, api};
 use super::output::{Table, write, write_line};
+use crate::moderation::LOG_CHANNEL;
 use crate::pubnub::token::{Grants, Permissions, Token, parse_token};
 use crate::pubnub::{Client, Timetoken};
 
@@ -71,6 +72,10 @@ pub async fn grant(
     }
     for p in &args.patterns {
         request = request.channel_pattern(p, permissions);
+    }
+    if args.as_moderator {
+        // Every moderator operation is recorded there first.
+        request = request.channel(LOG_CHANNEL, Permissions::READ | Permissions::WRITE);
     }
     if let Some(user) = args.as_user.as_ref().or(args.authorized_user.as_ref()) {
         request = request.authorized_uuid(user.clone());

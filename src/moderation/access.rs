@@ -2,7 +2,8 @@
 //! with Access Manager is recognised by the credentials: a token (a user's or a moderator's) or
 //! the secret key (the keyset's server, on a trusted host). Without either the keyset is open
 //! and `--moderator` decides, as before; with one, moderation is what the token allows (delete
-//! on the channel, and no uuid binding, so that the author's uuid may be sent) or the secret.
+//! on the channel, no uuid binding, so that the author's uuid may be sent, and read and write on
+//! the moderation log, where every operation is recorded first) or the secret.
 //! It also says in a few words why Access Manager refused a request.
 //!
 //! Pure: no I/O, no clock (times come in as arguments).
@@ -10,6 +11,7 @@
 use chrono::{DateTime, FixedOffset, Offset, Utc};
 use regex::Regex;
 
+use super::log::LOG_CHANNEL;
 use crate::pubnub::Error;
 use crate::pubnub::token::{Permissions, Resource, Token, parse_token};
 
@@ -82,9 +84,46 @@ impl ChannelAccess {
                 "delete on {channel}, which the token does not grant (it grants {has}); ask for a moderator token (reactions grant --as-moderator)"
             ));
         }
-        token.authorized_uuid.as_ref().map(|bound| {
-            format!(
+        if let Some(bound) = &token.authorized_uuid {
+            return Some(format!(
                 "a token bound to no user; this one is {bound}'s and removes only {bound}'s own actions (reactions grant --as-moderator)"
+            ));
+        }
+        self.log_missing(true)
+    }
+
+    /// What these credentials lack to read (and, with `write`, to record in) the moderation
+    /// log channel on a managed keyset, if anything.
+    pub fn log_missing(&self, write: bool) -> Option<String> {
+        let token = self.token.as_ref().filter(|_| !self.secret)?;
+        let needed = if write {
+            Permissions::READ | Permissions::WRITE
+        } else {
+            Permissions::READ
+        };
+        let has = token_permissions(token, Resource::Channel, LOG_CHANNEL);
+        (!has.contains(needed)).then(|| {
+            format!(
+                "{needed} on {LOG_CHANNEL}, the moderation log every operation is recorded in, which the token does not grant; ask for a moderator token (reactions grant --as-moderator)"
+            )
+        })
+    }
+
+    /// What these credentials lack to undo a removal on the channel (putting the action back
+    /// as its author), if anything: what moderating needs, and write on the channel. Nothing
+    /// on an open keyset.
+    pub fn undo_missing(&self) -> Option<String> {
+        if !self.is_managed() {
+            return None;
+        }
+        if let Some(missing) = self.moderation_missing() {
+            return Some(missing);
+        }
+        let has = self.permissions();
+        (self.token.is_some() && !self.secret && !has.contains(Permissions::WRITE)).then(|| {
+            format!(
+                "write on {}, to put the action back as its author, which the token does not grant (it grants {has})",
+                self.channel
             )
         })
     }
@@ -203,7 +242,7 @@ mod tests {
         let secret = ChannelAccess::new("chats.room1", "admin", true, None).unwrap();
         assert_eq!(secret.moderator_mode(false), Ok(true));
 
-        let moderator = token(&[], &[("^chats\\.", RWD)], None);
+        let moderator = token(&[(LOG_CHANNEL, RW)], &[("^chats\\.", RWD)], None);
         let mo = ChannelAccess::new("chats.room1", "mo", false, Some(&moderator)).unwrap();
         assert_eq!(
             mo.moderator_mode(false),
@@ -220,7 +259,11 @@ mod tests {
             "{e}"
         );
 
-        let reader = token(&[("chats.room1", RW)], &[("^chats\\.", RWD)], None);
+        let reader = token(
+            &[("chats.room1", RW), (LOG_CHANNEL, RW)],
+            &[("^chats\\.", RWD)],
+            None,
+        );
         let r = ChannelAccess::new("chats.room1", "r", false, Some(&reader)).unwrap();
         let e = r.moderator_mode(true).unwrap_err();
         assert!(
@@ -229,6 +272,39 @@ mod tests {
         );
 
         assert!(ChannelAccess::new("c", "u", false, Some("garbage!")).is_err());
+    }
+
+    #[test]
+    fn moderating_needs_the_moderation_log_and_undoing_needs_write() {
+        let no_log = token(&[("chats.room1", RWD)], &[], None);
+        let m = ChannelAccess::new("chats.room1", "mo", false, Some(&no_log)).unwrap();
+        let e = m.moderator_mode(true).unwrap_err();
+        assert!(e.contains(LOG_CHANNEL) && e.contains("read+write"), "{e}");
+        let read_only_log = token(
+            &[("chats.room1", RWD), (LOG_CHANNEL, Permissions::READ)],
+            &[],
+            None,
+        );
+        let r = ChannelAccess::new("chats.room1", "mo", false, Some(&read_only_log)).unwrap();
+        assert!(r.log_missing(false).is_none());
+        assert!(r.log_missing(true).is_some());
+
+        let delete_only = token(
+            &[("chats.room1", Permissions::DELETE), (LOG_CHANNEL, RW)],
+            &[],
+            None,
+        );
+        let d = ChannelAccess::new("chats.room1", "mo", false, Some(&delete_only)).unwrap();
+        assert_eq!(d.moderator_mode(false), Ok(true));
+        assert!(d.undo_missing().unwrap().contains("write on chats.room1"));
+
+        let full = token(&[("chats.room1", RWD), (LOG_CHANNEL, RW)], &[], None);
+        let f = ChannelAccess::new("chats.room1", "mo", false, Some(&full)).unwrap();
+        assert!(f.undo_missing().is_none());
+        let secret = ChannelAccess::new("chats.room1", "admin", true, None).unwrap();
+        assert!(secret.undo_missing().is_none() && secret.log_missing(true).is_none());
+        let open = ChannelAccess::new("chats.room1", "anyone", false, None).unwrap();
+        assert!(open.log_missing(true).is_none() && open.undo_missing().is_none());
     }
 
     #[test]

@@ -1,17 +1,30 @@
-//! The moderation vocabulary shared by the terminal UI, the API worker and the CLI: which action
-//! types are reactions, how an action is named to people, the questions asked before removing
-//! someone else's action or restoring a message someone else deleted, the audit record every
-//! moderator operation leaves ([`audit`]), and what the credentials allow on the channel with
-//! Access Manager ([`access`]).
+//! The moderation vocabulary and toolkit shared by the terminal UI, the API worker and the CLI:
+//! which action types are reactions, how an action is named to people, the question asked before
+//! removing someone else's action or restoring a message someone else deleted, what the
+//! credentials allow with Access Manager ([`access`]);
+//! the audit record every moderator operation leaves ([`audit`]), the moderation log channel it
+//! is written to first ([`log`]) and the trail read back from it ([`trail`], [`export`]); the
+//! filter syntax ([`filter`]), bulk runs ([`run`]) and raid statistics ([`stats`]); and the
+//! recorded operations against the service ([`execute`]).
 //!
-//! Pure wording and records; it imports only [`crate::text`] and the client's types, never the UI
-//! or the CLI.
+//! Everything but [`log`] and [`execute`] is pure. It imports only [`crate::text`] and the
+//! client, never the UI or the CLI.
 
 mod access;
-mod audit;
+pub mod audit;
+pub mod execute;
+pub mod export;
+pub mod filter;
+pub mod log;
+pub mod run;
+pub mod stats;
+pub mod trail;
 
 pub use access::{ChannelAccess, token_permissions};
-pub use audit::{AuditEntry, AuditOperation, AuditRecord, append_audit, append_entry};
+pub use audit::{AuditRecord, Operation, append_local};
+pub use filter::{Clock, Filter, Scope};
+pub use log::{AuditLog, LOG_CHANNEL, LogError};
+pub use trail::{Status, Trail};
 
 use crate::text::{emoji, flags_as_text, single_line};
 

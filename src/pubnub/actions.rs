@@ -47,6 +47,7 @@ impl Client {
             client: self.clone(),
             channel: String::new(),
             action: None,
+            as_uuid: None,
         }
     }
 
@@ -98,6 +99,7 @@ pub struct AddMessageAction {
     client: Client,
     channel: String,
     action: Option<MessageAction>,
+    as_uuid: Option<String>,
 }
 
 impl AddMessageAction {
@@ -108,6 +110,14 @@ impl AddMessageAction {
 
     pub fn message_action(mut self, action: MessageAction) -> Self {
         self.action = Some(action);
+        self
+    }
+
+    /// Adds the action as `author` instead of the configured user id: how a moderator puts back
+    /// an action a removal took away, as the user who had added it. Access Manager allows it to
+    /// the secret key and to a token with write on the channel that is bound to no user.
+    pub fn as_uuid(mut self, author: impl Into<String>) -> Self {
+        self.as_uuid = Some(author.into());
         self
     }
 }
@@ -133,7 +143,13 @@ impl Endpoint for AddMessageAction {
             value: action.value.clone(),
         })
         .map_err(|e| Error::InvalidInput(format!("cannot encode the action: {e}")))?;
-        Ok(Request::new(Method::POST, format!("{path}/message/{message}")).json_body(body))
+        if self.as_uuid.as_deref().is_some_and(|u| u.trim().is_empty()) {
+            return Err(Error::InvalidInput("as_uuid is empty".into()));
+        }
+        let mut request =
+            Request::new(Method::POST, format!("{path}/message/{message}")).json_body(body);
+        request.uuid = self.as_uuid.clone();
+        Ok(request)
     }
 
     fn decode(&self, status: u16, body: &[u8]) -> Result<AddActionResult> {

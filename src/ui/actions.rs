@@ -3,16 +3,13 @@
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
-use super::popups::filter_hint;
 use super::timeline::local;
-use super::{Hits, retry_hint, theme};
+use super::{Hits, list_row, retry_hint, theme};
 use crate::app::action::ActionOnMessage;
 use crate::app::actions_view::ActionsView;
-use crate::app::keymap::Action;
 use crate::app::{App, MouseTarget};
 use crate::pubnub::Timetoken;
 use crate::text::single_line;
@@ -75,7 +72,7 @@ impl ActionsTableView {
             return;
         }
         let view = &app.actions;
-        let filter_line = view.editing_filter || !view.filter().is_empty();
+        let filter_line = view.editing_filter || view.is_filtered();
         let list_height = area.height as usize - 1 - usize::from(filter_line);
         self.rows = list_height;
         let header = format!(
@@ -94,19 +91,8 @@ impl ActionsTableView {
         self.top_is_newest = self.top.is_some() && self.top == newest;
         let mut drawn = 0;
         for row in view.display_from(self.top).take(list_height) {
-            let style = if Some(row.action.action_tt) == selected {
-                theme::selected_row()
-            } else {
-                Style::new()
-            };
             let line = row_line(app, row, area.width.saturating_sub(1) as usize);
-            buf.set_style(Rect::new(area.x, y, area.width, 1), style);
-            buf.set_line(
-                area.x + 1,
-                y,
-                &theme::patch_row(line, style),
-                area.width - 1,
-            );
+            list_row(buf, area, y, line, Some(row.action.action_tt) == selected);
             hits.push(
                 Rect::new(area.x, y, area.width, 1),
                 MouseTarget::ActionRow(row.action.action_tt),
@@ -120,12 +106,14 @@ impl ActionsTableView {
                     Some(retry) => format!("Could not load the actions. {retry}."),
                     None => "Could not load the actions.".to_string(),
                 }
+            } else if view.is_filtered() && view.is_loaded() && view.next_start.is_some() {
+                searched(view)
             } else if view.is_loading() || !view.is_loaded() {
                 "loading actions…".to_string()
-            } else if drawn == 0 && !view.filter().is_empty() && view.next_start.is_none() {
+            } else if drawn == 0 && view.is_filtered() && view.next_start.is_none() {
                 format!(
                     "No action of the channel matches “{}”.",
-                    single_line(view.filter())
+                    single_line(&view.filter)
                 )
             } else if view.next_start.is_some() {
                 "↓ more".to_string()
@@ -137,16 +125,13 @@ impl ActionsTableView {
             buf.set_string(area.x + 1, y, note, theme::dim());
         }
         if filter_line {
-            let cursor = if view.editing_filter { "▏" } else { "" };
-            let keymap = &app.options.keymap;
-            let text = format!(
-                "{} filter (user, type or value): {}{cursor}   {}{}",
-                keymap.first_label(Action::Filter),
-                single_line(view.filter()),
-                searched(view),
-                filter_hint(keymap)
-            );
-            buf.set_string(area.x + 1, area.y + area.height - 1, text, theme::info());
+            let filter = super::FilterLine {
+                what: "filter (user:bob value:🍆 since:1h, or words)",
+                text: &view.filter,
+                editing: view.editing_filter,
+                error: view.filter_error.as_deref(),
+            };
+            filter.draw(&app.options.keymap, area, buf);
         }
     }
 }
@@ -155,7 +140,7 @@ impl ActionsTableView {
 /// channel's total is not known before its start is reached), `searched all 1,000,000 actions`
 /// after. Empty without a filter.
 fn searched(view: &ActionsView) -> String {
-    if view.filter().is_empty() || !view.is_loaded() {
+    if !view.is_filtered() || !view.is_loaded() {
         return String::new();
     }
     let n = grouped(view.len());

@@ -51,6 +51,9 @@ pub(super) fn draw(app: &App, view: DetailsView, area: Rect, buf: &mut Buffer) -
             (&[Action::Down, Action::Up], "select"),
             (&[Action::Delete], "remove"),
         ];
+        if app.options.moderator {
+            items.push((&[Action::Bulk], "remove in bulk"));
+        }
         let restorable = message
             .chat
             .deleted_by

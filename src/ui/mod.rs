@@ -3,10 +3,14 @@
 //! in [`UiState`].
 
 mod actions;
+mod audit;
 mod chips;
 mod details;
+mod moderation;
+mod popup_box;
 mod popups;
 mod reports;
+mod stats;
 mod status;
 mod switcher;
 pub mod theme;
@@ -14,7 +18,9 @@ mod timeline;
 pub mod wrap;
 
 use ratatui::Frame;
+use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use crate::app::chat::thread_root;
@@ -62,6 +68,7 @@ impl Hits {
 pub struct UiState {
     timeline: timeline::TimelineView,
     actions: actions::ActionsTableView,
+    audit: audit::AuditTableView,
     reports: reports::ReportsListView,
     pub hits: Hits,
     /// Messages visible on the Timeline in the last frame that drew it.
@@ -79,6 +86,7 @@ impl UiState {
         Measured {
             timeline_messages: self.visible_messages,
             actions_rows: self.actions.rows,
+            audit_rows: self.audit.rows,
             report_rows: self.reports.rows,
             details: self.details,
         }
@@ -104,6 +112,8 @@ pub fn draw(frame: &mut Frame, app: &App, state: &mut UiState) {
         }
         Screen::Actions => state.actions.draw(app, main, buf, &mut state.hits),
         Screen::Details(view) => state.details = details::draw(app, view, main, buf),
+        Screen::Audit => state.audit.draw(app, main, buf),
+        Screen::Stats => stats::draw(app, main, buf),
         Screen::Reports => state.reports.draw(app, main, buf),
     }
     status::draw(app, bottom, frame.buffer_mut());
@@ -117,6 +127,9 @@ pub fn draw(frame: &mut Frame, app: &App, state: &mut UiState) {
         Some(overlay) => popups::draw(app, overlay, main, frame.buffer_mut()),
         None => {}
     }
+    if let Some(bulk) = &app.bulk {
+        moderation::draw_bulk(app, bulk, main, frame.buffer_mut());
+    }
 }
 
 fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
@@ -128,27 +141,38 @@ fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
         };
         Span::styled(format!(" {name} "), style)
     };
-    let on_actions = app.screen == Screen::Actions;
-    let on_reports = app.screen == Screen::Reports;
+    let on = |s: Screen| app.screen == s;
+    let in_thread = threads::in_thread(app);
     let mut spans = vec![
         Span::styled(" reactions ", theme::title()),
-        tab("Timeline", !on_actions && !on_reports),
+        tab(
+            "Timeline",
+            matches!(app.screen, Screen::Timeline | Screen::Details(_)),
+        ),
         Span::raw(" "),
-        tab("Actions", on_actions),
+        tab("Actions", on(Screen::Actions)),
     ];
-    if app.options.moderator && !threads::in_thread(app) && channels::reports_here(app) {
+    if app.options.moderator && !in_thread && channels::reports_here(app) {
         let label = match app.reports.open {
             0 => "Reports".to_string(),
             n => format!("Reports ({n} open)"),
         };
         spans.push(Span::raw(" "));
-        spans.push(tab(&label, on_reports));
+        spans.push(tab(&label, on(Screen::Reports)));
+    }
+    if app.options.moderator {
+        spans.extend([
+            Span::raw(" "),
+            tab("Audit", on(Screen::Audit)),
+            Span::raw(" "),
+            tab("Stats", on(Screen::Stats)),
+        ]);
     }
     let mut hints: Vec<(&[Action], &str)> = vec![
         (&[Action::SwitchScreen], "switch"),
         (&[Action::Help], "help"),
     ];
-    if threads::in_thread(app) {
+    if in_thread {
         spans.push(Span::styled("  in a thread", theme::thread()));
         hints.insert(0, (&[Action::Back], "back"));
     }
@@ -192,6 +216,60 @@ fn retry_hint(app: &App) -> Option<String> {
 }
 
 /// A rectangle of `width` x `height` centred in `area` (clamped to it).
+/// A list's filter line on the last row of `area`: `/ filter: user:bob▏  (why it does not read)
+/// Enter keep · Esc clear`, in the error colour while the text does not read.
+struct FilterLine<'a> {
+    /// What the filter is, after its key: `filter`, `filter (user:bob …)`.
+    what: &'a str,
+    text: &'a str,
+    editing: bool,
+    error: Option<&'a str>,
+}
+
+impl FilterLine<'_> {
+    fn draw(&self, keymap: &crate::app::keymap::Keymap, area: Rect, buf: &mut Buffer) {
+        if area.height == 0 || area.width < 2 {
+            return;
+        }
+        let cursor = if self.editing { "▏" } else { "" };
+        let error = self.error.map(|e| format!("  ({e})")).unwrap_or_default();
+        let text = format!(
+            "{} {}: {}{cursor}{error}   {}",
+            keymap.first_label(Action::Filter),
+            self.what,
+            crate::text::single_line(self.text),
+            popups::filter_hint(keymap)
+        );
+        let style = match self.error {
+            Some(_) => theme::error(),
+            None => theme::info(),
+        };
+        buf.set_string(
+            area.x + 1,
+            area.y + area.height - 1,
+            crate::text::truncate(&text, area.width as usize - 1),
+            style,
+        );
+    }
+}
+
+/// One row of a list at `y` across `area`: the whole width in the selection's colours when
+/// `selected`, the line indented by one cell.
+fn list_row(buf: &mut Buffer, area: Rect, y: u16, line: Line<'_>, selected: bool) {
+    let style = if selected {
+        theme::selected_row()
+    } else {
+        Style::new()
+    };
+    buf.set_style(Rect::new(area.x, y, area.width, 1), style);
+    buf.set_line(
+        area.x + 1,
+        y,
+        &theme::patch_row(line, style),
+        area.width.saturating_sub(1),
+    );
+}
+
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let w = width.min(area.width);
     let h = height.min(area.height);
@@ -205,5 +283,5 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 
 /// Whether a popup is open that takes all keys.
 pub fn overlay_open(app: &App) -> bool {
-    matches!(app.overlay, Some(Overlay::Picker(_)))
+    matches!(app.overlay, Some(Overlay::Picker(_))) || app.bulk.is_some()
 }

@@ -5,10 +5,10 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Widget};
 use unicode_width::UnicodeWidthStr;
 
-use super::{centered, theme, wrap};
+use super::popup_box::{frame, hint, render_lines};
+use super::{theme, wrap};
 use crate::app::keymap::{Action, Keymap};
 use crate::app::picker::Picker;
 use crate::app::timeline::EntryState;
@@ -20,8 +20,22 @@ pub(super) fn draw(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
     match overlay {
         Overlay::Picker(picker) => draw_picker(app, picker, area, buf),
         Overlay::Help { scroll } => draw_help(app, *scroll, area, buf),
-        Overlay::Confirm { prompt, target } => {
-            draw_confirm(app, prompt, target.wording(), area, buf)
+        Overlay::Confirm {
+            target,
+            prompt,
+            reason,
+        } => {
+            let (title, verb) = target.wording();
+            super::moderation::draw_question(app, (title, prompt, reason, verb), area, buf)
+        }
+        Overlay::Undo { prompt, reason, .. } => super::moderation::draw_question(
+            app,
+            (" Undo a removal ", prompt, reason, "undo"),
+            area,
+            buf,
+        ),
+        Overlay::BulkChoice { options, selected } => {
+            super::moderation::draw_choice(app, options, *selected, area, buf)
         }
         // Drawn by the Reports screen's module and the switcher's.
         Overlay::Resolve { .. } | Overlay::Switcher(_) => {}
@@ -63,33 +77,6 @@ pub(super) fn draw(app: &App, overlay: &Overlay, area: Rect, buf: &mut Buffer) {
                 .hints(&[(&[Action::Choose], "remove"), (&[Action::Cancel], "cancel")]);
             hint(&format!(" {keys}"), inner, buf);
         }
-    }
-}
-
-/// Clears a centred box, draws its border and title, returns the inside.
-pub(super) fn frame(title: &str, width: u16, height: u16, area: Rect, buf: &mut Buffer) -> Rect {
-    let rect = centered(area, width, height);
-    Clear.render(rect, buf);
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(theme::popup_border())
-        .title(Span::styled(title.to_string(), theme::title()));
-    let inner = block.inner(rect);
-    block.render(rect, buf);
-    inner
-}
-
-fn render_lines(lines: &[Line], inner: Rect, buf: &mut Buffer) {
-    for (i, line) in lines.iter().enumerate().take(inner.height as usize) {
-        buf.set_line(inner.x, inner.y + i as u16, line, inner.width);
-    }
-}
-
-/// A dim hint on the last inside row, cut to the popup's width so it never covers the border.
-pub(super) fn hint(text: &str, inner: Rect, buf: &mut Buffer) {
-    if inner.height > 0 {
-        let text = crate::text::truncate(text, inner.width as usize);
-        buf.set_string(inner.x, inner.y + inner.height - 1, text, theme::dim());
     }
 }
 
@@ -327,28 +314,6 @@ fn draw_help(app: &App, scroll: u16, area: Rect, buf: &mut Buffer) {
         .keymap
         .hints(&[(&[Action::PopupDown, Action::PopupUp], "scroll")]);
     hint(&or_any_other_key(keys, "any other key closes"), inner, buf);
-}
-
-fn draw_confirm(
-    app: &App,
-    prompt: &str,
-    (title, verb): (&str, &str),
-    area: Rect,
-    buf: &mut Buffer,
-) {
-    let width = 60.min(area.width);
-    let lines: Vec<Line> = wrap::wrap(prompt, width.saturating_sub(4) as usize)
-        .into_iter()
-        .map(Line::raw)
-        .collect();
-    let inner = frame(title, width, lines.len() as u16 + 4, area, buf);
-    render_lines(&lines, inner, buf);
-    let keys = app.options.keymap.hints(&[(&[Action::Confirm], verb)]);
-    hint(
-        &or_any_other_key(keys, "any other key keeps it"),
-        inner,
-        buf,
-    );
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::popups::{frame, hint};
+use super::popup_box::{frame, hint};
 use super::timeline::local;
 use super::{retry_hint, theme};
 use crate::app::App;

@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
-use super::popups::{frame, hint};
+use super::popup_box::{frame, hint};
 use super::theme;
 use crate::app::App;
 use crate::app::channels::{Entry, Switcher, matching};

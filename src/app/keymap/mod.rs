@@ -18,6 +18,8 @@ pub enum Scope {
     Details,
     Actions,
     Reports,
+    /// The moderator's screens and keys: Audit, Stats, bulk removal.
+    Moderation,
     /// The picker, help, the remove chooser, a moderator's confirmation, the filter being typed.
     Popups,
 }
@@ -30,6 +32,7 @@ impl Scope {
             Scope::Details => "Details / Actions",
             Scope::Actions => "Actions",
             Scope::Reports => "Reports (moderators)",
+            Scope::Moderation => "Moderators (Audit, Stats, bulk removal)",
             Scope::Popups => "Pop-ups and the filter",
         }
     }
@@ -90,7 +93,7 @@ actions! {
     PageUp = "page_up", Everywhere, ["pageup"], "one page up";
     First = "first", Everywhere, ["g", "home"], "first item (loads the channel's start)";
     Last = "last", Everywhere, ["G", "end"], "last item";
-    SwitchScreen = "switch_screen", Everywhere, ["tab"], "switch Timeline / Actions / Reports";
+    SwitchScreen = "switch_screen", Everywhere, ["tab"], "switch Timeline / Actions (/ Reports / Audit / Stats for moderators)";
     SwitchChannel = "switch_channel", Everywhere, ["ctrl-k", "C"], "channels: new messages in each; type to filter, Enter opens";
     Details = "details", Timeline, ["enter", "i"], "details: who reacted with what, who read it";
     Picker = "picker", Timeline, ["r", ":"], "reaction picker";
@@ -100,7 +103,12 @@ actions! {
     OpenThread = "open_thread", Timeline, ["t"], "open the message's thread (Esc goes back)";
     Restore = "restore", Timeline, ["u"], "restore a deleted message (others' need moderator mode)";
     Delete = "delete", Details, ["d"], "remove the selected action (others' need moderator mode)";
-    Filter = "filter", Actions, ["/"], "filter by user, type or value";
+    Filter = "filter", Actions, ["/"], "filter: user:bob type:reaction value:🍆 message:TT since:1h until:10m, or words";
+    Audit = "audit", Moderation, ["A"], "the moderation log: every moderator's operations, live";
+    Stats = "stats", Moderation, ["S"], "reactions per minute, top values and users, spikes";
+    Bulk = "bulk_remove", Moderation, ["B"], "bulk removal: a dry run of what the filter, the action in Details or the spike matches";
+    Undo = "undo", Moderation, ["U"], "on Audit: undo the selected removal (back as its author)";
+    Window = "window", Moderation, ["w"], "on Stats: the next window (15 min, 1 h, 6 h, 24 h)";
     Resolve = "resolve", Reports, ["c"], "mark the report resolved, saying what was done";
     Reload = "reload", Everywhere, ["R"], "reload from the server (and reconnect now if waiting to)";
     Help = "help", Everywhere, ["?"], "this help";
@@ -110,10 +118,11 @@ actions! {
     PopupUp = "popup_up", Popups, ["k", "up"], "previous item, or scroll up";
     PopupPageDown = "popup_page_down", Popups, ["pagedown"], "a page down";
     PopupPageUp = "popup_page_up", Popups, ["pageup"], "a page up";
-    Choose = "choose", Popups, ["enter"], "toggle the reaction, remove the chosen, keep the filter, store a note";
-    Cancel = "cancel", Popups, ["esc"], "close the picker or the chooser, clear the filter";
+    Choose = "choose", Popups, ["enter"], "toggle the reaction, remove the chosen, confirm with the reason typed, keep the filter, store a note";
+    Cancel = "cancel", Popups, ["esc"], "close the picker or the chooser, keep the action, clear the filter, stop a bulk run";
     Erase = "erase", Popups, ["backspace"], "delete the last character typed";
-    Confirm = "confirm", Popups, ["y", "Y"], "yes to a moderator's removal or restore";
+    Retry = "retry", Popups, ["r"], "retry a bulk run's failed removals";
+    Resume = "resume", Popups, ["c"], "continue a stopped bulk run";
 }
 
 /// Keys to actions (in each context), and actions to their keys (for help).
@@ -260,6 +269,7 @@ impl Keymap {
             Scope::Details,
             Scope::Actions,
             Scope::Reports,
+            Scope::Moderation,
             Scope::Everywhere,
             Scope::Popups,
         ];
@@ -382,7 +392,7 @@ mod tests {
         assert_eq!(in_popups(&km, "down"), Some(Action::PopupDown));
         assert_eq!(in_popups(&km, "pagedown"), Some(Action::PopupPageDown));
         assert_eq!(in_popups(&km, "backspace"), Some(Action::Erase));
-        assert_eq!(in_popups(&km, "Y"), Some(Action::Confirm));
+        assert_eq!(in_popups(&km, "r"), Some(Action::Retry));
         assert_eq!(
             in_popups(&km, "ctrl-c"),
             None,

@@ -194,7 +194,7 @@ fn restoring_my_own_deletion_needs_no_question_and_no_audit() {
         !done
             .commands
             .iter()
-            .any(|c| matches!(c, Command::AppendAudit { .. }))
+            .any(|c| matches!(c, Command::Record { .. } | Command::RemoveRecorded { .. }))
     );
     assert!(
         notice(&app).starts_with("Restored 'oops'"),
@@ -204,7 +204,7 @@ fn restoring_my_own_deletion_needs_no_question_and_no_audit() {
 }
 
 #[test]
-fn a_moderator_restores_others_deletions_after_a_yes_and_each_is_audited() {
+fn a_moderator_restores_others_deletions_after_a_yes_each_recorded_before_it_is_removed() {
     let messages = vec![hmsg(
         CH,
         T1,
@@ -234,39 +234,56 @@ fn a_moderator_restores_others_deletions_after_a_yes_and_each_is_audited() {
     };
     assert_eq!(
         prompt,
-        "Restore 'the lake is overrated' (deleted by bob, erin)? [y/N]"
+        "Restore 'the lake is overrated' (deleted by bob, erin)?"
     );
-    // No: nothing happens.
-    let out = ch(&mut app, 'n');
-    assert!(removals(&out).is_empty() && notice(&app) == "Nothing restored");
+    // Esc: nothing happens.
+    let out = key(&mut app, KeyCode::Esc);
+    assert!(out.commands.is_empty() && notice(&app) == "Nothing restored");
     ch(&mut app, 'u');
-    let out = ch(&mut app, 'y');
-    let sent = removals(&out);
-    let owners: Vec<Option<&str>> = sent.iter().map(|s| s.2.as_deref()).collect();
-    assert_eq!(
-        owners,
-        [Some("bob"), Some("erin")],
-        "every deletion, as its owner"
-    );
+    type_text(&mut app, "not spam");
+    let out = key(&mut app, KeyCode::Enter);
+    // Each deletion recorded on the moderation log first, then removed as its owner.
+    let sent: Vec<(OpId, AuditRecord)> = out
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::RemoveRecorded { op, records } => Some((*op, records[0].clone())),
+            _ => None,
+        })
+        .collect();
+    let owners: Vec<&str> = sent.iter().map(|(_, r)| r.author.as_str()).collect();
+    assert_eq!(owners, ["bob", "erin"], "every deletion, as its owner");
+    for (_, r) in &sent {
+        assert_eq!(
+            (r.operation, r.action_type.as_str(), r.reason.as_str()),
+            (Operation::Restore, "deleted", "not spam")
+        );
+    }
     assert!(!app.timeline.get(T1).unwrap().chat.is_deleted());
     // bob's goes; erin's fails: the message stays deleted, by erin, and it is said.
-    let ok = update(
+    update(
         &mut app,
-        Event::Api(sent[0].0, ApiOutcome::Removed(Ok(None))),
+        Event::Api(
+            sent[0].0,
+            report(
+                std::slice::from_ref(&sent[0].1),
+                moderation::run::Removal::Removed,
+            ),
+        ),
     );
-    let Some(Command::AppendAudit { entry, .. }) = ok.commands.first() else {
-        panic!("audit: {:?}", ok.commands)
-    };
-    assert_eq!(entry.operation, AuditOperation::Restore);
-    assert_eq!(entry.record.action.uuid, "bob");
-    assert_eq!(entry.record.action.action_type, "deleted");
     let denied = Error::AccessDenied {
         status: 403,
         message: "Forbidden".into(),
     };
     update(
         &mut app,
-        Event::Api(sent[1].0, ApiOutcome::Removed(Err(denied))),
+        Event::Api(
+            sent[1].0,
+            report(
+                std::slice::from_ref(&sent[1].1),
+                moderation::run::Removal::Failed(denied),
+            ),
+        ),
     );
     let by = app.timeline.get(T1).unwrap().chat.deleted_by;
     assert_eq!(by.map(|u| app.symbols.raw(u)), Some("erin"));
@@ -673,7 +690,10 @@ fn moderator_with_reports(reports: Vec<HistoryMessage>) -> App {
     let start = app.start();
     let moderation = moderation_channel(CH);
     assert!(start.contains(&Command::Subscribe(vec![CH.into()])));
-    assert!(start.contains(&Command::SubscribeReports(moderation.clone())));
+    assert!(start.contains(&Command::SubscribeReports(vec![
+        moderation.clone(),
+        crate::moderation::LOG_CHANNEL.into()
+    ])));
     let ops: Vec<(OpId, String)> = start
         .iter()
         .filter_map(|c| match c {
@@ -829,16 +849,15 @@ fn a_report_is_resolved_with_what_was_done_stored_for_every_moderator_and_audite
         &mut app,
         Event::Api(op, ApiOutcome::Added(Ok((stored, None)))),
     );
-    let Some(Command::AppendAudit { entry, .. }) = done.commands.first() else {
+    // Recorded on the moderation log as it is done.
+    let Some(Command::Record { record, .. }) = done.commands.first() else {
         panic!("{:?}", done.commands)
     };
     assert_eq!(
-        entry.operation,
-        AuditOperation::Resolve {
-            note: "warned bob".into()
-        }
+        (record.operation, record.reason.as_str()),
+        (Operation::Resolve, "warned bob")
     );
-    assert_eq!(entry.record.channel, moderation_channel(CH));
+    assert_eq!(record.channel, moderation_channel(CH));
     assert_eq!(notice(&app), "Report marked resolved: warned bob");
     // Another moderator's resolution of another report arrives live.
     let other = Timetoken(reported.get() + 30);
@@ -868,6 +887,95 @@ fn a_report_is_resolved_with_what_was_done_stored_for_every_moderator_and_audite
         }),
     );
     assert_eq!(app.reports.open, 0);
+}
+
+/// Resolves the report on screen with `note`, the service storing it; returns the stored
+/// resolution's timetoken and the commands that followed (its record).
+fn resolve_stored(app: &mut App, report_tt: Timetoken, note: &str) -> (Timetoken, Vec<Command>) {
+    ch(app, 'c');
+    for c in note.chars() {
+        ch(app, c);
+    }
+    let out = key(app, KeyCode::Enter);
+    let Some(Command::AddAction { op, .. }) = out.commands.first().cloned() else {
+        panic!("{:?}", out.commands)
+    };
+    let stored = StoredAction {
+        action_timetoken: Timetoken(report_tt.get() + 5),
+        message_timetoken: report_tt,
+        action_type: "resolved".into(),
+        uuid: "zed".into(),
+        value: note.into(),
+    };
+    let tt = stored.action_timetoken;
+    let done = update(app, Event::Api(op, ApiOutcome::Added(Ok((stored, None)))));
+    (tt, done.commands)
+}
+
+/// Answers the resolution's record with a failure to write it; returns the take-back request.
+fn record_fails(app: &mut App, commands: &[Command]) -> Command {
+    let Some(Command::Record { op, .. }) = commands.first() else {
+        panic!("{commands:?}")
+    };
+    let failed = ApiOutcome::AuditFailed("the moderation log could not be written: 403".into());
+    let out = update(app, Event::Api(*op, failed));
+    out.commands
+        .first()
+        .cloned()
+        .expect("the resolution is taken back")
+}
+
+#[test]
+fn a_resolution_whose_record_cannot_be_written_is_taken_back_and_the_report_stays_open() {
+    let (mut app, _, report_tt) = one_report_on_screen();
+    let (resolution_tt, commands) = resolve_stored(&mut app, report_tt, "warned bob");
+    assert_eq!(app.reports.open, 0);
+    let take_back = record_fails(&mut app, &commands);
+    let Command::RemoveAction {
+        op,
+        channel,
+        message_tt,
+        action_tt,
+        as_uuid,
+    } = take_back
+    else {
+        panic!("{take_back:?}")
+    };
+    assert_eq!(channel, moderation_channel(CH));
+    assert_eq!(
+        (message_tt, action_tt, as_uuid),
+        (report_tt, resolution_tt, None)
+    );
+    assert_eq!(app.reports.open, 1, "open again while it is taken back");
+    assert!(notice(&app).contains("Not resolved"), "{}", notice(&app));
+    update(&mut app, Event::Api(op, ApiOutcome::Removed(Ok(None))));
+    assert_eq!(app.reports.open, 1);
+    let report = app.reports.get(report_tt).expect("the report");
+    assert!(report.resolutions.is_empty(), "{:?}", report.resolutions);
+    assert!(
+        notice(&app).contains("could not be written") && notice(&app).contains("stays open"),
+        "{}",
+        notice(&app)
+    );
+}
+
+#[test]
+fn a_resolution_that_cannot_be_taken_back_either_says_which_to_remove() {
+    let (mut app, _, report_tt) = one_report_on_screen();
+    let (resolution_tt, commands) = resolve_stored(&mut app, report_tt, "warned bob");
+    let Command::RemoveAction { op, .. } = record_fails(&mut app, &commands) else {
+        panic!()
+    };
+    let down = Error::Network {
+        message: "connection refused".into(),
+    };
+    update(&mut app, Event::Api(op, ApiOutcome::Removed(Err(down))));
+    assert_eq!(app.reports.open, 0, "it still stands on the service");
+    let said = notice(&app);
+    assert!(
+        said.contains("Resolved without a record") && said.contains(&resolution_tt.to_string()),
+        "{said}"
+    );
 }
 
 #[test]

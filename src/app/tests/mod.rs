@@ -4,11 +4,13 @@ mod channels;
 mod chat;
 mod filter;
 mod keys;
+mod toolkit;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::*;
 use crate::demo::{Conversation, as_history};
+use crate::moderation;
 use crate::pubnub::{
     ActionEventKind, ActionsPage, Error, HistoryMessage, HistoryPage, LiveEvent, MoreBounds,
     StoredAction,
@@ -144,6 +146,35 @@ fn add_command(out: &Outcome) -> (OpId, Timetoken, String) {
             _ => None,
         })
         .expect("an AddAction command")
+}
+
+/// The records of a `RemoveRecorded` command: a moderator's removal, recorded before it is sent.
+fn recorded_command(out: &Outcome) -> (OpId, Vec<AuditRecord>) {
+    out.commands
+        .iter()
+        .find_map(|c| match c {
+            Command::RemoveRecorded { op, records } => Some((*op, records.clone())),
+            _ => None,
+        })
+        .expect("a RemoveRecorded command")
+}
+
+/// The worker's report that each record's removal went as `removal` says.
+fn report(records: &[AuditRecord], removal: moderation::run::Removal) -> ApiOutcome {
+    ApiOutcome::Chunk(moderation::run::ChunkReport {
+        not_recorded: None,
+        results: records
+            .iter()
+            .map(|r| (r.action(), removal.clone()))
+            .collect(),
+        at: NOW,
+    })
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        ch(app, c);
+    }
 }
 
 fn remove_command(out: &Outcome) -> (OpId, Timetoken, Option<String>) {
@@ -576,7 +607,7 @@ fn d_on_another_users_action_needs_moderator_mode() {
 }
 
 #[test]
-fn moderator_removal_asks_first_and_records_an_audit_entry() {
+fn moderator_removal_asks_first_takes_a_reason_and_is_recorded_before_it_is_sent() {
     let mut app = loaded("mod", true);
     let tt = last_tt(&app);
     key(&mut app, KeyCode::Enter);
@@ -586,37 +617,85 @@ fn moderator_removal_asks_first_and_records_an_audit_entry() {
     };
     assert_eq!(
         prompt,
-        "Remove bob's 👍 from 'lunch at noon? Last planning sync befor…'? [y/N]"
+        "Remove bob's 👍 from 'lunch at noon? Last planning sync befor…'?"
     );
-    // Anything but y keeps it.
-    assert!(ch(&mut app, 'n').commands.is_empty());
+    // Esc keeps it; typed letters are the reason, not answers.
+    assert!(key(&mut app, KeyCode::Esc).commands.is_empty());
     assert!(app.overlay.is_none());
+    assert!(
+        app.notice
+            .as_ref()
+            .is_some_and(|n| n.text == "Nothing removed")
+    );
     assert_eq!(chip_counts(&app, tt)[0].1, 3);
     ch(&mut app, 'd');
-    let out = ch(&mut app, 'y');
-    let (op, action_tt, as_uuid) = remove_command(&out);
-    assert_eq!(as_uuid.as_deref(), Some("bob"), "sent as the owner");
-    assert_eq!(chip_counts(&app, tt)[0].1, 2);
-    let out = update(&mut app, Event::Api(op, ApiOutcome::Removed(Ok(None))));
-    let Some(Command::AppendAudit {
-        entry: AuditEntry { record, .. },
-        ..
-    }) = out.commands.first().cloned()
-    else {
-        panic!("audit: {:?}", out.commands)
+    type_text(&mut app, "spamx");
+    key(&mut app, KeyCode::Backspace);
+    assert!(matches!(&app.overlay, Some(Overlay::Confirm { reason, .. }) if reason == "spam"));
+    let out = key(&mut app, KeyCode::Enter);
+    let (op, records) = recorded_command(&out);
+    let [record] = records.as_slice() else {
+        panic!("one record: {records:?}")
     };
     assert_eq!(record.moderator, "mod");
     assert_eq!(record.channel, CH);
     assert_eq!(record.message_timetoken, tt);
+    assert_eq!(record.operation, moderation::Operation::Remove);
+    assert_eq!(record.reason, "spam");
     assert_eq!(
-        (
-            record.action.uuid.as_str(),
-            record.action.value.as_str(),
-            record.action.action_timetoken
-        ),
-        ("bob", "👍", action_tt)
+        (record.author.as_str(), record.value.as_str()),
+        ("bob", "👍")
     );
-    assert!(app.notice.unwrap().text.contains("Removed bob's 👍"));
+    assert!(record.excerpt.starts_with("lunch at noon?"));
+    assert_eq!(chip_counts(&app, tt)[0].1, 2, "hidden at once, pending");
+    update(
+        &mut app,
+        Event::Api(op, report(&records, moderation::run::Removal::Removed)),
+    );
+    assert_eq!(chip_counts(&app, tt)[0].1, 2);
+    assert!(
+        app.notice
+            .unwrap()
+            .text
+            .contains("Removed bob's 👍 (recorded)")
+    );
+}
+
+#[test]
+fn a_removal_whose_record_cannot_be_written_is_not_done_and_says_why() {
+    let mut app = loaded("mod", true);
+    let tt = last_tt(&app);
+    key(&mut app, KeyCode::Enter);
+    ch(&mut app, 'd');
+    let (op, records) = recorded_command(&key(&mut app, KeyCode::Enter));
+    assert_eq!(chip_counts(&app, tt)[0].1, 2);
+    let refused = moderation::run::ChunkReport {
+        not_recorded: Some("the moderation log reactions.moderation-log refused the record".into()),
+        results: records
+            .iter()
+            .map(|r| {
+                (
+                    r.action(),
+                    moderation::run::Removal::NotRecorded("refused".into()),
+                )
+            })
+            .collect(),
+        at: NOW,
+    };
+    update(&mut app, Event::Api(op, ApiOutcome::Chunk(refused)));
+    assert_eq!(
+        chip_counts(&app, tt)[0].1,
+        3,
+        "rolled back: nothing removed"
+    );
+    let n = app.notice.clone().unwrap();
+    assert!(n.is_error, "{n:?}");
+    assert!(
+        n.text.starts_with("Not removed: bob's 👍 stays")
+            && n.text.contains("reactions.moderation-log"),
+        "{}",
+        n.text
+    );
 }
 
 fn actions_page(n: usize) -> ActionsPage {
@@ -711,7 +790,7 @@ fn slash_filters_actions_by_user_type_or_value() {
         .unwrap();
     assert_eq!(app.symbols.raw(selected.action.uuid), "erin");
     key(&mut app, KeyCode::Esc);
-    assert!(app.actions.filter().is_empty());
+    assert!(app.actions.filter.is_empty());
 }
 
 #[test]
@@ -1014,17 +1093,13 @@ fn the_moderator_sees_a_shortcode_value_as_stored_next_to_its_emoji() {
     let Some(Overlay::Confirm { prompt, .. }) = app.overlay.clone() else {
         panic!("expected a confirmation")
     };
-    assert_eq!(prompt, "Remove anonymous's ❌ (x) from 'short note'? [y/N]");
-    let (op, _, _) = remove_command(&ch(&mut app, 'y'));
-    let out = update(&mut app, Event::Api(op, ApiOutcome::Removed(Ok(None))));
-    let Some(Command::AppendAudit {
-        entry: AuditEntry { record, .. },
-        ..
-    }) = out.commands.first().cloned()
-    else {
-        panic!("audit: {:?}", out.commands)
-    };
-    assert_eq!(record.action.value, "x");
+    assert_eq!(prompt, "Remove anonymous's ❌ (x) from 'short note'?");
+    let (op, records) = recorded_command(&key(&mut app, KeyCode::Enter));
+    assert_eq!(records[0].value, "x");
+    update(
+        &mut app,
+        Event::Api(op, report(&records, moderation::run::Removal::Removed)),
+    );
     assert!(
         app.notice
             .unwrap()
@@ -1280,7 +1355,7 @@ fn the_actions_filter_searches_older_pages_until_it_finds_enough() {
 }
 
 #[test]
-fn a_reload_drops_actions_removed_meanwhile_and_a_gone_action_is_not_audited() {
+fn a_reload_drops_actions_removed_meanwhile_and_a_gone_action_is_said_so() {
     let mut app = loaded("mod", true);
     let op = fetch_op(&key(&mut app, KeyCode::Tab).commands);
     let mt = last_tt(&app);
@@ -1305,26 +1380,12 @@ fn a_reload_drops_actions_removed_meanwhile_and_a_gone_action_is_not_audited() {
 
     // The moderator removes 🪁, which someone else removed a moment before.
     ch(&mut app, 'd');
-    let out = ch(&mut app, 'y');
-    let op = out
-        .commands
-        .iter()
-        .find_map(|c| match c {
-            Command::RemoveAction { op, .. } => Some(*op),
-            _ => None,
-        })
-        .expect("a removal");
-    let gone = Error::NothingToDelete {
-        status: 400,
-        message: "No matching message actions to delete".into(),
-    };
-    let out = update(&mut app, Event::Api(op, ApiOutcome::Removed(Err(gone))));
-    assert!(
-        !out.commands
-            .iter()
-            .any(|c| matches!(c, Command::AppendAudit { .. })),
-        "nothing was moderated, so nothing is audited"
+    let (op, records) = recorded_command(&key(&mut app, KeyCode::Enter));
+    let out = update(
+        &mut app,
+        Event::Api(op, report(&records, moderation::run::Removal::AlreadyGone)),
     );
+    assert!(out.commands.is_empty());
     assert!(
         app.notice
             .as_ref()

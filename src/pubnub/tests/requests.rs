@@ -10,7 +10,7 @@ use super::super::client::channel_list;
 use super::super::sign::{SignInput, canonical_query, sign_v1, sign_v2};
 use super::super::subscribe::LongPoll;
 use super::{Sent, TIMESTAMP, client, client_with, config, prepared, reaction};
-use crate::pubnub::client::Prepared;
+use crate::pubnub::client::{Endpoint, Prepared};
 use crate::pubnub::{Config, PNSDK, Timetoken};
 
 #[test]
@@ -97,6 +97,21 @@ fn remove_action_path_and_moderator_uuid() {
     assert_eq!(p.method, Method::DELETE);
     assert_eq!(Sent::of(&p).param("uuid"), Some("bob"));
     assert!(p.body.is_none());
+}
+
+#[test]
+fn add_action_as_its_author() {
+    let c = client();
+    let add = c
+        .add_message_action()
+        .channel("chats.room1")
+        .message_action(reaction("👍"));
+    assert_eq!(Sent::of(&prepared(&c, &add)).param("uuid"), Some("alice"));
+    let p = prepared(&c, &add.clone().as_uuid("bob"));
+    assert_eq!(p.method, Method::POST);
+    assert_eq!(Sent::of(&p).param("uuid"), Some("bob"));
+    let refused = add.as_uuid(" ").request().unwrap_err().to_string();
+    assert!(refused.contains("as_uuid"), "{refused}");
 }
 
 #[test]
