@@ -9,6 +9,7 @@ use super::args::{AuditCommand, ExportFormat};
 use super::error::{CommandError, api};
 use super::moderate::Moderator;
 use super::output::{Table, write, write_line};
+use super::progress::Progress;
 use crate::moderation::execute::{UndoError, undo};
 use crate::moderation::export::{self, row};
 use crate::moderation::run::describe;
@@ -154,7 +155,8 @@ fn undo_failed(e: UndoError, access: &ChannelAccess, author: &str) -> CommandErr
 
 /// The trail from the log channel's history (since `from`).
 async fn read(client: &Client, from: Option<Timetoken>) -> Result<Trail, CommandError> {
-    let records = log::read(client, from)
+    let mut progress = Progress::new("moderation log records");
+    let records = log::read_counting(client, from, |n| progress.show(n))
         .await
         .map_err(api("reading the moderation log"))?;
     Ok(Trail::new(records))

@@ -6,7 +6,7 @@
 //! stops starting new chunks (what was removed stays removed and recorded). Running the same
 //! command again finishes what an interrupted run left: what is gone no longer matches.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 
 use serde_json::{Value, json};
 
@@ -14,6 +14,7 @@ use super::actions::actions_table;
 use super::error::{CommandError, api};
 use super::moderate::{Moderator, ask_yes};
 use super::output::{Table, note, write, write_line};
+use super::progress::Progress;
 use crate::moderation::execute::{run_bulk, scan};
 use crate::moderation::run::{BulkRun, DryRun, Pace, RunState};
 use crate::moderation::{Clock, Filter, Scope};
@@ -130,7 +131,7 @@ async fn confirm(dry: &DryRun) -> Result<(), CommandError> {
 async fn execute(client: &Client, moderator: &Moderator, dry: DryRun, reason: &str) -> BulkRun {
     let log = moderator.log(client);
     let run = BulkRun::new(dry, &moderator.user_id, reason, Timetoken::now());
-    let mut progress = Progress::new();
+    let mut progress = Progress::new("removing");
     let mut said_stopping = false;
     let interrupted = async {
         // Without a handler Ctrl-C ends the process; if none can be installed, never stop.
@@ -148,46 +149,13 @@ async fn execute(client: &Client, moderator: &Moderator, dry: DryRun, reason: &s
                 progress.clear();
                 note("stopping: the removals under way finish and stay recorded");
             }
-            progress.show(run);
+            progress.show_line(progress_line(run, 30));
         },
         interrupted,
     )
     .await;
     progress.clear();
     run
-}
-
-/// A progress line on stderr, redrawn in place, when stderr is a terminal.
-struct Progress {
-    on: bool,
-    shown: bool,
-}
-
-impl Progress {
-    fn new() -> Self {
-        Progress {
-            on: std::io::stderr().is_terminal(),
-            shown: false,
-        }
-    }
-
-    fn show(&mut self, run: &BulkRun) {
-        if !self.on {
-            return;
-        }
-        let line = progress_line(run, 30);
-        let mut err = std::io::stderr().lock();
-        let _ = write!(err, "\r{line}\x1b[K");
-        let _ = err.flush();
-        self.shown = true;
-    }
-
-    fn clear(&mut self) {
-        if self.shown {
-            eprint!("\r\x1b[K");
-            self.shown = false;
-        }
-    }
 }
 
 /// `[#########.....] 3200/10000  1540/s  4 s left`.

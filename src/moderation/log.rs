@@ -186,6 +186,16 @@ pub fn records_of(payload: &Value) -> Vec<AuditRecord> {
 /// Every record on the log channel written since `since` (all of them without it), oldest
 /// first.
 pub async fn read(client: &Client, since: Option<Timetoken>) -> pubnub::Result<Vec<AuditRecord>> {
+    read_counting(client, since, |_| {}).await
+}
+
+/// [`read`], telling `counted` how many records have been read after each page (for a
+/// progress line).
+pub async fn read_counting(
+    client: &Client,
+    since: Option<Timetoken>,
+    mut counted: impl FnMut(usize),
+) -> pubnub::Result<Vec<AuditRecord>> {
     let mut request = client.fetch_messages().channel(LOG_CHANNEL).max(100);
     if let Some(since) = since {
         request = request.end(since);
@@ -196,6 +206,7 @@ pub async fn read(client: &Client, since: Option<Timetoken>) -> pubnub::Result<V
         for m in page {
             records.extend(records_of(&m.message));
         }
+        counted(records.len());
     }
     records.retain(|r| since.is_none_or(|s| r.timetoken() >= s));
     // History pages come newest first; a message's records stay in the order written.

@@ -523,6 +523,20 @@ fn progress_goes_to_a_terminal_and_a_terminal_is_asked_first() {
     assert!(run.stdout.contains("] 4/4"), "a progress line: {run:#?}");
     assert!(run.stdout.contains("removed 4 of 4 actions"), "{run:#?}");
     assert_eq!(listed(f.cli(&["actions", "list", CH, "--json"])).len(), 2);
+    // Reading the moderation log for an export counts its records on a terminal only.
+    let export = ["audit", "export", "--format", "json"];
+    let run: Run = f.env.run_in_terminal(&f.with_origin(&export), "");
+    assert_eq!(run.code, Some(0), "{run:#?}");
+    assert!(
+        run.stdout.contains("\rmoderation log records: 4…"),
+        "{run:#?}"
+    );
+    let piped = f.cli(&export).ok();
+    assert!(
+        !piped.stderr.contains("records:") && !piped.stderr.contains('\r'),
+        "{:?}",
+        piped.stderr
+    );
 }
 
 fn secret_fixture() -> Fixture {
