@@ -23,7 +23,11 @@
 //! Run: `cargo bench --bench bulk_remove` (BULK_ROUNDS=N rounds, default 3; the medians are
 //! reported).
 
-use std::process::{Child, Command, Stdio};
+mod child;
+
+use child::{Killed, free_port};
+
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
@@ -39,22 +43,6 @@ const MESSAGES: usize = 100;
 const RAIDERS: usize = 100;
 const ORDINARY_PER_MESSAGE: usize = 10;
 const ONE_BY_ONE: usize = 200;
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
 
 fn client(origin: &str, user: &str) -> Client {
     Client::new(Config::new(PUB, SUB, user).with_origin(origin)).expect("client")
@@ -174,7 +162,7 @@ fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let port = free_port();
     let origin = format!("http://127.0.0.1:{port}");
-    let _server = Server(
+    let _server = Killed(
         Command::new(BIN)
             .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--db"])
             .arg(dir.path().join("bulk.sqlite3"))

@@ -12,9 +12,12 @@
 //! Run: `cargo bench --bench scale` (SCALE_MESSAGES and SCALE_ACTIONS change the channel's
 //! size: 100,000 and 1,000,000 by default).
 
+mod child;
+
+use child::{Killed, free_port};
+
 use std::io::Read;
-use std::net::{Ipv4Addr, TcpListener};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -28,20 +31,6 @@ use reactions::worker::{self, WorkerFiles};
 const BIN: &str = env!("CARGO_BIN_EXE_reactions");
 const CHANNEL: &str = "big";
 const SUB: &str = "demo";
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind");
-    listener.local_addr().expect("addr").port()
-}
 
 fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name)

@@ -12,7 +12,11 @@
 //! for profiling one of them; LOAD_ROUNDS=N repeats every workload N times and adds medians;
 //! LOAD_SERVER=PATH runs another build of `reactions` as the server, for before/after runs).
 
-use std::process::{Child, Command, Stdio};
+mod child;
+
+use child::{Killed, free_port};
+
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -30,22 +34,6 @@ const HISTORY_MESSAGES: usize = 2_000;
 const ACTIONS_PER_MESSAGE: usize = 5;
 /// Adds sent so far, for authors that never repeat.
 static ADDS: AtomicU64 = AtomicU64::new(0);
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
 
 /// Results of one phase.
 struct Phase {
@@ -201,7 +189,7 @@ fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let port = free_port();
     let origin = format!("http://127.0.0.1:{port}");
-    let _server = Server(
+    let _server = Killed(
         Command::new(
             std::env::var_os("LOAD_SERVER")
                 .unwrap_or_else(|| env!("CARGO_BIN_EXE_reactions").into()),
