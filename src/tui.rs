@@ -29,6 +29,11 @@ use crate::ui::{self, UiState};
 use crate::{live, worker};
 
 /// What to do instead of the UI, said after why it cannot run here.
+/// Frames are drawn at most this often. A burst of results (a filter reading thousands of
+/// pages, a flood of live events) is drawn together, while what a key changes still shows within
+/// this time. Nothing is scheduled when nothing changed, so an idle UI still draws nothing.
+pub const FRAME_INTERVAL: Duration = Duration::from_millis(16);
+
 const USE_THE_COMMANDS: &str = "for scripts use the commands, such as `reactions history CHANNEL` \
      or `reactions actions list CHANNEL` (`reactions --help` lists them)";
 
@@ -281,9 +286,17 @@ pub async fn run(
     let mut ticker = tokio::time::interval(Duration::from_secs(1));
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut redraw = true;
+    // When the last frame was drawn, and when a change that came sooner is to be drawn.
+    let mut last_frame: Option<tokio::time::Instant> = None;
+    let mut draw_at: Option<tokio::time::Instant> = None;
     let ending = loop {
-        if redraw {
+        let due = last_frame.map(|at| at + FRAME_INTERVAL);
+        if redraw && due.is_some_and(|due| tokio::time::Instant::now() < due) {
+            draw_at = due;
+        } else if redraw {
+            draw_at = None;
             terminal.draw(|frame| ui::draw(frame, &app, &mut state))?;
+            last_frame = Some(tokio::time::Instant::now());
             // What the frame measured (page sizes, the Details layout) goes back through
             // `update`, before the next key needs it.
             let outcome = app::update(&mut app, Event::Measured(state.measured()));
@@ -301,6 +314,9 @@ pub async fn run(
             },
             Some(event) = events_rx.recv() => Some(event),
             _ = ticker.tick(), if app.wants_ticks() => Some(Event::Tick(Timetoken::now())),
+            // A change held back by the frame interval is drawn now.
+            _ = tokio::time::sleep_until(draw_at.unwrap_or_else(tokio::time::Instant::now)),
+                if draw_at.is_some() => None,
         };
         // Apply the whole burst before drawing once.
         let mut batch: Vec<Event> = first.into_iter().collect();
