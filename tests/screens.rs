@@ -1230,6 +1230,19 @@ fn stats_screen() {
     insta::assert_snapshot!(text);
 }
 
+#[test]
+fn stats_name_users_as_app_context_does() {
+    let mut s = stats_with_a_raid();
+    let bob = s.app.symbols.intern("bob");
+    s.app.symbols.set_name(bob, "Bob Okafor");
+    let text = s.text();
+    assert!(
+        text.contains("top users   Bob Okafor 60   alice 20"),
+        "{text}"
+    );
+    assert!(text.contains("user Bob Okafor"), "the spike too:\n{text}");
+}
+
 /// The spike's dry run, answered with `n` of bob's 🍆.
 fn bulk_dry_run(s: &mut Screen, n: u64) {
     use reactions::moderation::run::DryRun;

@@ -79,20 +79,23 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     ])
     .areas(rest);
     draw_chart(stats, chart_area, buf, &hm);
-    let list = |top: &[(String, u32)]| {
+    let list = |top: &[(String, u32)], named: bool| {
         top.iter()
-            .map(|(k, n)| format!("{} {n}", single_line(k)))
+            .map(|(k, n)| {
+                let name = if named { user_shown(app, k) } else { k };
+                format!("{} {n}", single_line(name))
+            })
             .collect::<Vec<_>>()
             .join("   ")
     };
     let lines = [
         Line::from(vec![
             Span::styled(" top values  ", theme::title()),
-            Span::raw(list(&stats.top_values)),
+            Span::raw(list(&stats.top_values, false)),
         ]),
         Line::from(vec![
             Span::styled(" top users   ", theme::title()),
-            Span::raw(list(&stats.top_users)),
+            Span::raw(list(&stats.top_users, true)),
         ]),
     ];
     for (i, line) in lines.iter().enumerate() {
@@ -189,7 +192,7 @@ fn draw_spikes(
         .enumerate()
     {
         let who = match s.kind {
-            SpikeKind::User => format!("user {}", s.key),
+            SpikeKind::User => format!("user {}", user_shown(app, &s.key)),
             SpikeKind::Value => format!("value {}", s.key),
         };
         let text = format!(
@@ -215,4 +218,11 @@ fn draw_spikes(
             style,
         );
     }
+}
+
+/// A user id as people know them: their App Context name where the app knows it.
+fn user_shown<'a>(app: &'a App, id: &'a str) -> &'a str {
+    app.symbols
+        .lookup(id)
+        .map_or(id, |user| app.user_name(user))
 }
