@@ -354,21 +354,7 @@ fn main() {
     std::fs::create_dir_all(&home).expect("home");
 
     let started = Instant::now();
-    let filled = Command::new(BIN)
-        .args(["--sub-key", SUB, "demo", "synth", CHANNEL])
-        .args([
-            "--messages",
-            &messages.to_string(),
-            "--actions",
-            &actions.to_string(),
-        ])
-        .arg("--db")
-        .arg(&db)
-        .env("XDG_DATA_HOME", &home)
-        .env("XDG_CONFIG_HOME", &home)
-        .output()
-        .expect("demo synth");
-    assert!(filled.status.success(), "{filled:?}");
+    synth(&db, &home, CHANNEL, messages, actions);
     println!(
         "demo synth {CHANNEL} --messages {messages} --actions {actions}: {:.1} s",
         started.elapsed().as_secs_f64()
