@@ -2,7 +2,8 @@
 //! on screen and the ones below it; on a second subscription, a moderator's reports), and the
 //! connection state (live, reconnecting in N s, back after an outage). A subscription the server
 //! refuses (403: it requires signing or a token) is not retried: trying again cannot help, and
-//! the reason is what the user needs to see.
+//! the reason is what the user needs to see, with the channels the refusal names (the app then
+//! leaves refused watched channels out and subscribes again).
 
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -64,11 +65,11 @@ fn spawn_as(
         };
         let reason = loop {
             let event = match subscription.next().await {
-                None => break "subscription ended".to_string(),
+                None => break stopped("subscription ended".to_string()),
                 Some(SubscriptionEvent::Status(SubscriptionStatus::Reconnecting {
                     error: error @ Error::AccessDenied { .. },
                     ..
-                })) => break format!("live updates stopped: {error}"),
+                })) => break refusal(role, &error),
                 Some(SubscriptionEvent::Live(live)) => Event::Live(live),
                 Some(SubscriptionEvent::Status(status)) if role == Role::Screen => {
                     Event::Connection(connection_event(status))
@@ -82,9 +83,26 @@ fn spawn_as(
         };
         // Dropping the subscription stops its retries.
         drop(subscription);
-        let _ = events.send(stopped(reason));
+        let _ = events.send(reason);
     });
     Live { task, retry }
+}
+
+/// What a refusal (HTTP 403) of a subscription tells the app: for the channels on screen, which
+/// channels were refused, so the app can leave out watched ones and stay live; for the
+/// reports, that they stopped.
+fn refusal(role: Role, error: &Error) -> Event {
+    let reason = format!("live updates stopped: {error}");
+    match (role, error) {
+        (Role::Screen, Error::AccessDenied { refused, .. }) => {
+            Event::Connection(ConnectionEvent::Refused {
+                refused: refused.clone(),
+                reason,
+            })
+        }
+        (Role::Screen, _) => Event::Connection(ConnectionEvent::Offline(reason)),
+        (Role::Reports, _) => Event::Connection(ConnectionEvent::ReportsStopped(reason)),
+    }
 }
 
 fn connection_event(status: SubscriptionStatus) -> ConnectionEvent {
@@ -129,17 +147,61 @@ mod tests {
             .await
             .expect("an event in time");
         match first {
-            Some(Event::Connection(ConnectionEvent::Offline(reason))) => {
+            Some(Event::Connection(ConnectionEvent::Refused { refused, reason })) => {
                 assert!(
                     reason.contains("requires signed requests or a token"),
                     "{reason}"
                 );
+                assert_eq!(refused, ["chats.room1"], "the refusal names the channel");
             }
             other => panic!("{other:?}"),
         }
         // Nothing more: no retry, no "reconnecting".
         assert!(rx.recv().await.is_none());
         assert!(live.task.await.is_ok());
+        server.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn a_refusal_names_the_channels_the_token_may_not_read() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut options = ServerOptions::new(([127, 0, 0, 1], 0).into(), dir.path().join("db"));
+        options.secret_key = Some("s3cret".into());
+        let server = server::start(options).await.expect("server");
+        let admin = Client::new(
+            crate::pubnub::Config::new("demo", "demo", "admin")
+                .with_origin(server.origin())
+                .with_secret_key("s3cret"),
+        )
+        .expect("admin client");
+        let token = admin
+            .grant_token(60)
+            .authorized_uuid("rita")
+            .channel("chats.room1", crate::pubnub::token::Permissions::READ)
+            .execute()
+            .await
+            .expect("token");
+        let client = Client::new(
+            crate::pubnub::Config::new("demo", "demo", "rita")
+                .with_origin(server.origin())
+                .with_token(&token),
+        )
+        .expect("client");
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let _live = spawn(
+            client,
+            vec!["chats.room1".into(), "chats.secret".into()],
+            tx,
+        );
+        let first = tokio::time::timeout(std::time::Duration::from_secs(20), rx.recv())
+            .await
+            .expect("an event in time");
+        match first {
+            Some(Event::Connection(ConnectionEvent::Refused { refused, .. })) => {
+                assert_eq!(refused, ["chats.secret"]);
+            }
+            other => panic!("{other:?}"),
+        }
         server.shutdown().await;
     }
 }

@@ -29,6 +29,7 @@ fn assert_access_denied(result: Result<impl std::fmt::Debug, Error>, text: &str)
         Err(Error::AccessDenied {
             status: 403,
             message,
+            ..
         }) => assert_eq!(message, text),
         other => panic!("expected AccessDenied, got {other:?}"),
     }
@@ -158,7 +159,8 @@ fn access_manager_and_balancer_errors_on_every_endpoint() {
             decode(status, &body),
             Err(Error::AccessDenied {
                 status: 403,
-                message: "Forbidden".into()
+                message: "Forbidden".into(),
+                refused: vec!["channelSwift".into()],
             }),
             "{name}"
         );

@@ -271,6 +271,7 @@ fn error_in_the_status_bar() {
     let refused = Error::AccessDenied {
         status: 403,
         message: "Supplied authorization key does not have the permissions required to perform this operation.".into(),
+        refused: Vec::new(),
     };
     update(&mut s.app, Event::Api(op, ApiOutcome::Added(Err(refused))));
     let text = s.text();
@@ -1031,6 +1032,7 @@ fn without_colour_own_reactions_the_selection_pending_chips_and_errors_still_sta
     let refused = Error::AccessDenied {
         status: 403,
         message: "Forbidden".into(),
+        refused: Vec::new(),
     };
     update(
         &mut s.app,

@@ -47,6 +47,9 @@ pub struct Channels {
     pub(super) open_reports: HashMap<String, usize>,
     /// A failed count was said once.
     pub(super) failure_said: bool,
+    /// Watched channels whose live updates the service refused (a token that may not read
+    /// them): left out of the subscription, so the others and the channel on screen stay live.
+    pub(super) refused: Vec<String>,
 }
 
 /// A channel's state while another is on screen: the channel on top (it, or a thread of it)
@@ -71,6 +74,8 @@ pub struct Entry {
     /// It is the channel on screen.
     pub current: bool,
     pub watched: bool,
+    /// Its live updates were refused (see [`Channels::refused`]).
+    pub refused: bool,
 }
 
 /// The switcher pop-up: what is typed, and which matching line is selected.
@@ -169,6 +174,7 @@ pub fn entries(app: &App) -> Vec<Entry> {
             open_reports: open_reports(app, id),
             current: id == here,
             watched: channels.watched.contains(id),
+            refused: channels.refused.contains(id),
         })
         .collect()
 }
@@ -198,9 +204,50 @@ pub fn matching(app: &App, query: &str) -> Vec<Entry> {
         .collect()
 }
 
-/// The channels live events come from besides the stack on screen: the watched ones.
+/// The channels live events come from besides the stack on screen: the watched ones the
+/// service has not refused.
 pub(super) fn watched(app: &App) -> impl Iterator<Item = &String> {
-    app.channels.watched.iter()
+    let refused = &app.channels.refused;
+    app.channels.watched.iter().filter(|c| !refused.contains(c))
+}
+
+/// The subscription was refused (HTTP 403). One subscription names the channels on screen and
+/// the watched ones, so a token that may not read one watched channel would stop them all:
+/// when the refusal spares the channels on screen, the watched channels it names (every one
+/// when it names none) are left out, said in the status bar, and the subscription starts
+/// again without them. Returns false when the channels on screen are refused themselves (or
+/// nothing is left to leave out): then they are offline.
+pub(super) fn stop_watching_refused(
+    app: &mut App,
+    refused: &[String],
+    reason: &str,
+    commands: &mut Vec<Command>,
+) -> bool {
+    let on_screen = |c: &String| *c == app.channel || app.parents.iter().any(|p| p.channel == *c);
+    if refused.iter().any(on_screen) {
+        return false;
+    }
+    let left_out: Vec<String> = watched(app)
+        .filter(|c| !on_screen(c))
+        .filter(|c| refused.is_empty() || refused.contains(c))
+        .cloned()
+        .collect();
+    if left_out.is_empty() {
+        return false;
+    }
+    let names: Vec<String> = left_out.iter().map(|c| format!("#{c}")).collect();
+    tracing::warn!(channels = ?left_out, "not live in these channels: {reason}");
+    let switcher = app
+        .options
+        .keymap
+        .hints(&[(&[Action::SwitchChannel], "shows their counts when it opens")]);
+    app.info(format!(
+        "Not live in {}: {reason}. The channel on screen stays live; {switcher}.",
+        names.join(", ")
+    ));
+    app.channels.refused.extend(left_out);
+    commands.push(app.subscription());
+    true
 }
 
 /// The switcher opens (on the first channel not on screen), and App Context's channels are

@@ -33,6 +33,13 @@ pub enum ConnectionEvent {
     Reconnected,
     /// The subscription ended for good.
     Offline(String),
+    /// The service refused the subscription (HTTP 403), naming the channels it may not read
+    /// (none when its answer names none). The app decides what that stops: only the watched
+    /// channels, or the channel on screen too.
+    Refused {
+        refused: Vec<String>,
+        reason: String,
+    },
     /// The reports' own subscription ended for good (a token without their channel, say);
     /// the channels on screen stay live.
     ReportsStopped(String),

@@ -9,7 +9,7 @@ use super::load::Load;
 use super::timeline::{EntryState, Message};
 use super::{
     ACTIONS_PAGE, ApiOutcome, App, Command, Connection, ConnectionEvent, HISTORY_PAGE, Op, Screen,
-    names, reporting, threads, waiting,
+    channels, names, reporting, threads, waiting,
 };
 use crate::pubnub::token::Permissions;
 use crate::pubnub::{ActionEventKind, HistoryPage, LiveEvent, StoredAction, Timetoken};
@@ -558,6 +558,12 @@ pub(super) fn on_connection(
             Connection::Live
         }
         ConnectionEvent::Offline(reason) => Connection::Offline(reason),
+        ConnectionEvent::Refused { refused, reason } => {
+            match channels::stop_watching_refused(app, &refused, &reason, commands) {
+                true => return true,
+                false => Connection::Offline(reason),
+            }
+        }
         ConnectionEvent::ReportsStopped(reason) => {
             let reload = app
                 .options

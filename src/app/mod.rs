@@ -473,7 +473,7 @@ impl App {
 
     /// The channels live events must come from: the stack of channels on screen and the
     /// watched ones (the reports have a subscription of their own).
-    fn subscription(&self) -> Command {
+    pub(super) fn subscription(&self) -> Command {
         let mut channels: Vec<String> = self.parents.iter().map(|p| p.channel.clone()).collect();
         channels.push(self.channel.clone());
         for watched in channels::watched(self) {

@@ -314,6 +314,7 @@ mod tests {
         let denied = |m: &str| Error::AccessDenied {
             status: 403,
             message: m.into(),
+            refused: Vec::new(),
         };
         let expires = 1_700_000_000 + 3600;
         assert_eq!(

@@ -111,6 +111,35 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
         .collect()
 }
 
+/// An Access Manager refusal with the channels its payload names
+/// (`{"message":"Forbidden","payload":{"channels":[...]},...}`, as recorded in
+/// `wire-fixtures/swift/forbidden_Message.json`).
+fn naming_refused(error: Error, json: &Value) -> Error {
+    match error {
+        Error::AccessDenied {
+            status, message, ..
+        } => {
+            let refused = json
+                .pointer("/payload/channels")
+                .and_then(Value::as_array)
+                .map(|names| {
+                    names
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default();
+            Error::AccessDenied {
+                status,
+                message,
+                refused,
+            }
+        }
+        other => other,
+    }
+}
+
 /// The service's error from an error answer, whichever of its shapes the body has.
 fn service_error(status: u16, json: &Value, body: &[u8]) -> Error {
     // Message actions: {"status", "error": {"message", "details"}}.
@@ -128,7 +157,10 @@ fn service_error(status: u16, json: &Value, body: &[u8]) -> Error {
             .filter(|s| !s.is_empty())
     };
     if let Some(message) = text("message").or_else(|| text("error_message")) {
-        return Error::from_status(status, message.to_string(), Vec::new());
+        return naming_refused(
+            Error::from_status(status, message.to_string(), Vec::new()),
+            json,
+        );
     }
     // Publish and legacy endpoints: [0, "text", ...].
     if let Some(message) = json.get(1).and_then(Value::as_str) {

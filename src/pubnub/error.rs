@@ -17,8 +17,18 @@ pub enum Error {
         details: Vec<ErrorDetail>,
     },
     /// 403: signature, auth key or permissions refused.
-    #[error("access denied (HTTP {status}): {message}{}", denied_because(message))]
-    AccessDenied { status: u16, message: String },
+    #[error(
+        "access denied (HTTP {status}): {message}{}",
+        denied_because(message, refused)
+    )]
+    AccessDenied {
+        status: u16,
+        message: String,
+        /// The channels the refusal names: Access Manager's 403 lists in its payload the
+        /// channels a request may not touch (for a subscribe to several, only the refused
+        /// ones). Empty when it names none.
+        refused: Vec<String>,
+    },
     /// 409 "Action Already Added": this user already has this action on the message.
     #[error("conflict (HTTP {status}): {message}")]
     Conflict { status: u16, message: String },
@@ -56,18 +66,26 @@ pub const TOKEN_REVOKED_MESSAGE: &str = "Token is revoked";
 
 /// What a 403 means and what to do, when the service's message does not say it: a signature
 /// that does not match, or a bare "Forbidden" to a request that is neither signed nor carries a
-/// token that grants it. A message that explains itself (missing permissions, an expired token)
-/// is left alone.
-fn denied_because(message: &str) -> &'static str {
+/// token that grants it (naming the channels, when the refusal does). A message that explains
+/// itself (missing permissions, an expired token) is left alone.
+fn denied_because(message: &str, refused: &[String]) -> String {
     let lower = message.trim().to_ascii_lowercase();
     if lower.contains("signature") {
         ": the request was signed with another secret key than the server's, or the clock is \
          more than a minute off"
+            .into()
     } else if lower.is_empty() || lower == "forbidden" {
-        ": the server requires signed requests or a token: sign with the keyset's secret key, or \
-         send a token (or auth key) that grants this"
+        let refused: Vec<String> = refused.iter().map(|c| format!("#{c}")).collect();
+        let on = match refused.is_empty() {
+            true => String::new(),
+            false => format!(": not granted on {}", refused.join(", ")),
+        };
+        format!(
+            "{on}: the server requires signed requests or a token: sign with the keyset's secret \
+             key, or send a token (or auth key) that grants this"
+        )
     } else {
-        ""
+        String::new()
     }
 }
 
@@ -170,7 +188,11 @@ impl Error {
                 message,
                 details,
             },
-            401 | 403 => Error::AccessDenied { status, message },
+            401 | 403 => Error::AccessDenied {
+                status,
+                message,
+                refused: Vec::new(),
+            },
             409 => Error::Conflict { status, message },
             _ => Error::Server { status, message },
         }
@@ -285,6 +307,17 @@ mod tests {
             unsigned.starts_with("access denied (HTTP 403): Forbidden: ")
                 && unsigned.contains("requires signed requests or a token"),
             "{unsigned}"
+        );
+        let naming = Error::AccessDenied {
+            status: 403,
+            message: "Forbidden".into(),
+            refused: vec!["chats.staff".into()],
+        }
+        .to_string();
+        assert!(
+            naming
+                .starts_with("access denied (HTTP 403): Forbidden: not granted on #chats.staff: "),
+            "{naming}"
         );
         let bad = Error::from_status(403, "Signature does not match".into(), vec![]).to_string();
         assert!(bad.contains("secret key") && bad.contains("clock"), "{bad}");

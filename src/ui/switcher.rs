@@ -71,6 +71,12 @@ fn entry_line(entry: &Entry, width: usize) -> Line<'static> {
         Some(n) if n > 0 => right.push(Span::styled(format!("{n} new"), theme::live())),
         _ => {}
     }
+    if entry.refused {
+        right.push(Span::styled(
+            "not live: no access".to_string(),
+            theme::dim(),
+        ));
+    }
     if let Some(n) = entry.open_reports.filter(|n| *n > 0) {
         if !right.is_empty() {
             right.push(Span::raw("  "));

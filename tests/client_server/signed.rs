@@ -280,7 +280,8 @@ async fn a_stale_or_future_timestamp_is_denied_even_when_signed_correctly() {
             e,
             Error::AccessDenied {
                 status: 403,
-                message: "Request timestamp outside of allowed window".into()
+                message: "Request timestamp outside of allowed window".into(),
+                refused: vec!["chats.room#1".into()],
             }
         );
         assert_reported(&e, 403, "Request timestamp outside of allowed window");

@@ -471,3 +471,67 @@ fn a_moderator_sees_each_channels_unresolved_reports_in_the_switcher() {
             .any(|c| matches!(c, Command::FetchHistory { .. }))
     );
 }
+
+fn refused(app: &mut App, channels: &[&str]) -> Outcome {
+    update(
+        app,
+        Event::Connection(ConnectionEvent::Refused {
+            refused: channels.iter().map(|c| c.to_string()).collect(),
+            reason: "live updates stopped: access denied (HTTP 403): Forbidden".into(),
+        }),
+    )
+}
+
+#[test]
+fn a_watched_channel_the_token_may_not_read_is_left_out_and_the_one_on_screen_stays_live() {
+    let mut app = two_channels(None);
+    update(&mut app, Event::Connection(ConnectionEvent::Connected));
+    let out = refused(&mut app, &[SUPPORT]);
+    assert_eq!(subscribed(&out), Some(vec![CH.to_string()]));
+    assert_eq!(app.connection, Connection::Live);
+    let said = notice(&app);
+    assert!(
+        said.starts_with("Not live in #chats.support: live updates stopped: access denied"),
+        "{said}"
+    );
+    // Later subscriptions keep it out, unless it is the one opened (then the service says
+    // whether it may be read).
+    let back = switch_to(&mut app, "chats.support");
+    assert_eq!(
+        subscribed(&back),
+        Some(vec![SUPPORT.to_string(), CH.to_string()])
+    );
+    let home = switch_to(&mut app, CH);
+    assert_eq!(subscribed(&home), Some(vec![CH.to_string()]));
+    // The switcher says why it does not count live.
+    ctrl(&mut app, 'k');
+    let entry = channels::entries(&app)
+        .into_iter()
+        .find(|e| e.id == SUPPORT)
+        .expect("listed");
+    assert!(entry.refused && entry.watched);
+}
+
+#[test]
+fn a_refusal_that_names_no_channel_leaves_out_every_watched_one_first() {
+    let mut app = two_channels(None);
+    let out = refused(&mut app, &[]);
+    assert_eq!(subscribed(&out), Some(vec![CH.to_string()]));
+    assert!(!matches!(app.connection, Connection::Offline(_)));
+    // Refused again with only the channel on screen: it is offline, and says why.
+    let out = refused(&mut app, &[]);
+    assert_eq!(subscribed(&out), None);
+    assert!(
+        matches!(&app.connection, Connection::Offline(reason) if reason.contains("HTTP 403")),
+        "{:?}",
+        app.connection
+    );
+}
+
+#[test]
+fn a_refusal_of_the_channel_on_screen_is_offline_at_once() {
+    let mut app = two_channels(None);
+    let out = refused(&mut app, &[CH, SUPPORT]);
+    assert_eq!(subscribed(&out), None);
+    assert!(matches!(app.connection, Connection::Offline(_)));
+}

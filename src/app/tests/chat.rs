@@ -88,13 +88,6 @@ fn counts(thread: &str, n: u64) -> ApiOutcome {
     }))
 }
 
-fn notice(app: &App) -> String {
-    app.notice
-        .as_ref()
-        .map(|n| n.text.clone())
-        .unwrap_or_default()
-}
-
 #[test]
 fn an_edited_message_shows_its_newest_edit_of_either_vocabulary() {
     let messages = vec![hmsg(
@@ -274,6 +267,7 @@ fn a_moderator_restores_others_deletions_after_a_yes_each_recorded_before_it_is_
     let denied = Error::AccessDenied {
         status: 403,
         message: "Forbidden".into(),
+        refused: Vec::new(),
     };
     update(
         &mut app,
@@ -990,6 +984,7 @@ fn a_failed_resolution_is_rolled_back_and_said() {
     let denied = Error::AccessDenied {
         status: 403,
         message: "Forbidden".into(),
+        refused: Vec::new(),
     };
     let done = update(&mut app, Event::Api(op, ApiOutcome::Added(Err(denied))));
     assert!(done.commands.is_empty(), "nothing audited");

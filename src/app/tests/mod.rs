@@ -350,6 +350,7 @@ fn a_failed_add_is_rolled_back_and_said_so() {
     let error = Error::AccessDenied {
         status: 403,
         message: "Forbidden".into(),
+        refused: Vec::new(),
     };
     update(&mut app, Event::Api(op, ApiOutcome::Added(Err(error))));
     assert_eq!(chip_counts(&app, tt)[0], ("👍 3".into(), 3, false, false));
@@ -1478,4 +1479,12 @@ fn r_refreshes_page_by_page_down_to_the_oldest_loaded_message() {
         chip_counts(&app, target)
     );
     assert_eq!(app.timeline.len(), 25, "nothing added or lost");
+}
+
+/// The status bar's notice, or nothing.
+fn notice(app: &App) -> String {
+    app.notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default()
 }

@@ -48,7 +48,8 @@ fn a_success_status_with_an_error_body_is_the_error() {
         history::decode(200, body),
         Err(Error::AccessDenied {
             status: 403,
-            message: "Forbidden".into()
+            message: "Forbidden".into(),
+            refused: Vec::new(),
         })
     );
     let body = br#"{"status":400,"error":{"source":"actions","message":"Invalid Subkey"}}"#;

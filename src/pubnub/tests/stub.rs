@@ -146,7 +146,8 @@ async fn error_statuses_come_back_as_the_service_error() {
         result,
         Err(Error::AccessDenied {
             status: 403,
-            message: "Forbidden".into()
+            message: "Forbidden".into(),
+            refused: Vec::new(),
         })
     );
 }
