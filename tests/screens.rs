@@ -1156,7 +1156,7 @@ fn logged(
 
 #[test]
 fn audit_screen() {
-    use reactions::moderation::Operation::{Remove, Undo, Void};
+    use reactions::moderation::Operation::{Remove, Resolve, Undo, Void};
     let mut s = Screen::new("mo", true);
     let op = moderator_op(&s.press(KeyCode::Char('A')));
     let loading = s.text();
@@ -1179,7 +1179,16 @@ fn audit_screen() {
     let mut void =
         logged("v1", "mo", Void, ("dave", "👍", "All merged."), 19).with_reason("already gone");
     void.refers_to = "r4".into();
-    records.extend([void, undo]);
+    // A report resolved: stored on the Chat SDK's reports channel, shown as the report.
+    let mut resolved = logged(
+        "s1",
+        "mo",
+        Resolve,
+        ("mo", "warned bob", "bob keeps posting 🍆"),
+        5,
+    );
+    resolved.channel = format!("PUBNUB_INTERNAL_MODERATION_{CH}");
+    records.extend([void, undo, resolved]);
     update(
         &mut s.app,
         Event::Api(op, ApiOutcome::AuditLog(Ok(records))),
@@ -1187,6 +1196,10 @@ fn audit_screen() {
     let text = s.text();
     assert!(
         text.contains("removed, undone") && text.contains("not done"),
+        "{text}"
+    );
+    assert!(
+        text.contains("⚑ report bob keeps") && !text.contains("PUBNUB_INTERNAL"),
         "{text}"
     );
     insta::assert_snapshot!(text);

@@ -29,6 +29,13 @@ pub fn moderation_channel(channel: &str) -> String {
     format!("{MODERATION_PREFIX}{channel}")
 }
 
+/// The channel whose reports `moderation` holds; `None` for any other name.
+pub fn reported_channel(moderation: &str) -> Option<&str> {
+    moderation
+        .strip_prefix(MODERATION_PREFIX)
+        .filter(|c| !c.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -50,5 +57,11 @@ mod tests {
             moderation_channel("chats.room1"),
             "PUBNUB_INTERNAL_MODERATION_chats.room1"
         );
+        assert_eq!(
+            reported_channel(&moderation_channel("chats.room1")),
+            Some("chats.room1")
+        );
+        assert_eq!(reported_channel("chats.room1"), None);
+        assert_eq!(reported_channel("PUBNUB_INTERNAL_MODERATION_"), None);
     }
 }

@@ -14,6 +14,7 @@ use crate::app::App;
 use crate::app::keymap::Action;
 use crate::moderation::run::describe;
 use crate::moderation::{AuditRecord, LOG_CHANNEL, Operation, Status};
+use crate::pubnub::chat;
 use crate::text::{single_line, truncate};
 
 /// Render state: the first row drawn, and how many rows fit (a page).
@@ -133,6 +134,24 @@ fn did(record: &AuditRecord, status: &Status) -> (String, Style) {
     }
 }
 
+/// Where a record's action is, before its excerpt, as a moderator knows the place: nothing for
+/// the channel opened, a report (a resolution is stored on the Chat SDK's reports channel) or
+/// a thread by the channel it belongs to, any other channel by its name.
+fn where_done(app: &App, channel: &str) -> String {
+    let opened = app.options.channel.as_str();
+    let named = |c: &str| match c == opened {
+        true => String::new(),
+        false => format!("#{c} "),
+    };
+    if let Some(reported) = chat::reported_channel(channel) {
+        return format!("⚑ report {}", named(reported));
+    }
+    if let Some((parent, _)) = chat::thread_root(channel) {
+        return format!("🧵 {}", named(parent));
+    }
+    named(channel)
+}
+
 fn row_line(app: &App, r: &AuditRecord, width: usize) -> Line<'static> {
     let when = local(r.timetoken(), app.options.utc_offset_secs)
         .format("%m-%d %H:%M")
@@ -140,11 +159,7 @@ fn row_line(app: &App, r: &AuditRecord, width: usize) -> Line<'static> {
     let status = app.audit.trail.status(r);
     let (verb, verb_style) = did(r, &status);
     let what = describe(&r.action(), app.reaction_type());
-    let excerpt = if r.channel == app.options.channel {
-        r.excerpt.clone()
-    } else {
-        format!("#{} {}", r.channel, r.excerpt)
-    };
+    let excerpt = format!("{}{}", where_done(app, &r.channel), r.excerpt);
     // Why it did not happen (a void), the reason, the run: what there is of them.
     let void = match &status {
         Status::Void(why) => why.as_str(),
