@@ -1,7 +1,7 @@
 //! The terminal: whether there is one that can show the UI, setup and restore (on quit, on
-//! error, on panic and on SIGTERM, SIGHUP or SIGINT from outside), suspending on Ctrl-Z and
-//! coming back whole on `fg`, the event loop that feeds [`app::update`], and render scheduling:
-//! draw only when state changed, once per burst.
+//! error, on panic and on SIGTERM, SIGHUP or SIGINT from outside), suspending on Ctrl-Z or a
+//! SIGTSTP from outside and coming back whole on `fg`, the event loop that feeds
+//! [`app::update`], and render scheduling: draw only when state changed, once per burst.
 
 use std::io::{IsTerminal, Stdout, stdout};
 use std::time::Duration;
@@ -183,15 +183,12 @@ fn is_suspend(key: &KeyEvent, app: &App) -> bool {
     ctrl_z && !bound
 }
 
-/// Ctrl-Z: gives the terminal back to the shell and stops as a job does (SIGTSTP); once `fg`
-/// continues the process, takes the terminal again and has everything redrawn.
+/// Ctrl-Z, or SIGTSTP from outside (`kill -TSTP`): gives the terminal back to the shell and
+/// stops as a job does; once `fg` continues the process, takes the terminal again and has
+/// everything redrawn.
 fn suspend(terminal: &mut Terminal<CrosstermBackend<Stdout>>) -> std::io::Result<()> {
     restore_terminal();
-    // SAFETY: raising a signal has no preconditions. SIGTSTP's default action stops the
-    // process here; `raise` returns when it is continued.
-    unsafe {
-        libc::raise(libc::SIGTSTP);
-    }
+    stop_as_a_job();
     enter()?;
     // Everything is drawn again: the screen cleared, and both of ratatui's buffers emptied so
     // that the next frame is compared with nothing. (`Terminal::clear` would ask the terminal
@@ -200,6 +197,27 @@ fn suspend(terminal: &mut Terminal<CrosstermBackend<Stdout>>) -> std::io::Result
     terminal.swap_buffers();
     terminal.swap_buffers();
     Ok(())
+}
+
+/// Stops the process with SIGTSTP's default action (the shell then says the job stopped), and
+/// returns once it is continued. The UI listens for SIGTSTP itself (to give the terminal back
+/// first), so its handler is set aside for the stop and put back after.
+fn stop_as_a_job() {
+    // SAFETY: `sigaction` with a zeroed struct whose handler is SIG_DFL, and the handler it
+    // returned, are valid arguments; raising a signal has no preconditions. SIGTSTP's default
+    // action stops the process inside `raise`, which returns when it is continued.
+    unsafe {
+        let mut default: libc::sigaction = std::mem::zeroed();
+        default.sa_sigaction = libc::SIG_DFL;
+        let mut listening: libc::sigaction = std::mem::zeroed();
+        if libc::sigaction(libc::SIGTSTP, &default, &mut listening) != 0 {
+            // The handler could not be set aside: stop all the same.
+            libc::raise(libc::SIGSTOP);
+            return;
+        }
+        libc::raise(libc::SIGTSTP);
+        libc::sigaction(libc::SIGTSTP, &listening, std::ptr::null_mut());
+    }
 }
 
 /// Turns a terminal event into an app event; mouse positions resolve through the last frame.
@@ -244,6 +262,8 @@ pub async fn run(
     files: worker::WorkerFiles,
 ) -> std::io::Result<Ending> {
     let mut end_signals = EndSignals::listen()?;
+    // A stop from outside (`kill -TSTP`): the terminal is given back first, as for Ctrl-Z.
+    let mut stop_requests = signal(SignalKind::from_raw(libc::SIGTSTP))?;
     let (guard, mut terminal) = setup()?;
     let (events_tx, mut events_rx) = mpsc::unbounded_channel::<Event>();
     let channels_file = files.channels.clone();
@@ -307,6 +327,10 @@ pub async fn run(
             // A signal first: a hung-up terminal also ends the input, and the signal says why.
             biased;
             signal = end_signals.next() => break Ending::Signal(signal),
+            _ = stop_requests.recv() => {
+                suspend(&mut terminal)?;
+                Some(Event::Resize)
+            }
             term = input.next() => match term {
                 Some(Ok(event)) => take_input(event, &app, &state, &mut terminal)?,
                 Some(Err(e)) => return Err(e),

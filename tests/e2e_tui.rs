@@ -933,6 +933,42 @@ fn ctrl_z_suspends_the_ui_and_fg_brings_it_back_whole() {
 }
 
 #[test]
+fn sigtstp_from_outside_suspends_the_ui_with_the_terminal_restored_and_fg_brings_it_back() {
+    let sandbox = Sandbox::new();
+    let mut shell = Shell::start(&sandbox);
+    shell.type_line("\"$REACTIONS\" --user tester");
+    shell.wait_for_the_ui(&sandbox);
+    let ui = shell.foreground_child();
+    let sent = Command::new("kill")
+        .args(["-TSTP", &ui.to_string()])
+        .status()
+        .expect("run kill");
+    assert!(sent.success(), "kill -TSTP {ui}");
+    shell.wait_for_the_shell("Stopped", &sandbox);
+    // The terminal was given back before the stop: the shell's own screen, typed into.
+    let raw = shell.tui.output().raw.clone();
+    assert!(
+        rfind(&raw, LEAVE_ALTERNATE_SCREEN) > rfind(&raw, ENTER_ALTERNATE_SCREEN),
+        "the alternate screen was left before the stop"
+    );
+    shell.type_line("echo \"the shell\"\" answers\"");
+    shell.wait_for_the_shell("the shell answers", &sandbox);
+    shell.type_line("fg");
+    shell.wait_for_the_ui(&sandbox);
+    shell.tui.press("?");
+    shell
+        .tui
+        .wait_for_screen("help", &sandbox, Instant::now() + STEP, |s| {
+            s.contains("Help")
+        });
+    shell.tui.press("q");
+    shell.tui.press("q");
+    shell.wait_for_the_ui_to_exit();
+    shell.type_line("echo \"status=$?\"");
+    shell.wait_for_the_shell("status=0", &sandbox);
+}
+
+#[test]
 fn the_ui_refuses_a_redirected_stdout_and_a_dumb_terminal_in_one_line_with_status_2() {
     let sandbox = Sandbox::new();
     let mut shell = Shell::start(&sandbox);
