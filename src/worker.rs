@@ -12,11 +12,14 @@ use std::sync::Arc;
 use tokio::sync::{Semaphore, mpsc};
 
 use crate::app::channels::ChannelMemory;
-use crate::app::{ApiOutcome, Command, Event};
+use crate::app::{ApiOutcome, ChannelDirectory, Command, Event};
 use crate::moderation::execute::{remove_recorded, scan, undo, window_actions};
 use crate::moderation::stats::Window;
 use crate::moderation::{AuditLog, log};
 use crate::pubnub::{Client, MessageAction, Timetoken};
+
+/// Most App Context channels the switcher lists (ten pages); others open by typing their name.
+const DIRECTORY_MOST: usize = 1_000;
 
 /// Requests run at the same time at most.
 const CONCURRENCY: usize = 8;
@@ -221,9 +224,12 @@ pub async fn execute(
         Command::FetchChannels { op } => {
             let result = client
                 .channel_names()
-                .execute()
+                .collect_up_to(DIRECTORY_MOST)
                 .await
-                .map(|page| page.into_iter().map(|c| (c.id, c.name)).collect());
+                .map(|(channels, more)| ChannelDirectory {
+                    channels: channels.into_iter().map(|c| (c.id, c.name)).collect(),
+                    more,
+                });
             Some((op, ApiOutcome::Channels(result)))
         }
         Command::SaveChannels(memory) => {

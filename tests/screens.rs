@@ -7,7 +7,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use reactions::app::keymap::Key;
 use reactions::app::{
-    ApiOutcome, App, Command, ConnectionEvent, Event, MouseTarget, Options, update,
+    ApiOutcome, App, ChannelDirectory, Command, ConnectionEvent, Event, MouseTarget, Options,
+    update,
 };
 use reactions::demo::{Conversation, as_history};
 use reactions::moderation::run::{ChunkReport, Removal};
@@ -1093,10 +1094,14 @@ fn the_channel_switcher_lists_names_new_messages_and_filters() {
         &mut s.app,
         Event::Api(
             directory.expect("App Context asked"),
-            ApiOutcome::Channels(Ok(vec![
-                ("chats.support".into(), Some("Customer support".into())),
-                ("chats.random".into(), Some("Random".into())),
-            ])),
+            ApiOutcome::Channels(Ok(ChannelDirectory {
+                channels: vec![
+                    ("chats.support".into(), Some("Customer support".into())),
+                    ("chats.random".into(), Some("Random".into())),
+                ],
+                // The keyset has more than the switcher lists: it says how to open the others.
+                more: true,
+            })),
         ),
     );
     let text = s.text();

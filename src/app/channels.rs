@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::threads::ChannelState;
-use super::{App, Command, Op, Overlay, Screen, keymap::Action};
+use super::{App, ChannelDirectory, Command, Op, Overlay, Screen, keymap::Action};
 use crate::pubnub::{self, Timetoken};
 
 /// Recently opened channels kept this many.
@@ -40,6 +40,8 @@ pub struct Channels {
     directory_asked: bool,
     /// Channels known from App Context only.
     directory: Vec<String>,
+    /// App Context has more channels than were listed (open them by typing their name).
+    pub directory_more: bool,
     /// What each channel not on screen kept, by the channel opened (the thread stack's root).
     saved: HashMap<String, Saved>,
     /// Unresolved reports among the newest page of each channel's reports (moderators; the
@@ -347,9 +349,10 @@ pub(super) fn open(app: &mut App, target: &str, commands: &mut Vec<Command>) -> 
 }
 
 /// App Context's channels arrived: their names, and the ones not listed yet.
-pub(super) fn on_directory(app: &mut App, result: pubnub::Result<Vec<(String, Option<String>)>>) {
+pub(super) fn on_directory(app: &mut App, result: pubnub::Result<ChannelDirectory>) {
     match result {
-        Ok(channels) => {
+        Ok(ChannelDirectory { channels, more }) => {
+            app.channels.directory_more = more;
             for (id, name) in channels {
                 if let Some(name) = name.filter(|n| !n.trim().is_empty()) {
                     app.channels

@@ -92,6 +92,14 @@ pub enum Event {
     Connection(ConnectionEvent),
 }
 
+/// App Context's channels with their names, as many as the switcher lists.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ChannelDirectory {
+    pub channels: Vec<(String, Option<String>)>,
+    /// The keyset has more than were listed.
+    pub more: bool,
+}
+
 /// Results the worker sends back.
 #[derive(Debug, Clone)]
 pub enum ApiOutcome {
@@ -118,7 +126,7 @@ pub enum ApiOutcome {
     /// Message counts (thread replies, new messages in other channels).
     Counts(pubnub::Result<MessageCounts>),
     /// App Context's channels: each id with its name, `None` where it has none.
-    Channels(pubnub::Result<Vec<(String, Option<String>)>>),
+    Channels(pubnub::Result<ChannelDirectory>),
 }
 
 /// Work for the API worker. Each request names its channel: the browser moves between a

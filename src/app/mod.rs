@@ -60,7 +60,9 @@ use timeline::{OpId, Timeline};
 
 use crate::moderation::ChannelAccess;
 pub use crate::moderation::{AuditRecord, Operation};
-pub use interface::{ApiOutcome, Command, ConnectionEvent, Event, Measured, MouseTarget};
+pub use interface::{
+    ApiOutcome, ChannelDirectory, Command, ConnectionEvent, Event, Measured, MouseTarget,
+};
 
 /// Messages per history page (history-with-actions serves at most 25).
 pub const HISTORY_PAGE: u32 = 25;

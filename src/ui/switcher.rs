@@ -60,7 +60,12 @@ pub(super) fn draw(app: &App, switcher: &Switcher, area: Rect, buf: &mut Buffer)
         .options
         .keymap
         .hints(&[(&[Action::Choose], "opens"), (&[Action::Cancel], "closes")]);
-    hint(&format!(" type to filter · {keys}"), inner, buf);
+    let typed = match app.channels.directory_more {
+        // Not every App Context channel is listed: a name typed opens any channel.
+        true => "type to filter, or a channel's whole name",
+        false => "type to filter",
+    };
+    hint(&format!(" {typed} · {keys}"), inner, buf);
 }
 
 /// `▸ #chats.room1  Room one        3 new  2 reports`, fitted to `width`.

@@ -89,34 +89,36 @@ async fn a_threads_replies_are_counted_after_its_root() {
     );
 }
 
+/// Sets App Context metadata of channel `id` to the JSON `body`, as the Chat SDK does.
+async fn set_channel(s: &TestServer, id: &str, body: &str) {
+    let sub = client(s, "alice").config().subscribe_key.clone();
+    let answer = s
+        .http
+        .patch(format!("{}/v2/objects/{sub}/channels/{id}", s.origin))
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("set channel metadata");
+    assert_eq!(
+        answer.status(),
+        200,
+        "{}",
+        answer.text().await.unwrap_or_default()
+    );
+}
+
 #[tokio::test]
 async fn app_context_channels_are_listed_with_their_names() {
     let s = TestServer::start().await;
-    let sub = client(&s, "alice").config().subscribe_key.clone();
-    for (id, body) in [
-        ("chats.support", r#"{"name":"Customer support"}"#),
-        ("chats.random", r#"{"description":"no name here"}"#),
-    ] {
-        let answer = s
-            .http
-            .patch(format!("{}/v2/objects/{sub}/channels/{id}", s.origin))
-            .header("content-type", "application/json")
-            .body(body)
-            .send()
-            .await
-            .expect("set channel metadata");
-        assert_eq!(
-            answer.status(),
-            200,
-            "{}",
-            answer.text().await.unwrap_or_default()
-        );
-    }
-    let mut listed = client(&s, "alice")
+    set_channel(&s, "chats.support", r#"{"name":"Customer support"}"#).await;
+    set_channel(&s, "chats.random", r#"{"description":"no name here"}"#).await;
+    let page = client(&s, "alice")
         .channel_names()
         .execute()
         .await
         .expect("list channels");
+    let mut listed = page.channels;
     listed.sort_by(|a, b| a.id.cmp(&b.id));
     let pairs: Vec<(String, Option<String>)> = listed.into_iter().map(|c| (c.id, c.name)).collect();
     assert_eq!(
@@ -129,4 +131,38 @@ async fn app_context_channels_are_listed_with_their_names() {
             ),
         ]
     );
+}
+
+#[tokio::test]
+async fn more_than_a_page_of_app_context_channels_is_read_page_by_page_up_to_a_bound() {
+    let s = TestServer::start().await;
+    for i in 0..150 {
+        set_channel(
+            &s,
+            &format!("room.{i:03}"),
+            &format!(r#"{{"name":"Room {i}"}}"#),
+        )
+        .await;
+    }
+    let alice = client(&s, "alice");
+    // The service gives `next` on every page with items (pubnub/python's recorded
+    // get_channel_members_with_pagination.json), and an empty page ends the list.
+    let first = alice.channel_names().execute().await.expect("first page");
+    assert_eq!(first.channels.len(), 100);
+    assert!(first.next.is_some(), "a second page follows");
+    let (all, more) = alice
+        .channel_names()
+        .collect_up_to(1_000)
+        .await
+        .expect("every page");
+    let mut ids: Vec<&str> = all.iter().map(|c| c.id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!((ids.len(), more), (150, false), "each channel once");
+    let (bounded, more) = alice
+        .channel_names()
+        .collect_up_to(120)
+        .await
+        .expect("pages up to the bound");
+    assert_eq!((bounded.len(), more), (120, true));
 }

@@ -318,10 +318,13 @@ fn app_context_names_are_listed_and_found_by_name() {
         &mut app,
         Event::Api(
             op,
-            ApiOutcome::Channels(Ok(vec![
-                (SUPPORT.into(), Some("Customer support".into())),
-                ("chats.random".into(), Some("Random".into())),
-            ])),
+            ApiOutcome::Channels(Ok(ChannelDirectory {
+                channels: vec![
+                    (SUPPORT.into(), Some("Customer support".into())),
+                    ("chats.random".into(), Some("Random".into())),
+                ],
+                more: false,
+            })),
         ),
     );
     typed(&mut app, "custom");
