@@ -131,12 +131,17 @@ mod tests {
     use super::*;
     use crate::server::{self, ServerOptions};
 
-    #[tokio::test]
-    async fn a_server_that_requires_signing_stops_the_subscription_and_says_why() {
+    /// An embedded server with Access Manager on (secret key `s3cret`), and its data folder.
+    async fn managed_server() -> (server::RunningServer, tempfile::TempDir) {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut options = ServerOptions::new(([127, 0, 0, 1], 0).into(), dir.path().join("db"));
         options.secret_key = Some("s3cret".into());
-        let server = server::start(options).await.expect("server");
+        (server::start(options).await.expect("server"), dir)
+    }
+
+    #[tokio::test]
+    async fn a_server_that_requires_signing_stops_the_subscription_and_says_why() {
+        let (server, _dir) = managed_server().await;
         let client = Client::new(
             crate::pubnub::Config::new("demo", "demo", "alice").with_origin(server.origin()),
         )
@@ -164,10 +169,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_refusal_names_the_channels_the_token_may_not_read() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let mut options = ServerOptions::new(([127, 0, 0, 1], 0).into(), dir.path().join("db"));
-        options.secret_key = Some("s3cret".into());
-        let server = server::start(options).await.expect("server");
+        let (server, _dir) = managed_server().await;
         let admin = Client::new(
             crate::pubnub::Config::new("demo", "demo", "admin")
                 .with_origin(server.origin())

@@ -624,6 +624,19 @@ fn admin(sandbox: &Sandbox, server: &Server, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
+/// Rita's token: read and write on the channel only (no delete), bound to her.
+fn rita_token(sandbox: &Sandbox, server: &Server) -> String {
+    let grant = [
+        "grant",
+        CHANNEL,
+        "--read",
+        "--write",
+        "--authorized-user",
+        "rita",
+    ];
+    admin(sandbox, server, &grant)
+}
+
 /// The UI for `user` holding `token`, live on the channel.
 fn details_as(sandbox: &Sandbox, server: &Server, user: &str, token: &str) -> Tui {
     let args = ["--origin", &server.origin, "--user", user, "--token", token];
@@ -670,18 +683,7 @@ fn with_access_manager_a_user_token_cannot_moderate_and_a_moderator_token_can() 
     admin(&sandbox, &server, &["demo", "seed"]);
     let alice = admin(&sandbox, &server, &["grant", "--as-user", "alice"]);
     let mo = admin(&sandbox, &server, &["grant", "--as-moderator"]);
-    let rita = admin(
-        &sandbox,
-        &server,
-        &[
-            "grant",
-            CHANNEL,
-            "--read",
-            "--write",
-            "--authorized-user",
-            "rita",
-        ],
-    );
+    let rita = rita_token(&sandbox, &server);
     let moderator = Client::new(
         Config::new("demo", "demo", "e2e-observer")
             .with_origin(&server.origin)
@@ -904,6 +906,26 @@ fn sigterm_sighup_and_sigint_from_outside_restore_the_terminal_and_end_with_thei
     }
 }
 
+/// With the UI stopped: the shell answers what is typed, `fg` brings the UI back, it still
+/// reacts to keys, and quitting ends it with status 0.
+fn fg_brings_the_ui_back_whole(shell: &mut Shell, sandbox: &Sandbox) {
+    shell.type_line("echo \"the shell\"\" answers\"");
+    shell.wait_for_the_shell("the shell answers", sandbox);
+    shell.type_line("fg");
+    shell.wait_for_the_ui(sandbox);
+    shell.tui.press("?");
+    shell
+        .tui
+        .wait_for_screen("help", sandbox, Instant::now() + STEP, |s| {
+            s.contains("Help")
+        });
+    shell.tui.press("q");
+    shell.tui.press("q");
+    shell.wait_for_the_ui_to_exit();
+    shell.type_line("echo \"status=$?\"");
+    shell.wait_for_the_shell("status=0", sandbox);
+}
+
 #[test]
 fn ctrl_z_suspends_the_ui_and_fg_brings_it_back_whole() {
     let sandbox = Sandbox::new();
@@ -914,22 +936,7 @@ fn ctrl_z_suspends_the_ui_and_fg_brings_it_back_whole() {
     shell.tui.press("\x1a");
     shell.wait_for_the_shell("Stopped", &sandbox);
     // The shell has the terminal: what is typed now is the shell's.
-    shell.type_line("echo \"the shell\"\" answers\"");
-    shell.wait_for_the_shell("the shell answers", &sandbox);
-    shell.type_line("fg");
-    shell.wait_for_the_ui(&sandbox);
-    // Whole again: it still reacts to keys.
-    shell.tui.press("?");
-    shell
-        .tui
-        .wait_for_screen("help", &sandbox, Instant::now() + STEP, |s| {
-            s.contains("Help")
-        });
-    shell.tui.press("q");
-    shell.tui.press("q");
-    shell.wait_for_the_ui_to_exit();
-    shell.type_line("echo \"status=$?\"");
-    shell.wait_for_the_shell("status=0", &sandbox);
+    fg_brings_the_ui_back_whole(&mut shell, &sandbox);
 }
 
 #[test]
@@ -951,21 +958,7 @@ fn sigtstp_from_outside_suspends_the_ui_with_the_terminal_restored_and_fg_brings
         rfind(&raw, LEAVE_ALTERNATE_SCREEN) > rfind(&raw, ENTER_ALTERNATE_SCREEN),
         "the alternate screen was left before the stop"
     );
-    shell.type_line("echo \"the shell\"\" answers\"");
-    shell.wait_for_the_shell("the shell answers", &sandbox);
-    shell.type_line("fg");
-    shell.wait_for_the_ui(&sandbox);
-    shell.tui.press("?");
-    shell
-        .tui
-        .wait_for_screen("help", &sandbox, Instant::now() + STEP, |s| {
-            s.contains("Help")
-        });
-    shell.tui.press("q");
-    shell.tui.press("q");
-    shell.wait_for_the_ui_to_exit();
-    shell.type_line("echo \"status=$?\"");
-    shell.wait_for_the_shell("status=0", &sandbox);
+    fg_brings_the_ui_back_whole(&mut shell, &sandbox);
 }
 
 #[test]
@@ -1285,18 +1278,7 @@ fn with_access_manager_a_watched_channel_the_token_may_not_read_leaves_the_open_
     let sandbox = Sandbox::new();
     let server = Server::start_with(&sandbox, &["--secret-key", SECRET]);
     admin(&sandbox, &server, &["demo", "seed"]);
-    let rita = admin(
-        &sandbox,
-        &server,
-        &[
-            "grant",
-            CHANNEL,
-            "--read",
-            "--write",
-            "--authorized-user",
-            "rita",
-        ],
-    );
+    let rita = rita_token(&sandbox, &server);
     let mut tui = Tui::spawn(
         &sandbox,
         &[
