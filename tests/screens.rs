@@ -1194,6 +1194,11 @@ fn audit_screen() {
     );
     resolved.channel = format!("PUBNUB_INTERNAL_MODERATION_{CH}");
     records.extend([void, undo, resolved]);
+    // People by their App Context names where known (zed has none: shown by id).
+    for (id, name) in [("bob", "Bob Okafor"), ("mo", "Mo Haddad")] {
+        let user = s.app.symbols.intern(id);
+        s.app.symbols.set_name(user, name);
+    }
     update(
         &mut s.app,
         Event::Api(op, ApiOutcome::AuditLog(Ok(records))),
@@ -1206,6 +1211,10 @@ fn audit_screen() {
     assert!(
         text.contains("⚑ report bob keeps") && !text.contains("PUBNUB_INTERNAL"),
         "{text}"
+    );
+    assert!(
+        text.contains("Mo Haddad removed         Bob Okafor"),
+        "names, not ids:\n{text}"
     );
     insta::assert_snapshot!(text);
 }

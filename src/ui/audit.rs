@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
 use super::timeline::local;
-use super::{list_row, retry_hint, theme};
+use super::{list_row, retry_hint, theme, user_shown};
 use crate::app::App;
 use crate::app::keymap::Action;
 use crate::moderation::run::describe;
@@ -27,8 +27,8 @@ pub struct AuditTableView {
 const TIME_W: usize = 11;
 const MOD_W: usize = 9;
 const OP_W: usize = 15;
-const AUTHOR_W: usize = 9;
-const WHAT_W: usize = 12;
+const AUTHOR_W: usize = 11;
+const WHAT_W: usize = 10;
 const MESSAGE_W: usize = 20;
 
 fn cell(text: &str, width: usize) -> String {
@@ -175,12 +175,18 @@ fn row_line(app: &App, r: &AuditRecord, width: usize) -> Line<'static> {
     let in_flight = app.audit.undoing.contains(&r.id);
     Line::from(vec![
         Span::styled(cell(&when, TIME_W), theme::time()),
-        Span::styled(cell(&r.moderator, MOD_W), theme::author(&r.moderator)),
+        Span::styled(
+            cell(user_shown(app, &r.moderator), MOD_W),
+            theme::author(&r.moderator),
+        ),
         Span::styled(
             cell(if in_flight { "undoing…" } else { &verb }, OP_W),
             verb_style,
         ),
-        Span::styled(cell(&r.author, AUTHOR_W), theme::author(&r.author)),
+        Span::styled(
+            cell(user_shown(app, &r.author), AUTHOR_W),
+            theme::author(&r.author),
+        ),
         Span::raw(cell(&what, WHAT_W)),
         Span::raw(cell(&excerpt, MESSAGE_W)),
         Span::styled(truncate(&single_line(&tail), rest), theme::dim()),

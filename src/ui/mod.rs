@@ -285,3 +285,10 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 pub fn overlay_open(app: &App) -> bool {
     matches!(app.overlay, Some(Overlay::Picker(_))) || app.bulk.is_some()
 }
+
+/// A user id as people know them: their App Context name where the app knows it.
+fn user_shown<'a>(app: &'a App, id: &'a str) -> &'a str {
+    app.symbols
+        .lookup(id)
+        .map_or(id, |user| app.user_name(user))
+}

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType, LegendPosition, Widget};
 
 use super::timeline::local;
-use super::{retry_hint, theme};
+use super::{retry_hint, theme, user_shown};
 use crate::app::App;
 use crate::app::keymap::Action;
 use crate::app::load::Load;
@@ -218,11 +218,4 @@ fn draw_spikes(
             style,
         );
     }
-}
-
-/// A user id as people know them: their App Context name where the app knows it.
-fn user_shown<'a>(app: &'a App, id: &'a str) -> &'a str {
-    app.symbols
-        .lookup(id)
-        .map_or(id, |user| app.user_name(user))
 }
