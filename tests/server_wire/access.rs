@@ -192,6 +192,11 @@ async fn every_endpoint_checks_the_permission_it_needs_exact_names_before_patter
         (a.status, a.json()),
         (StatusCode::FORBIDDEN, forbidden(&["chats.readonly"]))
     );
+    // As recorded from the service (pubnub/python's publish/not_permitted.json).
+    assert_eq!(
+        a.headers.get("x-pn-cause").and_then(|v| v.to_str().ok()),
+        Some("9999")
+    );
     assert_eq!(publish(&s, "chats.other", &q).await.status, StatusCode::OK);
     let a = publish(&s, "general", &q).await;
     assert_eq!(a.json(), forbidden(&["general"]));

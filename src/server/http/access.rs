@@ -30,6 +30,10 @@ use crate::server::store::Store;
 const MAX_CACHED_TOKENS: usize = 4096;
 /// `X-Pn-Cause` of a revoked token, as recorded from the service.
 const CAUSE_REVOKED: &str = "4001";
+/// `X-Pn-Cause` of Access Manager's 403 refusing a resource (`"Forbidden"` naming the
+/// channels), as recorded from the service for a publish without permission (pubnub/python
+/// `tests/integrational/fixtures/asyncio/publish/not_permitted.json`).
+const CAUSE_NOT_PERMITTED: &str = "9999";
 
 /// A token this keyset signed, ready to answer permission questions.
 #[derive(Debug)]
@@ -207,7 +211,10 @@ pub fn refused(family: Family, refusal: &Refusal, touches: &[Touch]) -> Reply {
                 Refusal::Missing(missing) => payload(missing),
                 _ => payload(touches),
             };
-            forbidden_with("Forbidden", named)
+            Reply {
+                cause: Some(CAUSE_NOT_PERMITTED),
+                ..forbidden_with("Forbidden", named)
+            }
         }
     }
 }
