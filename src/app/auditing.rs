@@ -282,10 +282,12 @@ pub(super) fn jump(app: &mut App, commands: &mut Vec<Command>) {
         app.info("No record selected");
         return;
     };
-    if record.channel != app.options.channel {
-        let channel = record.channel.clone();
+    if record.channel != super::channels::home(app) {
+        let channel = crate::text::single_line(&record.channel).into_owned();
+        let switch = app.key_labels([super::keymap::Action::SwitchChannel]);
         app.info(format!(
-            "That record is of {channel}: open it with --channel {channel}"
+            "That record is of #{channel}: open that channel ({} switches), then Enter here",
+            switch[0]
         ));
         return;
     }

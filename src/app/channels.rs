@@ -8,8 +8,10 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::load::Load;
+use super::reports::ReportsView;
 use super::threads::ChannelState;
-use super::{App, ChannelDirectory, Command, Op, Overlay, Screen, keymap::Action};
+use super::{App, ChannelDirectory, Command, Op, Overlay, Screen, keymap::Action, reporting};
 use crate::pubnub::{self, Timetoken};
 
 /// Recently opened channels kept this many.
@@ -45,7 +47,7 @@ pub struct Channels {
     /// What each channel not on screen kept, by the channel opened (the thread stack's root).
     saved: HashMap<String, Saved>,
     /// Unresolved reports among the newest page of each channel's reports (moderators; the
-    /// first channel's come from the Reports screen's own list).
+    /// open channel's come from the Reports screen's own list).
     pub(super) open_reports: HashMap<String, usize>,
     /// A failed count was said once.
     pub(super) failure_said: bool,
@@ -60,6 +62,8 @@ pub struct Channels {
 struct Saved {
     top: ChannelState,
     parents: Vec<ChannelState>,
+    /// Its reports (moderators), as the Reports screen had them.
+    reports: ReportsView,
 }
 
 /// One line of the switcher.
@@ -70,7 +74,7 @@ pub struct Entry {
     pub title: Option<String>,
     /// Messages since it was last seen, when known.
     pub unseen: Option<u64>,
-    /// Unresolved reports (moderators): the first channel's from the Reports screen, another's
+    /// Unresolved reports (moderators): the open channel's from the Reports screen, another's
     /// among its newest page of reports.
     pub open_reports: Option<usize>,
     /// It is the channel on screen.
@@ -186,7 +190,7 @@ fn open_reports(app: &App, channel: &str) -> Option<usize> {
     if !app.options.moderator {
         return None;
     }
-    if channel == app.options.channel {
+    if channel == home(app) {
         return app.reports.loaded.then_some(app.reports.open);
     }
     app.channels.open_reports.get(channel).copied()
@@ -313,11 +317,24 @@ pub(super) fn open(app: &mut App, target: &str, commands: &mut Vec<Command>) -> 
     let mut top = ChannelState::fresh(String::new());
     top.swap(app);
     let parents = std::mem::take(&mut app.parents);
-    app.channels.saved.insert(here, Saved { top, parents });
+    let reports = std::mem::take(&mut app.reports);
+    app.channels.saved.insert(
+        here,
+        Saved {
+            top,
+            parents,
+            reports,
+        },
+    );
     let reload = match app.channels.saved.remove(target) {
-        Some(Saved { mut top, parents }) => {
+        Some(Saved {
+            mut top,
+            parents,
+            reports,
+        }) => {
             top.swap(app);
             app.parents = parents;
+            app.reports = reports;
             top.stale
         }
         None => {
@@ -328,9 +345,18 @@ pub(super) fn open(app: &mut App, target: &str, commands: &mut Vec<Command>) -> 
             false
         }
     };
-    // Reports are the first channel's: another channel shows its Timeline.
-    if app.screen == Screen::Reports && !reports_here(app) {
-        app.screen = Screen::Timeline;
+    if app.options.moderator {
+        // The Reports screen follows: this channel's reports, read again (a page asked for
+        // before it was left is dropped when it comes), and live on the moderator's own
+        // subscription.
+        app.reports.newest = Load::Idle;
+        app.reports.older = Load::Idle;
+        reporting::load(app, false, commands);
+        commands.push(reporting::subscription(app));
+    }
+    // Stats are of the channel on screen: read again for it.
+    if app.screen == Screen::Stats {
+        super::auditing::load_stats(app, commands);
     }
     app.channels.unseen.remove(target);
     let recent = &mut app.channels.memory.recent;
@@ -367,9 +393,4 @@ pub(super) fn on_directory(app: &mut App, result: pubnub::Result<ChannelDirector
         // A keyset without App Context (or a token without it) lists the channels known here.
         Err(e) => tracing::info!("no App Context channels: {e}"),
     }
-}
-
-/// Whether the first channel's reports apply to the channel on screen.
-pub fn reports_here(app: &App) -> bool {
-    home(app) == app.options.channel
 }

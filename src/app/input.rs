@@ -91,10 +91,9 @@ fn on_action(app: &mut App, action: Action, commands: &mut Vec<Command>) -> bool
             waiting::refresh(app, commands);
         }
         Action::SwitchScreen => {
-            // Reports are the configured channel's, for moderators: not inside a thread, nor
-            // in another channel.
+            // Reports are the channel's, for moderators: not inside a thread.
             let moderator = app.options.moderator;
-            let reports = moderator && !threads::in_thread(app) && channels::reports_here(app);
+            let reports = moderator && !threads::in_thread(app);
             app.screen = match app.screen {
                 Screen::Actions if reports => Screen::Reports,
                 Screen::Actions | Screen::Reports if moderator => Screen::Audit,

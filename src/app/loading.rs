@@ -4,7 +4,6 @@
 //! whole page, for the names of the users it shows and the reply counts of its threads.
 
 use super::action::{ActionData, ActionOnMessage};
-use super::chat;
 use super::load::Load;
 use super::timeline::{EntryState, Message};
 use super::{
@@ -456,7 +455,7 @@ pub(super) fn on_live(app: &mut App, event: LiveEvent, commands: &mut Vec<Comman
             on_live_here(app, event, commands)
         });
     }
-    if app.options.moderator && *channel == chat::moderation_channel(&app.options.channel) {
+    if app.options.moderator && *channel == reporting::reports_channel(app) {
         return match event {
             LiveEvent::Message {
                 timetoken,

@@ -271,6 +271,7 @@ enum Op {
     ResolutionRecord {
         report_tt: Timetoken,
         action_tt: Timetoken,
+        reports: String,
     },
     /// Taking back a resolution whose record could not be written (`why`).
     TakeBackResolution {
@@ -286,14 +287,17 @@ enum Op {
     ChannelDirectory,
     /// The newest reports of another channel than the first (moderators).
     ChannelReports(String),
-    /// A page of reports (newest, or older than the oldest loaded).
+    /// A page of reports (newest, or older than the oldest loaded) of the reports channel
+    /// `reports`.
     ReportsPage {
         older: bool,
+        reports: String,
     },
-    /// A moderator's resolution of a report.
+    /// A moderator's resolution of a report, stored on the reports channel `reports`.
     Resolve {
         report_tt: Timetoken,
         note: Sym,
+        reports: String,
     },
     /// A bulk removal's dry run.
     Scan,
@@ -450,11 +454,7 @@ impl App {
             reporting::load(self, false, &mut commands);
             // The reports, and the moderation log every moderator's operations are recorded
             // on, on a subscription of their own.
-            let reports = chat::moderation_channel(&self.options.channel);
-            commands.push(Command::SubscribeReports(vec![
-                reports,
-                crate::moderation::LOG_CHANNEL.to_string(),
-            ]));
+            commands.push(reporting::subscription(self));
         }
         waiting::request_counts(self, &mut commands);
         commands
@@ -754,9 +754,10 @@ fn dispatch(
             Op::ResolutionRecord {
                 report_tt,
                 action_tt,
+                reports,
             },
             ApiOutcome::AuditFailed(why),
-        ) => reporting::on_record_failed(app, report_tt, action_tt, why, commands),
+        ) => reporting::on_record_failed(app, (report_tt, action_tt), &reports, why, commands),
         (
             Op::TakeBackResolution {
                 report_tt,
@@ -772,12 +773,17 @@ fn dispatch(
         (Op::ChannelReports(channel), ApiOutcome::History(result)) => {
             waiting::on_reports(app, channel, result)
         }
-        (Op::ReportsPage { older }, ApiOutcome::History(result)) => {
-            reporting::on_page(app, older, result, commands)
+        (Op::ReportsPage { older, reports }, ApiOutcome::History(result)) => {
+            reporting::on_page(app, older, &reports, result, commands)
         }
-        (Op::Resolve { report_tt, note }, ApiOutcome::Added(result)) => {
-            reporting::on_resolved(app, report_tt, note, result, commands)
-        }
+        (
+            Op::Resolve {
+                report_tt,
+                note,
+                reports,
+            },
+            ApiOutcome::Added(result),
+        ) => reporting::on_resolved(app, (report_tt, note), &reports, result, commands),
         (Op::Scan, ApiOutcome::Scanned(result)) => bulk::on_scanned(app, result),
         (Op::Chunk, ApiOutcome::Chunk(report)) => bulk::on_chunk(app, report, commands),
         (Op::Undo { record }, ApiOutcome::Undone(result)) => {

@@ -1,5 +1,5 @@
-//! Reports, the moving parts: loading them page by page from the moderation channel, keeping
-//! them live, marking one resolved (a `resolved` message action on the report message, its value
+//! Reports, the moving parts: loading them page by page from the reports channel of the channel
+//! opened (they follow it when another is opened), keeping them live, marking one resolved (a `resolved` message action on the report message, its value
 //! saying what was done: stored by the service, so every moderator sees it, and audited like a
 //! removal), and showing a report's message in the Timeline. The data is `reports`'.
 
@@ -14,6 +14,21 @@ use super::timeline::{ActionEntry, EntryState};
 use super::{App, AuditRecord, Command, HISTORY_PAGE, Op, Operation, Overlay, Screen, names};
 use crate::pubnub::token::Permissions;
 use crate::pubnub::{self, HistoryPage, StoredAction, Timetoken};
+
+/// The reports channel of the channel opened (the bottom of the thread stack): the Reports
+/// screen follows the channel on screen.
+pub(super) fn reports_channel(app: &App) -> String {
+    moderation_channel(super::channels::home(app))
+}
+
+/// The moderator's own subscription: the reports of the channel opened, and the moderation log
+/// every moderator's operations are recorded on.
+pub(super) fn subscription(app: &App) -> Command {
+    Command::SubscribeReports(vec![
+        reports_channel(app),
+        crate::moderation::LOG_CHANNEL.to_string(),
+    ])
+}
 
 /// Asks for the newest page of reports, or the one before the oldest loaded.
 pub(super) fn load(app: &mut App, older: bool, commands: &mut Vec<Command>) {
@@ -34,10 +49,14 @@ pub(super) fn load(app: &mut App, older: bool, commands: &mut Vec<Command>) {
         view.newest = Load::Loading;
         None
     };
-    let op = app.begin(Op::ReportsPage { older });
+    let reports = reports_channel(app);
+    let op = app.begin(Op::ReportsPage {
+        older,
+        reports: reports.clone(),
+    });
     commands.push(Command::FetchHistory {
         op,
-        channel: moderation_channel(&app.options.channel),
+        channel: reports,
         start,
         end: None,
         max: HISTORY_PAGE,
@@ -69,10 +88,15 @@ fn want_names(app: &mut App, report: &Report) {
 pub(super) fn on_page(
     app: &mut App,
     older: bool,
+    asked: &str,
     result: pubnub::Result<HistoryPage>,
     commands: &mut Vec<Command>,
 ) {
-    let moderation = moderation_channel(&app.options.channel);
+    let moderation = reports_channel(app);
+    if asked != moderation {
+        // Asked for a channel left since: its reports are read again when it is opened.
+        return;
+    }
     match result {
         Ok(page) => {
             let reports: Vec<Report> = page
@@ -201,9 +225,11 @@ pub(super) fn submit(
     }
     let kind = app.symbols.intern(RESOLVED_TYPE);
     let value = app.symbols.intern(&trimmed);
+    let reports = reports_channel(app);
     let op = app.begin(Op::Resolve {
         report_tt,
         note: value,
+        reports: reports.clone(),
     });
     let me = app.me;
     if let Some(report) = app.reports.get_mut(report_tt) {
@@ -220,7 +246,7 @@ pub(super) fn submit(
     app.reports.recount();
     commands.push(Command::AddAction {
         op,
-        channel: moderation_channel(&app.options.channel),
+        channel: reports,
         message_tt: report_tt,
         action_type: RESOLVED_TYPE.into(),
         value: trimmed,
@@ -232,8 +258,8 @@ pub(super) fn submit(
 /// (rolled back and said why).
 pub(super) fn on_resolved(
     app: &mut App,
-    report_tt: Timetoken,
-    note: Sym,
+    (report_tt, note): (Timetoken, Sym),
+    reports: &str,
     result: pubnub::Result<(StoredAction, Option<String>)>,
     commands: &mut Vec<Command>,
 ) {
@@ -266,7 +292,7 @@ pub(super) fn on_resolved(
             let record = AuditRecord::new(
                 &app.options.user_id,
                 Operation::Resolve,
-                &moderation_channel(&app.options.channel),
+                reports,
                 &stored,
                 &excerpt,
             )
@@ -274,6 +300,7 @@ pub(super) fn on_resolved(
             let audit = app.begin(Op::ResolutionRecord {
                 report_tt,
                 action_tt: stored.action_timetoken,
+                reports: reports.to_string(),
             });
             commands.push(Command::Record {
                 op: audit,
@@ -318,14 +345,12 @@ pub(super) fn jump(app: &mut App, commands: &mut Vec<Command>) {
         app.info("This report does not say which message it is about");
         return;
     };
-    if channel
-        .as_deref()
-        .is_some_and(|c| *c != *app.options.channel)
-    {
+    let here = super::channels::home(app);
+    if channel.as_deref().is_some_and(|c| c != here) {
         app.info(format!(
             "The reported message is in {}, not in #{}; open that channel to see it",
             crate::text::single_line(channel.as_deref().unwrap_or_default()),
-            crate::text::single_line(&app.options.channel)
+            crate::text::single_line(here)
         ));
         return;
     }
@@ -355,8 +380,8 @@ pub(super) fn jump(app: &mut App, commands: &mut Vec<Command>) {
 /// open meanwhile.
 pub(super) fn on_record_failed(
     app: &mut App,
-    report_tt: Timetoken,
-    action_tt: Timetoken,
+    (report_tt, action_tt): (Timetoken, Timetoken),
+    reports: &str,
     why: String,
     commands: &mut Vec<Command>,
 ) {
@@ -378,7 +403,7 @@ pub(super) fn on_record_failed(
     ));
     commands.push(Command::RemoveAction {
         op,
-        channel: moderation_channel(&app.options.channel),
+        channel: reports.to_string(),
         message_tt: report_tt,
         action_tt,
         as_uuid: None,

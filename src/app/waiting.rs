@@ -49,12 +49,12 @@ pub(super) fn request_counts(app: &mut App, commands: &mut Vec<Command>) {
 }
 
 /// For a moderator: the newest page of reports of every configured and recent channel but the
-/// first (whose reports the Reports screen lists), one request each, to say how many are
+/// open one (whose reports the Reports screen lists), one request each, to say how many are
 /// unresolved.
 fn request_reports(app: &mut App, commands: &mut Vec<Command>) {
     let channels: Vec<String> = entries(app)
         .into_iter()
-        .filter(|e| e.id != app.options.channel)
+        .filter(|e| e.id != super::channels::home(app))
         .filter(|e| e.watched || app.channels.memory.recent.contains(&e.id))
         .map(|e| e.id)
         .collect();

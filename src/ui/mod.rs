@@ -26,7 +26,7 @@ use ratatui::text::{Line, Span};
 use crate::app::chat::thread_root;
 use crate::app::details::DetailsLayout;
 use crate::app::keymap::Action;
-use crate::app::{App, Measured, MouseTarget, Overlay, Screen, channels, threads};
+use crate::app::{App, Measured, MouseTarget, Overlay, Screen, threads};
 use crate::text::single_line;
 
 /// Screen regions from the last frame that a click can hit.
@@ -152,7 +152,7 @@ fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
         Span::raw(" "),
         tab("Actions", on(Screen::Actions)),
     ];
-    if app.options.moderator && !in_thread && channels::reports_here(app) {
+    if app.options.moderator && !in_thread {
         let label = match app.reports.open {
             0 => "Reports".to_string(),
             n => format!("Reports ({n} open)"),

@@ -32,7 +32,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             _ => format!(
                 "reading the last {} of {}…",
                 view.window_label(),
-                app.options.channel
+                app.channel
             ),
         };
         buf.set_string(area.x + 1, area.y, note, theme::dim());
@@ -45,7 +45,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     };
     let title = format!(
         "{} · last {}{} · {} reactions   {}",
-        app.options.channel,
+        app.channel,
         view.window_label(),
         if view.load.is_loading() {
             " (reading…)"

@@ -538,3 +538,87 @@ fn a_refusal_of_the_channel_on_screen_is_offline_at_once() {
     assert_eq!(subscribed(&out), None);
     assert!(matches!(app.connection, Connection::Offline(_)));
 }
+
+/// A report on the reports channel of `channel`, about one of its messages.
+fn report_in(channel: &str, tt: u64, text: &str) -> HistoryMessage {
+    let mut m = support_message(tt, text);
+    m.channel = crate::pubnub::chat::moderation_channel(channel);
+    m.uuid = Some("erin".into());
+    m.message = serde_json::json!({
+        "type": "report", "text": text, "reason": "spam",
+        "reportedMessageChannelId": channel,
+        "reportedMessageTimetoken": (tt - 1).to_string(),
+        "reportedUserId": "bob",
+    });
+    m
+}
+
+/// The reports page asked for in `out`, and of which channel.
+fn reports_fetch(out: &Outcome) -> Option<(OpId, String)> {
+    out.commands.iter().find_map(|c| match c {
+        Command::FetchHistory { op, channel, .. }
+            if channel.starts_with(crate::pubnub::chat::MODERATION_PREFIX) =>
+        {
+            Some((*op, channel.clone()))
+        }
+        _ => None,
+    })
+}
+
+#[test]
+fn the_reports_screen_follows_the_channel_opened_and_keeps_each_channels_reports() {
+    let support_reports = crate::pubnub::chat::moderation_channel(SUPPORT);
+    let mut app = App::new(Options {
+        channels: vec![CH.into(), SUPPORT.into()],
+        ..options("zed", true)
+    });
+    let start = Outcome {
+        commands: app.start(),
+        redraw: true,
+    };
+    let (first_reports, _) = reports_fetch(&start).expect("the first channel's reports");
+    let out = switch_to(&mut app, SUPPORT);
+    // Its reports are read, and live on the moderator's own subscription.
+    let (op, asked) = reports_fetch(&out).expect("the other channel's reports");
+    assert_eq!(asked, support_reports);
+    assert!(out.commands.contains(&Command::SubscribeReports(vec![
+        support_reports.clone(),
+        crate::moderation::LOG_CHANNEL.into()
+    ])));
+    // The first channel's page, asked for before, comes late: it is not this channel's.
+    update(
+        &mut app,
+        Event::Api(
+            first_reports,
+            ApiOutcome::History(Ok(page(vec![report_in(CH, 900, "room one report")]))),
+        ),
+    );
+    assert!(app.reports.is_empty());
+    update(
+        &mut app,
+        Event::Api(
+            op,
+            ApiOutcome::History(Ok(page(vec![report_in(SUPPORT, 700, "support report")]))),
+        ),
+    );
+    assert_eq!(app.reports.open, 1);
+    // Tab reaches the Reports screen here too, and a resolution is stored on its channel.
+    key(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.screen, Screen::Reports);
+    ch(&mut app, 'c');
+    typed(&mut app, "warned");
+    let out = key(&mut app, KeyCode::Enter);
+    assert!(
+        out.commands.iter().any(|c| matches!(c,
+            Command::AddAction { channel, action_type, .. }
+                if *channel == support_reports && action_type == "resolved")),
+        "{:?}",
+        out.commands
+    );
+    // Back in the first channel: its own reports again, read anew.
+    let back = switch_to(&mut app, CH);
+    let (_, asked) = reports_fetch(&back).expect("read again");
+    assert_eq!(asked, crate::pubnub::chat::moderation_channel(CH));
+    assert!(app.reports.get(Timetoken(700)).is_none());
+}
