@@ -282,7 +282,7 @@ pub(super) fn jump(app: &mut App, commands: &mut Vec<Command>) {
         app.info("No record selected");
         return;
     };
-    if record.channel != super::channels::home(app) {
+    if record.channel != app.home() {
         let channel = crate::text::single_line(&record.channel).into_owned();
         let switch = app.key_labels([super::keymap::Action::SwitchChannel]);
         app.info(format!(

@@ -152,11 +152,6 @@ impl Channels {
     }
 }
 
-/// The channel the user opened: the bottom of the thread stack.
-pub fn home(app: &App) -> &str {
-    app.parents.first().map_or(&app.channel, |p| &p.channel)
-}
-
 /// Every channel the switcher offers, in order: configured, recent, App Context's.
 pub fn entries(app: &App) -> Vec<Entry> {
     let channels = &app.channels;
@@ -171,7 +166,7 @@ pub fn entries(app: &App) -> Vec<Entry> {
             ids.push(id);
         }
     }
-    let here = home(app);
+    let here = app.home();
     ids.into_iter()
         .map(|id| Entry {
             id: id.clone(),
@@ -190,7 +185,7 @@ fn open_reports(app: &App, channel: &str) -> Option<usize> {
     if !app.options.moderator {
         return None;
     }
-    if channel == home(app) {
+    if channel == app.home() {
         return app.reports.loaded.then_some(app.reports.open);
     }
     app.channels.open_reports.get(channel).copied()
@@ -297,7 +292,7 @@ fn newest_seen(app: &App) -> Option<Timetoken> {
 
 /// Remembers the channel on screen as seen up to its newest message.
 pub fn mark_seen(app: &mut App) {
-    let channel = home(app).to_string();
+    let channel = app.home().to_string();
     if let Some(tt) = newest_seen(app) {
         let seen = app.channels.memory.last_seen.entry(channel).or_insert(tt);
         *seen = (*seen).max(tt);
@@ -308,7 +303,7 @@ pub fn mark_seen(app: &mut App) {
 /// thread stack) for when it is opened again. Returns whether the channel shown must be
 /// re-read (it missed events while kept: a reconnect).
 pub(super) fn open(app: &mut App, target: &str, commands: &mut Vec<Command>) -> bool {
-    let here = home(app).to_string();
+    let here = app.home().to_string();
     if target == here {
         app.info(format!("#{} is open", crate::text::single_line(target)));
         return false;

@@ -445,6 +445,12 @@ impl App {
         }
     }
 
+    /// The channel the user opened: the bottom of the thread stack (the channel on screen, or
+    /// the one a thread on screen belongs to).
+    pub fn home(&self) -> &str {
+        self.parents.first().map_or(&self.channel, |p| &p.channel)
+    }
+
     /// The first commands: load the newest page, subscribe (to the channel, and for a
     /// moderator to its reports too), and load the newest reports.
     pub fn start(&mut self) -> Vec<Command> {

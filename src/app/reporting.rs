@@ -18,7 +18,7 @@ use crate::pubnub::{self, HistoryPage, StoredAction, Timetoken};
 /// The reports channel of the channel opened (the bottom of the thread stack): the Reports
 /// screen follows the channel on screen.
 pub(super) fn reports_channel(app: &App) -> String {
-    moderation_channel(super::channels::home(app))
+    moderation_channel(app.home())
 }
 
 /// The moderator's own subscription: the reports of the channel opened, and the moderation log
@@ -345,7 +345,7 @@ pub(super) fn jump(app: &mut App, commands: &mut Vec<Command>) {
         app.info("This report does not say which message it is about");
         return;
     };
-    let here = super::channels::home(app);
+    let here = app.home();
     if channel.as_deref().is_some_and(|c| c != here) {
         app.info(format!(
             "The reported message is in {}, not in #{}; open that channel to see it",

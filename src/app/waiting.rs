@@ -10,7 +10,7 @@
 //! App Context channels, which are not watched live, are counted then). No timer: an idle UI
 //! sends nothing and draws nothing.
 
-use super::channels::{entries, home};
+use super::channels::entries;
 use super::reports::Report;
 use super::threads::in_channel;
 use super::{App, Command, Op};
@@ -27,7 +27,7 @@ pub(super) fn refresh(app: &mut App, commands: &mut Vec<Command>) {
 /// Asks for how many messages arrived in every channel with a last-seen timetoken, other than
 /// the one on screen: one request (per 100 channels).
 pub(super) fn request_counts(app: &mut App, commands: &mut Vec<Command>) {
-    let here = home(app).to_string();
+    let here = app.home().to_string();
     let mut channels: Vec<(String, Timetoken)> = entries(app)
         .into_iter()
         .filter(|e| e.id != here)
@@ -54,7 +54,7 @@ pub(super) fn request_counts(app: &mut App, commands: &mut Vec<Command>) {
 fn request_reports(app: &mut App, commands: &mut Vec<Command>) {
     let channels: Vec<String> = entries(app)
         .into_iter()
-        .filter(|e| e.id != super::channels::home(app))
+        .filter(|e| e.id != app.home())
         .filter(|e| e.watched || app.channels.memory.recent.contains(&e.id))
         .map(|e| e.id)
         .collect();
@@ -95,7 +95,7 @@ pub(super) fn on_reports(app: &mut App, channel: String, result: pubnub::Result<
 pub(super) fn on_counts(app: &mut App, asked: Vec<String>, result: pubnub::Result<MessageCounts>) {
     match result {
         Ok(counts) => {
-            let here = home(app).to_string();
+            let here = app.home().to_string();
             for channel in asked.into_iter().filter(|c| *c != here) {
                 let n = counts.channels.get(&channel).copied().unwrap_or(0);
                 app.channels.unseen.insert(channel, n);

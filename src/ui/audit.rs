@@ -10,8 +10,8 @@ use unicode_width::UnicodeWidthStr;
 
 use super::timeline::local;
 use super::{list_row, retry_hint, theme, user_shown};
+use crate::app::App;
 use crate::app::keymap::Action;
-use crate::app::{App, channels};
 use crate::moderation::run::describe;
 use crate::moderation::{AuditRecord, LOG_CHANNEL, Operation, Status};
 use crate::pubnub::chat;
@@ -138,7 +138,7 @@ fn did(record: &AuditRecord, status: &Status) -> (String, Style) {
 /// the channel opened, a report (a resolution is stored on the Chat SDK's reports channel) or
 /// a thread by the channel it belongs to, any other channel by its name.
 fn where_done(app: &App, channel: &str) -> String {
-    let opened = channels::home(app);
+    let opened = app.home();
     let named = |c: &str| match c == opened {
         true => String::new(),
         false => format!("#{c} "),

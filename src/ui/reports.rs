@@ -11,10 +11,10 @@ use ratatui::text::{Line, Span};
 use super::popup_box::{frame, hint};
 use super::timeline::local;
 use super::{retry_hint, theme};
+use crate::app::App;
 use crate::app::keymap::Action;
 use crate::app::reports::Report;
 use crate::app::timeline::EntryState;
-use crate::app::{App, channels};
 use crate::pubnub::Timetoken;
 use crate::text::{single_line, truncate};
 
@@ -42,7 +42,7 @@ impl ReportsListView {
         ]);
         let heading = format!(
             "Reports of #{} · newest first · {keys}",
-            single_line(channels::home(app))
+            single_line(app.home())
         );
         buf.set_stringn(
             area.x + 1,
