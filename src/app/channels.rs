@@ -330,6 +330,8 @@ pub(super) fn open(app: &mut App, target: &str, commands: &mut Vec<Command>) -> 
             top.swap(app);
             app.parents = parents;
             app.reports = reports;
+            let ops = &app.ops;
+            app.reports.settle_answered(|op| ops.contains_key(&op));
             top.stale
         }
         None => {

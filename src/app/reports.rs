@@ -14,7 +14,7 @@ use super::action::ActionData;
 use super::chat::RESOLVED_TYPE;
 use super::load::Load;
 use super::symbols::{Sym, Symbols};
-use super::timeline::{ActionEntry, EntryState};
+use super::timeline::{ActionEntry, EntryState, OpId};
 use crate::pubnub::{HistoryMessage, Timetoken};
 use crate::text::{flags_as_text, sanitize};
 /// Longest note a resolution stores (a value is sent in a request body; keep it short).
@@ -160,6 +160,24 @@ impl ReportsView {
     }
 
     /// Adds reports (any order); known ones get the server's resolutions, ours in flight kept.
+    /// Settles resolutions still shown in flight whose request was answered while this list
+    /// was put away (another channel was open): an add is dropped, a removal shown again; the
+    /// reload that follows shows what the service stored.
+    pub(super) fn settle_answered(&mut self, in_flight: impl Fn(OpId) -> bool) {
+        for report in &mut self.reports {
+            report.resolutions.retain(|r| match r.state {
+                EntryState::Adding(op) => in_flight(op),
+                _ => true,
+            });
+            for r in &mut report.resolutions {
+                if matches!(r.state, EntryState::Removing(op) if !in_flight(op)) {
+                    r.state = EntryState::Confirmed;
+                }
+            }
+        }
+        self.recount();
+    }
+
     pub(super) fn merge(&mut self, incoming: Vec<Report>) -> usize {
         let mut added = 0;
         for report in incoming {

@@ -609,16 +609,48 @@ fn the_reports_screen_follows_the_channel_opened_and_keeps_each_channels_reports
     ch(&mut app, 'c');
     typed(&mut app, "warned");
     let out = key(&mut app, KeyCode::Enter);
-    assert!(
-        out.commands.iter().any(|c| matches!(c,
-            Command::AddAction { channel, action_type, .. }
-                if *channel == support_reports && action_type == "resolved")),
-        "{:?}",
-        out.commands
-    );
-    // Back in the first channel: its own reports again, read anew.
+    let resolve = out
+        .commands
+        .iter()
+        .find_map(|c| match c {
+            Command::AddAction {
+                op,
+                channel,
+                action_type,
+                ..
+            } if *channel == support_reports && action_type == "resolved" => Some(*op),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("stored on the support reports: {:?}", out.commands));
+    // Back in the first channel before the answer: its own reports again, read anew.
     let back = switch_to(&mut app, CH);
     let (_, asked) = reports_fetch(&back).expect("read again");
     assert_eq!(asked, crate::pubnub::chat::moderation_channel(CH));
     assert!(app.reports.get(Timetoken(700)).is_none());
+    // The resolution is stored meanwhile: it is recorded as support's.
+    let mut resolution = stored(Timetoken(700), 800, "zed", "warned");
+    resolution.action_type = "resolved".into();
+    let done = update(
+        &mut app,
+        Event::Api(resolve, ApiOutcome::Added(Ok((resolution, None)))),
+    );
+    assert!(
+        done.commands.iter().any(
+            |c| matches!(c, Command::Record { record, .. } if record.channel == support_reports)
+        ),
+        "{:?}",
+        done.commands
+    );
+    // Support again: nothing shown in flight any more, its reports read anew.
+    let again = switch_to(&mut app, SUPPORT);
+    assert!(reports_fetch(&again).is_some());
+    let report = app.reports.get(Timetoken(700)).expect("kept");
+    assert!(
+        report
+            .resolutions
+            .iter()
+            .all(|r| r.state == crate::app::timeline::EntryState::Confirmed),
+        "{:?}",
+        report.resolutions
+    );
 }
