@@ -1303,10 +1303,10 @@ fn with_access_manager_a_watched_channel_the_token_may_not_read_leaves_the_open_
             .then_some(())
     });
     tui.wait_for_screen(
-        "the open channel live",
+        "the open channel live, the other said not live in the tab bar",
         &sandbox,
         Instant::now() + STEP,
-        is_newest_on_screen_and_live,
+        |s| is_newest_on_screen_and_live(s) && s.contains("1 channel not live (no access)"),
     );
 
     // Someone else's message on the open channel still arrives live.

@@ -106,6 +106,11 @@ impl Channels {
         self.unseen.get(channel).copied()
     }
 
+    /// Watched channels left out of the subscription because the service refused them.
+    pub fn not_live(&self) -> &[String] {
+        &self.refused
+    }
+
     /// Messages waiting in other channels, and in how many.
     pub fn unseen_elsewhere(&self) -> (u64, usize) {
         let waiting = self.unseen.values().filter(|n| **n > 0);

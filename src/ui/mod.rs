@@ -189,6 +189,16 @@ fn draw_tabs(frame: &mut Frame, app: &App, area: Rect) {
         ));
         hints.insert(0, (&[Action::SwitchChannel], "channels"));
     }
+    // Watched channels the token may not read: said until the session ends, not only in a
+    // notice a later one replaces.
+    let not_live = app.channels.not_live().len();
+    if not_live > 0 {
+        let places = if not_live == 1 { "channel" } else { "channels" };
+        spans.push(Span::styled(
+            format!("  {not_live} {places} not live (no access)"),
+            theme::warn(),
+        ));
+    }
     spans.push(Span::styled(
         format!("   {}", app.options.keymap.hints(&hints)),
         theme::dim(),
