@@ -292,7 +292,7 @@ pub(super) fn jump(app: &mut App, commands: &mut Vec<Command>) {
         return;
     }
     let tt = record.message_timetoken;
-    super::loading::show_message(app, tt, commands);
+    super::jump::show_message(app, tt, "that message", commands);
 }
 
 /// A key in the bulk chooser of Details.

@@ -137,25 +137,6 @@ pub(super) fn reload(app: &mut App, commands: &mut Vec<Command>) {
     }
 }
 
-/// Shows message `tt` on the Timeline: selected at once when loaded, else after every message
-/// down to it is read.
-pub(super) fn show_message(app: &mut App, tt: Timetoken, commands: &mut Vec<Command>) {
-    app.screen = Screen::Timeline;
-    if app.timeline.get(tt).is_some() {
-        app.selected = Some(tt);
-        app.follow = app.timeline.last().is_some_and(|m| m.timetoken == tt);
-        return;
-    }
-    let op = app.begin(Op::JumpTo(tt));
-    commands.push(Command::RefreshHistory {
-        op,
-        channel: app.channel.clone(),
-        start: None,
-        end: tt,
-    });
-    app.info("Loading the messages down to that one…");
-}
-
 /// The page's messages of the channel on screen, interned; notes the users they show and
 /// which reaction type the data uses.
 fn convert(app: &mut App, page: &HistoryPage) -> Vec<Message> {

@@ -26,6 +26,7 @@ pub mod timeline;
 mod auditing;
 mod input;
 mod interface;
+mod jump;
 mod loading;
 mod reacting;
 mod reporting;

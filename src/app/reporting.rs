@@ -11,7 +11,7 @@ use super::load::Load;
 use super::reports::{MAX_NOTE_CHARS, Report};
 use super::symbols::Sym;
 use super::timeline::{ActionEntry, EntryState};
-use super::{App, AuditRecord, Command, HISTORY_PAGE, Op, Operation, Overlay, Screen, names};
+use super::{App, AuditRecord, Command, HISTORY_PAGE, Op, Operation, Overlay, names};
 use crate::pubnub::token::Permissions;
 use crate::pubnub::{self, HistoryPage, StoredAction, Timetoken};
 
@@ -354,25 +354,7 @@ pub(super) fn jump(app: &mut App, commands: &mut Vec<Command>) {
         ));
         return;
     }
-    app.screen = Screen::Timeline;
-    if app.timeline.get(tt).is_some() {
-        app.selected = Some(tt);
-        app.follow = app.timeline.last().is_some_and(|m| m.timetoken == tt);
-        return;
-    }
-    let oldest = app.timeline.first().map(|m| m.timetoken);
-    if oldest.is_some_and(|o| tt > o) || app.timeline.reached_start {
-        app.info("The reported message is no longer in the channel (deleted?)");
-        return;
-    }
-    app.info("Loading the history down to the reported message…");
-    let op = app.begin(Op::JumpTo(tt));
-    commands.push(Command::RefreshHistory {
-        op,
-        channel: app.channel.clone(),
-        start: None,
-        end: tt,
-    });
+    super::jump::show_message(app, tt, "the reported message", commands);
 }
 
 /// The record of a stored resolution could not be written: nothing a moderator does stands
