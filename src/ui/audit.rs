@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
 use super::timeline::local;
-use super::{list_row, retry_hint, theme, user_shown};
+use super::{list_row, retry_hint, text_row, theme, user_shown};
 use crate::app::App;
 use crate::app::keymap::Action;
 use crate::moderation::run::describe;
@@ -59,12 +59,7 @@ impl AuditTableView {
                 (&[Action::Filter], "filter"),
             ])
         );
-        buf.set_string(
-            area.x + 1,
-            area.y,
-            truncate(&title, area.width as usize - 1),
-            theme::dim(),
-        );
+        text_row(buf, area, area.y, &title, theme::dim());
         let header = format!(
             "{}{}{}{}{}{}REASON · RUN",
             cell("TIME", TIME_W),

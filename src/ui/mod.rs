@@ -254,13 +254,14 @@ impl FilterLine<'_> {
             Some(_) => theme::error(),
             None => theme::info(),
         };
-        buf.set_string(
-            area.x + 1,
-            area.y + area.height - 1,
-            crate::text::truncate(&text, area.width as usize - 1),
-            style,
-        );
+        text_row(buf, area, area.y + area.height - 1, &text, style);
     }
+}
+
+/// `text` on row `y` of `area`, one cell in from its left edge and cut to what fits.
+fn text_row(buf: &mut Buffer, area: Rect, y: u16, text: &str, style: Style) {
+    let room = usize::from(area.width).saturating_sub(1);
+    buf.set_string(area.x + 1, y, crate::text::truncate(text, room), style);
 }
 
 /// One row of a list at `y` across `area`: the whole width in the selection's colours when

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Chart, Dataset, GraphType, LegendPosition, Widget};
 
 use super::timeline::local;
-use super::{retry_hint, theme, user_shown};
+use super::{retry_hint, text_row, theme, user_shown};
 use crate::app::App;
 use crate::app::keymap::Action;
 use crate::app::load::Load;
@@ -60,12 +60,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
             (&[Action::Reload], "reload"),
         ])
     );
-    buf.set_string(
-        area.x + 1,
-        area.y,
-        truncate(&title, area.width as usize - 1),
-        theme::dim(),
-    );
+    text_row(buf, area, area.y, &title, theme::dim());
     let rest = Rect {
         y: area.y + 1,
         height: area.height - 1,
@@ -211,11 +206,6 @@ fn draw_spikes(
         };
         let y = area.y + 1 + row as u16;
         buf.set_style(Rect::new(area.x, y, area.width, 1), style);
-        buf.set_string(
-            area.x + 1,
-            y,
-            truncate(&text, area.width as usize - 1),
-            style,
-        );
+        text_row(buf, area, y, &text, style);
     }
 }
